@@ -1,0 +1,10 @@
+"""One blueprint per screen, plus the API and sign-in."""
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from . import admin, api, auth, display, door, mc
+    from ..extensions import csrf
+    csrf.exempt(api.bp)  # API guards apply CSRF themselves to cookie-authenticated calls
+    for module in (api, auth, door, mc, display, admin):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,160 @@
+"""The HTTP JSON API (DESIGN.md §4): parse, authorise, call one service, answer."""
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request
+
+from ..auth import current_principal, require_api
+from ..errors import ConferenceError
+from ..models import Role
+from ..services import awards, checkin, roster, show
+from ..services.state import default_conference_id
+from ..snapshot import build_snapshot
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+DOOR = (Role.DOOR, Role.ADMIN)
+CONTROL = (Role.MC, Role.ADMIN)
+MAX_QUERY = 100
+
+
+def body() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ConferenceError("invalid_json", "Nội dung yêu cầu phải là một đối tượng JSON.")
+    return data
+
+
+def conference_id() -> int:
+    principal = current_principal()
+    if principal is not None:
+        return principal.conference_id
+    found = default_conference_id()
+    if found is None:
+        raise ConferenceError("no_conference", "Chưa có hội nghị nào.", 404)
+    return found
+
+
+def snapshot_response():
+    return jsonify(build_snapshot(conference_id()))
+
+
+@bp.get("/state")
+def state():
+    """The snapshot of the conference the caller follows."""
+    return snapshot_response()
+
+
+@bp.post("/checkins")
+@require_api(*DOOR)
+def create_checkin():
+    """Check a delegate in by badge code or id; a repeated nonce returns the first answer."""
+    data = body()
+    outcome = checkin.check_in(conference_id(), code=data.get("code"), delegate_id=data.get("delegate_id"),
+                               nonce=data.get("nonce"), device=data.get("device") or g.principal.label)
+    return jsonify(outcome.body), outcome.status
+
+
+@bp.delete("/checkins/<int:delegate_id>")
+@require_api(*DOOR)
+def delete_checkin(delegate_id: int):
+    """Undo a check-in made by mistake."""
+    outcome = checkin.undo_check_in(conference_id(), delegate_id, device=g.principal.label)
+    return jsonify(outcome.body), outcome.status
+
+
+@bp.get("/delegates")
+@require_api(*DOOR)
+def delegates():
+    """Delegates whose name, unit or code matches q, diacritics ignored; all when q is empty."""
+    query = request.args.get("q", "")
+    if len(query) > MAX_QUERY:
+        raise ConferenceError("query_too_long", f"Từ khóa dài quá {MAX_QUERY} ký tự.")
+    found = roster.search_delegates(conference_id(), query)
+    return jsonify({"delegates": [roster.delegate_json(d) for d in found]})
+
+
+@bp.post("/delegates")
+@require_api(*DOOR)
+def create_delegate():
+    """Add a walk-in (name, unit, group; position and seat optional), checked in if asked."""
+    data = body()
+    delegate = roster.add_delegate(conference_id(), data.get("full_name"), data.get("position"),
+                                   data.get("unit"), data.get("group"), data.get("seat"),
+                                   walk_in=g.principal.role == Role.DOOR or bool(data.get("walk_in")))
+    if data.get("check_in"):
+        checkin.check_in(conference_id(), delegate_id=delegate.id, device=g.principal.label)
+        delegate = roster.get_delegate(conference_id(), delegate.id)
+    return jsonify({"delegate": roster.delegate_json(delegate)}), 201
+
+
+@bp.post("/delegates/<int:delegate_id>/reissue")
+@require_api(Role.ADMIN)
+def reissue(delegate_id: int):
+    """Give a delegate a new badge code; the old one is refused from now on."""
+    delegate = roster.reissue_badge(conference_id(), delegate_id)
+    return jsonify({"delegate": roster.delegate_json(delegate)})
+
+
+@bp.post("/show/next")
+@require_api(*CONTROL)
+def show_next():
+    """Advance to the next sub-step or item."""
+    show.next_item(conference_id())
+    return snapshot_response()
+
+
+@bp.post("/show/previous")
+@require_api(*CONTROL)
+def show_previous():
+    """Go back one sub-step or item."""
+    show.previous_item(conference_id())
+    return snapshot_response()
+
+
+@bp.post("/show/goto")
+@require_api(*CONTROL)
+def show_goto():
+    """Jump to {"position": int, "step": int|null}."""
+    data = body()
+    show.goto_item(conference_id(), data.get("position"), data.get("step"))
+    return snapshot_response()
+
+
+@bp.post("/show/message")
+@require_api(*CONTROL)
+def show_message():
+    """Show {"message": str} to the hall, or clear it with null."""
+    show.set_message(conference_id(), body().get("message"))
+    return snapshot_response()
+
+
+@bp.post("/show/screen")
+@require_api(*CONTROL)
+def show_screen():
+    """Switch the projector: {"screen": "live" | "standby" | "blackout"}."""
+    show.set_screen(conference_id(), body().get("screen"))
+    return snapshot_response()
+
+
+@bp.get("/awards")
+@require_api(*CONTROL)
+def awards_list():
+    """The announcements in calling order."""
+    order = awards.calling_order(conference_id())
+    return jsonify({"announcements": [awards.announcement_json(a, len(order)) for a in order]})
+
+
+@bp.post("/awards/next")
+@require_api(*CONTROL)
+def awards_next():
+    """Decision, then names, then the next announcement."""
+    awards.next_announcement(conference_id())
+    return snapshot_response()
+
+
+@bp.post("/awards/previous")
+@require_api(*CONTROL)
+def awards_previous():
+    """One step back in the awards."""
+    awards.previous_announcement(conference_id())
+    return snapshot_response()

@@ -1,0 +1,10 @@
+"""The projector page: read-only, needs no sign-in."""
+from flask import Blueprint, render_template
+
+bp = Blueprint("display", __name__)
+
+
+@bp.get("/display")
+def index():
+    """What the hall sees."""
+    return render_template("display.html")

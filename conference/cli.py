@@ -1,0 +1,133 @@
+"""The command line: python3 -m conference COMMAND (serve is the default)."""
+from __future__ import annotations
+
+import socket
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from .errors import ConferenceError
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["conference_cli"] = cli
+
+
+def lan_address() -> str:
+    """This machine's address on the local network, for the addresses tablets will open."""
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            address = info[4][0]
+            if not address.startswith("127."):
+                return address
+    except OSError:
+        pass
+    return "127.0.0.1"
+
+
+def _conference_id() -> int:
+    from .services.state import default_conference_id
+    found = default_conference_id()
+    if found is None:
+        raise click.ClickException("Chưa có hội nghị nào trong cơ sở dữ liệu.")
+    return found
+
+
+def _app():
+    from . import create_app
+    return create_app()
+
+
+@click.group(invoke_without_command=True)
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Conference day: check-in, run-of-show and awards for a formal conference."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(serve)
+
+
+@cli.command()
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--https", "use_https", is_flag=True, help="Serve with a self-signed certificate (tablet cameras on a LAN).")
+def serve(host: str, port: int, use_https: bool) -> None:
+    """Run the server (the default command)."""
+    from .extensions import socketio
+    app = _app()
+    scheme = "https" if use_https else "http"
+    ssl_context = None
+    if use_https:
+        from .tls import self_signed_certificate
+        ssl_context = self_signed_certificate(Path(app.config["INSTANCE_PATH"]), lan_address())
+    _print_welcome(app, f"{scheme}://{lan_address() if host == '0.0.0.0' else host}:{port}")
+    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, ssl_context=ssl_context,
+                 use_reloader=False, log_output=False)
+
+
+def _print_welcome(app: Flask, base: str) -> None:
+    import qrcode
+    password = app.config["ADMIN_PASSWORD"]
+    kept = "" if app.config.get("ADMIN_PASSWORD_GENERATED") else " (đã lưu)"
+    click.echo(f"\nConference day đang chạy / is running at {base}\n")
+    for path, what in (("/door", "Cửa / Door"), ("/mc", "MC"), ("/display", "Màn chiếu / Projector"),
+                       ("/admin", "Văn phòng / Office")):
+        click.echo(f"  {what:<24} {base}{path}")
+    click.echo(f"\n  Đăng nhập quản trị / admin password{kept}: {password}")
+    click.echo("  Ghép thiết bị / pair a device: python3 -m conference token door --label 'Cửa 1'\n")
+    qr = qrcode.QRCode(border=1)
+    qr.add_data(f"{base}/door")
+    qr.print_ascii(out=sys.stdout, invert=True)
+
+
+@cli.command()
+@click.argument("role", type=click.Choice(["admin", "mc", "door", "display"]))
+@click.option("--label", default=None, help="A name for the device, e.g. 'Cửa 1'.")
+@click.option("--host", default=None, help="Host in the printed address (default: this machine's LAN address).")
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--https", "use_https", is_flag=True, help="Print an https:// address.")
+def token(role: str, label: str | None, host: str | None, port: int, use_https: bool) -> None:
+    """Make a device token for ROLE and print its pairing address."""
+    from .services.devices import create_device, parse_role
+    with _app().app_context():
+        device, secret = create_device(_conference_id(), parse_role(role), label)
+        scheme = "https" if use_https else "http"
+        click.echo(f"{device.label}: {scheme}://{host or lan_address()}:{port}/pair/{secret}")
+
+
+@cli.command("import-delegates")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_delegates_command(file: Path) -> None:
+    """Import delegates from FILE (.xlsx or .csv); all rows or none."""
+    from .services.importer import ImportFailed, import_delegates
+    with _app().app_context():
+        try:
+            added = import_delegates(_conference_id(), file.name, file.read_bytes())
+        except ImportFailed as failure:
+            click.echo(f"Không nhập được: {len(failure.errors)} dòng lỗi, không có đại biểu nào được thêm.", err=True)
+            for error in failure.errors:
+                click.echo(f"  dòng {error.row}: {error.message}", err=True)
+            sys.exit(1)
+        except ConferenceError as error:
+            click.echo(f"Không nhập được: {error.message}", err=True)
+            sys.exit(1)
+        click.echo(f"Đã nhập {added} đại biểu.")
+
+
+@cli.command()
+@click.option("--out", "out_dir", default="badges", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--no-png", is_flag=True, help="Only the PDF sheets.")
+def badges(out_dir: Path, no_png: bool) -> None:
+    """Write OUT/badges.pdf (A4 sheets) and one OUT/<code>.png per delegate."""
+    from .services.badges import badge_texts, generate_badges
+    with _app().app_context():
+        conference_id = _conference_id()
+        total = len(badge_texts(conference_id)) * (1 if no_png else 2)
+        with click.progressbar(length=total, label="Thẻ đại biểu", file=sys.stderr) as bar:
+            count = generate_badges(conference_id, out_dir, bar.update, pngs=not no_png)
+        click.echo(f"Đã tạo {count} thẻ trong {out_dir}/")
+
+
+def main() -> None:
+    cli(prog_name="python3 -m conference")

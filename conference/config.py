@@ -1,0 +1,56 @@
+"""Settings: environment first, then secrets generated once and kept in the instance folder."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _kept_secret(instance: Path, name: str, make) -> tuple[str, bool]:
+    """Read instance/<name>, or create it (mode 0600) the first time. Returns (value, created)."""
+    path = instance / name
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip(), False
+    value = make()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(value + "\n")
+    return value, True
+
+
+def load_settings(instance: Path) -> dict:
+    instance.mkdir(parents=True, exist_ok=True)
+    secret_key = os.environ.get("SECRET_KEY") or _kept_secret(
+        instance, "secret_key", lambda: secrets.token_hex(32))[0]
+    admin_password = os.environ.get("CONFERENCE_ADMIN_PASSWORD")
+    generated = False
+    if not admin_password:
+        admin_password, generated = _kept_secret(
+            instance, "admin_password", lambda: secrets.token_urlsafe(12))
+    return {
+        "SECRET_KEY": secret_key,
+        "ADMIN_PASSWORD": admin_password,
+        "ADMIN_PASSWORD_GENERATED": generated,
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance),
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # uploads (rosters) and JSON bodies alike
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # a door tablet stays on one page all day
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("CONFERENCE_TIMEZONE", "Asia/Ho_Chi_Minh"),
+        "LOAD_DEMO": True,
+        # Login attempts are counted in Redis when several processes share it, else in memory.
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+    }
+
+
+def _database_url(instance: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{instance / 'conference.db'}"
+    if url.startswith("postgres://"):  # the form some hosts hand out
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url

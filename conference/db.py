@@ -1,0 +1,105 @@
+"""Database handle, column types and the write transaction every service uses."""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Iterator
+
+import sqlalchemy as sa
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+db = SQLAlchemy(model_class=Base)
+
+# SQLite allows one writer at a time. Taking this lock before BEGIN IMMEDIATE queues the
+# threads of one process in memory instead of letting them spin in SQLite's busy handler,
+# which keeps the tail latency of concurrent door scans low. Other processes, if any, are
+# still serialised by SQLite's own lock and the busy timeout.
+_sqlite_writer = threading.RLock()
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Timestamps are stored as naive UTC and always come back timezone-aware."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL for concurrent readers, FULL sync so an acknowledged check-in survives a crash."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        # Let SQLAlchemy emit BEGIN itself (see _sqlite_begin) instead of pysqlite's lazy BEGIN.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+_intent = threading.local()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    if is_sqlite(conn.engine):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if getattr(_intent, "write", False) else "BEGIN")
+
+
+@contextmanager
+def write_transaction() -> Iterator[sa.orm.Session]:
+    """One domain action = one transaction; commits on success, rolls back on any error.
+
+    On SQLite the transaction starts with BEGIN IMMEDIATE so the write lock is taken up front
+    (no lock upgrade, no "database is locked" half-way through).
+    """
+    session = db.session
+    session.rollback()  # drop any read transaction left open by the request so far
+    sqlite = is_sqlite(db.engine)
+    if sqlite:
+        _sqlite_writer.acquire()
+    _intent.write = True
+    session.info["changed"] = set()
+    try:
+        session.connection()  # begins now, as a writer
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        _intent.write = False
+        if sqlite:
+            _sqlite_writer.release()
+    # After the commit, outside the lock: every conference whose version moved is published.
+    from .realtime import publish
+    for conference_id in sorted(session.info.pop("changed", ())):
+        publish(conference_id)

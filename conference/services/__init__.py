@@ -1,0 +1,1 @@
+"""Domain actions. Each public function is one transaction with stable error codes."""

@@ -1,0 +1,145 @@
+"""Door check-in, after pretix: one transaction, ordered guards, stable codes, every scan logged.
+
+The unique key on checkin.delegate_id makes concurrent doors count a delegate once, and the
+unique key on (conference, nonce) makes a retried or replayed scan return its first answer.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from ..db import db, write_transaction
+from ..errors import ConferenceError
+from ..models import Badge, CheckIn, Delegate, Scan
+from . import badgecodes
+from .roster import attendance, delegate_json, get_delegate
+from .state import bump_version
+
+MAX_NONCE = 64
+MAX_DEVICE = 80
+ATTEMPTS = 3  # a unique-key race is retried; the retry sees the winner's row
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the door is told, and whether anything changed (so the caller publishes)."""
+    status: int
+    body: dict
+    changed: bool = False
+
+
+def _refusal(code: str, message: str, status: int, **extra) -> Outcome:
+    return Outcome(status, {"error": {"code": code, "message": message, **extra}})
+
+
+def _text(value: object, limit: int, name: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > limit:
+        raise ConferenceError(f"invalid_{name}", f"Trường “{name}” không hợp lệ (tối đa {limit} ký tự).")
+    return value.strip() or None
+
+
+def check_in(conference_id: int, *, code: object = None, delegate_id: object = None,
+             nonce: object = None, device: object = None) -> Outcome:
+    """Check a delegate in by badge code or id. Bad input raises; refusals are logged outcomes."""
+    nonce = _text(nonce, MAX_NONCE, "nonce")
+    device = _text(device, MAX_DEVICE, "device")
+    if (code is None) == (delegate_id is None):
+        raise ConferenceError("missing_code", "Cần gửi đúng một trong hai: “code” hoặc “delegate_id”.")
+    if delegate_id is not None and (not isinstance(delegate_id, int) or isinstance(delegate_id, bool)):
+        raise ConferenceError("invalid_delegate_id", "“delegate_id” phải là số nguyên.")
+    if code is not None and not isinstance(code, str):
+        raise ConferenceError("invalid_code", "Mã thẻ phải là chuỗi ký tự.")
+    for attempt in range(ATTEMPTS):
+        try:
+            return _check_in_once(conference_id, code, delegate_id, nonce, device)
+        except IntegrityError:
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _check_in_once(conference_id, code, delegate_id, nonce, device) -> Outcome:
+    with write_transaction() as session:
+        if nonce:
+            earlier = session.scalar(sa.select(Scan).where(Scan.conference_id == conference_id,
+                                                           Scan.nonce == nonce))
+            if earlier is not None:
+                return Outcome(earlier.status, json.loads(earlier.response or "{}"))
+        outcome, delegate = _resolve(conference_id, code, delegate_id)
+        if outcome is None:
+            outcome = _admit(session, conference_id, delegate, device)
+        session.add(Scan(conference_id=conference_id, device=device, nonce=nonce,
+                         code=code[:64] if isinstance(code, str) else None,
+                         delegate_id=delegate.id if delegate else None,
+                         outcome=_outcome_name(outcome), status=outcome.status,
+                         response=json.dumps(outcome.body, ensure_ascii=False)))
+        session.flush()
+    return outcome
+
+
+def _outcome_name(outcome: Outcome) -> str:
+    return outcome.body.get("result") or outcome.body["error"]["code"]
+
+
+def _resolve(conference_id, code, delegate_id) -> tuple[Outcome | None, Delegate | None]:
+    """The delegate to admit, or a refusal (guards in the order a person would check them)."""
+    if delegate_id is not None:
+        delegate = db.session.get(Delegate, delegate_id)
+        if delegate is None or delegate.conference_id != conference_id:
+            return _refusal("unknown_delegate", "Không tìm thấy đại biểu.", 404), None
+        return None, delegate
+    normal = badgecodes.normalise(code)
+    if normal is None:
+        return _refusal("invalid_code", "Mã không đọc được hoặc không phải thẻ đại biểu.", 400), None
+    badge = db.session.get(Badge, normal)
+    if badge is None:
+        return _refusal("unknown_code", "Thẻ không có trong danh sách đại biểu.", 404), None
+    if badge.conference_id != conference_id:
+        return _refusal("other_conference", "Thẻ của một hội nghị khác.", 404), None
+    delegate = db.session.get(Delegate, badge.delegate_id)
+    if badge.revoked_at is not None:
+        return _refusal("revoked_code", "Thẻ này đã bị thay bằng thẻ mới.", 410,
+                        delegate=delegate_json(delegate)), delegate
+    return None, delegate
+
+
+def _admit(session, conference_id: int, delegate: Delegate, device: str | None) -> Outcome:
+    existing = delegate.checkin
+    if existing is not None:
+        return Outcome(200, {"result": "already_checked_in",
+                             "checked_in_at": existing.checked_in_at.isoformat(),
+                             "device": existing.device, "delegate": delegate_json(delegate),
+                             "attendance": _counts(conference_id)})
+    session.add(CheckIn(conference_id=conference_id, delegate_id=delegate.id, device=device))
+    session.flush()  # the unique key on delegate_id decides a race here
+    session.refresh(delegate)
+    bump_version(conference_id)
+    return Outcome(201, {"result": "checked_in", "delegate": delegate_json(delegate),
+                         "attendance": _counts(conference_id)}, changed=True)
+
+
+def _counts(conference_id: int) -> dict:
+    figures = attendance(conference_id)
+    return {"present": figures["present"], "expected": figures["expected"]}
+
+
+def undo_check_in(conference_id: int, delegate_id: int, device: object = None) -> Outcome:
+    """Take back a check-in made by mistake; the undo is logged like a scan."""
+    device = _text(device, MAX_DEVICE, "device")
+    with write_transaction() as session:
+        delegate = get_delegate(conference_id, delegate_id)
+        if delegate.checkin is None:
+            raise ConferenceError("not_checked_in", "Đại biểu này chưa điểm danh.", 409)
+        session.delete(delegate.checkin)
+        session.flush()
+        session.refresh(delegate)
+        bump_version(conference_id)
+        body = {"result": "undone", "delegate": delegate_json(delegate), "attendance": _counts(conference_id)}
+        session.add(Scan(conference_id=conference_id, device=device, delegate_id=delegate.id,
+                         outcome="undone", status=200, response=json.dumps(body, ensure_ascii=False)))
+    return Outcome(200, body, changed=True)

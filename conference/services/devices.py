@@ -1,0 +1,81 @@
+"""Devices and their tokens: pairing, authenticating every request and socket, revoking."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ..db import db, utcnow, write_transaction
+from ..errors import ConferenceError, NotFound
+from ..models import Device, Role
+
+TOKEN_BYTES = 32
+MAX_TOKEN_LENGTH = 128
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a role within one conference, and the name of their device."""
+    role: Role
+    conference_id: int
+    label: str
+    device_id: int | None = None
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise ConferenceError("invalid_role", "Vai trò phải là admin, mc, door hoặc display.") from None
+
+
+def create_device(conference_id: int, role: Role, label: str | None = None) -> tuple[Device, str]:
+    """Make a device and its token. The token is returned once; only its hash is kept."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    with write_transaction() as session:
+        count = session.scalar(sa.select(sa.func.count()).select_from(Device)
+                               .where(Device.conference_id == conference_id, Device.role == role))
+        device = Device(conference_id=conference_id, role=role, token_hash=_digest(token),
+                        label=(label or "").strip()[:80] or _default_label(role, count + 1))
+        session.add(device)
+    return device, token
+
+
+def _default_label(role: Role, number: int) -> str:
+    names = {Role.DOOR: "Cửa", Role.MC: "MC", Role.DISPLAY: "Màn hình", Role.ADMIN: "Quản trị"}
+    return f"{names[role]} {number}"
+
+
+def authenticate(token: str | None) -> Principal | None:
+    """The principal for a token, or None if it is unknown, malformed or revoked."""
+    if not token or not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    device = db.session.scalar(sa.select(Device).where(Device.token_hash == _digest(token)))
+    if device is None or device.revoked_at is not None:
+        return None
+    return Principal(device.role, device.conference_id, device.label, device.id)
+
+
+def revoke_device(conference_id: int, device_id: int) -> Device:
+    with write_transaction() as session:
+        device = session.get(Device, device_id)
+        if device is None or device.conference_id != conference_id:
+            raise NotFound("unknown_device", "Không tìm thấy thiết bị.")
+        device.revoked_at = device.revoked_at or utcnow()
+    return device
+
+
+def list_devices(conference_id: int) -> list[Device]:
+    return list(db.session.scalars(sa.select(Device).where(Device.conference_id == conference_id)
+                                   .order_by(Device.role, Device.id)))
+
+
+def password_matches(given: str | None, expected: str) -> bool:
+    return bool(given) and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))

@@ -1,0 +1,157 @@
+"""Import delegates from .xlsx or .csv as offices write them: all rows or none, each bad row named.
+
+Tolerated: title rows above the table, an STT column, Vietnamese or English headers (any case,
+with or without diacritics), UTF-8 with a BOM, names in NFC or NFD, stray spaces, blank rows.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from zipfile import BadZipFile
+
+from ..db import write_transaction
+from ..errors import ConferenceError
+from ..textnorm import clean, fold
+from .roster import find_group, new_delegate, validate_fields
+from .state import bump_version
+
+MAX_ROWS = 20000
+HEADER_SEARCH_ROWS = 15
+# Folded header text -> field. Folding makes "Họ và tên", "HỌ VÀ TÊN" and "Ho va ten" one key.
+HEADERS = {
+    "full_name": ("ho va ten", "ho ten", "ho va ten dai bieu", "full name", "name", "fullname", "ten dai bieu"),
+    "position": ("chuc vu", "position", "title", "chuc danh"),
+    "unit": ("don vi", "unit", "co quan", "organisation", "organization", "noi cong tac"),
+    "group": ("thanh phan", "group", "nhom", "thanh phan dai bieu"),
+    "seat": ("ghe", "so ghe", "cho ngoi", "seat", "vi tri ngoi"),
+}
+_LOOKUP = {alias: key for key, aliases in HEADERS.items() for alias in aliases}
+
+
+@dataclass
+class RowError:
+    row: int  # the row number as the spreadsheet shows it
+    message: str
+
+
+@dataclass
+class ImportResult:
+    rows: list[dict] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+class ImportFailed(ConferenceError):
+    status = 422
+
+    def __init__(self, errors: list[RowError]):
+        lines = "; ".join(f"dòng {e.row}: {e.message}" for e in errors[:20])
+        super().__init__("import_failed", f"Không nhập được ({len(errors)} lỗi): {lines}")
+        self.errors = errors
+
+    def to_dict(self) -> dict:
+        body = super().to_dict()
+        body["error"]["rows"] = [{"row": e.row, "message": e.message} for e in self.errors]
+        return body
+
+
+def read_table(filename: str, content: bytes) -> list[tuple[int, list]]:
+    """(row number, cells) for every row of the first sheet or the CSV file."""
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".xlsx":
+        return _read_xlsx(content)
+    if suffix == ".csv":
+        return _read_csv(content)
+    raise ConferenceError("unsupported_file", "Chỉ nhận tệp .xlsx hoặc .csv.")
+
+
+def _read_xlsx(content: bytes) -> list[tuple[int, list]]:
+    from openpyxl import load_workbook
+    try:
+        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+        rows = [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
+    except (BadZipFile, KeyError, ValueError, OSError, IndexError, TypeError) as error:
+        raise ConferenceError("unreadable_file", f"Không đọc được tệp Excel: {type(error).__name__}.") from None
+    return rows
+
+
+def _read_csv(content: bytes) -> list[tuple[int, list]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConferenceError("unreadable_file", "Tệp CSV phải được lưu với mã hóa UTF-8.") from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return [(number, row) for number, row in enumerate(csv.reader(io.StringIO(text), dialect), 1)]
+    except csv.Error as error:
+        raise ConferenceError("unreadable_file", f"Tệp CSV hỏng: {error}.") from None
+
+
+def _find_header(rows) -> tuple[int, dict[int, str]]:
+    """The first row, among the top ones, that names the full-name column."""
+    for index, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        columns = {}
+        for column, cell in enumerate(cells):
+            key = _LOOKUP.get(fold(str(cell)) if cell is not None else "")
+            if key and key not in columns.values():
+                columns[column] = key
+        if "full_name" in columns.values():
+            return index, columns
+    raise ConferenceError("missing_header",
+                          "Không thấy dòng tiêu đề có cột “Họ và tên” (hoặc “Full name”).", 422)
+
+
+def parse_rows(conference_id: int, filename: str, content: bytes) -> ImportResult:
+    """Read and check every row without writing anything: the preview."""
+    rows = read_table(filename, content)
+    header_index, columns = _find_header(rows)
+    result = ImportResult()
+    seen: dict[str, int] = {}
+    for number, cells in rows[header_index + 1:]:
+        values = {key: cells[column] if column < len(cells) else None for column, key in columns.items()}
+        if not any(clean(v if v is None else str(v)) for v in values.values()):
+            continue  # a blank row
+        if len(result.rows) >= MAX_ROWS:
+            result.errors.append(RowError(number, f"quá {MAX_ROWS} dòng"))
+            break
+        try:
+            fields = validate_fields(_text(values.get("full_name")), _text(values.get("position")),
+                                     _text(values.get("unit")), _text(values.get("seat")))
+            group = find_group(conference_id, _text(values.get("group")))
+        except ConferenceError as error:
+            result.errors.append(RowError(number, error.message))
+            continue
+        key = fold(fields["full_name"]) + "|" + fold(fields["unit"])
+        if key in seen:
+            result.errors.append(RowError(number, f"trùng với dòng {seen[key]} ({fields['full_name']})"))
+            continue
+        seen[key] = number
+        result.rows.append({**fields, "group": group.name if group else None, "row": number})
+    if not result.rows and not result.errors:
+        result.errors.append(RowError(header_index + 1, "bảng không có dòng dữ liệu nào"))
+    return result
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def import_delegates(conference_id: int, filename: str, content: bytes) -> int:
+    """Add every row as a delegate, or none if any row is wrong. Returns the number added."""
+    result = parse_rows(conference_id, filename, content)
+    if result.errors:
+        raise ImportFailed(result.errors)
+    with write_transaction() as session:
+        for row in result.rows:
+            fields = {key: row[key] for key in ("full_name", "position", "unit", "seat")}
+            new_delegate(session, conference_id, fields, find_group(conference_id, row["group"]))
+        bump_version(conference_id)
+    return len(result.rows)

@@ -1,0 +1,145 @@
+"""Delegates: lookup, search, walk-ins, badge reissue, and their JSON shape."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..db import db, utcnow, write_transaction
+from ..errors import ConferenceError, NotFound
+from ..models import Badge, CheckIn, Delegate, DelegateGroup
+from ..textnorm import clean, fold, name_sort_key
+from . import badgecodes
+from .state import bump_version
+
+MAX_NAME = 120
+MAX_FIELD = 200
+
+
+def delegate_json(delegate: Delegate) -> dict:
+    checkin = delegate.checkin
+    group = delegate.group
+    return {
+        "id": delegate.id,
+        "full_name": delegate.full_name,
+        "position": delegate.position,
+        "unit": delegate.unit,
+        "group": group.name if group else None,
+        "group_color": group.color if group else None,
+        "seat": delegate.seat,
+        "badge_code": delegate.badge_code,
+        "walk_in": delegate.walk_in,
+        "checked_in_at": checkin.checked_in_at.isoformat() if checkin else None,
+        "checked_in_device": checkin.device if checkin else None,
+    }
+
+
+def search_key(full_name: str, unit: str | None, code: str) -> str:
+    return " ".join(part for part in (fold(full_name), fold(unit), code.lower()) if part)
+
+
+def sorted_vietnamese(delegates: list[Delegate]) -> list[Delegate]:
+    return sorted(delegates, key=lambda d: name_sort_key(d.full_name))
+
+
+def search_delegates(conference_id: int, query: str | None, limit: int | None = None) -> list[Delegate]:
+    """Every word of the query, folded (đ as d, no marks, any case or normal form), must match."""
+    statement = (sa.select(Delegate).where(Delegate.conference_id == conference_id)
+                 .options(sa.orm.selectinload(Delegate.checkin)))
+    for word in fold(query).split():
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        statement = statement.where(Delegate.search_key.like(f"%{escaped}%", escape="\\"))
+    found = sorted_vietnamese(list(db.session.scalars(statement)))
+    return found[:limit] if limit else found
+
+
+def get_delegate(conference_id: int, delegate_id: int) -> Delegate:
+    delegate = db.session.get(Delegate, delegate_id)
+    if delegate is None or delegate.conference_id != conference_id:
+        raise NotFound("unknown_delegate", "Không tìm thấy đại biểu.")
+    return delegate
+
+
+def find_group(conference_id: int, name: str | None) -> DelegateGroup | None:
+    if not clean(name):
+        return None
+    wanted = fold(name)
+    groups = db.session.scalars(sa.select(DelegateGroup).where(DelegateGroup.conference_id == conference_id))
+    for group in groups:
+        if fold(group.name) == wanted:
+            return group
+    raise ConferenceError("unknown_group", f"Không có thành phần đại biểu “{clean(name)}”.")
+
+
+def validate_fields(full_name: object, position: object = None, unit: object = None,
+                    seat: object = None) -> dict:
+    """Cleaned fields, or a ConferenceError naming what is wrong."""
+    for value in (full_name, position, unit, seat):
+        if value is not None and not isinstance(value, (str, int, float)):
+            raise ConferenceError("invalid_field", "Dữ liệu không hợp lệ.")
+    name = clean(full_name)
+    if not name:
+        raise ConferenceError("missing_name", "Thiếu họ và tên.")
+    if len(name) > MAX_NAME:
+        raise ConferenceError("name_too_long", f"Họ và tên dài quá {MAX_NAME} ký tự.")
+    fields = {"full_name": name}
+    for key, value, limit in (("position", position, MAX_FIELD), ("unit", unit, MAX_FIELD), ("seat", seat, 20)):
+        text = clean(value) or None
+        if text and len(text) > limit:
+            raise ConferenceError("field_too_long", f"Trường “{key}” dài quá {limit} ký tự.")
+        fields[key] = text
+    return fields
+
+
+def new_delegate(session, conference_id: int, fields: dict, group: DelegateGroup | None,
+                 walk_in: bool = False) -> Delegate:
+    """Add a delegate with a fresh badge inside the caller's transaction."""
+    code = badgecodes.new_code()
+    delegate = Delegate(conference_id=conference_id, group=group, badge_code=code, walk_in=walk_in,
+                        search_key=search_key(fields["full_name"], fields.get("unit"), code), **fields)
+    session.add(delegate)
+    session.flush()
+    session.add(Badge(code=code, conference_id=conference_id, delegate_id=delegate.id))
+    return delegate
+
+
+def add_delegate(conference_id: int, full_name: object, position: object = None, unit: object = None,
+                 group: object = None, seat: object = None, walk_in: bool = False) -> Delegate:
+    fields = validate_fields(full_name, position, unit, seat)
+    if group is not None and not isinstance(group, str):
+        raise ConferenceError("invalid_field", "Thành phần không hợp lệ.")
+    with write_transaction() as session:
+        delegate = new_delegate(session, conference_id, fields, find_group(conference_id, group), walk_in)
+        bump_version(conference_id)
+    return delegate
+
+
+def reissue_badge(conference_id: int, delegate_id: int) -> Delegate:
+    """A new code for a lost badge; the old code is revoked and refused from now on."""
+    with write_transaction() as session:
+        delegate = get_delegate(conference_id, delegate_id)
+        session.execute(sa.update(Badge).where(Badge.delegate_id == delegate.id, Badge.revoked_at.is_(None))
+                        .values(revoked_at=utcnow()))
+        code = badgecodes.new_code()
+        session.add(Badge(code=code, conference_id=conference_id, delegate_id=delegate.id))
+        delegate.badge_code = code
+        delegate.search_key = search_key(delegate.full_name, delegate.unit, code)
+        bump_version(conference_id)
+    return delegate
+
+
+def attendance(conference_id: int) -> dict:
+    """Present / expected, overall and per group in protocol order."""
+    rows = db.session.execute(
+        sa.select(DelegateGroup.id, DelegateGroup.name, DelegateGroup.color,
+                  sa.func.count(Delegate.id), sa.func.count(CheckIn.id))
+        .select_from(DelegateGroup)
+        .outerjoin(Delegate, Delegate.group_id == DelegateGroup.id)
+        .outerjoin(CheckIn, CheckIn.delegate_id == Delegate.id)
+        .where(DelegateGroup.conference_id == conference_id)
+        .group_by(DelegateGroup.id).order_by(DelegateGroup.position)).all()
+    expected, present = db.session.execute(
+        sa.select(sa.func.count(Delegate.id), sa.func.count(CheckIn.id))
+        .select_from(Delegate).outerjoin(CheckIn, CheckIn.delegate_id == Delegate.id)
+        .where(Delegate.conference_id == conference_id)).one()
+    groups = [{"id": gid, "name": name, "color": color, "expected": total, "present": came}
+              for gid, name, color, total, came in rows]
+    return {"present": present, "expected": expected, "absent": expected - present, "groups": groups}

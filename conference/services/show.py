@@ -1,0 +1,126 @@
+"""The run-of-show: next / previous / goto over items and their sub-steps, times recorded.
+
+Times are stored, never counted in memory (as Ontime does): elapsed = now - started_at, so a
+restart or a reconnecting screen derives the same figures.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..db import utcnow, write_transaction
+from ..errors import ConferenceError
+from ..models import AgendaItem, ScreenMode
+from .state import bump_version, show_state
+
+MAX_MESSAGE = 500
+
+
+def _agenda(session, conference_id: int) -> list[AgendaItem]:
+    return list(session.scalars(sa.select(AgendaItem).where(AgendaItem.conference_id == conference_id)
+                                .order_by(AgendaItem.position)))
+
+
+def _cursor_list(items: list[AgendaItem]) -> list[tuple[int, int | None]]:
+    """Every place the show can be, in order: (item position, step position or None)."""
+    places: list[tuple[int, int | None]] = []
+    for item in items:
+        places.append((item.position, None))
+        places.extend((item.position, step.position) for step in item.steps)
+    return places
+
+
+def _move(conference_id: int, choose) -> None:
+    """Move the cursor to choose(places, current index); record the times of what starts and ends."""
+    with write_transaction() as session:
+        items = _agenda(session, conference_id)
+        if not items:
+            raise ConferenceError("empty_agenda", "Chương trình chưa có mục nào.", 409)
+        state = show_state(conference_id)
+        places = _cursor_list(items)
+        here = (state.current_position, state.current_step)
+        index = places.index(here) if here in places else None
+        target = choose(places, index)
+        if target == index:
+            return
+        _record_times(items, places[index] if index is not None else None,
+                      places[target] if target is not None else None)
+        state.current_position, state.current_step = places[target] if target is not None else (None, None)
+        bump_version(conference_id)
+
+
+def _record_times(items: list[AgendaItem], old, new) -> None:
+    now = utcnow()
+    by_position = {item.position: item for item in items}
+
+    def node(place):
+        item = by_position[place[0]]
+        return item if place[1] is None else next(s for s in item.steps if s.position == place[1])
+
+    if old is not None:
+        node(old).ended_at = now
+        if new is None or new[0] != old[0]:
+            by_position[old[0]].ended_at = now
+    if new is not None:
+        for target in {by_position[new[0]], node(new)}:
+            target.started_at = target.started_at or now
+            target.ended_at = None
+
+
+def next_item(conference_id: int) -> None:
+    """Advance one place; past the last place the show is finished (current becomes null)."""
+    def choose(places, index):
+        if index is None:
+            return 0 if not _finished(conference_id, places) else None
+        return index + 1 if index + 1 < len(places) else None
+    _move(conference_id, choose)
+
+
+def previous_item(conference_id: int) -> None:
+    def choose(places, index):
+        if index is None:
+            return len(places) - 1 if _finished(conference_id, places) else None
+        return max(index - 1, 0)
+    _move(conference_id, choose)
+
+
+def _finished(conference_id: int, places) -> bool:
+    from ..db import db
+    last = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.conference_id == conference_id)
+                             .order_by(AgendaItem.position.desc()).limit(1))
+    return last is not None and last.ended_at is not None
+
+
+def goto_item(conference_id: int, position: object, step: object = None) -> None:
+    if not isinstance(position, int) or isinstance(position, bool):
+        raise ConferenceError("invalid_position", "“position” phải là số thứ tự của một mục.")
+    if step is not None and (not isinstance(step, int) or isinstance(step, bool)):
+        raise ConferenceError("invalid_step", "“step” phải là số thứ tự của một bước.")
+
+    def choose(places, index):
+        if (position, step) not in places:
+            raise ConferenceError("unknown_position", "Không có mục này trong chương trình.", 404)
+        return places.index((position, step))
+    _move(conference_id, choose)
+
+
+def set_message(conference_id: int, message: object) -> None:
+    """A line for the hall, or None to clear it."""
+    if message is not None and not isinstance(message, str):
+        raise ConferenceError("invalid_message", "Thông báo phải là chuỗi ký tự.")
+    text = (message or "").strip() or None
+    if text and len(text) > MAX_MESSAGE:
+        raise ConferenceError("message_too_long", f"Thông báo dài quá {MAX_MESSAGE} ký tự.")
+    with write_transaction():
+        show_state(conference_id).message = text
+        bump_version(conference_id)
+
+
+def set_screen(conference_id: int, mode: object) -> None:
+    """live, standby (the banner only) or blackout (a black screen)."""
+    try:
+        screen = ScreenMode(mode)
+    except ValueError:
+        raise ConferenceError("invalid_screen", "Chế độ màn hình phải là live, standby hoặc blackout.") from None
+    with write_transaction():
+        show_state(conference_id).screen = screen
+        bump_version(conference_id)

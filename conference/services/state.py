@@ -1,0 +1,37 @@
+"""The show-state row: found or created, and its version bumped inside the caller's transaction."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..db import db, utcnow
+from ..errors import NotFound
+from ..models import Conference, ShowState
+
+
+def get_conference(conference_id: int) -> Conference:
+    conference = db.session.get(Conference, conference_id)
+    if conference is None:
+        raise NotFound("unknown_conference", "Không tìm thấy hội nghị.")
+    return conference
+
+
+def default_conference_id() -> int | None:
+    """The conference that screens without a token follow: the first one created."""
+    return db.session.scalar(sa.select(Conference.id).order_by(Conference.id).limit(1))
+
+
+def show_state(conference_id: int) -> ShowState:
+    state = db.session.get(ShowState, conference_id)
+    if state is None:
+        state = ShowState(conference_id=conference_id, version=1)
+        db.session.add(state)
+        db.session.flush()
+    return state
+
+
+def bump_version(conference_id: int) -> None:
+    """Every committed change calls this in its own transaction, so versions never go back."""
+    show_state(conference_id)
+    db.session.info.setdefault("changed", set()).add(conference_id)  # published after the commit
+    db.session.execute(sa.update(ShowState).where(ShowState.conference_id == conference_id)
+                       .values(version=ShowState.version + 1, updated_at=utcnow()))

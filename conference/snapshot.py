@@ -1,0 +1,61 @@
+"""The snapshot: the whole live state of one conference, as every screen receives it."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from .db import db, utcnow
+from .models import AgendaItem, Candidate, Vote
+from .services.awards import award_snapshot
+from .services.roster import attendance
+from .services.state import get_conference, show_state
+
+
+def _time(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _item_json(item: AgendaItem) -> dict:
+    return {"position": item.position, "title": item.title, "presenter": item.presenter,
+            "planned_minutes": item.planned_minutes, "kind": item.kind.value, "script": item.script,
+            "started_at": _time(item.started_at), "ended_at": _time(item.ended_at),
+            "steps": [{"position": s.position, "title": s.title, "presenter": s.presenter,
+                       "planned_minutes": s.planned_minutes, "started_at": _time(s.started_at),
+                       "ended_at": _time(s.ended_at)} for s in item.steps]}
+
+
+def conference_json(conference) -> dict:
+    return {"id": conference.id, "title": conference.title, "edition": conference.edition,
+            "period": conference.period, "organiser": conference.organiser,
+            "parent_organiser": conference.parent_organiser, "place_name": conference.place_name,
+            "venue": conference.venue, "date": conference.date.isoformat() if conference.date else None,
+            "starts_at": conference.starts_at, "chair": conference.chair, "secretary": conference.secretary}
+
+
+def build_snapshot(conference_id: int) -> dict:
+    """Read everything in one transaction so the figures agree with the version."""
+    conference = get_conference(conference_id)
+    state = show_state(conference_id)
+    agenda = list(db.session.scalars(
+        sa.select(AgendaItem).where(AgendaItem.conference_id == conference_id)
+        .options(sa.orm.selectinload(AgendaItem.steps)).order_by(AgendaItem.position)))
+    candidates = db.session.scalars(sa.select(Candidate).where(Candidate.conference_id == conference_id)
+                                    .order_by(Candidate.position))
+    vote = db.session.scalar(sa.select(Vote).where(Vote.conference_id == conference_id)
+                             .order_by(Vote.id.desc()).limit(1))
+    return {
+        "version": state.version,
+        "server_time": utcnow().isoformat(),
+        "conference": conference_json(conference),
+        "agenda": [_item_json(item) for item in agenda],
+        "current": state.current_position,
+        "current_step": state.current_step,
+        "finished": state.current_position is None and bool(agenda) and agenda[-1].ended_at is not None,
+        "attendance": attendance(conference_id),
+        "award": award_snapshot(conference_id),
+        "candidates": [{"position": c.position, "full_name": c.full_name, "title": c.title, "unit": c.unit}
+                       for c in candidates],
+        "vote": {"agreed": vote.agreed, "present": vote.present, "recorded_at": _time(vote.recorded_at)}
+        if vote else None,
+        "message": state.message,
+        "screen": state.screen.value,
+    }

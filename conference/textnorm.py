@@ -1,0 +1,56 @@
+"""Vietnamese text rules: exact spelling kept, diacritic-free search keys, Vietnamese sort order."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+# Vietnamese letter order: đ is a letter of its own that follows d. Tones are compared after letters.
+_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_LETTER_RANK = {letter: index for index, letter in enumerate(_ALPHABET)}
+# Tone marks in dictionary order (none, grave, hook, tilde, acute, dot below).
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+# Marks that make a base letter a different letter (ă â ê ô ơ ư).
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
+
+
+def clean(text: str | None) -> str:
+    """NFC, single spaces, trimmed: how a name is stored, whatever keyboard typed it."""
+    if text is None:
+        return ""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(text))).strip()
+
+
+def fold(text: str | None) -> str:
+    """Search key: lower case, no diacritics, đ as d (NFD stripping alone leaves đ alone)."""
+    decomposed = unicodedata.normalize("NFD", clean(text).casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("đ", "d")
+
+
+def _syllable_key(syllable: str) -> tuple:
+    letters: list[int] = []
+    tone = 0
+    for ch in unicodedata.normalize("NFD", syllable.casefold()):
+        if ch in _TONES:
+            tone = _TONES[ch]
+        elif ch in _LETTER_MARKS and letters:
+            composed = unicodedata.normalize("NFC", _ALPHABET[letters[-1]] + ch)
+            letters[-1] = _LETTER_RANK.get(composed, letters[-1])
+        elif ch in _LETTER_RANK:
+            letters.append(_LETTER_RANK[ch])
+        elif not unicodedata.combining(ch):
+            letters.append(100 + ord(ch))
+    return (tuple(letters), tone)
+
+
+def name_sort_key(full_name: str | None) -> tuple:
+    """Sort as Vietnamese lists do: given name, then middle names, then family name.
+
+    Each syllable is compared on its letters first and its tone second, syllable by
+    syllable, which avoids the whole-string tone comparison that misorders multi-word names.
+    """
+    words = clean(full_name).split(" ")
+    ordered = words[-1:] + words[1:-1] + words[:1] if len(words) > 1 else words
+    return tuple(_syllable_key(word) for word in ordered)

@@ -1,0 +1,83 @@
+// Shared by every page: the live connection, the JSON API and safe text output.
+
+const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
+
+// Connect to the server and call onState with every snapshot, newest only.
+// socket.io reconnects by itself with exponential backoff and jitter (randomizationFactor),
+// and the server sends the full snapshot on every (re)connect, so a screen catches up
+// without reloading the page.
+export function connectLive(onState, indicator) {
+  let version = -1;
+  const socket = io({
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5000,
+    randomizationFactor: 0.5,
+    timeout: 5000,
+  });
+  const show = (state) => indicator && (indicator.dataset.state = state);
+  socket.on("connect", () => show("online"));
+  socket.on("disconnect", () => show("offline"));
+  socket.on("connect_error", () => show("offline"));
+  socket.on("state", (snapshot) => {
+    // After a server restart versions continue from the database, so a lower one is stale.
+    if (snapshot.version < version && socket.recovered !== false) return;
+    version = snapshot.version;
+    onState(snapshot);
+  });
+  return socket;
+}
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.error?.message ?? `HTTP ${status}`);
+    this.status = status;
+    this.body = body;
+    this.code = body?.error?.code ?? "network_error";
+  }
+}
+
+export async function api(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, data);
+  return { status: response.status, data };
+}
+
+// Put text in an element: always textContent, so names full of HTML stay inert.
+export function setText(element, value) {
+  if (element) element.textContent = value ?? "";
+}
+
+export function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// Fill the live figures of an MC script: {present}, {expected}, {absent}, {title}, ...
+export function fillScript(script, snapshot) {
+  const values = {
+    present: snapshot.attendance.present,
+    expected: snapshot.attendance.expected,
+    absent: snapshot.attendance.absent,
+    title: snapshot.conference.title,
+    edition: snapshot.conference.edition ?? "",
+    period: snapshot.conference.period ?? "",
+  };
+  return (script ?? "").replace(/\{(\w+)\}/g, (match, key) => (key in values ? String(values[key]) : match));
+}
+
+export function currentItem(snapshot) {
+  return snapshot.agenda.find((item) => item.position === snapshot.current) ?? null;
+}
+
+export function localTime(iso) {
+  if (!iso) return "";
+  return new Date(iso).toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" });
+}

@@ -1,0 +1,203 @@
+"""Shared fixtures: a fresh app per test, device tokens, a live server process, a real browser,
+and the machine's PostgreSQL and Redis. What a machine lacks is skipped with a reason, except
+in CI (CI=true), where a missing browser or service is a failure."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def unavailable(reason: str):
+    """Skip on a developer machine; fail in CI, where everything must be present."""
+    if IN_CI:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def app(tmp_path):
+    from conference import create_app
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}"})
+    yield app
+    with app.app_context():
+        from conference.db import db
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def conference_id(app) -> int:
+    with app.app_context():
+        from conference.services.state import default_conference_id
+        return default_conference_id()
+
+
+@pytest.fixture
+def tokens(app, conference_id) -> dict[str, str]:
+    """One device token per role for the demo conference."""
+    from conference.models import Role
+    from conference.services.devices import create_device
+    made = {}
+    with app.app_context():
+        for role in Role:
+            made[role.value] = create_device(conference_id, role, f"{role.value} test")[1]
+    return made
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def auth(tokens):
+    """auth("door") -> headers for that role."""
+    return lambda role: bearer(tokens[role])
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class LiveServer:
+    """The real server in its own process (python3 -m conference serve), restartable and killable."""
+
+    def __init__(self, instance: Path, env: dict | None = None):
+        self.instance = instance
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "CONFERENCE_INSTANCE": str(instance), "PYTHONUNBUFFERED": "1", **(env or {})}
+        self.process: subprocess.Popen | None = None
+        self.log = instance.parent / f"server-{self.port}.log"
+
+    def start(self) -> "LiveServer":
+        self.instance.mkdir(parents=True, exist_ok=True)
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "conference", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text(errors='replace')[-2000:]}")
+            try:
+                if requests.get(self.url + "/api/state", timeout=1).status_code == 200:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start in 30 s")
+
+    def kill(self) -> None:
+        """kill -9: no clean shutdown, as in a crash or a pulled plug."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def restart(self) -> "LiveServer":
+        self.kill()
+        return self.start()
+
+    def token(self, role: str, label: str | None = None) -> str:
+        """A device token made with the real CLI, as an organiser would."""
+        command = [sys.executable, "-m", "conference", "token", role, "--host", "127.0.0.1",
+                   "--port", str(self.port)] + (["--label", label] if label else [])
+        output = subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True, text=True, check=True)
+        return output.stdout.strip().rsplit("/pair/", 1)[1]
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    server = LiveServer(tmp_path / "live-instance").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """The system Chromium driven by Playwright (never a downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        unavailable("system Chromium is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("playwright is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _postgres_available() -> bool:
+    try:
+        import psycopg
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", connect_timeout=2):
+            return True
+    except Exception:
+        return False
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh database on the machine's PostgreSQL, dropped afterwards."""
+    if not _postgres_available():
+        unavailable("PostgreSQL is not running on 127.0.0.1:5432")
+    import psycopg
+    name = f"conference_test_{os.getpid()}_{int(time.time() * 1000) % 10**8}"
+    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def redis_url():
+    try:
+        import redis
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=2).ping()
+    except Exception:
+        unavailable("Redis is not running on 127.0.0.1:6379")
+    return "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def has_tool():
+    return lambda name: shutil.which(name) is not None

@@ -1,0 +1,84 @@
+"""Check-in rules, driven through the service and the HTTP API."""
+from __future__ import annotations
+
+import threading
+
+import sqlalchemy as sa
+
+from conference.db import db
+from conference.models import CheckIn, Delegate, Scan
+
+
+def first_delegate(app, conference_id):
+    with app.app_context():
+        delegate = db.session.scalars(sa.select(Delegate).where(Delegate.conference_id == conference_id)
+                                      .order_by(Delegate.id)).first()
+        return delegate.id, delegate.badge_code
+
+
+def test_scan_of_a_valid_badge_checks_the_delegate_in_once(client, app, auth, conference_id):
+    delegate_id, code = first_delegate(app, conference_id)
+    first = client.post("/api/checkins", json={"code": code}, headers=auth("door"))
+    again = client.post("/api/checkins", json={"code": code}, headers=auth("door"))
+    assert first.status_code == 201 and first.get_json()["result"] == "checked_in"
+    assert first.get_json()["attendance"]["present"] == 1
+    assert again.status_code == 200 and again.get_json()["result"] == "already_checked_in"
+    assert again.get_json()["checked_in_at"] == first.get_json()["delegate"]["checked_in_at"]
+
+
+def test_repeated_nonce_returns_the_first_answer_and_counts_once(client, app, auth, conference_id):
+    _, code = first_delegate(app, conference_id)
+    answers = [client.post("/api/checkins", json={"code": code, "nonce": "scan-1"}, headers=auth("door"))
+               for _ in range(3)]
+    assert {a.status_code for a in answers} == {201}
+    assert len({a.get_data() for a in answers}) == 1
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 1
+
+
+def test_twenty_doors_scanning_one_badge_at_once_count_it_once(app, conference_id, tokens):
+    _, code = first_delegate(app, conference_id)
+    barrier = threading.Barrier(20)
+    statuses: list[int] = []
+
+    def door(number: int) -> None:
+        client = app.test_client()
+        barrier.wait()
+        response = client.post("/api/checkins", json={"code": code, "device": f"Cửa {number}"},
+                               headers={"Authorization": f"Bearer {tokens['door']}"})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=door, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200] * 19 + [201]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 1
+
+
+def test_refused_scans_are_logged_with_a_stable_reason(client, app, auth):
+    response = client.post("/api/checkins", json={"code": "0123456789ABCDEFG"}, headers=auth("door"))
+    assert response.status_code == 404 and response.get_json()["error"]["code"] == "unknown_code"
+    with app.app_context():
+        assert db.session.scalar(sa.select(Scan.outcome)) == "unknown_code"
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 0
+
+
+def test_undo_removes_the_check_in(client, app, auth, conference_id):
+    delegate_id, code = first_delegate(app, conference_id)
+    client.post("/api/checkins", json={"code": code}, headers=auth("door"))
+    undone = client.delete(f"/api/checkins/{delegate_id}", headers=auth("door"))
+    assert undone.status_code == 200 and undone.get_json()["attendance"]["present"] == 0
+    assert client.delete(f"/api/checkins/{delegate_id}", headers=auth("door")).status_code == 409
+
+
+def test_reissued_badge_refuses_the_old_code(client, app, auth, conference_id):
+    delegate_id, old_code = first_delegate(app, conference_id)
+    fresh = client.post(f"/api/delegates/{delegate_id}/reissue", headers=auth("admin")).get_json()["delegate"]
+    old = client.post("/api/checkins", json={"code": old_code}, headers=auth("door"))
+    new = client.post("/api/checkins", json={"code": fresh["badge_code"]}, headers=auth("door"))
+    assert old.status_code == 410 and old.get_json()["error"]["code"] == "revoked_code"
+    assert new.status_code == 201
