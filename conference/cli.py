@@ -1,6 +1,7 @@
 """The command line: python3 -m conference COMMAND (serve is the default)."""
 from __future__ import annotations
 
+import os
 import socket
 import sys
 from pathlib import Path
@@ -69,7 +70,12 @@ def serve(host: str, port: int, use_https: bool) -> None:
 def _print_welcome(app: Flask, base: str) -> None:
     import qrcode
     password = app.config["ADMIN_PASSWORD"]
-    kept = "" if app.config.get("ADMIN_PASSWORD_GENERATED") else " (đã lưu)"
+    if os.environ.get("CONFERENCE_ADMIN_PASSWORD"):
+        kept = " (CONFERENCE_ADMIN_PASSWORD)"
+    elif app.config.get("ADMIN_PASSWORD_GENERATED"):
+        kept = " (mới tạo / new)"
+    else:
+        kept = f" (đã lưu / kept in {Path(app.config['INSTANCE_PATH']) / 'admin_password'})"
     click.echo(f"\nConference day đang chạy / is running at {base}\n")
     for path, what in (("/door", "Cửa / Door"), ("/mc", "MC"), ("/display", "Màn chiếu / Projector"),
                        ("/admin", "Văn phòng / Office")):
@@ -94,6 +100,29 @@ def token(role: str, label: str | None, host: str | None, port: int, use_https: 
         device, secret = create_device(_conference_id(), parse_role(role), label)
         scheme = "https" if use_https else "http"
         click.echo(f"{device.label}: {scheme}://{host or lan_address()}:{port}/pair/{secret}")
+
+
+@cli.command("devices")
+def devices_command() -> None:
+    """List the paired devices: id, role, label, and whether revoked."""
+    from .services.devices import list_devices
+    with _app().app_context():
+        for device in list_devices(_conference_id()):
+            state = f"revoked {device.revoked_at:%Y-%m-%d %H:%M}" if device.revoked_at else "active"
+            click.echo(f"{device.id}\t{device.role.value}\t{device.label}\t{state}")
+
+
+@cli.command()
+@click.argument("device_id", metavar="ID", type=int)
+def revoke(device_id: int) -> None:
+    """Revoke device ID (see `devices`): its token stops working at once."""
+    from .services.devices import revoke_device
+    with _app().app_context():
+        try:
+            device = revoke_device(_conference_id(), device_id)
+        except ConferenceError as error:
+            raise click.ClickException(error.message) from None
+        click.echo(f"Đã thu hồi / revoked: {device.id} {device.role.value} {device.label}")
 
 
 @cli.command("import-delegates")

@@ -1,6 +1,7 @@
 """Database handle, column types and the write transaction every service uses."""
 from __future__ import annotations
 
+import logging
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -26,8 +27,18 @@ db = SQLAlchemy(model_class=Base)
 _sqlite_writer = threading.RLock()
 
 
+# Ids from a URL or a JSON body are checked against this before they reach the database:
+# SQLite cannot bind a larger Python int, and PostgreSQL's integer column holds no more.
+MAX_ID = 2**31 - 1
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def is_id(value: object) -> bool:
+    """A value that can be a row id: a positive int within the column's range (not a bool)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -100,6 +111,12 @@ def write_transaction() -> Iterator[sa.orm.Session]:
         if sqlite:
             _sqlite_writer.release()
     # After the commit, outside the lock: every conference whose version moved is published.
+    # The change is committed whatever happens here, so a failed publish is logged, not raised:
+    # the caller must still be told it succeeded (screens catch up on their next sync/connect).
     from .realtime import publish
     for conference_id in sorted(session.info.pop("changed", ())):
-        publish(conference_id)
+        try:
+            publish(conference_id)
+        except Exception:  # noqa: BLE001 - e.g. the Redis message queue is down
+            logging.getLogger(__name__).exception("publishing conference %s failed", conference_id)
+            session.rollback()

@@ -11,13 +11,19 @@ from flask_socketio import join_room
 from .auth import principal_from_session
 from .db import db
 from .extensions import socketio
-from .services.devices import authenticate
+from .services.devices import authenticate, is_active
 from .services.state import default_conference_id
 from .snapshot import build_snapshot
+
+DEVICE_KEY = "socket_device_id"  # kept in this socket's own session (Flask-SocketIO manages it)
 
 
 def room(conference_id: int) -> str:
     return f"conference-{conference_id}"
+
+
+def device_room(device_id: int) -> str:
+    return f"device-{device_id}"
 
 
 def publish(conference_id: int) -> None:
@@ -27,22 +33,43 @@ def publish(conference_id: int) -> None:
     socketio.emit("state", snapshot, to=room(conference_id))
 
 
-@socketio.on("connect")
-def on_connect(auth=None):
-    """Check the token (auth dict or the paired cookie); anonymous clients may only watch."""
+def disconnect_device(device_id: int) -> None:
+    """Close the sockets a just-revoked device has open on this process.
+
+    Sockets on other processes (REDIS_URL) are refused at their next sync or reconnect.
+    """
+    for sid, _ in list(socketio.server.manager.get_participants("/", device_room(device_id))):
+        socketio.server.disconnect(sid, namespace="/")
+
+
+def _principal(auth):
+    """(principal or None, refused reason or None) for a connecting socket."""
     token = auth.get("token") if isinstance(auth, dict) else None
     if token is not None:
         principal = authenticate(token)
-        if principal is None:
-            db.session.rollback()
-            raise ConnectionRefusedError("invalid_token")
-        conference_id = principal.conference_id
-    else:
-        principal = principal_from_session(session)
+        return principal, None if principal else "invalid_token"
+    if session.get("device_token") or session.get("admin"):
+        principal = principal_from_session(session)  # a paired page's cookie, checked again
+        return principal, None if principal else "invalid_token"
+    return None, None
+
+
+@socketio.on("connect")
+def on_connect(auth=None):
+    """Check the token (auth dict or the paired cookie); anonymous clients may only watch."""
+    try:
+        principal, refused = _principal(auth)
         conference_id = principal.conference_id if principal else default_conference_id()
+    finally:
+        db.session.rollback()
+    if refused:
+        raise ConnectionRefusedError(refused)
     if conference_id is None:
         raise ConnectionRefusedError("no_conference")
+    session[DEVICE_KEY] = principal.device_id if principal else None
     join_room(room(conference_id))
+    if principal and principal.device_id is not None:
+        join_room(device_room(principal.device_id))
     socketio.emit("state", build_snapshot(conference_id), to=request.sid)
     db.session.rollback()
     current_app.logger.debug("socket %s joined conference %s", request.sid, conference_id)
@@ -50,10 +77,18 @@ def on_connect(auth=None):
 
 @socketio.on("sync")
 def on_sync(_data=None):
-    """A client that doubts it is current asks again; the answer is the snapshot."""
-    for name in socketio.server.rooms(request.sid):
-        if name.startswith("conference-"):
-            snapshot = build_snapshot(int(name.split("-", 1)[1]))
-            db.session.rollback()
-            return snapshot
-    return None
+    """A client that doubts it is current asks again; the answer is the snapshot.
+
+    A device revoked since it connected is disconnected instead.
+    """
+    try:
+        device_id = session.get(DEVICE_KEY)
+        if device_id is not None and not is_active(device_id):
+            socketio.server.disconnect(request.sid, namespace="/")
+            return None
+        for name in socketio.server.rooms(request.sid):
+            if name.startswith("conference-"):
+                return build_snapshot(int(name.split("-", 1)[1]))
+        return None
+    finally:
+        db.session.rollback()

@@ -5,6 +5,9 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# Control characters and lone surrogates: invisible, and refused by PostgreSQL (NUL) or by
+# UTF-8 itself (surrogates), so they never reach a stored name or a search key.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 # Vietnamese letter order: đ is a letter of its own that follows d. Tones are compared after letters.
 _ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
@@ -16,10 +19,11 @@ _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
 
 
 def clean(text: str | None) -> str:
-    """NFC, single spaces, trimmed: how a name is stored, whatever keyboard typed it."""
+    """NFC, single spaces, no control characters, trimmed: how a name is stored, whatever typed it."""
     if text is None:
         return ""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(text))).strip()
+    spaced = _SPACES.sub(" ", unicodedata.normalize("NFC", str(text)))
+    return _INVISIBLE.sub("", spaced).strip()
 
 
 def fold(text: str | None) -> str:

@@ -1,12 +1,15 @@
 """The HTTP JSON API (DESIGN.md §4): parse, authorise, call one service, answer."""
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, g, jsonify, request
 
+from .. import realtime
 from ..auth import current_principal, require_api
 from ..errors import ConferenceError
 from ..models import Role
-from ..services import awards, checkin, roster, show
+from ..services import awards, checkin, devices, roster, show
 from ..services.state import default_conference_id
 from ..snapshot import build_snapshot
 
@@ -18,10 +21,16 @@ MAX_QUERY = 100
 
 
 def body() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ConferenceError("invalid_json", "Nội dung yêu cầu phải là một đối tượng JSON.")
-    return data
+    """The JSON object sent, or invalid_json: not JSON, not an object, nested past reason, or
+    holding text that is not Unicode (a lone surrogate escape such as "\\ud800")."""
+    try:
+        data = request.get_json(silent=True)
+        if isinstance(data, dict):
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+            return data
+    except (RecursionError, UnicodeEncodeError):
+        pass
+    raise ConferenceError("invalid_json", "Nội dung yêu cầu phải là một đối tượng JSON.")
 
 
 def conference_id() -> int:
@@ -158,3 +167,30 @@ def awards_previous():
     """One step back in the awards."""
     awards.previous_announcement(conference_id())
     return snapshot_response()
+
+
+@bp.get("/devices")
+@require_api(Role.ADMIN)
+def devices_list():
+    """The paired devices, revoked ones included."""
+    return jsonify({"devices": [devices.device_json(d) for d in devices.list_devices(conference_id())]})
+
+
+@bp.post("/devices")
+@require_api(Role.ADMIN)
+def devices_create():
+    """Pair a device: {"role", "label"} -> its token (shown once) and pairing address."""
+    data = body()
+    device, token = devices.create_device(conference_id(), devices.parse_role(data.get("role")),
+                                          devices.parse_label(data.get("label")))
+    return jsonify({"device": devices.device_json(device), "token": token,
+                    "pair_url": f"{request.host_url}pair/{token}"}), 201
+
+
+@bp.delete("/devices/<int:device_id>")
+@require_api(Role.ADMIN)
+def devices_revoke(device_id: int):
+    """Revoke a device: its token stops working at once, its open sockets are closed."""
+    device = devices.revoke_device(conference_id(), device_id)
+    realtime.disconnect_device(device.id)
+    return jsonify({"device": devices.device_json(device)})

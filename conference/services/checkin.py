@@ -11,9 +11,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from ..db import db, write_transaction
+from ..db import db, is_id, write_transaction
 from ..errors import ConferenceError
 from ..models import Badge, CheckIn, Delegate, Scan
+from ..textnorm import clean
 from . import badgecodes
 from .roster import attendance, delegate_json, get_delegate
 from .state import bump_version
@@ -40,7 +41,7 @@ def _text(value: object, limit: int, name: str) -> str | None:
         return None
     if not isinstance(value, str) or len(value) > limit:
         raise ConferenceError(f"invalid_{name}", f"Trường “{name}” không hợp lệ (tối đa {limit} ký tự).")
-    return value.strip() or None
+    return clean(value) or None  # no control characters: PostgreSQL refuses NUL
 
 
 def check_in(conference_id: int, *, code: object = None, delegate_id: object = None,
@@ -74,7 +75,7 @@ def _check_in_once(conference_id, code, delegate_id, nonce, device) -> Outcome:
         if outcome is None:
             outcome = _admit(session, conference_id, delegate, device)
         session.add(Scan(conference_id=conference_id, device=device, nonce=nonce,
-                         code=code[:64] if isinstance(code, str) else None,
+                         code=clean(code[:256])[:64] if isinstance(code, str) else None,
                          delegate_id=delegate.id if delegate else None,
                          outcome=_outcome_name(outcome), status=outcome.status,
                          response=json.dumps(outcome.body, ensure_ascii=False)))
@@ -89,7 +90,7 @@ def _outcome_name(outcome: Outcome) -> str:
 def _resolve(conference_id, code, delegate_id) -> tuple[Outcome | None, Delegate | None]:
     """The delegate to admit, or a refusal (guards in the order a person would check them)."""
     if delegate_id is not None:
-        delegate = db.session.get(Delegate, delegate_id)
+        delegate = db.session.get(Delegate, delegate_id) if is_id(delegate_id) else None
         if delegate is None or delegate.conference_id != conference_id:
             return _refusal("unknown_delegate", "Không tìm thấy đại biểu.", 404), None
         return None, delegate

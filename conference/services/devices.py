@@ -8,12 +8,14 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from ..db import db, utcnow, write_transaction
+from ..db import db, is_id, utcnow, write_transaction
 from ..errors import ConferenceError, NotFound
 from ..models import Device, Role
+from ..textnorm import clean
 
 TOKEN_BYTES = 32
 MAX_TOKEN_LENGTH = 128
+MAX_LABEL = 80
 
 
 @dataclass(frozen=True)
@@ -29,11 +31,27 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def parse_role(value: str) -> Role:
+def parse_role(value: object) -> Role:
     try:
-        return Role(value)
+        return Role(value) if isinstance(value, str) else Role(None)
     except ValueError:
         raise ConferenceError("invalid_role", "Vai trò phải là admin, mc, door hoặc display.") from None
+
+
+def parse_label(value: object) -> str | None:
+    """A device's name as sent: text of at most MAX_LABEL characters, or None for a default one."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(clean(value)) > MAX_LABEL:
+        raise ConferenceError("invalid_label", f"Tên thiết bị phải là chuỗi tối đa {MAX_LABEL} ký tự.")
+    return clean(value) or None
+
+
+def device_json(device: Device) -> dict:
+    return {"id": device.id, "role": device.role.value, "label": device.label,
+            "created_at": device.created_at.isoformat(),
+            "last_seen_at": device.last_seen_at.isoformat() if device.last_seen_at else None,
+            "revoked_at": device.revoked_at.isoformat() if device.revoked_at else None}
 
 
 def create_device(conference_id: int, role: Role, label: str | None = None) -> tuple[Device, str]:
@@ -43,7 +61,7 @@ def create_device(conference_id: int, role: Role, label: str | None = None) -> t
         count = session.scalar(sa.select(sa.func.count()).select_from(Device)
                                .where(Device.conference_id == conference_id, Device.role == role))
         device = Device(conference_id=conference_id, role=role, token_hash=_digest(token),
-                        label=(label or "").strip()[:80] or _default_label(role, count + 1))
+                        label=clean(label)[:MAX_LABEL] or _default_label(role, count + 1))
         session.add(device)
     return device, token
 
@@ -65,11 +83,17 @@ def authenticate(token: str | None) -> Principal | None:
 
 def revoke_device(conference_id: int, device_id: int) -> Device:
     with write_transaction() as session:
-        device = session.get(Device, device_id)
+        device = session.get(Device, device_id) if is_id(device_id) else None
         if device is None or device.conference_id != conference_id:
             raise NotFound("unknown_device", "Không tìm thấy thiết bị.")
         device.revoked_at = device.revoked_at or utcnow()
     return device
+
+
+def is_active(device_id: int) -> bool:
+    """Whether a device is still allowed in (not revoked, not deleted)."""
+    revoked = db.session.execute(sa.select(Device.revoked_at).where(Device.id == device_id)).first()
+    return revoked is not None and revoked[0] is None
 
 
 def list_devices(conference_id: int) -> list[Device]:

@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zipfile import BadZipFile
 
-from ..db import write_transaction
+import sqlalchemy as sa
+
+from ..db import db, write_transaction
 from ..errors import ConferenceError
+from ..models import Delegate
 from ..textnorm import clean, fold
 from .roster import find_group, new_delegate, validate_fields
 from .state import bump_version
@@ -125,7 +128,7 @@ def parse_rows(conference_id: int, filename: str, content: bytes) -> ImportResul
         except ConferenceError as error:
             result.errors.append(RowError(number, error.message))
             continue
-        key = fold(fields["full_name"]) + "|" + fold(fields["unit"])
+        key = _identity(fields)
         if key in seen:
             result.errors.append(RowError(number, f"trùng với dòng {seen[key]} ({fields['full_name']})"))
             continue
@@ -133,7 +136,22 @@ def parse_rows(conference_id: int, filename: str, content: bytes) -> ImportResul
         result.rows.append({**fields, "group": group.name if group else None, "row": number})
     if not result.rows and not result.errors:
         result.errors.append(RowError(header_index + 1, "bảng không có dòng dữ liệu nào"))
+    result.errors.extend(_already_in_database(conference_id, result.rows))
+    result.errors.sort(key=lambda error: error.row)
     return result
+
+
+def _identity(fields: dict) -> str:
+    """Two delegates are the same person when their folded name and unit agree."""
+    return fold(fields["full_name"]) + "|" + fold(fields.get("unit"))
+
+
+def _already_in_database(conference_id: int, rows: list[dict]) -> list[RowError]:
+    """A row for a delegate the conference already has is refused, naming the row."""
+    existing = {_identity({"full_name": name, "unit": unit}) for name, unit in db.session.execute(
+        sa.select(Delegate.full_name, Delegate.unit).where(Delegate.conference_id == conference_id))}
+    return [RowError(row["row"], f"đã có trong danh sách đại biểu ({row['full_name']})")
+            for row in rows if _identity(row) in existing]
 
 
 def _text(value) -> str | None:
@@ -150,6 +168,9 @@ def import_delegates(conference_id: int, filename: str, content: bytes) -> int:
     if result.errors:
         raise ImportFailed(result.errors)
     with write_transaction() as session:
+        clashes = _already_in_database(conference_id, result.rows)  # again, now under the write lock
+        if clashes:
+            raise ImportFailed(clashes)
         for row in result.rows:
             fields = {key: row[key] for key in ("full_name", "position", "unit", "seat")}
             new_delegate(session, conference_id, fields, find_group(conference_id, row["group"]))

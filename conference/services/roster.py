@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..db import db, utcnow, write_transaction
+from ..db import db, is_id, utcnow, write_transaction
 from ..errors import ConferenceError, NotFound
 from ..models import Badge, CheckIn, Delegate, DelegateGroup
 from ..textnorm import clean, fold, name_sort_key
@@ -51,8 +51,8 @@ def search_delegates(conference_id: int, query: str | None, limit: int | None = 
     return found[:limit] if limit else found
 
 
-def get_delegate(conference_id: int, delegate_id: int) -> Delegate:
-    delegate = db.session.get(Delegate, delegate_id)
+def get_delegate(conference_id: int, delegate_id: object) -> Delegate:
+    delegate = db.session.get(Delegate, delegate_id) if is_id(delegate_id) else None
     if delegate is None or delegate.conference_id != conference_id:
         raise NotFound("unknown_delegate", "Không tìm thấy đại biểu.")
     return delegate

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from ..db import utcnow, write_transaction
 from ..errors import ConferenceError
 from ..models import AgendaItem, ScreenMode
+from ..textnorm import clean
 from .state import bump_version, show_state
 
 MAX_MESSAGE = 500
@@ -107,7 +108,7 @@ def set_message(conference_id: int, message: object) -> None:
     """A line for the hall, or None to clear it."""
     if message is not None and not isinstance(message, str):
         raise ConferenceError("invalid_message", "Thông báo phải là chuỗi ký tự.")
-    text = (message or "").strip() or None
+    text = clean(message) or None
     if text and len(text) > MAX_MESSAGE:
         raise ConferenceError("message_too_long", f"Thông báo dài quá {MAX_MESSAGE} ký tự.")
     with write_transaction():
