@@ -34,11 +34,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     from flask_babel import get_locale
     app.jinja_env.globals["get_locale"] = get_locale
+    # Imported before init_app: its handlers then join socketio.handlers, which every init_app
+    # registers on its new server (imported after, they would bind to the first app's server only).
+    from . import realtime  # noqa: F401 - registers the socket handlers
     socketio.init_app(app, async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
                       message_queue=app.config["REDIS_URL"],
                       cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"))
 
-    from . import realtime  # noqa: F401 - registers the socket handlers
     from .blueprints import register_blueprints
     register_blueprints(app)
     _register_error_handlers(app)
