@@ -8,6 +8,7 @@ from .models import AgendaItem, Candidate, Vote
 from .services.awards import award_snapshot
 from .services.roster import attendance
 from .services.state import get_conference, show_state
+from .services.timing import timing_json
 
 
 def _time(value) -> str | None:
@@ -58,4 +59,5 @@ def build_snapshot(conference_id: int) -> dict:
         if vote else None,
         "message": state.message,
         "screen": state.screen.value,
+        "timing": timing_json(conference, agenda, state),  # planned vs actual, projected end
     }

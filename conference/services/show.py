@@ -30,8 +30,11 @@ def _cursor_list(items: list[AgendaItem]) -> list[tuple[int, int | None]]:
     return places
 
 
-def _move(conference_id: int, choose) -> None:
-    """Move the cursor to choose(places, current index); record the times of what starts and ends."""
+def _move(conference_id: int, choose, backwards: bool | None = None) -> None:
+    """Move the cursor to choose(places, current index, finished); record what starts and ends.
+
+    A target of None is past the end going forward, before the start going backwards.
+    """
     with write_transaction() as session:
         items = _agenda(session, conference_id)
         if not items:
@@ -40,16 +43,27 @@ def _move(conference_id: int, choose) -> None:
         places = _cursor_list(items)
         here = (state.current_position, state.current_step)
         index = places.index(here) if here in places else None
-        target = choose(places, index)
+        target = choose(places, index, _finished(items))
         if target == index:
             return
-        _record_times(items, places[index] if index is not None else None,
-                      places[target] if target is not None else None)
-        state.current_position, state.current_step = places[target] if target is not None else (None, None)
+        old = places[index] if index is not None else None
+        new = places[target] if target is not None else None
+        if backwards is None:
+            backwards = index is not None and target is not None and target < index
+        _record_times(items, old, new, backwards)
+        state.current_position, state.current_step = new if new is not None else (None, None)
         bump_version(conference_id)
 
 
-def _record_times(items: list[AgendaItem], old, new) -> None:
+def _record_times(items: list[AgendaItem], old, new, backwards: bool) -> None:
+    """The run-of-show log, kept on the rows themselves.
+
+    Going forward ends the place left and starts the place reached (an item keeps the time it
+    first started). Going back undoes the place left (and, when it leaves an item, that item
+    with its steps): it did not really happen yet, so it loses its times (an accidental press
+    must not leave a false start for the minutes and the timers), and the place returned to
+    resumes (its end is cleared).
+    """
     now = utcnow()
     by_position = {item.position: item for item in items}
 
@@ -58,37 +72,41 @@ def _record_times(items: list[AgendaItem], old, new) -> None:
         return item if place[1] is None else next(s for s in item.steps if s.position == place[1])
 
     if old is not None:
-        node(old).ended_at = now
-        if new is None or new[0] != old[0]:
-            by_position[old[0]].ended_at = now
+        left_item = new is None or new[0] != old[0]
+        if backwards:
+            item = by_position[old[0]]
+            for entry in [item, *item.steps] if left_item else [node(old)]:
+                entry.started_at = entry.ended_at = None
+        else:
+            node(old).ended_at = now
+            if left_item:
+                by_position[old[0]].ended_at = now
     if new is not None:
-        for target in {by_position[new[0]], node(new)}:
-            target.started_at = target.started_at or now
-            target.ended_at = None
+        for entry in {by_position[new[0]], node(new)}:
+            entry.started_at = entry.started_at or now
+            entry.ended_at = None
+
+
+def _finished(items: list[AgendaItem]) -> bool:
+    return bool(items) and items[-1].ended_at is not None
 
 
 def next_item(conference_id: int) -> None:
     """Advance one place; past the last place the show is finished (current becomes null)."""
-    def choose(places, index):
+    def choose(places, index, finished):
         if index is None:
-            return 0 if not _finished(conference_id, places) else None
+            return None if finished else 0
         return index + 1 if index + 1 < len(places) else None
-    _move(conference_id, choose)
+    _move(conference_id, choose, backwards=False)
 
 
 def previous_item(conference_id: int) -> None:
-    def choose(places, index):
+    """Go back one place: from the end to the last place, from the first item to before the start."""
+    def choose(places, index, finished):
         if index is None:
-            return len(places) - 1 if _finished(conference_id, places) else None
-        return max(index - 1, 0)
-    _move(conference_id, choose)
-
-
-def _finished(conference_id: int, places) -> bool:
-    from ..db import db
-    last = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.conference_id == conference_id)
-                             .order_by(AgendaItem.position.desc()).limit(1))
-    return last is not None and last.ended_at is not None
+            return len(places) - 1 if finished else None
+        return index - 1 if index > 0 else None
+    _move(conference_id, choose, backwards=True)
 
 
 def goto_item(conference_id: int, position: object, step: object = None) -> None:
@@ -97,7 +115,7 @@ def goto_item(conference_id: int, position: object, step: object = None) -> None
     if step is not None and (not isinstance(step, int) or isinstance(step, bool)):
         raise ConferenceError("invalid_step", "“step” phải là số thứ tự của một bước.")
 
-    def choose(places, index):
+    def choose(places, index, finished):
         if (position, step) not in places:
             raise ConferenceError("unknown_position", "Không có mục này trong chương trình.", 404)
         return places.index((position, step))

@@ -1,0 +1,172 @@
+"""The run-of-show log: the actual start and end of every item and sub-step, kept in the database."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from conference.db import db
+from conference.models import AgendaItem, ShowState
+from conference.services import show
+
+
+class Clock:
+    """A clock the test moves by hand, patched into the show service."""
+
+    def __init__(self):
+        self.now = datetime(2020, 3, 5, 0, 30, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, minutes: float) -> None:
+        self.now += timedelta(minutes=minutes)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = Clock()
+    monkeypatch.setattr(show, "utcnow", fake)
+    return fake
+
+
+def agenda(app, conference_id) -> list[AgendaItem]:
+    with app.app_context():
+        items = list(db.session.scalars(sa.select(AgendaItem).where(AgendaItem.conference_id == conference_id)
+                                        .options(sa.orm.selectinload(AgendaItem.steps))
+                                        .order_by(AgendaItem.position)))
+        db.session.expunge_all()
+        return items
+
+
+def place(client) -> tuple:
+    snapshot = client.get("/api/state").get_json()
+    return snapshot["current"], snapshot["current_step"]
+
+
+def press(client, auth, action: str, **body):
+    response = client.post(f"/api/show/{action}", json=body or None, headers=auth("mc"))
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_stepping_through_the_day_records_every_item_and_step_in_order(client, app, auth, conference_id, clock):
+    count = len(show._cursor_list(agenda(app, conference_id)))
+    for _ in range(count + 1):  # every place, then past the end
+        press(client, auth, "next")
+        clock.advance(3)
+    assert place(client) == (None, None)
+    assert client.get("/api/state").get_json()["finished"] is True
+
+    items = agenda(app, conference_id)
+    for item in items:
+        assert item.started_at is not None and item.ended_at is not None and item.started_at < item.ended_at
+        for step in item.steps:
+            assert item.started_at < step.started_at < step.ended_at <= item.ended_at
+    for before, after in zip(items, items[1:]):
+        assert before.ended_at == after.started_at  # no gap, no overlap in the log
+    talks = next(item for item in items if item.steps)
+    assert talks.ended_at == talks.steps[-1].ended_at
+
+
+def test_the_log_and_the_place_survive_a_restart(app, client, auth, conference_id, clock, tmp_path):
+    for _ in range(6):  # items 1-3, item 4's introduction, its first two speakers
+        press(client, auth, "next")
+        clock.advance(2)
+    before = [(i.started_at, i.ended_at, [(s.started_at, s.ended_at) for s in i.steps])
+              for i in agenda(app, conference_id)]
+    from conference import create_app
+    restarted = create_app({"INSTANCE_PATH": app.config["INSTANCE_PATH"],
+                            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    after = [(i.started_at, i.ended_at, [(s.started_at, s.ended_at) for s in i.steps])
+             for i in agenda(restarted, conference_id)]
+    assert after == before
+    assert place(restarted.test_client()) == (4, 2)
+    with restarted.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_going_back_undoes_an_accidental_advance(client, app, auth, conference_id, clock):
+    for _ in range(3):
+        press(client, auth, "next")
+        clock.advance(10)
+    item3_start = agenda(app, conference_id)[2].started_at
+    press(client, auth, "next")  # a slip of the clicker: item 4 starts
+    clock.advance(0.1)
+    press(client, auth, "previous")
+    items = agenda(app, conference_id)
+    assert place(client) == (3, None)
+    assert items[3].started_at is None and items[3].ended_at is None
+    assert items[2].started_at == item3_start and items[2].ended_at is None
+    clock.advance(20)
+    press(client, auth, "next")  # item 4 for real: its start is now, not the slip's
+    assert agenda(app, conference_id)[3].started_at == clock.now
+
+
+def test_previous_on_the_first_item_returns_to_before_the_start(client, app, auth, conference_id, clock):
+    press(client, auth, "next")
+    snapshot = press(client, auth, "previous")
+    assert (snapshot["current"], snapshot["current_step"]) == (None, None)
+    assert snapshot["finished"] is False
+    assert agenda(app, conference_id)[0].started_at is None
+
+
+def test_goto_forward_leaves_the_skipped_items_unstarted(client, app, auth, conference_id, clock):
+    press(client, auth, "next")
+    clock.advance(5)
+    snapshot = press(client, auth, "goto", position=6)
+    assert snapshot["current"] == 6
+    items = agenda(app, conference_id)
+    assert items[0].ended_at == clock.now and items[5].started_at == clock.now
+    assert all(item.started_at is None for item in items[1:5])
+
+
+def test_goto_a_step_starts_its_item_and_the_step(client, app, auth, conference_id, clock):
+    snapshot = press(client, auth, "goto", position=4, step=3)
+    assert (snapshot["current"], snapshot["current_step"]) == (4, 3)
+    talks = agenda(app, conference_id)[3]
+    assert talks.started_at == clock.now and talks.steps[2].started_at == clock.now
+    assert talks.steps[0].started_at is None
+
+
+def test_previous_after_the_end_reopens_the_last_item(client, app, auth, conference_id, clock):
+    last = agenda(app, conference_id)[-1].position
+    press(client, auth, "goto", position=last)
+    clock.advance(15)
+    press(client, auth, "next")
+    snapshot = press(client, auth, "previous")
+    assert snapshot["current"] == last and snapshot["finished"] is False
+    assert agenda(app, conference_id)[-1].ended_at is None
+
+
+def version(app, conference_id) -> int:
+    with app.app_context():
+        return db.session.get(ShowState, conference_id).version
+
+
+def test_next_when_the_day_is_over_changes_nothing(client, app, auth, conference_id, clock):
+    last = agenda(app, conference_id)[-1].position
+    press(client, auth, "goto", position=last)
+    press(client, auth, "next")
+    before = version(app, conference_id)
+    press(client, auth, "next")
+    assert version(app, conference_id) == before and place(client) == (None, None)
+
+
+@pytest.mark.parametrize("body, status, code", [
+    ({"position": 99}, 404, "unknown_position"),
+    ({"position": 4, "step": 9}, 404, "unknown_position"),
+    ({"position": 2, "step": 1}, 404, "unknown_position"),  # item 2 has no steps
+    ({"position": "3"}, 400, "invalid_position"),
+    ({"position": True}, 400, "invalid_position"),
+    ({"position": 4, "step": "1"}, 400, "invalid_step"),
+    ({}, 400, "invalid_position"),
+])
+def test_goto_a_place_not_in_the_program_is_refused_and_changes_nothing(client, app, auth, conference_id,
+                                                                        body, status, code):
+    before = version(app, conference_id)
+    response = client.post("/api/show/goto", json=body, headers=auth("mc"))
+    assert response.status_code == status and response.get_json()["error"]["code"] == code
+    assert version(app, conference_id) == before
