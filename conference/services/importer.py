@@ -84,12 +84,29 @@ def _read_csv(content: bytes) -> list[tuple[int, list]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ConferenceError("unreadable_file", "Tệp CSV phải được lưu với mã hóa UTF-8.") from None
+    # Title rows above the table can mislead the sniffer: the delimiter that shows a header wins.
+    tables = [_csv_rows(text, delimiter) for delimiter in _delimiters(text)]
+    for rows in tables:
+        try:
+            _find_header(rows)
+        except ConferenceError:
+            continue
+        return rows
+    return tables[0]
+
+
+def _delimiters(text: str) -> list[str]:
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        sniffed = [csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter]
     except csv.Error:
-        dialect = csv.excel
+        sniffed = []
+    return list(dict.fromkeys(sniffed + [",", ";", "\t"]))
+
+
+def _csv_rows(text: str, delimiter: str) -> list[tuple[int, list]]:
     try:
-        return [(number, row) for number, row in enumerate(csv.reader(io.StringIO(text), dialect), 1)]
+        return [(number, row) for number, row in
+                enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1)]
     except csv.Error as error:
         raise ConferenceError("unreadable_file", f"Tệp CSV hỏng: {error}.") from None
 
@@ -148,9 +165,9 @@ def _identity(fields: dict) -> str:
 
 def _already_in_database(conference_id: int, rows: list[dict]) -> list[RowError]:
     """A row for a delegate the conference already has is refused, naming the row."""
-    existing = {_identity({"full_name": name, "unit": unit}) for name, unit in db.session.execute(
+    existing = {_identity({"full_name": name, "unit": unit}): name for name, unit in db.session.execute(
         sa.select(Delegate.full_name, Delegate.unit).where(Delegate.conference_id == conference_id))}
-    return [RowError(row["row"], f"đã có trong danh sách đại biểu ({row['full_name']})")
+    return [RowError(row["row"], f"đã có trong danh sách đại biểu: {existing[_identity(row)]}")
             for row in rows if _identity(row) in existing]
 
 
