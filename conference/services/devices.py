@@ -50,7 +50,6 @@ def parse_label(value: object) -> str | None:
 def device_json(device: Device) -> dict:
     return {"id": device.id, "role": device.role.value, "label": device.label,
             "created_at": device.created_at.isoformat(),
-            "last_seen_at": device.last_seen_at.isoformat() if device.last_seen_at else None,
             "revoked_at": device.revoked_at.isoformat() if device.revoked_at else None}
 
 
