@@ -1,74 +1,471 @@
-// The door tablet: keyboard-wedge scans, search by name without diacritics, one-tap check-in.
-import { api, connectLive, el, localTime, setText } from "./live.js";
+// The door tablet: camera and keyboard-wedge scans, search without diacritics, walk-ins, undo,
+// and an outbox that keeps every scan on the tablet until the server has answered it.
+import { connectLive, el, setText } from "./live.js";
+import { clock, fold, newNonce, normaliseCode, translator } from "./door-text.js";
+import { NetworkError, Outbox, Roster, Store, request } from "./door-offline.js";
+import { Camera } from "./door-camera.js";
+import { Feedback } from "./door-sound.js";
+import { setupSearch } from "./door-search.js";
 
-const result = document.getElementById("result");
-const title = document.getElementById("result-title");
-const detail = document.getElementById("result-detail");
-const search = document.getElementById("search");
-const list = document.getElementById("results");
+const $ = (id) => document.getElementById(id);
+const config = JSON.parse($("door-config").textContent);
+const t = translator(JSON.parse($("door-text").textContent));
+const time = (iso) => clock(iso, config.timezone);
 
-connectLive((snapshot) => {
-  setText(document.getElementById("attendance"),
-    `${snapshot.attendance.present}/${snapshot.attendance.expected}`);
-}, document.getElementById("connection"));
+const RESULT_HOLD_MS = 10000;  // the result stays this long, then the panel invites the next scan
+const QUICK_ANSWER_MS = 900;   // online, wait this long for the server before showing what we know
+const RECENT = 12;
 
-function show(kind, heading, text) {
-  result.dataset.kind = kind;
-  setText(title, heading);
-  setText(detail, text);
+const feedback = new Feedback({ muted: localStorage.getItem("door-muted") === "1" });
+const store = await Store.open(`conference-door-${config.conference_id}`);
+const roster = new Roster(store);
+const outbox = new Outbox(store, { onChange: renderOutbox, onAnswer: answered, onTrouble: trouble });
+const recent = [];        // the last scans, newest first: {id, item, delegate, kind, ...}
+let shown = null;         // the recent entry on the result panel
+let socketUp = false;
+let unsteadySince = 0;    // a request failed while the socket looked up
+let snapshot = null;
+
+// ---------------------------------------------------------------------------------------------
+// Connection state and the outbox counter.
+
+function isOnline() {
+  return socketUp && navigator.onLine !== false && !unsteadySince;
 }
+
+function renderConnection() {
+  const node = $("connection");
+  const state = !socketUp ? (snapshot ? "offline" : "connecting") : (unsteadySince ? "unsteady" : "online");
+  node.dataset.state = state === "unsteady" ? "offline" : state;
+  setText(node, t(state));
+}
+
+function renderOutbox() {
+  $("outbox").dataset.count = String(outbox.size);
+  setText($("outbox-count"), String(outbox.size));
+  search.refresh();
+}
+
+function trouble(kind, answer) {
+  if (kind === "network") {
+    unsteadySince ||= Date.now();
+  } else if (answer?.status === 401 || answer?.status === 403) {
+    showBanner(t("unpaired"));
+  }
+  renderConnection();
+}
+
+function recovered() {
+  if (unsteadySince) { unsteadySince = 0; renderConnection(); }
+}
+
+function showBanner(text) {
+  const banner = $("banner");
+  banner.hidden = !text;
+  setText(banner, text);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The result panel: big, coloured, with a sound and a vibration for each outcome.
 
 function describe(delegate) {
-  return [delegate.position, delegate.unit, delegate.group, delegate.seat && `Ghế ${delegate.seat}`]
-    .filter(Boolean).join(" · ");
+  return [delegate?.position, delegate?.unit].filter(Boolean).join(" · ");
 }
 
-async function checkIn(payload) {
-  payload.nonce = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random();
-  try {
-    const { data } = await api("POST", "/api/checkins", payload);
-    if (data.result === "checked_in") show("ok", data.delegate.full_name, describe(data.delegate));
-    else show("warn", `${data.delegate.full_name} — đã điểm danh lúc ${localTime(data.checked_in_at)}`,
-      data.device ? `tại ${data.device}` : "");
-  } catch (error) {
-    show("error", error.body?.error?.message ?? "Không kết nối được máy chủ", error.code);
+function meta(delegate) {
+  return [delegate?.group, delegate?.seat && t("seat", { seat: delegate.seat })].filter(Boolean).join(" · ");
+}
+
+function display(entry, { sound = true } = {}) {
+  const panel = $("result");
+  shown = entry;
+  panel.dataset.kind = entry.kind;
+  panel.dataset.seq = String(Number(panel.dataset.seq) + 1);
+  panel.dataset.pending = entry.pending ? "true" : "false";
+  setText($("result-kicker"), entry.kicker);
+  setText($("result-title"), entry.title);
+  setText($("result-detail"), entry.detail ?? "");
+  setText($("result-meta"), entry.meta ?? "");
+  setText($("result-note"), entry.note ?? "");
+  $("result-undo").hidden = !(entry.kind === "ok" && entry.delegate?.id);
+  document.body.dataset.result = entry.kind;
+  if (sound) feedback.play(entry.kind);
+  performance.mark("door-result", { detail: { kind: entry.kind, pending: Boolean(entry.pending) } });
+  clearTimeout(display.timer);
+  display.timer = setTimeout(idle, RESULT_HOLD_MS);
+  renderRecent();
+}
+
+function idle() {
+  const panel = $("result");
+  shown = null;
+  panel.dataset.kind = "idle";
+  panel.dataset.pending = "false";
+  document.body.dataset.result = "idle";
+  setText($("result-kicker"), t("ready_kicker"));
+  setText($("result-title"), t("ready"));
+  for (const id of ["result-detail", "result-meta"]) setText($(id), "");
+  setText($("result-note"), feedback.locked ? t("tap_for_sound") : "");
+  $("result-undo").hidden = true;
+}
+
+// What the server said, as the door shows it.
+function fromAnswer(entry, { status, data }) {
+  entry.pending = false;
+  const delegate = data?.delegate ?? data?.error?.delegate ?? entry.delegate;
+  entry.delegate = delegate ?? null;
+  if (status === 201 || data?.result === "checked_in") {
+    Object.assign(entry, { kind: "ok", kicker: t("ok_kicker"), title: delegate.full_name });
+  } else if (data?.result === "already_checked_in") {
+    const when = time(data.checked_in_at);
+    const kicker = data.device ? t("already", { time: when, door: data.device }) : t("already_here", { time: when });
+    Object.assign(entry, { kind: "warn", kicker, title: delegate.full_name });
+  } else {
+    const code = data?.error?.code ?? "error";
+    const reason = t(`reason_${code}`) === `reason_${code}` ? (data?.error?.message ?? code) : t(`reason_${code}`);
+    const holder = code === "revoked_code" && delegate ? t("revoked_holder", { name: delegate.full_name }) : "";
+    Object.assign(entry, { kind: "error", kicker: t("refused_kicker"), title: reason });
+    entry.detail = holder || entry.code || "";
+    entry.meta = "";
+    entry.note = data?.error?.message && holder ? data.error.message : "";
+    return entry;
   }
-  runSearch();
+  entry.detail = describe(delegate);
+  entry.meta = meta(delegate);
+  entry.note = entry.late ? t("note_sent_later", { time: time(entry.item.scanned_at) }) : "";
+  return entry;
 }
 
-// A keyboard-wedge scanner types the code then Enter; only when no field has focus.
-let buffer = "";
+// What the tablet knows when the server cannot be asked: the name at once, marked as waiting.
+function fromRoster(entry) {
+  const delegate = entry.delegate;
+  entry.pending = true;
+  if (!delegate) {
+    return Object.assign(entry, { kind: "error", kicker: t("refused_kicker"), title: t("reason_unknown_local"),
+      detail: entry.code, meta: "", note: t("note_unknown_local") });
+  }
+  const present = roster.presence.get(delegate.id);
+  const earlier = outbox.items.find((item) => item.seq < entry.item.seq && itemDelegate(item)?.id === delegate.id);
+  let kind = "ok";
+  let kicker = t("ok_local_kicker");
+  if (present) {
+    kind = "warn";
+    kicker = present.device ? t("already", { time: time(present.at), door: present.device })
+      : t("already_here", { time: time(present.at) });
+  } else if (earlier) {
+    kind = "warn";
+    kicker = t("already_waiting", { time: time(earlier.scanned_at) });
+  }
+  return Object.assign(entry, { kind, kicker, title: delegate.full_name, detail: describe(delegate),
+    meta: meta(delegate), note: t("note_waiting") });
+}
+
+function itemDelegate(item) {
+  return item.delegate_id != null ? roster.delegates.get(item.delegate_id) : roster.byCode.get(item.code) ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A scan, from the camera, a wedge scanner or a tap in the search results.
+
+let entryIds = 0;
+
+async function scan({ code = null, delegate = null, source }) {
+  if (code !== null) {
+    const normal = normaliseCode(code);
+    if (!normal) {
+      display(remember({ kind: "error", kicker: t("refused_kicker"), title: t("reason_invalid_code"),
+        detail: code.slice(0, 40), source }));
+      return;
+    }
+    code = normal;
+    delegate = roster.byCode.get(code) ?? null;
+  }
+  const item = await outbox.add({ nonce: newNonce(), code: code ?? undefined, delegate_id: code ? undefined : delegate.id,
+    scanned_at: new Date().toISOString(), source });
+  const entry = remember({ item, code, delegate, source, pending: true, kind: "pending" });
+  const answer = outbox.answerFor(item.seq);
+  outbox.flush();
+  const quick = await Promise.race([answer, wait(isOnline() ? QUICK_ANSWER_MS : 0)]);
+  if (!quick && entry.pending) display(fromRoster(entry));
+}
+
+function wait(ms) {
+  return new Promise((resolve) => setTimeout(() => resolve(null), ms));
+}
+
+function remember(entry) {
+  entry.id = ++entryIds;
+  recent.unshift(entry);
+  recent.length = Math.min(recent.length, RECENT);
+  return entry;
+}
+
+// The server answered a scan from the outbox (now, or after the connection came back).
+function answered(item, answer) {
+  recovered();
+  roster.learn(answer.data);
+  let entry = recent.find((candidate) => candidate.item?.seq === item.seq);
+  if (!entry) {
+    entry = remember({ item, code: item.code ?? null, delegate: itemDelegate(item), source: item.source });
+  }
+  const wasShown = entry === shown;
+  const before = entry.kind;
+  entry.late = Date.now() - Date.parse(item.scanned_at) > 5000;
+  fromAnswer(entry, answer);
+  if (wasShown || before === "pending") display(entry, { sound: !wasShown || before !== entry.kind });
+  else renderRecent();
+  search.refresh();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Undo: a scan still in the outbox is simply taken back; a delivered one needs the server.
+
+async function undo(delegateId) {
+  const delegate = roster.delegates.get(delegateId);
+  for (const item of outbox.items.filter((candidate) => itemDelegate(candidate)?.id === delegateId)) {
+    await outbox.takeBack(item.seq);  // false: it reached the server, so presence knows it
+  }
+  for (const entry of recent) {
+    if (entry.pending && entry.delegate?.id === delegateId) Object.assign(entry, { pending: false, kind: "info" });
+  }
+  if (!roster.presence.has(delegateId)) return undone(delegate);
+  let answer;
+  try {
+    answer = await request("DELETE", `/api/checkins/${delegateId}`);
+  } catch (error) {
+    if (!(error instanceof NetworkError)) throw error;
+    trouble("network");
+    display(remember({ kind: "error", kicker: t("refused_kicker"), title: t("undo_offline"),
+      detail: delegate?.full_name ?? "" }));
+    return;
+  }
+  recovered();
+  if (answer.status === 200 || answer.data?.error?.code === "not_checked_in") {
+    if (answer.data?.delegate) roster.learn(answer.data);
+    else roster.presence.delete(delegateId);
+    return undone(delegate);
+  }
+  display(remember({ kind: "error", kicker: t("refused_kicker"), title: answer.data?.error?.message ?? `HTTP ${answer.status}` }));
+}
+
+function undone(delegate) {
+  display(remember({ kind: "info", kicker: t("undone_kicker"), title: delegate?.full_name ?? "",
+    detail: describe(delegate), delegate }), { sound: false });
+  search.refresh();
+}
+
+$("result-undo").addEventListener("click", () => {
+  if (shown?.delegate?.id) undo(shown.delegate.id);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Recent scans and the live counter.
+
+function renderRecent() {
+  $("recent").replaceChildren(...recent.map((entry) => {
+    const row = el("li", `recent-${entry.pending ? "pending" : entry.kind}`);
+    const at = entry.item?.scanned_at ? time(entry.item.scanned_at) : "";
+    row.append(el("span", "recent-time", at),
+      el("span", "recent-name", entry.delegate?.full_name ?? entry.code ?? entry.title ?? ""),
+      el("span", "recent-status", entry.pending ? t("status_waiting") : entry.kicker ?? ""));
+    return row;
+  }));
+}
+
+const COLOUR = /^#[0-9a-fA-F]{3,8}$/;
+
+function renderAttendance() {
+  if (!snapshot) return;
+  const { present, expected, groups = [] } = snapshot.attendance;
+  setText($("attendance"), `${present}/${expected}`);
+  $("groups").replaceChildren(...groups.map((group) => {
+    const row = el("li", "group");
+    if (COLOUR.test(group.color ?? "")) row.style.setProperty("--group", group.color);
+    const bar = el("span", "group-bar");
+    const fill = el("span", "group-fill");
+    fill.style.width = `${group.expected ? Math.round((100 * group.present) / group.expected) : 0}%`;
+    bar.append(fill);
+    row.append(el("span", "group-name", group.name), el("span", "group-figure", `${group.present}/${group.expected}`), bar);
+    return row;
+  }));
+  walkin.groups(groups.map((group) => group.name));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keeping the roster and presence current: after every new snapshot version (coalesced).
+
+let syncing = null;
+let syncAgain = false;
+let rosterCheckedAt = 0;
+let expectedSeen = null;
+
+function scheduleSync(withRoster = false) {
+  if (withRoster) rosterCheckedAt = 0;
+  if (syncing) { syncAgain = true; return; }
+  syncing = sync().finally(() => {
+    syncing = null;
+    if (syncAgain) { syncAgain = false; setTimeout(() => scheduleSync(), 500); }
+  });
+}
+
+async function sync() {
+  try {
+    if (!roster.size || Date.now() - rosterCheckedAt > 60000) {
+      await roster.refreshRoster();
+      rosterCheckedAt = Date.now();
+    }
+    await roster.refreshPresence();
+    recovered();
+  } catch (error) {
+    if (error instanceof NetworkError) trouble("network");
+    return;
+  }
+  if (!snapshot) walkin.groups(roster.groups.map((group) => group.name));
+  search.refresh();
+}
+
+function onSnapshot(state) {
+  const grown = expectedSeen !== null && state.attendance.expected !== expectedSeen;
+  expectedSeen = state.attendance.expected;
+  snapshot = state;
+  renderAttendance();
+  renderConnection();
+  if (grown || state.version !== roster.presenceVersion) scheduleSync(grown);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keyboard-wedge scanners type the code then Enter (or Tab) anywhere on the page.
+
+let typed = "";
+let typedAt = 0;
+
+function isTextField(node) {
+  if (!node || node === document.body) return false;
+  if (node.isContentEditable || node.tagName === "TEXTAREA" || node.tagName === "SELECT") return true;
+  return node.tagName === "INPUT"
+    && !["button", "submit", "reset", "checkbox", "radio", "range", "color", "file", "image"].includes(node.type);
+}
+
 document.addEventListener("keydown", (event) => {
-  const active = document.activeElement;
-  if (active && (active.tagName === "INPUT" || active.tagName === "TEXTAREA")) return;
-  if (event.key === "Enter") {
-    if (buffer.length >= 4) checkIn({ code: buffer });
-    buffer = "";
-  } else if (event.key.length === 1) {
-    buffer += event.key;
+  if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+  if (isTextField(event.target)) return;
+  const now = performance.now();
+  if (now - typedAt > 2000) typed = "";  // a fresh scan after a pause
+  typedAt = now;
+  if (event.key === "Enter" || (event.key === "Tab" && normaliseCode(typed))) {
+    if (!typed) return;
+    event.preventDefault();  // never let the scanner's Enter press a focused button
+    const code = typed;
+    typed = "";
+    scan({ code, source: "wedge" });
+  } else if (event.key.length === 1 && typed.length < 256) {
+    typed += event.key;
+    if (event.key === " ") event.preventDefault();
   }
 });
 
-async function runSearch() {
-  const query = search.value.trim();
-  list.replaceChildren();
-  if (!query) return;
-  try {
-    const { data } = await api("GET", `/api/delegates?q=${encodeURIComponent(query)}`);
-    for (const delegate of data.delegates.slice(0, 30)) {
-      const row = el("li", delegate.checked_in_at ? "present" : "absent");
-      row.append(el("span", "name", delegate.full_name), el("span", "meta", describe(delegate)));
-      const button = el("button", delegate.checked_in_at ? "undo" : "primary",
-        delegate.checked_in_at ? "Hoàn tác" : "Điểm danh");
-      button.type = "button";
-      button.addEventListener("click", () => (delegate.checked_in_at
-        ? api("DELETE", `/api/checkins/${delegate.id}`).then(runSearch)
-        : checkIn({ delegate_id: delegate.id })));
-      row.append(button);
-      list.append(row);
-    }
-  } catch (error) {
-    show("error", error.message, "");
-  }
+// ---------------------------------------------------------------------------------------------
+// Camera.
+
+const camera = new Camera($("camera-video"), {
+  onCode: (code) => scan({ code, source: "camera" }),
+  onState: renderCamera,
+});
+
+async function renderCamera(state) {
+  const box = $("scanner");
+  box.dataset.state = state;
+  setText($("camera-status"), t(`camera_${state}`));
+  const help = ["blocked", "insecure", "unsupported", "missing", "busy", "error"].includes(state)
+    ? `${t(`help_${state}`)} ${t("help_fallback")}` : "";
+  $("camera-help").hidden = !help;
+  setText($("camera-help"), help);
+  $("camera-start").hidden = !["off", "needs-tap", "blocked", "busy", "error", "paused"].includes(state);
+  $("camera-stop").hidden = state !== "running";
+  $("camera-switch").hidden = state !== "running" || (await camera.cameras()).length < 2;
 }
-search.addEventListener("input", runSearch);
+
+$("camera-start").addEventListener("click", () => {
+  localStorage.removeItem("door-camera-off");
+  feedback.unlock();
+  camera.start();
+});
+$("camera-stop").addEventListener("click", () => {
+  localStorage.setItem("door-camera-off", "1");
+  camera.stop();
+});
+$("camera-switch").addEventListener("click", () => camera.switchCamera());
+
+// ---------------------------------------------------------------------------------------------
+// Sound switch.
+
+function renderSound() {
+  $("sound").setAttribute("aria-pressed", String(!feedback.muted));
+  setText($("sound"), feedback.muted ? t("sound_off") : t("sound_on"));
+}
+$("sound").addEventListener("click", () => {
+  feedback.muted = !feedback.muted;
+  localStorage.setItem("door-muted", feedback.muted ? "1" : "0");
+  renderSound();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Search and walk-ins live in door-search.js; they call back into the scan pipeline.
+
+const { search, walkin } = setupSearch({
+  t, time, roster, outbox, itemDelegate, describe, meta, isOnline,
+  checkIn: (delegate) => scan({ delegate, source: "search" }),
+  scanCode: (code) => scan({ code, source: "wedge" }),
+  undo,
+  added: (delegate) => {
+    roster.learn({ result: "checked_in", delegate });
+    display(remember({ kind: "ok", kicker: t("walkin_kicker"), title: delegate.full_name,
+      detail: describe(delegate), meta: meta(delegate), delegate }));
+    scheduleSync(true);
+  },
+  trouble,
+  recovered,
+});
+
+// ---------------------------------------------------------------------------------------------
+// Start: what the tablet kept, then the live connection, then the camera.
+
+await roster.load();
+await outbox.load();
+for (const item of outbox.items) {
+  const entry = remember({ item, code: item.code ?? null, delegate: itemDelegate(item), source: item.source });
+  fromRoster(entry);
+}
+renderRecent();
+renderSound();
+idle();
+renderConnection();
+if (!store.persistent) showBanner(t("no_storage"));
+navigator.storage?.persist?.().catch(() => {});
+
+const socket = connectLive(onSnapshot, null);
+socket.on("connect", () => {
+  socketUp = true;
+  unsteadySince = 0;
+  renderConnection();
+  outbox.flush();
+  scheduleSync();
+});
+socket.on("disconnect", () => { socketUp = false; renderConnection(); });
+socket.on("connect_error", () => { socketUp = false; renderConnection(); });
+window.addEventListener("online", () => { outbox.flush(); scheduleSync(); });
+window.addEventListener("offline", renderConnection);
+// While scans wait, try again now and then even if the socket has not noticed the server is back.
+setInterval(() => { if (outbox.size) outbox.flush(); }, 5000);
+setInterval(() => { if (unsteadySince && socketUp) scheduleSync(); }, 5000);
+feedback.onUnlock = () => { if (!shown) idle(); };
+
+if ("serviceWorker" in navigator && window.isSecureContext) {
+  navigator.serviceWorker.register(config.service_worker, { scope: config.scope }).catch(() => {});
+}
+
+if (localStorage.getItem("door-camera-off") === "1") renderCamera("off");
+else camera.start();
+
+// Tests and the benchmark read these; nothing else depends on them.
+window.door = { outbox, roster, camera, recent, fold };

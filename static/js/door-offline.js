@@ -1,0 +1,355 @@
+// What the door keeps on the tablet so it never loses a delegate: the roster, who is present,
+// and an outbox of scans not yet answered by the server. All of it lives in IndexedDB, so it
+// survives a reload, a crash of the browser tab or a tablet that went to sleep.
+//
+// Every scan gets a nonce when it is made and is written to the outbox before it is sent.
+// It leaves the outbox only when the server has given its final answer. A scan sent twice
+// (an answer lost on the way back) carries the same nonce, and the server answers the
+// repeat with its first answer, so it counts once.
+import { fold, compareNames } from "./door-text.js";
+
+const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
+
+export class NetworkError extends Error {}
+
+// fetch with a deadline: venue Wi-Fi often hangs rather than fails.
+export async function request(method, path, { body, headers = {}, timeout = 8000 } = {}) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeout);
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: "same-origin",
+      cache: "no-store",
+      signal: controller.signal,
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken, ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    throw new NetworkError(error?.message ?? "network");
+  } finally {
+    clearTimeout(timer);
+  }
+  const data = response.status === 304 ? null : await response.json().catch(() => null);
+  return { status: response.status, data, headers: response.headers };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storage: IndexedDB (a key-value store and the outbox), or memory if the browser refuses it.
+
+function promised(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+export class Store {
+  constructor(db) {
+    this.db = db;
+    this.memory = { kv: new Map(), outbox: new Map(), seq: 0 };
+  }
+
+  get persistent() { return this.db !== null; }
+
+  static async open(name) {
+    try {
+      const opening = indexedDB.open(name, 1);
+      opening.onupgradeneeded = () => {
+        opening.result.createObjectStore("kv");
+        opening.result.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
+      };
+      return new Store(await promised(opening));
+    } catch {
+      return new Store(null);
+    }
+  }
+
+  async run(storeName, mode, work) {
+    const transaction = this.db.transaction(storeName, mode);
+    const result = await promised(work(transaction.objectStore(storeName)));
+    await new Promise((resolve, reject) => {
+      transaction.oncomplete = resolve;
+      transaction.onerror = () => reject(transaction.error);
+      transaction.onabort = () => reject(transaction.error);
+    });
+    return result;
+  }
+
+  async get(key) {
+    if (!this.db) return this.memory.kv.get(key);
+    return this.run("kv", "readonly", (store) => store.get(key));
+  }
+
+  async put(key, value) {
+    if (!this.db) { this.memory.kv.set(key, value); return; }
+    await this.run("kv", "readwrite", (store) => store.put(value, key));
+  }
+
+  async outboxAll() {
+    if (!this.db) return [...this.memory.outbox.values()];
+    return this.run("outbox", "readonly", (store) => store.getAll());
+  }
+
+  async outboxAdd(item) {
+    if (!this.db) {
+      const seq = ++this.memory.seq;
+      this.memory.outbox.set(seq, { ...item, seq });
+      return seq;
+    }
+    return this.run("outbox", "readwrite", (store) => store.add(item));
+  }
+
+  async outboxDelete(seq) {
+    if (!this.db) { this.memory.outbox.delete(seq); return; }
+    await this.run("outbox", "readwrite", (store) => store.delete(seq));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The roster and who is present, as last heard from the server.
+
+export class Roster {
+  constructor(store) {
+    this.store = store;
+    this.delegates = new Map();
+    this.byCode = new Map();
+    this.groups = [];
+    this.etag = null;
+    this.presence = new Map();  // delegate id -> {at, device}
+    this.presenceVersion = -1;
+  }
+
+  get size() { return this.delegates.size; }
+
+  async load() {
+    const saved = await this.store.get("roster");
+    if (saved) this.setRoster(saved.content, saved.etag);
+    const present = await this.store.get("presence");
+    if (present) this.setPresence(present);
+  }
+
+  setRoster(content, etag) {
+    const index = Object.fromEntries(content.fields.map((name, i) => [name, i]));
+    this.delegates = new Map();
+    this.byCode = new Map();
+    for (const row of content.rows) {
+      const delegate = {};
+      for (const [name, i] of Object.entries(index)) delegate[name] = row[i];
+      withKey(delegate);
+      this.delegates.set(delegate.id, delegate);
+      if (delegate.badge_code) this.byCode.set(delegate.badge_code, delegate);
+    }
+    this.groups = content.groups;
+    this.etag = etag;
+  }
+
+  setPresence({ version, present }) {
+    this.presence = new Map(present.map(([id, at, device]) => [id, { at, device }]));
+    this.presenceVersion = version;
+  }
+
+  // The roster changes rarely (walk-ins, a reissued badge): ask with the ETag, usually a 304.
+  async refreshRoster() {
+    const answer = await request("GET", "/door/roster", { headers: this.etag ? { "If-None-Match": this.etag } : {} });
+    if (answer.status === 304) return false;
+    if (answer.status !== 200 || !answer.data) throw new Error(`roster: HTTP ${answer.status}`);
+    const content = { groups: answer.data.groups, fields: answer.data.fields, rows: answer.data.rows };
+    const etag = answer.headers.get("ETag");
+    this.setRoster(content, etag);
+    await this.store.put("roster", { content, etag });
+    return true;
+  }
+
+  async refreshPresence() {
+    const answer = await request("GET", "/door/presence");
+    if (answer.status !== 200 || !answer.data) throw new Error(`presence: HTTP ${answer.status}`);
+    if (answer.data.version < this.presenceVersion) return;  // an older answer overtaken by a newer one
+    this.setPresence(answer.data);
+    await this.store.put("presence", answer.data);
+  }
+
+  // A check-in or undo answered by the server updates what we know at once.
+  learn(data) {
+    const delegate = data?.delegate ?? data?.error?.delegate;
+    if (!delegate?.id) return;
+    const known = this.delegates.get(delegate.id);
+    if (known?.badge_code && known.badge_code !== delegate.badge_code) this.byCode.delete(known.badge_code);
+    const merged = withKey({ ...(known ?? {}), ...pick(delegate) });
+    this.delegates.set(merged.id, merged);
+    if (merged.badge_code) this.byCode.set(merged.badge_code, merged);
+    if (data.error) return;
+    if (delegate.checked_in_at) {
+      this.presence.set(delegate.id, { at: delegate.checked_in_at, device: delegate.checked_in_device ?? null });
+    } else {
+      this.presence.delete(delegate.id);
+    }
+  }
+
+  // Every word of the query, folded, must be found in the name, unit or code (as the server does).
+  search(query, limit = 30) {
+    const words = fold(query).split(" ").filter(Boolean);
+    if (!words.length) return [];
+    const found = [];
+    for (const delegate of this.delegates.values()) {
+      if (words.every((word) => delegate.key.includes(word))) found.push(delegate);
+    }
+    const folded = fold(query);
+    const starts = (d) => (fold(d.full_name).split(" ").some((w) => w.startsWith(words[0])) ? 0 : 1);
+    found.sort((a, b) => (fold(a.full_name) === folded ? -1 : 0) - (fold(b.full_name) === folded ? -1 : 0)
+      || starts(a) - starts(b) || compareNames(a.full_name, b.full_name));
+    return found.slice(0, limit);
+  }
+}
+
+// The search key, as the server builds it: folded name, folded unit, code in lower case.
+function withKey(delegate) {
+  delegate.key = [fold(delegate.full_name), fold(delegate.unit), (delegate.badge_code ?? "").toLowerCase()]
+    .filter(Boolean).join(" ");
+  return delegate;
+}
+
+function pick(delegate) {
+  const out = {};
+  for (const name of ["id", "full_name", "position", "unit", "group", "seat", "badge_code"]) out[name] = delegate[name] ?? null;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The outbox: scans written down first, delivered in order, removed only on a final answer.
+
+// Answers that are about this one scan: the server will say the same thing every time.
+const ITEM_ERRORS = new Set(["invalid_code", "missing_code", "invalid_delegate_id", "invalid_nonce",
+  "invalid_device", "invalid_json"]);
+
+export function isFinal(status, data) {
+  if (status >= 200 && status < 300) return true;
+  if ([401, 403, 408, 425, 429].includes(status) || status >= 500) return false;  // the device or server, not the scan
+  if (status === 400) return ITEM_ERRORS.has(data?.error?.code);  // e.g. a CSRF failure is retried
+  return status >= 400;
+}
+
+export class Outbox {
+  constructor(store, { onChange = () => {}, onAnswer = () => {}, onTrouble = () => {} } = {}) {
+    this.store = store;
+    this.items = [];
+    this.inFlight = new Map();  // seq -> promise of the answer
+    this.waiters = new Map();   // seq -> [resolve]
+    this.onChange = onChange;
+    this.onAnswer = onAnswer;
+    this.onTrouble = onTrouble;
+    this.flushing = null;
+    this.retryTimer = null;
+    this.retryDelay = 2000;
+  }
+
+  get size() { return this.items.length; }
+
+  async load() {
+    this.items = (await this.store.outboxAll()).sort((a, b) => a.seq - b.seq);
+    this.onChange();
+  }
+
+  // Written to storage before anything is sent; returns the stored item.
+  async add(item) {
+    const seq = await this.store.outboxAdd(item);
+    const stored = { ...item, seq };
+    this.items.push(stored);
+    this.onChange();
+    return stored;
+  }
+
+  pendingFor(delegateId, code) {
+    return this.items.find((item) => (delegateId != null && item.delegate_id === delegateId)
+      || (code && item.code === code)) ?? null;
+  }
+
+  // The final answer for one item, whenever it comes.
+  answerFor(seq) {
+    return new Promise((resolve) => {
+      const list = this.waiters.get(seq) ?? [];
+      list.push(resolve);
+      this.waiters.set(seq, list);
+    });
+  }
+
+  // Take back a scan that has not been delivered yet; false if it is on its way.
+  async cancel(seq) {
+    if (this.inFlight.has(seq)) return false;
+    const index = this.items.findIndex((item) => item.seq === seq);
+    if (index < 0) return false;
+    await this.store.outboxDelete(seq);
+    this.items.splice(index, 1);
+    this.settle(seq, { status: 0, data: null, cancelled: true });
+    this.onChange();
+    return true;
+  }
+
+  // Take back a scan for good: wait while it is on its way. True if it never reached the server.
+  async takeBack(seq) {
+    for (;;) {
+      const sending = this.inFlight.get(seq);
+      if (!sending) return this.cancel(seq);
+      await sending;
+    }
+  }
+
+  settle(seq, answer) {
+    for (const resolve of this.waiters.get(seq) ?? []) resolve(answer);
+    this.waiters.delete(seq);
+  }
+
+  // Deliver everything in order; stop at the first scan that could not be delivered.
+  flush() {
+    if (!this.flushing) {
+      this.flushing = this.deliverAll().finally(() => { this.flushing = null; });
+    }
+    return this.flushing;
+  }
+
+  async deliverAll() {
+    clearTimeout(this.retryTimer);
+    while (this.items.length) {
+      const item = this.items[0];
+      const delivered = await this.deliver(item);
+      if (!delivered) {
+        this.retryTimer = setTimeout(() => this.flush(), this.retryDelay);
+        this.retryDelay = Math.min(this.retryDelay * 2, 15000);
+        return false;
+      }
+    }
+    this.retryDelay = 2000;
+    return true;
+  }
+
+  async deliver(item) {
+    let sending = this.inFlight.get(item.seq);
+    if (!sending) {
+      sending = this.send(item).finally(() => this.inFlight.delete(item.seq));
+      this.inFlight.set(item.seq, sending);
+    }
+    return sending;
+  }
+
+  async send(item) {
+    const body = { nonce: item.nonce, ...(item.code ? { code: item.code } : { delegate_id: item.delegate_id }) };
+    let answer;
+    try {
+      answer = await request("POST", "/api/checkins", { body });
+    } catch (error) {
+      this.onTrouble("network", error);
+      return false;
+    }
+    if (!isFinal(answer.status, answer.data)) {
+      this.onTrouble("refused", answer);
+      return false;
+    }
+    await this.store.outboxDelete(item.seq);
+    this.items = this.items.filter((other) => other.seq !== item.seq);
+    this.onAnswer(item, answer);
+    this.settle(item.seq, answer);
+    this.onChange();
+    return true;
+  }
+}

@@ -1,0 +1,101 @@
+"""Offline at the door: with the server down (kill -9), a scan still shows the name at once, waits
+on the tablet (through a page reload), and is delivered exactly once when the server is back."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from conference.config import load_settings
+from test_door_browser import delegate_named, door_token, expect_result, open_door, wedge
+
+pytestmark = pytest.mark.browser
+
+
+def server_rows(server, delegate_ids: list[int]) -> tuple[dict[int, int], list[tuple]]:
+    """(check-in rows per delegate, scan log rows (delegate, nonce, outcome)) in the server's database."""
+    engine = sa.create_engine(load_settings(server.instance)["SQLALCHEMY_DATABASE_URI"])
+    try:
+        with engine.connect() as connection:
+            ids = sa.bindparam("ids", expanding=True)
+            checkins = dict(connection.execute(sa.text(
+                "SELECT delegate_id, count(*) FROM checkin WHERE delegate_id IN :ids GROUP BY delegate_id")
+                .bindparams(ids), {"ids": delegate_ids}).all())
+            scans = connection.execute(sa.text(
+                "SELECT delegate_id, nonce, outcome FROM scan WHERE delegate_id IN :ids ORDER BY id")
+                .bindparams(ids), {"ids": delegate_ids}).all()
+    finally:
+        engine.dispose()
+    return checkins, [tuple(row) for row in scans]
+
+
+def test_scans_while_the_server_is_down_wait_on_the_tablet_and_count_once_when_it_returns(page, live_server):
+    from playwright.sync_api import expect
+    answers: list[tuple[str, int]] = []  # (nonce, status) of every answer the page got
+
+    def on_response(response):
+        request = response.request
+        if request.method == "POST" and request.url.endswith("/api/checkins"):
+            answers.append((json.loads(request.post_data)["nonce"], response.status))
+    page.on("response", on_response)
+
+    token = open_door(page, live_server, "Cửa 1")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")  # the page can reopen offline
+    first = delegate_named(live_server, token, "Dương Thị Thanh Hương")
+    second = delegate_named(live_server, token, "Ngô Minh Tuấn")
+
+    live_server.kill()
+    expect(page.locator("#connection")).to_have_attribute("data-state", "offline")
+    wedge(page, first["badge_code"])
+    expect_result(page, "ok", first["full_name"])
+    assert page.locator("#result").get_attribute("data-pending") == "true"
+    expect(page.locator("#result-meta")).to_have_text(f"{first['group']} · Ghế {first['seat']}")
+    wedge(page, second["badge_code"])
+    expect_result(page, "ok", second["full_name"])
+    wedge(page, first["badge_code"])  # the same badge again, still offline: amber, not a second entry
+    expect_result(page, "warn", first["full_name"])
+    expect(page.locator("#result-kicker")).to_contain_text("chờ gửi")
+    expect(page.locator("#outbox-count")).to_have_text("3")
+
+    page.reload()  # the service worker reopens the page; the outbox is still there
+    page.wait_for_function("window.door && window.door.outbox.size === 3")
+    expect(page.locator("#outbox-count")).to_have_text("3")
+    expect(page.locator("#recent .recent-pending")).to_have_count(3)
+    page.fill("#search", "duong thi thanh huong")  # search works offline, with the waiting status
+    expect(page.locator("#results li .person-status")).to_have_text(["Chờ gửi"])
+    assert answers == []
+
+    live_server.start()
+    expect(page.locator("#outbox-count")).to_have_text("0", timeout=20000)
+    expect(page.locator("#connection")).to_have_attribute("data-state", "online")
+    expect(page.locator("#results li .person-status")).to_contain_text(["Có mặt"])
+
+    checkins, scans = server_rows(live_server, [first["id"], second["id"]])
+    assert checkins == {first["id"]: 1, second["id"]: 1}
+    outcomes = sorted((delegate, outcome) for delegate, _, outcome in scans)
+    assert outcomes == sorted([(first["id"], "checked_in"), (first["id"], "already_checked_in"),
+                               (second["id"], "checked_in")])
+    nonces = [nonce for _, nonce, _ in scans]
+    assert len(set(nonces)) == 3
+    delivered = [nonce for nonce, status in answers if status in (200, 201)]
+    assert sorted(delivered) == sorted(nonces)  # each scan answered once, none sent again after
+
+
+def test_a_scan_taken_back_before_it_was_delivered_never_reaches_the_server(page, live_server):
+    from playwright.sync_api import expect
+    token = open_door(page, live_server, "Cửa 2")
+    delegate = delegate_named(live_server, token, "Hồ Văn Sáu")
+    live_server.kill()
+    expect(page.locator("#connection")).to_have_attribute("data-state", "offline")
+    wedge(page, delegate["badge_code"])
+    expect_result(page, "ok", delegate["full_name"])
+    expect(page.locator("#outbox-count")).to_have_text("1")
+    page.locator("#result-undo").click()
+    expect_result(page, "info", delegate["full_name"])
+    expect(page.locator("#outbox-count")).to_have_text("0")
+    live_server.start()
+    expect(page.locator("#connection")).to_have_attribute("data-state", "online", timeout=20000)
+    page.wait_for_function("window.door.roster.presenceVersion > 0")
+    checkins, scans = server_rows(live_server, [delegate["id"]])
+    assert checkins == {} and scans == []
