@@ -1,15 +1,254 @@
 // The MC's awards panel. Contract with mc.js: renderAwardPanel(root, snapshot, api) fills root
-// with the decision to read and the batch to call (presence from check-in) while item 5 runs.
-import { el } from "./live.js";
+// with the decision to read and the batch to call (presence from check-in) while item 5 runs,
+// and with the vote form on item 8; it leaves root empty otherwise.
+//
+// Stepping (the clicker keys and the console's Next / Back) belongs to mc.js, which sends
+// /api/awards/next|previous while item 5 runs. This panel records who received, and the vote.
+// Text goes in through textContent only.
+import { api as liveApi, el, localTime } from "./live.js";
 
-export function renderAwardPanel(root, snapshot) {
+const EDITING_KEYS = [" ", "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"];
+const OUTCOME_TEXT = { received: "Đã nhận", proxy: "Nhận thay", absent: "Vắng" };
+
+const panel = { root: null, snapshot: null, call: liveApi, proxyFor: null, draft: "", focused: false,
+  error: "", voteDraft: "" };
+
+export function renderAwardPanel(root, snapshot, api) {
+  panel.root = root;
+  panel.snapshot = snapshot;
+  panel.call = typeof api === "function" ? api : liveApi;
+  root.classList.add("aw-panel");
+  const item = currentItem(snapshot);
+  if (ownsAwards(snapshot)) root.replaceChildren(...awardView(snapshot));
+  else if (item?.kind === "vote") root.replaceChildren(...voteView(snapshot, item));
+  else root.replaceChildren();
+  restoreFocus(root);
+}
+
+function currentItem(snapshot) {
+  return (snapshot.agenda ?? []).find((entry) => entry.position === snapshot.current) ?? null;
+}
+
+function ownsAwards(snapshot) {
+  const hasAwardsItem = (snapshot.agenda ?? []).some((entry) => entry.kind === "awards");
+  return hasAwardsItem ? currentItem(snapshot)?.kind === "awards" : Boolean(snapshot.award);
+}
+
+// ---------- item 5 ----------
+
+function awardView(snapshot) {
   const award = snapshot.award;
-  root.replaceChildren();
-  if (!award || award.finished) return;
-  root.append(el("h2", "", `${award.index + 1}/${award.total} · ${award.form}`));
-  const list = el("ul", "award-batch");
-  for (const honouree of award.honourees) {
-    list.append(el("li", honouree.present === false ? "absent" : "present", honouree.name));
+  const nodes = [];
+  if (!award) {
+    nodes.push(el("h2", "", "Khen thưởng"),
+      el("p", "aw-where", "Chưa chiếu quyết định nào. Nhấn Tiếp để chiếu quyết định đầu tiên."));
+    return withError(nodes);
   }
-  root.append(list);
+  if (award.finished) {
+    nodes.push(el("h2", "", "Đã trao xong"),
+      el("p", "aw-where", "Màn hình: “Xin chúc mừng các tập thể, cá nhân được khen thưởng”. Nhấn Tiếp để sang mục sau."));
+    return withError(nodes);
+  }
+  const recorded = award.honourees.filter((h) => h.outcome).length;
+  nodes.push(el("h2", "", `Đợt ${award.index + 1}/${award.total} · ${award.form}`),
+    el("div", "aw-where", award.reveal
+      ? `Màn hình đang chiếu danh sách · đã ghi ${recorded}/${award.honourees.length}`
+      : "Màn hình đang chiếu quyết định · nhấn Tiếp để chiếu danh sách"),
+    el("div", "label", "Đọc quyết định:"),
+    el("div", "aw-read", award.decision?.text ?? ""),
+    el("div", "label", "Kính mời lên nhận:"));
+  const list = el("ol", "aw-batch");
+  for (const honouree of award.honourees) list.append(honoureeRow(honouree));
+  nodes.push(list);
+  return withError(nodes);
+}
+
+function honoureeRow(honouree) {
+  const row = el("li", "aw-row");
+  row.dataset.honoureeId = honouree.id;
+  const inHall = honouree.present !== false || honouree.proxy_name || honouree.outcome;
+  if (!inHall) row.classList.add("aw-not-in-hall");
+  const who = el("div", "aw-who", honouree.name);
+  const meta = el("div", "aw-meta");
+  meta.append(presenceBadge(honouree));
+  if (honouree.outcome) meta.append(el("span", `aw-badge done-${honouree.outcome}`, outcomeText(honouree)));
+  const details = [];
+  if (honouree.kind === "collective") details.push(`Tập thể · đại diện: ${honouree.representative ?? "chưa có"}`);
+  if (honouree.unit) details.push(honouree.unit);
+  if (honouree.proxy_name) details.push(`Người nhận thay dự kiến: ${honouree.proxy_name}`);
+  meta.append(el("span", "", details.join(" · ")));
+  const actions = el("div", "aw-actions");
+  actions.append(
+    button("Đã nhận", () => record(honouree, "received")),
+    button("Nhận thay…", () => openProxy(honouree)),
+    button("Vắng", () => record(honouree, "absent")));
+  if (honouree.outcome) actions.append(button("Bỏ ghi", () => clear(honouree)));
+  row.append(who, meta, actions);
+  if (panel.proxyFor === honouree.id) row.append(proxyForm(honouree));
+  return row;
+}
+
+function presenceBadge(honouree) {
+  const collective = honouree.kind === "collective";
+  if (honouree.present === true) return el("span", "aw-badge present", collective ? "Đại diện có mặt" : "Có mặt");
+  if (honouree.present === false && honouree.proxy_name) {
+    return el("span", "aw-badge proxy", `Vắng · nhận thay: ${honouree.proxy_name}`);
+  }
+  if (honouree.present === false) {
+    return el("span", "aw-badge absent", collective ? "Đại diện vắng — không mời lên" : "Vắng — không mời lên");
+  }
+  return el("span", "aw-badge unknown", "Chưa rõ (không có trong danh sách điểm danh)");
+}
+
+function outcomeText(honouree) {
+  const text = OUTCOME_TEXT[honouree.outcome] ?? honouree.outcome;
+  return honouree.received_by ? `${text}: ${honouree.received_by}` : text;
+}
+
+function proxyForm(honouree) {
+  const form = el("form", "aw-proxy-form");
+  const input = el("input");
+  input.type = "text";
+  input.maxLength = 120;
+  input.placeholder = "Họ và tên người nhận thay";
+  input.value = panel.draft;
+  input.dataset.awFocus = "proxy";
+  input.addEventListener("input", () => { panel.draft = input.value; });
+  input.addEventListener("focus", () => { panel.focused = true; });
+  input.addEventListener("blur", () => { panel.focused = false; });
+  guardKeys(input);
+  input.addEventListener("keydown", (event) => { if (event.key === "Escape") closeProxy(); });
+  const cancel = button("Hủy", closeProxy);
+  form.append(input, el("button", "primary", "Ghi nhận thay"), cancel);
+  form.querySelector("button.primary").type = "submit";
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const name = input.value.trim();
+    if (!name) { showError("Cần ghi tên người nhận thay."); return; }
+    record(honouree, "proxy", name).then((ok) => { if (ok) closeProxy(); });
+  });
+  return form;
+}
+
+function openProxy(honouree) {
+  panel.proxyFor = honouree.id;
+  panel.draft = honouree.outcome === "proxy" ? honouree.received_by ?? "" : honouree.proxy_name ?? "";
+  panel.focused = true;
+  rerender();
+}
+
+function closeProxy() {
+  panel.proxyFor = null;
+  panel.draft = "";
+  panel.focused = false;
+  rerender();
+}
+
+async function record(honouree, outcome, receivedBy) {
+  const body = { honouree_id: honouree.id, outcome };
+  if (receivedBy) body.received_by = receivedBy;
+  return send("POST", "/api/awards/presentations", body);
+}
+
+function clear(honouree) {
+  return send("DELETE", `/api/awards/presentations/${honouree.id}`);
+}
+
+async function send(method, path, body) {
+  try {
+    await panel.call(method, path, body);
+    panel.error = "";
+    return true;
+  } catch (error) {
+    showError(error.message || "Không gửi được, vui lòng thử lại.");
+    return false;
+  }
+}
+
+// ---------- item 8 ----------
+
+function voteView(snapshot, item) {
+  const present = snapshot.attendance?.present ?? 0;
+  const nodes = [el("h2", "", item.title)];
+  const candidates = snapshot.candidates ?? [];
+  if (candidates.length) {
+    const list = el("ol", "aw-candidate-list");
+    for (const candidate of candidates) {
+      list.append(el("li", "", [candidate.full_name, candidate.title, candidate.unit].filter(Boolean).join(" — ")));
+    }
+    nodes.push(el("div", "label", "Danh sách đề cử (đang chiếu):"), list);
+  }
+  const form = el("form", "aw-vote-form");
+  const input = el("input");
+  input.type = "number";
+  input.min = "0";
+  input.max = String(present);
+  input.required = true;
+  input.value = panel.voteDraft;
+  input.dataset.awFocus = "vote";
+  input.setAttribute("aria-label", "Số đại biểu tán thành");
+  input.addEventListener("input", () => { panel.voteDraft = input.value; });
+  input.addEventListener("focus", () => { panel.focused = true; });
+  input.addEventListener("blur", () => { panel.focused = false; });
+  guardKeys(input);
+  const submit = el("button", "primary", "Ghi kết quả biểu quyết");
+  submit.type = "submit";
+  form.append(el("label", "", "Tán thành:"), input, el("span", "aw-present", `/ ${present} đại biểu có mặt`), submit);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const agreed = Number(input.value);
+    if (!Number.isInteger(agreed) || agreed < 0 || agreed > present) {
+      showError(`Số tán thành phải từ 0 đến ${present}.`);
+      return;
+    }
+    if (await send("POST", "/api/vote", { agreed })) panel.voteDraft = "";
+    rerender();
+  });
+  nodes.push(form);
+  if (snapshot.vote) {
+    nodes.push(el("p", "aw-vote-recorded",
+      `Đã ghi: tán thành ${snapshot.vote.agreed}/${snapshot.vote.present} lúc ${localTime(snapshot.vote.recorded_at)}`));
+  }
+  return withError(nodes);
+}
+
+// ---------- shared ----------
+
+function button(text, onClick, disabled = false, className = "") {
+  const node = el("button", className, text);
+  node.type = "button";
+  node.disabled = disabled;
+  node.addEventListener("click", onClick);
+  return node;
+}
+
+function withError(nodes) {
+  if (panel.error) nodes.push(el("p", "aw-error", panel.error));
+  return nodes;
+}
+
+function showError(message) {
+  panel.error = message;
+  rerender();
+}
+
+function rerender() {
+  if (panel.root && panel.snapshot) renderAwardPanel(panel.root, panel.snapshot, panel.call);
+}
+
+// A snapshot arriving while the MC types (a check-in at the door) must not steal the field.
+function restoreFocus(root) {
+  if (!panel.focused) return;
+  const field = root.querySelector("[data-aw-focus]");
+  if (!field) return;
+  field.focus();
+  if (field.type === "text") field.setSelectionRange(field.value.length, field.value.length);
+}
+
+// Typing a name or a number must not step the program: Space and the arrows stay in the field;
+// the clicker's PageDown / PageUp still reach the console.
+function guardKeys(input) {
+  input.addEventListener("keydown", (event) => {
+    if (EDITING_KEYS.includes(event.key)) event.stopPropagation();
+  });
 }
