@@ -1,5 +1,5 @@
 """The MC console page."""
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 from ..auth import require_page
 from ..models import Role
@@ -11,4 +11,4 @@ bp = Blueprint("mc", __name__)
 @require_page(Role.MC, Role.ADMIN)
 def index():
     """Step through the program with a clicker or the keyboard."""
-    return render_template("mc.html")
+    return render_template("mc.html", timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])

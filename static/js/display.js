@@ -1,43 +1,118 @@
-// The projector: read-only, follows the snapshot; all text goes through textContent.
-import { connectLive, currentItem, el, setText } from "./live.js";
+// The projector: read-only, follows the snapshot. All text goes through textContent.
+import { setText } from "./live.js";
+import { renderAwardStage } from "./awards-display.js";
+import { fitAll, keepAwake, scaleToWindow } from "./display-stage.js";
+import { clockFormat, currentPlace, followLive, nextPlace, pageConfig, template } from "./timing.js";
 
-const stage = document.getElementById("stage");
+const config = pageConfig("page-config");
+const t = config.strings ?? {};
+const $ = (id) => document.getElementById(id);
+const hall = $("hall");
+const timeOfDay = clockFormat(config.timezone);
+let snapshot = null;
 
-connectLive(render, document.getElementById("connection"));
+scaleToWindow(hall);
+keepAwake();
+const live = followLive((state) => {
+  snapshot = state;
+  render();
+}, $("connection"));
 
-function render(snapshot) {
-  stage.dataset.screen = snapshot.screen;
-  setText(document.getElementById("organiser"), snapshot.conference.organiser);
-  setText(document.getElementById("conference-title"), snapshot.conference.title);
-  setText(document.getElementById("edition"),
-    [snapshot.conference.edition, snapshot.conference.period && `(${snapshot.conference.period})`].filter(Boolean).join(" "));
-  const item = currentItem(snapshot);
-  setText(document.getElementById("item-number"), item ? `${item.position}` : "");
-  setText(document.getElementById("item-title"), item ? item.title : "");
-  setText(document.getElementById("item-presenter"), item?.presenter ?? "");
-  const next = snapshot.agenda.find((entry) => entry.position === (snapshot.current ?? 0) + 1);
-  setText(document.getElementById("next-up"), next ? `Tiếp theo: ${next.title}` : "");
-  setText(document.getElementById("attendance-figure"),
-    `Đại biểu có mặt: ${snapshot.attendance.present}/${snapshot.attendance.expected}`);
-  const message = document.getElementById("message");
-  message.hidden = !snapshot.message;
-  setText(message, snapshot.message);
-  renderAward(snapshot.award);
+function render() {
+  const place = currentPlace(snapshot);
+  const mode = modeOf(place);
+  hall.dataset.mode = mode;
+  hall.dataset.screen = snapshot.screen;
+  hall.dataset.version = String(snapshot.version);
+  renderBackdrop(snapshot.conference);
+  renderWelcome();
+  renderItem(place);
+  renderAttendance(mode, place);
+  renderNext(mode);
+  $("message").hidden = !snapshot.message;
+  setText($("message-text"), snapshot.message);
+  fitAll(hall);
 }
 
-function renderAward(award) {
-  const box = document.getElementById("award");
-  box.hidden = !award || award.finished;
-  if (box.hidden) return;
-  box.replaceChildren(el("div", "award-form", award.form));
-  if (award.reveal) {
-    const names = el("ul", "award-names");
-    for (const honouree of award.honourees) names.append(el("li", honouree.kind, honouree.name));
-    box.append(names);
-  } else {
-    box.append(el("div", "award-decision", award.decision.text));
+// Which screen owns the stage: the awards module decides for items 5 and 8 (it may decline).
+function modeOf(place) {
+  if (!place) return snapshot.finished ? "finished" : "welcome";
+  const kind = place.item.kind;
+  const stage = $("award-stage");
+  if (kind === "awards" || kind === "vote") {
+    try {
+      if (renderAwardStage(stage, snapshot) === true) return "awards";
+    } catch (error) {
+      console.error(error); // a broken award screen must not break the projector
+    }
   }
+  stage.replaceChildren();
+  return kind === "flag" ? "flag" : "item";
 }
 
-setInterval(() => setText(document.getElementById("clock"),
-  new Date().toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" })), 1000);
+function renderBackdrop(conference) {
+  setText($("organiser"), conference.organiser);
+  setText($("conference-title"), conference.title);
+  setText($("edition"), [conference.edition, conference.period && `(${conference.period})`]
+    .filter(Boolean).join(" "));
+  setText($("date-line"), dateLine(conference));
+}
+
+// NĐ 30/2020: "An Tân, ngày 05 tháng 3 năm 2020" (a leading zero for days below 10 and for
+// January and February).
+function dateLine(conference) {
+  if (!conference.date) return "";
+  const [year, month, day] = conference.date.split("-").map(Number);
+  const text = template(t.date_line, {
+    place: conference.place_name ?? "",
+    day: String(day).padStart(2, "0"),
+    month: month < 3 ? String(month).padStart(2, "0") : String(month),
+    year,
+  });
+  return text.replace(/^[\s,]+/, "");
+}
+
+function renderWelcome() {
+  setText($("welcome"), snapshot.finished ? t.finished : t.welcome);
+  const start = snapshot.timing?.planned_start;
+  setText($("starts-at"), !snapshot.finished && start ? template(t.starts_at, { time: timeOfDay(Date.parse(start)) }) : "");
+}
+
+function renderItem(place) {
+  if (!place) return;
+  const { item, step } = place;
+  if (step) {
+    const counter = template(t.step, { n: step.position, total: item.steps.length });
+    setText($("item-kicker"), `${item.position}. ${item.title} · ${counter}`);
+    setText($("item-title"), step.title);
+  } else {
+    setText($("item-kicker"), template(t.item, { position: item.position }));
+    setText($("item-title"), item.title);
+  }
+  const presenter = step ? step.presenter : item.presenter;
+  setText($("item-speaker"), presenter ? template(t.speaker, { name: presenter }) : "");
+}
+
+// The figure the MC reads out: before the start, and while an item whose script reads it (the
+// opening: "có mặt {present}/{expected} đại biểu") is on.
+function renderAttendance(mode, place) {
+  const reads = mode === "item" && (place.item.script ?? "").includes("{present}");
+  hall.dataset.attendance = mode === "welcome" || reads ? "shown" : "hidden";
+  setText($("attendance-count"), `${snapshot.attendance.present}/${snapshot.attendance.expected}`);
+}
+
+function renderNext(mode) {
+  const next = mode === "finished" ? null : nextPlace(snapshot);
+  let title = "";
+  if (next?.step) title = [next.step.title, next.step.presenter].filter(Boolean).join(" — ");
+  else if (next) title = `${next.item.position}. ${next.item.title}`;
+  setText($("next-up"), title ? template(t.next_up, { title }) : "");
+}
+
+// The clock runs on the local clock corrected to the server's, connected or not.
+function tick() {
+  setText($("clock"), timeOfDay(live.clock.now()));
+}
+setInterval(tick, 500);
+tick();
+document.fonts?.ready.then(() => snapshot && fitAll(hall));

@@ -1,39 +1,281 @@
-// The MC console: clicker keys, next / previous, the current item and its script.
-import { api, connectLive, currentItem, el, fillScript, setText } from "./live.js";
+// The MC console: the current item large, its script with the live figures, the timers, the
+// clicker keys, the hall screen and the agenda.
+import { api, fillScript, setText } from "./live.js";
+import { renderAwardPanel } from "./awards-mc.js";
+import { renderAgenda } from "./mc-agenda.js";
+import {
+  clockFormat, currentPlace, followLive, formatDuration, nextPlace, pageConfig, phase, projection,
+  secondsSince, template,
+} from "./timing.js";
+
+const config = pageConfig("page-config");
+const t = config.strings ?? {};
+const $ = (id) => document.getElementById(id);
+const timeOfDay = clockFormat(config.timezone);
+const timeWithSeconds = clockFormat(config.timezone, true);
+const GUARD_MS = 350; // a clicker's bounce or a double press within this is one press
+const ANSWER_MS = 8000;
 
 let snapshot = null;
+let agendaKey = "";
+const live = followLive((state) => {
+  snapshot = state;
+  render();
+}, $("connection"));
 
-connectLive((state) => { snapshot = state; render(); }, document.getElementById("connection"));
+// ---- Rendering ------------------------------------------------------------------------------
 
 function render() {
-  const item = currentItem(snapshot);
-  setText(document.getElementById("attendance"),
-    `${snapshot.attendance.present}/${snapshot.attendance.expected}`);
-  setText(document.getElementById("current-title"),
-    item ? `${item.position}. ${item.title}` : (snapshot.finished ? "Đã kết thúc" : "Chưa bắt đầu"));
-  setText(document.getElementById("current-presenter"), item?.presenter ?? "");
-  setText(document.getElementById("script"), item ? fillScript(item.script, snapshot) : "");
-  const next = snapshot.agenda.find((entry) => entry.position === (snapshot.current ?? 0) + 1);
-  setText(document.getElementById("next-title"), next ? next.title : "—");
-  const agenda = document.getElementById("agenda");
-  agenda.replaceChildren(...snapshot.agenda.map((entry) => {
-    const row = el("li", entry.position === snapshot.current ? "current" : "", entry.title);
-    row.addEventListener("click", () => api("POST", "/api/show/goto", { position: entry.position }));
-    return row;
-  }));
+  document.body.dataset.version = String(snapshot.version);
+  const place = currentPlace(snapshot);
+  document.querySelector("main.mc").dataset.kind = place?.item.kind ?? "";
+  setText($("attendance"), `${snapshot.attendance.present}/${snapshot.attendance.expected}`);
+  renderNow(place);
+  renderNext(place);
+  renderScript(place);
+  renderAwards(place);
+  renderHall();
+  const key = JSON.stringify([snapshot.agenda, snapshot.current, snapshot.current_step, snapshot.timing?.items]);
+  if (key !== agendaKey) {
+    agendaKey = key;
+    renderAgenda($("agenda"), snapshot, { t, timeOfDay, goto });
+  }
+  tick();
 }
 
-// Clickers send PageDown/PageUp or the arrows; a short guard ignores a bounced double press.
-let lastPress = 0;
-function step(direction) {
-  const now = Date.now();
-  if (now - lastPress < 400) return;
-  lastPress = now;
-  api("POST", direction > 0 ? "/api/show/next" : "/api/show/previous").catch(() => {});
+function renderNow(place) {
+  const total = snapshot.agenda.length;
+  if (!place) {
+    setText($("now-kicker"), "");
+    setText($("current-title"), snapshot.finished ? t.finished : t.not_started);
+    setText($("current-step"), "");
+    setText($("current-presenter"), "");
+    return;
+  }
+  const { item, step } = place;
+  setText($("now-kicker"), template(t.item_of, { position: item.position, total }));
+  setText($("current-title"), item.title);
+  setText($("current-step"), step ? `${stepLabel(item, step)} · ${step.title}` : "");
+  const presenter = step ? step.presenter : item.presenter;
+  setText($("current-presenter"), presenter ? template(t.presenter, { name: presenter }) : "");
 }
+
+function stepLabel(item, step) {
+  return template(item.kind === "talks" ? t.talk_of : t.part_of, { n: step.position, total: item.steps.length });
+}
+
+function renderNext(place) {
+  const next = nextPlace(snapshot);
+  const title = next ? (next.step ? `${stepLabel(next.item, next.step)} · ${next.step.title}`
+    : `${next.item.position}. ${next.item.title}`) : t.no_next;
+  setText($("next-title"), title);
+  setText($("next-presenter"), next ? (next.step ?? next.item).presenter ?? "" : "");
+  const hint = awardsDriveNext(place) ? t.next_awards : next ? template(t.next_show, { title }) : "";
+  setText($("next-hint"), hint);
+}
+
+// A tham luận step gets its own line (with thanks to the previous speaker); the item's full
+// script stays one tap away.
+function renderScript(place) {
+  const box = $("item-script-box");
+  if (!place) {
+    setText($("script"), "");
+    box.hidden = true;
+    return;
+  }
+  const { item, step } = place;
+  const itemScript = fillScript(item.script, snapshot);
+  if (!step) {
+    setText($("script"), itemScript);
+    box.hidden = true;
+    return;
+  }
+  const previous = item.steps.find((entry) => entry.position === step.position - 1);
+  const values = { presenter: step.presenter ?? "", title: step.title.replace(/^Tham luận:\s*/i, ""),
+                   previous: previous?.presenter ?? "" };
+  setText($("script"), template(previous?.presenter ? t.step_script_next : t.step_script_first, values));
+  setText($("item-script"), itemScript);
+  box.hidden = !itemScript;
+}
+
+function renderAwards(place) {
+  const panel = $("award-panel");
+  const kind = place?.item.kind;
+  if (kind !== "awards" && kind !== "vote") {
+    panel.hidden = true;
+    panel.replaceChildren();
+    return;
+  }
+  panel.hidden = false;
+  try {
+    renderAwardPanel(panel, snapshot, api);
+  } catch (error) {
+    console.error(error); // the rest of the console keeps working
+  }
+}
+
+function renderHall() {
+  for (const button of document.querySelectorAll(".screen-modes button")) {
+    button.setAttribute("aria-pressed", String(button.dataset.screen === snapshot.screen));
+  }
+  const state = $("screen-state");
+  state.dataset.screen = snapshot.screen;
+  setText(state, t[`screen_${snapshot.screen}`] ?? snapshot.screen);
+  setText($("message-current"), snapshot.message ? template(t.message_current, { message: snapshot.message })
+    : t.message_none);
+}
+
+// ---- Timers: from the stored start times and the corrected clock, every half second --------
+
+function tick() {
+  const now = live.clock.now();
+  setText($("clock"), timeWithSeconds(now));
+  if (!snapshot) return;
+  const place = currentPlace(snapshot);
+  showTimer($("item-timer"), $("item-elapsed"), $("item-planned"), place?.item, now, false);
+  const stepTimer = $("step-timer");
+  stepTimer.hidden = !place?.step;
+  if (place?.step) showTimer(stepTimer, $("step-remaining"), $("step-planned"), place.step, now, true);
+  showProgram(now);
+}
+
+function showTimer(box, value, sub, node, now, countdown) {
+  const elapsed = node ? secondsSince(node.started_at, now) : null;
+  const planned = node?.planned_minutes ? node.planned_minutes * 60 : null;
+  box.dataset.phase = phase(elapsed, planned);
+  if (elapsed == null) {
+    setText(value, "–");
+    setText(sub, "");
+    return;
+  }
+  setText(value, countdown && planned ? formatDuration(planned - elapsed) : formatDuration(elapsed));
+  let detail = planned ? template(t.of_planned, { planned: formatDuration(planned) }) : t.no_plan;
+  if (planned && elapsed > planned) detail += ` · ${template(t.over, { time: formatDuration(elapsed - planned) })}`;
+  setText(sub, detail);
+}
+
+function showProgram(now) {
+  const box = $("program-timer");
+  const figures = projection(snapshot.timing, now);
+  if (!figures) return;
+  const minutes = figures.offset == null ? null : Math.round(figures.offset / 60);
+  let label = "–";
+  if (minutes != null) {
+    if (minutes > 0) label = template(t.behind, { minutes });
+    else if (minutes < 0) label = template(t.ahead, { minutes: -minutes });
+    else label = t.on_time;
+  }
+  box.dataset.phase = minutes == null || minutes <= 0 ? "normal" : minutes <= 10 ? "warning" : "overrun";
+  setText($("program-offset"), label);
+  const planned = snapshot.timing.planned_end && snapshot.timing.mode === "clock"
+    ? timeOfDay(Date.parse(snapshot.timing.planned_end)) : null;
+  let detail;
+  if (snapshot.timing.finished) detail = template(t.ended_at, { time: timeOfDay(figures.end) });
+  else if (planned) detail = template(t.projected_end, { time: timeOfDay(figures.end), planned });
+  else detail = template(t.projected_end_plain, { time: timeOfDay(figures.end) });
+  setText($("program-end"), detail);
+}
+
+setInterval(tick, 500);
+
+// ---- Commands -------------------------------------------------------------------------------
+
+// Item 5: while the awards run (not started, or not finished), Next steps through them.
+function awardsDriveNext(place) {
+  return place?.item.kind === "awards" && !snapshot.award?.finished;
+}
+
+function awardsDrivePrevious(place) {
+  const award = snapshot.award;
+  return place?.item.kind === "awards" && award != null && (award.index > 0 || award.reveal);
+}
+
+let busy = false;
+let lastPress = -Infinity;
+
+function press(direction) {
+  const now = performance.now();
+  if (!snapshot || busy || now - lastPress < GUARD_MS) return;
+  lastPress = now;
+  const place = currentPlace(snapshot);
+  let path;
+  if (direction > 0) path = awardsDriveNext(place) ? "/api/awards/next" : "/api/show/next";
+  else path = awardsDrivePrevious(place) ? "/api/awards/previous" : "/api/show/previous";
+  const button = $(direction > 0 ? "next" : "previous");
+  button.classList.add("pressed");
+  command(path).finally(() => button.classList.remove("pressed"));
+}
+
+function goto(position, step) {
+  command("/api/show/goto", { position, step });
+}
+
+// One request at a time; its answer (the new snapshot) is shown at once, before the broadcast.
+async function command(path, body) {
+  busy = true;
+  const sentAt = Date.now();
+  try {
+    const answer = await Promise.race([
+      api("POST", path, body),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), ANSWER_MS)),
+    ]);
+    live.offer(answer.data, sentAt, Date.now());
+    showAlert(null);
+  } catch (error) {
+    const offline = !error.status;
+    showAlert(offline ? t.offline : template(t.failed, { message: error.message }));
+  } finally {
+    busy = false;
+  }
+}
+
+function showAlert(text) {
+  const alert = $("alert");
+  alert.hidden = !text;
+  setText(alert, text);
+}
+
+// Clickers send PageDown/PageUp (some send the arrows, Space, or B / "." for a black screen).
+// Held keys repeat: ignored. In a text field only the page keys count.
+const FORWARD = new Set(["PageDown", "ArrowRight", " "]);
+const BACKWARD = new Set(["PageUp", "ArrowLeft"]);
 document.addEventListener("keydown", (event) => {
-  if (["PageDown", "ArrowRight", " "].includes(event.key)) { event.preventDefault(); step(1); }
-  if (["PageUp", "ArrowLeft"].includes(event.key)) { event.preventDefault(); step(-1); }
+  if (event.ctrlKey || event.altKey || event.metaKey) return;
+  const typing = event.target.closest?.("input, textarea, select, [contenteditable]");
+  const key = event.key;
+  if (typing && key !== "PageDown" && key !== "PageUp") return;
+  if (FORWARD.has(key) || BACKWARD.has(key)) {
+    event.preventDefault();
+    if (!event.repeat) press(FORWARD.has(key) ? 1 : -1);
+  } else if ((key === "b" || key === "B" || key === ".") && !event.repeat && snapshot) {
+    event.preventDefault();
+    screen(snapshot.screen === "blackout" ? "live" : "blackout");
+  }
 });
-document.getElementById("next").addEventListener("click", () => step(1));
-document.getElementById("previous").addEventListener("click", () => step(-1));
+
+// Buttons: act on click, then give the focus back so Space is the clicker's again.
+function onTap(button, action) {
+  button.addEventListener("click", (event) => {
+    event.currentTarget.blur();
+    action();
+  });
+}
+onTap($("next"), () => press(1));
+onTap($("previous"), () => press(-1));
+for (const button of document.querySelectorAll(".screen-modes button")) {
+  onTap(button, () => screen(button.dataset.screen));
+}
+
+function screen(mode) {
+  command("/api/show/screen", { screen: mode });
+}
+
+$("message-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = $("message-input");
+  command("/api/show/message", { message: input.value }).then(() => input.blur());
+});
+onTap($("message-clear"), () => {
+  $("message-input").value = "";
+  command("/api/show/message", { message: null });
+});
