@@ -30,7 +30,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    from .i18n import select_locale, select_timezone
+    from .i18n import init_app as init_i18n, select_locale, select_timezone
+    init_i18n(app)  # compiles the catalogues into the instance folder and remembers ?lang=
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     from flask_babel import get_locale
     app.jinja_env.globals["get_locale"] = get_locale

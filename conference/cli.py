@@ -158,5 +158,35 @@ def badges(out_dir: Path, no_png: bool) -> None:
         click.echo(f"Đã tạo {count} thẻ trong {out_dir}/")
 
 
+
+@cli.command("export-attendance")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def export_attendance_command(file: Path) -> None:
+    """Write FILE (.xlsx or .csv): every delegate, group, present or absent, check-in time and door."""
+    from .services.reports import write_attendance
+    with _app().app_context():
+        try:
+            count = write_attendance(_conference_id(), file)
+        except ConferenceError as error:
+            raise click.ClickException(error.message) from None
+        except OSError as error:
+            raise click.ClickException(f"Không ghi được {file}: {error.strerror or error}") from None
+        click.echo(f"Đã xuất danh sách điểm danh {count} đại biểu: {file}")
+
+
+@cli.command("export-minutes")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def export_minutes_command(file: Path) -> None:
+    """Write FILE (.docx): the biên bản (minutes) of the conference as it happened."""
+    from .services.reports import write_minutes
+    with _app().app_context():
+        try:
+            write_minutes(_conference_id(), file)
+        except ConferenceError as error:
+            raise click.ClickException(error.message) from None
+        except OSError as error:
+            raise click.ClickException(f"Không ghi được {file}: {error.strerror or error}") from None
+        click.echo(f"Đã xuất biên bản: {file}")
+
 def main() -> None:
     cli(prog_name="python3 -m conference")

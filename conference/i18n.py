@@ -1,15 +1,97 @@
-"""Interface language: Vietnamese unless the person chose English (?lang=en, kept in a cookie)."""
+"""Interface language: Vietnamese unless the person chose English (?lang=en, kept in a cookie).
+
+The English catalogue lives in translations/en/LC_MESSAGES/messages.po. It is compiled at start-up
+into the instance folder (only when the .po changed), so a fresh clone needs no manual step and the
+repository holds no generated .mo file. scripts/i18n.sh extracts and updates the catalogue.
+"""
 from __future__ import annotations
 
-from flask import current_app, request
+import hashlib
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, has_request_context, request
 
 LANGUAGES = ("vi", "en")
+DEFAULT = "vi"
+COOKIE = "lang"
+COOKIE_AGE = 365 * 24 * 3600
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+DOMAIN = "messages"
+_compile_lock = threading.Lock()
+
+
+def chosen_language() -> str | None:
+    """The language asked for in this request (?lang=), if it is one we speak."""
+    if not has_request_context():
+        return None
+    chosen = request.args.get("lang")
+    return chosen if chosen in LANGUAGES else None
 
 
 def select_locale() -> str:
-    chosen = request.args.get("lang") or request.cookies.get("lang")
-    return chosen if chosen in LANGUAGES else "vi"
+    """?lang= first, then the cookie, then Vietnamese. Outside a request (CLI, exports): Vietnamese."""
+    if not has_request_context():
+        return DEFAULT
+    chosen = chosen_language() or request.cookies.get(COOKIE)
+    return chosen if chosen in LANGUAGES else DEFAULT
 
 
 def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def remember_language(response):
+    """Keep an explicit ?lang= choice in a cookie, so the next page speaks the same language."""
+    chosen = chosen_language()
+    if chosen and request.cookies.get(COOKIE) != chosen:
+        response.set_cookie(COOKIE, chosen, max_age=COOKIE_AGE, samesite="Lax", httponly=True,
+                            secure=request.is_secure)
+    return response
+
+
+def language_url(code: str) -> str:
+    """This page's address in another language, other query arguments kept."""
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return f"{request.path}?{urlencode(args + [('lang', code)])}"
+
+
+@lru_cache(maxsize=8)
+def _compiled(po_path: str, digest: str) -> bytes:
+    """The .mo bytes of a .po file (cached per content, so many test apps compile once)."""
+    from io import BytesIO
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    with open(po_path, "rb") as handle:
+        catalog = read_po(handle)
+    out = BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)
+    return out.getvalue()
+
+
+def compile_catalogues(target: Path, source: Path = TRANSLATIONS) -> Path:
+    """Compile every source/<lang>/LC_MESSAGES/messages.po into target/, rewriting only what changed."""
+    with _compile_lock:
+        for po in sorted(source.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+            data = po.read_bytes()
+            mo_bytes = _compiled(str(po), hashlib.sha256(data).hexdigest())
+            mo = target / po.parent.relative_to(source) / f"{DOMAIN}.mo"
+            if mo.exists() and mo.read_bytes() == mo_bytes:
+                continue
+            mo.parent.mkdir(parents=True, exist_ok=True)
+            temporary = mo.with_name(f".{DOMAIN}.{os.getpid()}.{threading.get_ident()}.tmp")
+            temporary.write_bytes(mo_bytes)
+            os.replace(temporary, mo)  # atomic: another process starting at once reads old or new
+    return target
+
+
+def init_app(app: Flask) -> None:
+    """Before Babel is set up: compile the catalogues and point Babel at them; remember ?lang=."""
+    target = Path(app.config["INSTANCE_PATH"]) / "translations"
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compile_catalogues(target))
+    app.after_request(remember_language)
+    app.jinja_env.globals.update(language_url=language_url, LANGUAGES=LANGUAGES)

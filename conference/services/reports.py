@@ -1,0 +1,239 @@
+"""The papers after the day: the attendance list (.xlsx / .csv) and the minutes (.docx biên bản).
+
+Everything is read from what was recorded (check-ins, the run-of-show times, award presentations,
+the item-8 vote) and written in the conference's local time. Dates follow NĐ 30/2020/NĐ-CP:
+"An Tân, ngày 05 tháng 3 năm 2020" (a leading zero for days under 10 and for months 1 and 2).
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app, has_app_context
+
+from ..db import db
+from ..errors import ConferenceError
+from ..models import CheckIn, Conference, Delegate, DelegateGroup
+from ..textnorm import name_sort_key
+from .state import get_conference
+
+DEFAULT_ZONE = "Asia/Ho_Chi_Minh"
+ATTENDANCE_HEADERS = ("STT", "Họ và tên", "Chức vụ", "Đơn vị", "Thành phần", "Điểm danh", "Giờ đến", "Cửa")
+PRESENT, ABSENT = "Có mặt", "Vắng"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --- dates and times, the Vietnamese administrative way -----------------------------------
+
+def local_zone() -> ZoneInfo:
+    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None
+    return ZoneInfo(name or DEFAULT_ZONE)
+
+
+def to_local(moment: datetime | None) -> datetime | None:
+    """A stored UTC time as local wall-clock time, without tzinfo (what a document shows)."""
+    return None if moment is None else moment.astimezone(local_zone()).replace(tzinfo=None)
+
+
+def vn_day(day: date) -> str:
+    """"ngày 05 tháng 3 năm 2020": two-digit day always, two-digit month only for January and February."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def vn_date(day: date, place: str | None = None) -> str:
+    """The place-and-date line of a document: "An Tân, ngày 05 tháng 3 năm 2020"."""
+    return f"{place}, {vn_day(day)}" if place else vn_day(day).capitalize()
+
+
+def vn_clock(moment: datetime | None) -> str:
+    """"07 giờ 30 phút" (local time), or a blank for the office to fill in by hand."""
+    local = to_local(moment) if moment is not None and moment.tzinfo else moment
+    return f"{local.hour:02d} giờ {local.minute:02d} phút" if local else "…… giờ …… phút"
+
+
+def hhmm(moment: datetime | None) -> str:
+    local = to_local(moment)
+    return f"{local:%H:%M}" if local else ""
+
+
+# --- attendance ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    number: int
+    full_name: str
+    position: str | None
+    unit: str | None
+    group: str | None
+    present: bool
+    checked_in_at: datetime | None  # local wall-clock time
+    device: str | None
+
+
+def _ordered_delegates(conference_id: int) -> list[Delegate]:
+    """Protocol order of the groups (no group last), then the Vietnamese order of names."""
+    delegates = list(db.session.scalars(
+        sa.select(Delegate).where(Delegate.conference_id == conference_id)
+        .options(sa.orm.selectinload(Delegate.checkin))))
+    delegates.sort(key=lambda d: (d.group.position if d.group else 10**6, name_sort_key(d.full_name), d.id))
+    return delegates
+
+
+def attendance_rows(conference_id: int) -> list[AttendanceRow]:
+    get_conference(conference_id)
+    rows = []
+    for number, delegate in enumerate(_ordered_delegates(conference_id), start=1):
+        checkin = delegate.checkin
+        rows.append(AttendanceRow(number, delegate.full_name, delegate.position, delegate.unit,
+                                  delegate.group.name if delegate.group else None, checkin is not None,
+                                  to_local(checkin.checked_in_at) if checkin else None,
+                                  checkin.device if checkin else None))
+    return rows
+
+
+def _csv_safe(value: object) -> object:
+    """Spreadsheets run a cell that starts with = + - @ as a formula; a leading ' keeps it text."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def attendance_csv(conference_id: int) -> bytes:
+    """UTF-8 with a BOM, so Excel opens the Vietnamese letters correctly with a double click."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(ATTENDANCE_HEADERS)
+    for row in attendance_rows(conference_id):
+        writer.writerow([row.number, *(_csv_safe(v) for v in (row.full_name, row.position, row.unit, row.group)),
+                         PRESENT if row.present else ABSENT,
+                         f"{row.checked_in_at:%d/%m/%Y %H:%M}" if row.checked_in_at else "",
+                         _csv_safe(row.device or "")])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def attendance_xlsx(conference_id: int) -> bytes:
+    """A titled sheet as an office would make it, plus a per-group summary sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    conference = get_conference(conference_id)
+    rows = attendance_rows(conference_id)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Điểm danh"
+    present = sum(1 for r in rows if r.present)
+    _text_cell(sheet, 1, 1, "DANH SÁCH ĐIỂM DANH ĐẠI BIỂU").font = Font(bold=True, size=14)
+    _text_cell(sheet, 2, 1, _conference_line(conference))
+    _text_cell(sheet, 3, 1, f"Có mặt {present}/{len(rows)} đại biểu")
+    for column in range(1, 4):
+        sheet.merge_cells(start_row=column, end_row=column, start_column=1, end_column=len(ATTENDANCE_HEADERS))
+    header_row = 5
+    for column, title in enumerate(ATTENDANCE_HEADERS, start=1):
+        cell = _text_cell(sheet, header_row, column, title)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="EEEEEE")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for offset, row in enumerate(rows, start=1):
+        line = header_row + offset
+        sheet.cell(line, 1, row.number)
+        for column, value in enumerate((row.full_name, row.position, row.unit, row.group,
+                                        PRESENT if row.present else ABSENT), start=2):
+            _text_cell(sheet, line, column, value)
+        if row.checked_in_at:
+            sheet.cell(line, 7, row.checked_in_at).number_format = "dd/mm/yyyy hh:mm"
+        _text_cell(sheet, line, 8, row.device)
+    for column, width in enumerate((6, 28, 26, 30, 30, 11, 17, 14), start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+    sheet.auto_filter.ref = f"A{header_row}:H{header_row + len(rows)}"
+    _summary_sheet(book, conference_id, rows)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _text_cell(sheet, row: int, column: int, value: str | None):
+    """A cell that holds text exactly; openpyxl would otherwise treat "=…" as a formula."""
+    cell = sheet.cell(row, column)
+    if value is not None:
+        cell.value = value
+        cell.data_type = "s"
+    return cell
+
+
+def _summary_sheet(book, conference_id: int, rows: list[AttendanceRow]) -> None:
+    from openpyxl.styles import Font
+    sheet = book.create_sheet("Tổng hợp")
+    for column, title in enumerate(("Thành phần", "Có mặt", "Triệu tập", "Vắng"), start=1):
+        _text_cell(sheet, 1, column, title).font = Font(bold=True)
+    line = 1
+    for name, present, expected in group_figures(conference_id, rows):
+        line += 1
+        _text_cell(sheet, line, 1, name)
+        sheet.cell(line, 2, present)
+        sheet.cell(line, 3, expected)
+        sheet.cell(line, 4, expected - present)
+    sheet.column_dimensions["A"].width = 45
+
+
+def group_figures(conference_id: int, rows: list[AttendanceRow]) -> list[tuple[str, int, int]]:
+    """(group, present, expected) in protocol order, with a total last."""
+    groups = db.session.scalars(sa.select(DelegateGroup).where(DelegateGroup.conference_id == conference_id)
+                                .order_by(DelegateGroup.position))
+    figures = []
+    for group in groups:
+        members = [r for r in rows if r.group == group.name]
+        figures.append((group.name, sum(r.present for r in members), len(members)))
+    loose = [r for r in rows if r.group is None]
+    if loose:
+        figures.append(("Chưa xếp thành phần", sum(r.present for r in loose), len(loose)))
+    figures.append(("Tổng cộng", sum(r.present for r in rows), len(rows)))
+    return figures
+
+
+def _conference_line(conference: Conference) -> str:
+    parts = [conference.title, conference.edition, f"({conference.period})" if conference.period else None]
+    line = " ".join(p for p in parts if p)
+    return f"{line} – {vn_date(conference.date, conference.place_name)}" if conference.date else line
+
+
+# --- the live dashboard's details -----------------------------------------------------------
+
+def arrivals(conference_id: int) -> list[tuple[float, int]]:
+    """(unix time, people present so far) after each check-in, for the arrivals chart."""
+    times = db.session.scalars(sa.select(CheckIn.checked_in_at).where(CheckIn.conference_id == conference_id)
+                               .order_by(CheckIn.checked_in_at))
+    return [(moment.timestamp(), count) for count, moment in enumerate(times, start=1)]
+
+
+def missing(conference_id: int) -> list[Delegate]:
+    """Who has not arrived yet, in Vietnamese name order (given name, middle, family name; đ after d)."""
+    absent = db.session.scalars(sa.select(Delegate).outerjoin(CheckIn, CheckIn.delegate_id == Delegate.id)
+                                .where(Delegate.conference_id == conference_id, CheckIn.id.is_(None)))
+    return sorted(absent, key=lambda d: (name_sort_key(d.full_name), d.id))
+
+
+# --- files, for the command line ------------------------------------------------------------
+
+def write_attendance(conference_id: int, path: Path) -> int:
+    """Write the attendance list to path (.xlsx or .csv). Returns the number of delegates."""
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise ConferenceError("unsupported_file", "Chỉ xuất được tệp .xlsx hoặc .csv.")
+    path.write_bytes(attendance_xlsx(conference_id) if suffix == ".xlsx" else attendance_csv(conference_id))
+    return len(attendance_rows(conference_id))
+
+
+def write_minutes(conference_id: int, path: Path) -> None:
+    """Write the biên bản to path (.docx)."""
+    from .reports_minutes import minutes_docx
+    if path.suffix.lower() != ".docx":
+        raise ConferenceError("unsupported_file", "Biên bản chỉ xuất được dưới dạng .docx.")
+    path.write_bytes(minutes_docx(conference_id))

@@ -1,0 +1,345 @@
+"""Setting up a conference: its details, delegate groups, delegates, item-8 candidates, device names.
+
+One function per office action. Each is one transaction that bumps the version (so every screen
+sees the change at once), and bad input raises ConferenceError before anything is written.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Mapping
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from ..db import db, write_transaction
+from ..errors import ConferenceError, Conflict, NotFound
+from ..models import Candidate, CheckIn, Conference, Delegate, DelegateGroup, Device
+from ..textnorm import clean, fold
+from .roster import get_delegate, new_delegate, search_key, validate_fields
+from .state import bump_version
+
+CONFERENCE_TEXT = {  # field -> (longest allowed, required)
+    "title": (300, True), "edition": (100, False), "period": (50, False), "organiser": (200, False),
+    "parent_organiser": (200, False), "place_name": (100, False), "venue": (200, False),
+    "chair": (120, False), "secretary": (120, False),
+}
+COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+MAX_BATCH = 50
+DEFAULT_COLOR = "#b71c1c"
+
+
+def text_field(value: object, limit: int, label: str, required: bool = False) -> str | None:
+    """A cleaned single-line text (NFC, single spaces), or None when empty and optional."""
+    if value is not None and not isinstance(value, str):
+        raise ConferenceError("invalid_field", _("Trường “%(field)s” không hợp lệ.", field=label))
+    text = clean(value) or None
+    if text is None and required:
+        raise ConferenceError("missing_field", _("Cần nhập “%(field)s”.", field=label))
+    if text and len(text) > limit:
+        raise ConferenceError("field_too_long",
+                              _("“%(field)s” dài quá %(limit)d ký tự.", field=label, limit=limit))
+    return text
+
+
+def int_field(value: object, label: str, low: int, high: int, required: bool = False) -> int | None:
+    """An integer in [low, high] from a form string or a number; empty means None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise ConferenceError("missing_field", _("Cần nhập “%(field)s”.", field=label))
+        return None
+    try:
+        number = int(value.strip()) if isinstance(value, str) else value
+    except ValueError:
+        number = None
+    if not isinstance(number, int) or isinstance(number, bool) or not low <= number <= high:
+        raise ConferenceError("invalid_number", _("“%(field)s” phải là số nguyên từ %(low)d đến %(high)d.",
+                                                  field=label, low=low, high=high))
+    return number
+
+
+def _date_field(value: object) -> date | None:
+    if isinstance(value, date) or value is None:
+        return value
+    if not isinstance(value, str):
+        raise ConferenceError("invalid_date", _("Ngày không hợp lệ."))
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ConferenceError("invalid_date", _("Ngày không hợp lệ (cần dạng năm-tháng-ngày).")) from None
+
+
+def _clock_field(value: object) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    match = CLOCK.fullmatch(value.strip()) if isinstance(value, str) else None
+    if not match:
+        raise ConferenceError("invalid_time", _("Giờ bắt đầu phải có dạng giờ:phút, ví dụ 07:30."))
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def _conference(session, conference_id: int) -> Conference:
+    conference = session.get(Conference, conference_id)
+    if conference is None:
+        raise NotFound("unknown_conference", _("Không tìm thấy hội nghị."))
+    return conference
+
+
+# --- the conference itself ---------------------------------------------------------------
+
+def N_(text: str) -> str:
+    """Marks a message for extraction; it is translated where it is shown."""
+    return text
+
+
+CONFERENCE_LABELS = {
+    "title": N_("Tên hội nghị"), "edition": N_("Lần thứ"), "period": N_("Giai đoạn"),
+    "organiser": N_("Cơ quan tổ chức"), "parent_organiser": N_("Cơ quan cấp trên"), "place_name": N_("Địa danh"),
+    "venue": N_("Địa điểm"), "chair": N_("Chủ trì"), "secretary": N_("Thư ký"),
+}
+
+
+def update_conference(conference_id: int, data: Mapping[str, object]) -> Conference:
+    """Change the details every screen and paper shows: title, edition, period, venue, date, chair..."""
+    values = {key: text_field(data.get(key), limit, _(CONFERENCE_LABELS[key]), required)
+              for key, (limit, required) in CONFERENCE_TEXT.items()}
+    values["date"] = _date_field(data.get("date"))
+    values["starts_at"] = _clock_field(data.get("starts_at"))
+    values["award_batch_size"] = int_field(data.get("award_batch_size"), _("Số người mỗi lượt lên nhận"),
+                                           1, MAX_BATCH, required=True)
+    with write_transaction() as session:
+        conference = _conference(session, conference_id)
+        for key, value in values.items():
+            setattr(conference, key, value)
+        bump_version(conference_id)
+    return conference
+
+
+# --- delegate groups (the plan's "Thành phần", in protocol order) ---------------------------
+
+def _groups(session, conference_id: int) -> list[DelegateGroup]:
+    return list(session.scalars(sa.select(DelegateGroup).where(DelegateGroup.conference_id == conference_id)
+                                .order_by(DelegateGroup.position, DelegateGroup.id)))
+
+
+def _group(session, conference_id: int, group_id: object) -> DelegateGroup:
+    group = session.get(DelegateGroup, group_id) if isinstance(group_id, int) else None
+    if group is None or group.conference_id != conference_id:
+        raise NotFound("unknown_group", _("Không tìm thấy thành phần đại biểu."))
+    return group
+
+
+def _group_values(session, conference_id: int, name: object, color: object, group_id: int | None):
+    text = text_field(name, 200, _("Tên thành phần"), required=True)
+    if color is None or color == "":
+        color = DEFAULT_COLOR
+    if not isinstance(color, str) or not COLOR.fullmatch(color):
+        raise ConferenceError("invalid_color", _("Màu phải có dạng #rrggbb."))
+    for other in _groups(session, conference_id):
+        if other.id != group_id and fold(other.name) == fold(text):
+            raise Conflict("duplicate_group", _("Đã có thành phần “%(name)s”.", name=other.name))
+    return text, color.lower()
+
+
+def create_group(conference_id: int, name: object, color: object = None) -> DelegateGroup:
+    """A new group, placed last in protocol order."""
+    with write_transaction() as session:
+        _conference(session, conference_id)
+        text, colour = _group_values(session, conference_id, name, color, None)
+        last = session.scalar(sa.select(sa.func.max(DelegateGroup.position))
+                              .where(DelegateGroup.conference_id == conference_id)) or 0
+        group = DelegateGroup(conference_id=conference_id, position=last + 1, name=text, color=colour)
+        session.add(group)
+        bump_version(conference_id)
+    return group
+
+
+def update_group(conference_id: int, group_id: int, name: object, color: object) -> DelegateGroup:
+    """Rename a group or change its badge colour."""
+    with write_transaction() as session:
+        group = _group(session, conference_id, group_id)
+        group.name, group.color = _group_values(session, conference_id, name, color, group.id)
+        bump_version(conference_id)
+    return group
+
+
+def move_group(conference_id: int, group_id: int, offset: int) -> None:
+    """Move a group one place up (-1) or down (+1) in protocol order."""
+    with write_transaction() as session:
+        groups = _groups(session, conference_id)
+        group = _group(session, conference_id, group_id)
+        index = groups.index(group)
+        target = index + (1 if offset > 0 else -1)
+        if not 0 <= target < len(groups):
+            return
+        groups[index], groups[target] = groups[target], groups[index]
+        for number, each in enumerate(groups, start=1):
+            each.position = number
+        bump_version(conference_id)
+
+
+def delete_group(conference_id: int, group_id: int) -> None:
+    """Remove an empty group; one that still has delegates is refused (move them first)."""
+    with write_transaction() as session:
+        group = _group(session, conference_id, group_id)
+        members = session.scalar(sa.select(sa.func.count(Delegate.id)).where(Delegate.group_id == group.id))
+        if members:
+            raise Conflict("group_not_empty", _("Thành phần “%(name)s” còn %(count)d đại biểu; hãy chuyển họ "
+                                                "sang thành phần khác trước khi xóa.",
+                                                name=group.name, count=members))
+        session.delete(group)
+        session.flush()
+        for number, each in enumerate(_groups(session, conference_id), start=1):
+            each.position = number
+        bump_version(conference_id)
+
+
+# --- delegates ---------------------------------------------------------------------------
+
+def parse_id(value: object) -> int | None:
+    """An id from a form field ("" or None means none); anything else non-numeric is refused."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    raise ConferenceError("invalid_id", _("Lựa chọn không hợp lệ."))
+
+
+def _optional_group(session, conference_id: int, group_id: object) -> DelegateGroup | None:
+    group_id = parse_id(group_id)
+    return None if group_id is None else _group(session, conference_id, group_id)
+
+
+def create_delegate(conference_id: int, full_name: object, position: object = None, unit: object = None,
+                    group_id: object = None, seat: object = None) -> Delegate:
+    """Add one delegate with a fresh badge."""
+    fields = validate_fields(full_name, position, unit, seat)
+    with write_transaction() as session:
+        group = _optional_group(session, conference_id, group_id)
+        delegate = new_delegate(session, conference_id, fields, group)
+        bump_version(conference_id)
+    return delegate
+
+
+def update_delegate(conference_id: int, delegate_id: int, full_name: object, position: object = None,
+                    unit: object = None, group_id: object = None, seat: object = None) -> Delegate:
+    """Correct a delegate's name, position, unit, group or seat; the badge code stays."""
+    fields = validate_fields(full_name, position, unit, seat)
+    with write_transaction() as session:
+        delegate = get_delegate(conference_id, delegate_id)
+        delegate.group = _optional_group(session, conference_id, group_id)
+        for key, value in fields.items():
+            setattr(delegate, key, value)
+        delegate.search_key = search_key(delegate.full_name, delegate.unit, delegate.badge_code)
+        bump_version(conference_id)
+    return delegate
+
+
+def remove_delegate(conference_id: int, delegate_id: int) -> str:
+    """Delete a delegate, their badges and check-in. Returns the name, for the confirmation."""
+    with write_transaction() as session:
+        delegate = get_delegate(conference_id, delegate_id)
+        name = delegate.full_name
+        session.execute(sa.delete(CheckIn).where(CheckIn.delegate_id == delegate.id))
+        session.delete(delegate)
+        bump_version(conference_id)
+    return name
+
+
+# --- item 8: candidates for the higher-level conference -----------------------------------
+
+def _candidates(session, conference_id: int) -> list[Candidate]:
+    return list(session.scalars(sa.select(Candidate).where(Candidate.conference_id == conference_id)
+                                .order_by(Candidate.position, Candidate.id)))
+
+
+def _candidate(session, conference_id: int, candidate_id: int) -> Candidate:
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None or candidate.conference_id != conference_id:
+        raise NotFound("unknown_candidate", _("Không tìm thấy người trong danh sách đề cử."))
+    return candidate
+
+
+def _candidate_values(session, conference_id: int, full_name: object, title: object, unit: object,
+                      delegate_id: object) -> dict:
+    delegate_id = parse_id(delegate_id)
+    delegate = get_delegate(conference_id, delegate_id) if delegate_id is not None else None
+    name = text_field(full_name, 120, _("Họ và tên")) or (delegate.full_name if delegate else None)
+    if name is None:
+        raise ConferenceError("missing_name", _("Cần nhập họ và tên, hoặc chọn một đại biểu."))
+    return {"full_name": name,
+            "title": text_field(title, 200, _("Chức vụ")) or (delegate.position if delegate else None),
+            "unit": text_field(unit, 200, _("Đơn vị")) or (delegate.unit if delegate else None),
+            "delegate_id": delegate.id if delegate else None}
+
+
+def add_candidate(conference_id: int, full_name: object = None, title: object = None, unit: object = None,
+                  delegate_id: object = None) -> Candidate:
+    """Propose someone for the higher-level conference (a delegate, or a name typed in)."""
+    with write_transaction() as session:
+        _conference(session, conference_id)
+        values = _candidate_values(session, conference_id, full_name, title, unit, delegate_id)
+        candidate = Candidate(conference_id=conference_id, position=len(_candidates(session, conference_id)) + 1,
+                              **values)
+        session.add(candidate)
+        bump_version(conference_id)
+    return candidate
+
+
+def update_candidate(conference_id: int, candidate_id: int, full_name: object = None, title: object = None,
+                     unit: object = None, delegate_id: object = None) -> Candidate:
+    with write_transaction() as session:
+        candidate = _candidate(session, conference_id, candidate_id)
+        for key, value in _candidate_values(session, conference_id, full_name, title, unit,
+                                            delegate_id).items():
+            setattr(candidate, key, value)
+        bump_version(conference_id)
+    return candidate
+
+
+def move_candidate(conference_id: int, candidate_id: int, offset: int) -> None:
+    with write_transaction() as session:
+        candidates = _candidates(session, conference_id)
+        candidate = _candidate(session, conference_id, candidate_id)
+        index = candidates.index(candidate)
+        target = index + (1 if offset > 0 else -1)
+        if not 0 <= target < len(candidates):
+            return
+        candidates[index], candidates[target] = candidates[target], candidates[index]
+        for number, each in enumerate(candidates, start=1):
+            each.position = number
+        bump_version(conference_id)
+
+
+def remove_candidate(conference_id: int, candidate_id: int) -> None:
+    with write_transaction() as session:
+        session.delete(_candidate(session, conference_id, candidate_id))
+        session.flush()
+        for number, each in enumerate(_candidates(session, conference_id), start=1):
+            each.position = number
+        bump_version(conference_id)
+
+
+# --- devices -----------------------------------------------------------------------------
+
+def rename_device(conference_id: int, device_id: int, label: object) -> Device:
+    """Give a paired device a name people recognise ("Cửa chính", "Máy MC")."""
+    text = text_field(label, 80, _("Tên thiết bị"), required=True)
+    with write_transaction() as session:
+        device = session.get(Device, device_id)
+        if device is None or device.conference_id != conference_id:
+            raise NotFound("unknown_device", _("Không tìm thấy thiết bị."))
+        device.label = text
+    return device
+
+
+def conference_or_404(conference_id: int) -> Conference:
+    conference = db.session.get(Conference, conference_id)
+    if conference is None:
+        raise NotFound("unknown_conference", _("Không tìm thấy hội nghị."))
+    return conference
