@@ -1,0 +1,78 @@
+"""Office pages: the papers. Badges to print (all, a group, one delegate), the attendance list, the minutes."""
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import render_template, request, send_file
+from flask_babel import gettext as _
+
+from ..db import db
+from ..models import DelegateGroup
+from ..services import reports
+from ..services.badges import badge_texts, write_pdf
+from ..services.reports_minutes import minutes_docx
+from ..services.setup_data import conference_or_404
+from .admin import bp, conference_id, message_page
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _download(data: bytes, name: str, mimetype: str):
+    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "no-store"  # always the current state, never a cached copy
+    return response
+
+
+def send_badges(conference: int, name: str, delegate_ids=None, group_id: int | None = None):
+    """The badges as A4 sheets (PDF), or a page that says there is nothing to print."""
+    badges = badge_texts(conference, delegate_ids=delegate_ids, group_id=group_id)
+    if not badges:
+        return message_page(_("Không có đại biểu nào để in thẻ."), 404)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "badges.pdf"
+        write_pdf(path, badges)
+        data = path.read_bytes()
+    return _download(data, name, "application/pdf")
+
+
+@bp.get("/papers")
+def papers():
+    """Badges to print before the day; the attendance list and the minutes after it."""
+    cid = conference_id()
+    groups = db.session.scalars(sa.select(DelegateGroup).where(DelegateGroup.conference_id == cid)
+                                .order_by(DelegateGroup.position)).all()
+    return render_template("admin_papers.html", conference=conference_or_404(cid), groups=groups)
+
+
+@bp.get("/badges.pdf")
+def badges_pdf():
+    """All badges, or one group's (?group=ID)."""
+    group = request.args.get("group", "")
+    if group and not group.isdigit():
+        return message_page(_("Thành phần không hợp lệ."), 400)
+    group_id = int(group) if group else None
+    if group_id is not None:
+        found = db.session.get(DelegateGroup, group_id)
+        if found is None or found.conference_id != conference_id():
+            return message_page(_("Không tìm thấy thành phần đại biểu."), 404)
+    name = f"the-dai-bieu-nhom-{group_id}.pdf" if group_id else "the-dai-bieu.pdf"
+    return send_badges(conference_id(), name, group_id=group_id)
+
+
+@bp.get("/exports/attendance.<any(xlsx, csv):fmt>")
+def export_attendance(fmt: str):
+    """Every delegate with group, present or absent, time and door."""
+    cid = conference_id()
+    if fmt == "xlsx":
+        return _download(reports.attendance_xlsx(cid), "diem-danh.xlsx", XLSX)
+    return _download(reports.attendance_csv(cid), "diem-danh.csv", "text/csv; charset=utf-8")
+
+
+@bp.get("/exports/minutes.docx")
+def export_minutes():
+    """The biên bản of the conference as it happened, to edit, sign and file."""
+    return _download(minutes_docx(conference_id()), "bien-ban-hoi-nghi.docx", DOCX)
