@@ -201,3 +201,22 @@ def redis_url():
 @pytest.fixture
 def has_tool():
     return lambda name: shutil.which(name) is not None
+
+
+def page_csrf_token(html: str) -> str:
+    """The CSRF token a page carries (base.html puts it in <meta name="csrf-token">)."""
+    import re
+    found = re.search(r'<meta name="csrf-token" content="([^"]+)"', html)
+    assert found, "page has no CSRF token"
+    return found.group(1)
+
+
+@pytest.fixture
+def admin_client(app):
+    """A test client signed in at /login as the office, as a person would; .csrf_token is valid for its forms."""
+    client = app.test_client()
+    token = page_csrf_token(client.get("/login").get_data(as_text=True))
+    answer = client.post("/login", data={"password": app.config["ADMIN_PASSWORD"], "csrf_token": token})
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:500]
+    client.csrf_token = page_csrf_token(client.get("/admin").get_data(as_text=True))
+    return client
