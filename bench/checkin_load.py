@@ -1,0 +1,145 @@
+"""Check-in under load: 20 doors scanning at once over 2,000+ delegates, then the plain state read.
+
+    python3 bench/checkin_load.py [--delegates 2000] [--doors 20] [--screens 3]
+
+Each door is a thread with its own keep-alive HTTP connection and its own device token; the
+doors are spread over a few client processes so the load generator does not queue on one GIL.
+Every delegate is scanned once (each scan with its own nonce, as the door page sends). Then the
+same doors read GET /api/state for the same number of requests. A few screens stay connected
+throughout (projector, MC, office), so every check-in is published to someone, as on the day.
+Prints throughput, p50/p99 latency and errors of both, and checks the database counted each
+delegate exactly once.
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import Server, header, percentile, prepare_instance, scratch  # noqa: E402
+
+CLIENT_PROCESSES = 4
+
+
+def _door(url: str, token: str, door: int, jobs: list, start_at: float, results: list) -> None:
+    import requests
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    session.get(url + "/api/state", timeout=10)  # open the keep-alive connection before the clock starts
+    time.sleep(max(0.0, start_at - time.time()))
+    for job in jobs:
+        began = time.perf_counter()
+        try:
+            if job is None:
+                response = session.get(url + "/api/state", timeout=30)
+                ok = response.status_code == 200
+            else:
+                response = session.post(url + "/api/checkins", timeout=30,
+                                        json={"code": job, "nonce": uuid.uuid4().hex, "device": f"Cửa {door}"})
+                ok = response.status_code == 201 and response.json()["result"] == "checked_in"
+        except Exception:  # noqa: BLE001 - a refused or dropped connection is an error to count
+            ok = False
+        results.append((time.perf_counter() - began, ok, time.time()))
+
+
+def _client_process(url: str, doors: list[tuple[int, str, list]], start_at: float, queue) -> None:
+    results: list = []
+    threads = [threading.Thread(target=_door, args=(url, token, number, jobs, start_at, results))
+               for number, token, jobs in doors]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    queue.put(results)
+
+
+def run_phase(url: str, tokens: list[str], jobs_per_door: list[list]) -> dict:
+    """Run every door at once; returns throughput, latency percentiles and the error count."""
+    start_at = time.time() + 1.5
+    queue = multiprocessing.Queue()
+    doors = [(n + 1, tokens[n], jobs_per_door[n]) for n in range(len(tokens))]
+    processes = [multiprocessing.Process(target=_client_process,
+                                         args=(url, doors[i::CLIENT_PROCESSES], start_at, queue))
+                 for i in range(CLIENT_PROCESSES)]
+    for process in processes:
+        process.start()
+    results = [row for _ in processes for row in queue.get(timeout=600)]
+    for process in processes:
+        process.join()
+    latencies = [seconds for seconds, _, _ in results]
+    wall = max(ended for _, _, ended in results) - start_at
+    return {"requests": len(results), "errors": sum(1 for _, ok, _ in results if not ok),
+            "per_second": len(results) / wall, "p50": percentile(latencies, 0.50) * 1000,
+            "p99": percentile(latencies, 0.99) * 1000, "max": max(latencies) * 1000, "wall": wall}
+
+
+def connect_screens(url: str, count: int) -> list:
+    import socketio
+    screens = []
+    for _ in range(count):
+        client = socketio.Client(reconnection=False)
+        client.on("state", lambda snapshot: None)
+        client.connect(url, transports=["websocket"], wait_timeout=10)
+        screens.append(client)
+    return screens
+
+
+def count_checkins(instance: Path) -> tuple[int, int]:
+    import sqlalchemy as sa
+
+    from common import make_app
+    from conference.db import db
+    from conference.models import CheckIn
+    app = make_app(instance)
+    with app.app_context():
+        rows = db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn))
+        distinct = db.session.scalar(sa.select(sa.func.count(sa.distinct(CheckIn.delegate_id))))
+        db.engine.dispose()
+    return rows, distinct
+
+
+def report(name: str, figures: dict) -> None:
+    print(f"   {name:<22} {figures['requests']:>5} requests in {figures['wall']:5.1f} s: "
+          f"{figures['per_second']:6.1f}/s, p50 {figures['p50']:6.1f} ms, p99 {figures['p99']:6.1f} ms, "
+          f"max {figures['max']:6.1f} ms, errors {figures['errors']}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--delegates", type=int, default=2000, help="imported on top of the 65 of the demo")
+    parser.add_argument("--doors", type=int, default=20)
+    parser.add_argument("--screens", type=int, default=3)
+    args = parser.parse_args()
+
+    header(f"check-in: {args.doors} doors at once, embedded default (one process, SQLite, threading)")
+    instance = scratch("checkin") / "instance"
+    prepared = prepare_instance(instance, args.delegates, {"door": args.doors})
+    codes, tokens = prepared["codes"], prepared["tokens"]["door"]
+    print(f"   {len(codes)} delegates, {args.doors} doors, {args.screens} screens connected")
+    with Server(instance) as server:
+        screens = connect_screens(server.url, args.screens)
+        try:
+            checkins = run_phase(server.url, tokens, [codes[n::args.doors] for n in range(args.doors)])
+            reads = run_phase(server.url, tokens,
+                              [[None] * len(codes[n::args.doors]) for n in range(args.doors)])
+        finally:
+            for screen in screens:
+                screen.disconnect()
+    rows, distinct = count_checkins(instance)
+    report("POST /api/checkins", checkins)
+    report("GET /api/state", reads)
+    print(f"   check-ins stored: {rows} rows for {distinct} delegates (expected {len(codes)} each)")
+    met = (checkins["per_second"] >= 150 and checkins["p99"] <= 150 and checkins["errors"] == 0
+           and rows == distinct == len(codes))
+    print(f"   target (>= 150/s, p99 <= 150 ms, zero errors, each counted once): {'met' if met else 'MISSED'}")
+    return 0 if rows == distinct == len(codes) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
