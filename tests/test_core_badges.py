@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from conference.services import badgecodes
 from conference.services.badges import BADGE_H, COLUMNS, ROWS
 
-from conftest import ROOT, bearer, unavailable
+from conftest import ROOT, LiveServer, bearer, unavailable
 
 QR_ALPHANUMERIC = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
 DPI = 150
@@ -121,19 +121,28 @@ def names_by_slot(page, known_names: set[str]) -> dict[tuple[int, int], str]:
     return found
 
 
-@pytest.fixture
-def printed(live_server, tmp_path):
+@pytest.fixture(scope="module")
+def badge_server(tmp_path_factory):
+    """One live server for the printed-badge tests: printing is the slow part, done once."""
+    server = LiveServer(tmp_path_factory.mktemp("badges") / "instance").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def printed(badge_server, tmp_path_factory):
     """badges.pdf and the PNGs written by the real command, for the live server's conference."""
-    out = tmp_path / "badges"
+    out = tmp_path_factory.mktemp("printed") / "badges"
     run = subprocess.run([sys.executable, "-m", "conference", "badges", "--out", str(out)], cwd=ROOT,
-                         env=live_server.env, capture_output=True, text=True, timeout=300)
+                         env=badge_server.env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     assert "Thẻ đại biểu" in run.stderr  # the progress bar's label
     assert "65" in run.stdout
     return out
 
 
-def test_every_printed_badge_decodes_and_checks_in_the_delegate_named_on_it(live_server, printed, tmp_path):
+def test_every_printed_badge_decodes_and_checks_in_the_delegate_named_on_it(badge_server, printed, tmp_path):
+    live_server = badge_server
     door = bearer(live_server.token("door"))
     everyone = requests.get(live_server.url + "/api/delegates", headers=door, timeout=10).json()["delegates"]
     known = {d["full_name"] for d in everyone}

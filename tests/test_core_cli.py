@@ -17,6 +17,14 @@ from conftest import ROOT, LiveServer, bearer
 SCREENS = ("/door", "/mc", "/display", "/admin")
 
 
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One live server for the tests that neither restart it nor read a fresh log."""
+    shared = LiveServer(tmp_path_factory.mktemp("cli") / "instance").start()
+    yield shared
+    shared.stop()
+
+
 def run_cli(server: LiveServer, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "conference", *args], cwd=ROOT, env={**server.env, **(env or {})},
                           capture_output=True, text=True, timeout=120)
@@ -53,16 +61,16 @@ def login(server: LiveServer, password: str) -> requests.Session:
     return session
 
 
-def test_serve_prints_every_screen_address_the_admin_password_and_a_door_qr(live_server):
-    log = live_server.log.read_text(encoding="utf-8")
+def test_serve_prints_every_screen_address_the_admin_password_and_a_door_qr(server):
+    log = server.log.read_text(encoding="utf-8")
     for path in SCREENS:
-        assert f"{live_server.url}{path}" in log
+        assert f"{server.url}{path}" in log
     [password] = printed_password(log)
-    assert password == (live_server.instance / "admin_password").read_text().strip()
-    assert login(live_server, password).get(live_server.url + "/admin", timeout=10, allow_redirects=False
+    assert password == (server.instance / "admin_password").read_text().strip()
+    assert login(server, password).get(server.url + "/admin", timeout=10, allow_redirects=False
                                             ).status_code == 200
     [qr] = zxingcpp.read_barcodes(terminal_qr(log), formats=zxingcpp.BarcodeFormat.QRCode)
-    assert qr.text == f"{live_server.url}/door"
+    assert qr.text == f"{server.url}/door"
 
 
 def test_secrets_are_generated_once_private_and_kept_across_restarts(live_server):
@@ -115,26 +123,26 @@ def test_secret_key_from_the_environment_is_used_and_nothing_is_written(tmp_path
     ("display", "/display", "/api/state"),
     ("admin", "/admin", "/api/devices"),
 ])
-def test_token_prints_a_pairing_address_that_signs_the_device_in(live_server, role, page, endpoint):
-    made = run_cli(live_server, "token", role, "--label", f"Thiết bị {role}", "--host", "127.0.0.1",
-                   "--port", str(live_server.port))
+def test_token_prints_a_pairing_address_that_signs_the_device_in(server, role, page, endpoint):
+    made = run_cli(server, "token", role, "--label", f"Thiết bị {role}", "--host", "127.0.0.1",
+                   "--port", str(server.port))
     assert made.returncode == 0, made.stderr
     address = re.search(r"(http://127\.0\.0\.1:\d+/pair/([\w-]+))$", made.stdout.strip())
     assert address and made.stdout.startswith(f"Thiết bị {role}: ")
     device = requests.Session()
     landed = device.get(address.group(1), timeout=10)
-    assert landed.status_code == 200 and landed.url == live_server.url + page
-    assert device.get(live_server.url + endpoint, timeout=10).status_code == 200
-    assert requests.get(live_server.url + endpoint, headers=bearer(address.group(2)), timeout=10).status_code == 200
+    assert landed.status_code == 200 and landed.url == server.url + page
+    assert device.get(server.url + endpoint, timeout=10).status_code == 200
+    assert requests.get(server.url + endpoint, headers=bearer(address.group(2)), timeout=10).status_code == 200
 
 
-def test_token_for_an_unknown_role_is_a_usage_error(live_server):
-    refused = run_cli(live_server, "token", "janitor")
+def test_token_for_an_unknown_role_is_a_usage_error(server):
+    refused = run_cli(server, "token", "janitor")
     assert refused.returncode == 2 and "janitor" in refused.stderr
 
 
-def test_help_lists_every_command(live_server):
-    shown = run_cli(live_server, "--help")
+def test_help_lists_every_command(server):
+    shown = run_cli(server, "--help")
     assert shown.returncode == 0
     for command in ("serve", "token", "import-delegates", "badges", "devices", "revoke"):
         assert re.search(rf"^\s+{command}\s", shown.stdout, re.MULTILINE), command
@@ -144,28 +152,28 @@ def attendance(server) -> int:
     return requests.get(server.url + "/api/state", timeout=10).json()["attendance"]["expected"]
 
 
-def test_import_delegates_adds_every_row_and_exits_0(live_server, tmp_path):
+def test_import_delegates_adds_every_row_and_exits_0(server, tmp_path):
     sheet = tmp_path / "dai-bieu.csv"
     sheet.write_text("Họ và tên,Chức vụ,Đơn vị,Thành phần\n"
                      "Phan Văn Mới,Tổ trưởng,Tổ dân phố 12,Tổ dân phố\n"
                      "Đỗ Thị Hạnh,,Tổ dân phố 13,Tổ dân phố\n", encoding="utf-8")
-    before = attendance(live_server)
-    done = run_cli(live_server, "import-delegates", str(sheet))
+    before = attendance(server)
+    done = run_cli(server, "import-delegates", str(sheet))
     assert done.returncode == 0 and "Đã nhập 2 đại biểu" in done.stdout
-    assert attendance(live_server) == before + 2
+    assert attendance(server) == before + 2
 
 
-def test_import_delegates_with_a_bad_row_names_it_imports_nothing_and_exits_1(live_server, tmp_path):
+def test_import_delegates_with_a_bad_row_names_it_imports_nothing_and_exits_1(server, tmp_path):
     sheet = tmp_path / "dai-bieu.csv"
     sheet.write_text("Full name,Unit,Group\n"
                      "Phan Văn Mới,Tổ dân phố 12,Tổ dân phố\n"
                      ",Tổ dân phố 13,Tổ dân phố\n"
                      "Lý Thị Năm,Tổ dân phố 14,Ban nhạc\n", encoding="utf-8")
-    before = attendance(live_server)
-    failed = run_cli(live_server, "import-delegates", str(sheet))
+    before = attendance(server)
+    failed = run_cli(server, "import-delegates", str(sheet))
     assert failed.returncode == 1
     assert "dòng 3: Thiếu họ và tên" in failed.stderr and "dòng 4:" in failed.stderr and "Ban nhạc" in failed.stderr
-    assert attendance(live_server) == before
+    assert attendance(server) == before
 
 
 @pytest.mark.parametrize("name, content, code", [
@@ -174,12 +182,12 @@ def test_import_delegates_with_a_bad_row_names_it_imports_nothing_and_exits_1(li
     ("legacy-encoding.csv", "Full name\nĐặng\n".encode("utf-16"), 1),
     ("missing.csv", None, 2),
 ])
-def test_import_delegates_refuses_an_unreadable_file_with_a_nonzero_exit(live_server, tmp_path, name, content, code):
+def test_import_delegates_refuses_an_unreadable_file_with_a_nonzero_exit(server, tmp_path, name, content, code):
     path = tmp_path / name
     if content is not None:
         path.write_bytes(content)
-    before = attendance(live_server)
-    failed = run_cli(live_server, "import-delegates", str(path))
+    before = attendance(server)
+    failed = run_cli(server, "import-delegates", str(path))
     assert failed.returncode == code and failed.stderr.strip()
     assert "Traceback" not in failed.stderr
-    assert attendance(live_server) == before
+    assert attendance(server) == before
