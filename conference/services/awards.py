@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from ..db import db, utcnow, write_transaction
 from ..errors import Conflict, ConferenceError, NotFound
@@ -177,12 +178,20 @@ def _mark_called(session, announcement: Announcement) -> None:
             presentation.called_at = utcnow()
 
 
+def _once_more_on_race(action):
+    """Two writers may both log the first call of an honouree (unique key): the retry sees the winner."""
+    try:
+        return action()
+    except IntegrityError:
+        return action()
+
+
 def next_announcement(conference_id: int) -> None:
-    _step(conference_id, forward=True)
+    _once_more_on_race(lambda: _step(conference_id, forward=True))
 
 
 def previous_announcement(conference_id: int) -> None:
-    _step(conference_id, forward=False)
+    _once_more_on_race(lambda: _step(conference_id, forward=False))
 
 
 def award_snapshot(conference_id: int) -> dict | None:
@@ -321,6 +330,10 @@ def record_presentation(conference_id: int, honouree_id: object, outcome: object
     if outcome not in OUTCOMES:
         raise ConferenceError("invalid_outcome", "Kết quả phải là received, proxy hoặc absent.")
     name = _text(received_by, "received_by", LIMITS["received_by"])
+    return _once_more_on_race(lambda: _record(conference_id, honouree_id, outcome, name))
+
+
+def _record(conference_id: int, honouree_id: object, outcome: str, name: str | None) -> AwardPresentation:
     with write_transaction() as session:
         honouree = get_honouree(conference_id, honouree_id)
         if outcome == "proxy":
