@@ -88,6 +88,23 @@ def test_the_badge_generator_reports_progress_once_per_file(app, conference_id, 
     assert len(list(tmp_path.glob("*.png"))) == count
 
 
+def test_badges_written_again_after_a_reissue_leave_no_png_of_the_old_code(app, client, auth, conference_id,
+                                                                           tmp_path):
+    from conference.services.badges import generate_badges
+    delegate = client.get("/api/delegates", headers=auth("admin")).get_json()["delegates"][0]
+    (tmp_path / "logo.png").write_bytes(b"not ours")
+    with app.app_context():
+        generate_badges(conference_id, tmp_path)
+    assert (tmp_path / f"{delegate['badge_code']}.png").exists()
+    new_code = client.post(f"/api/delegates/{delegate['id']}/reissue", headers=auth("admin")
+                           ).get_json()["delegate"]["badge_code"]
+    with app.app_context():
+        generate_badges(conference_id, tmp_path)
+    assert not (tmp_path / f"{delegate['badge_code']}.png").exists()
+    assert (tmp_path / f"{new_code}.png").exists() and (tmp_path / "logo.png").exists()
+    assert len(list(tmp_path.glob("*.png"))) == 65 + 1
+
+
 def pdf_pages_as_images(pdf: Path, out: Path) -> list[Image.Image]:
     """Render with poppler's pdftoppm, or pypdfium2 when that is what the machine has."""
     if shutil.which("pdftoppm"):

@@ -223,4 +223,16 @@ def generate_badges(conference_id: int, out_dir: Path, progress: Callable[[int],
             write_png(out_dir / f"{badge.code}.png", badge)
             if progress:
                 progress(1)
+        _remove_stale_pngs(out_dir, {badge.code for badge in badges})
     return count
+
+
+def _remove_stale_pngs(out_dir: Path, current: set[str]) -> None:
+    """A PNG left from an earlier run whose code was reissued would be sent by mistake: remove it.
+
+    Only files named exactly like a badge code are touched.
+    """
+    from .badgecodes import normalise
+    for path in out_dir.glob("*.png"):
+        if path.stem not in current and normalise(path.stem) == path.stem:
+            path.unlink()
