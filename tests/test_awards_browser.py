@@ -56,12 +56,14 @@ def test_stepping_through_the_announcements_brings_each_batch_to_the_projector(l
 def test_the_mc_sees_presence_live_and_records_a_proxy_typed_inline(live_server, page):
     from playwright.sync_api import expect
     mc_token = live_server.token("mc")
-    mc = bearer(mc_token)
-    door = bearer(live_server.token("door"))
+    mc, door = bearer(mc_token), bearer(live_server.token("door"))
+    announcements = requests.get(live_server.url + "/api/awards", headers=mc, timeout=10).json()["announcements"]
+    target = next(a for a in announcements if sum(1 for h in a["honourees"] if h["delegate_id"]) >= 2)
+    first, second = [h for h in target["honourees"] if h["delegate_id"]][:2]
     post(live_server, "/api/show/goto", mc, position=5)
-    post(live_server, "/api/awards/next", mc)
-    award = post(live_server, "/api/awards/next", mc)["award"]
-    first = next(h for h in award["honourees"] if h["delegate_id"])
+    for _ in range(2 * target["index"] + 2):
+        award = post(live_server, "/api/awards/next", mc)["award"]
+    assert (award["index"], award["reveal"]) == (target["index"], True)
     page.goto(live_server.url + "/pair/" + mc_token)
     page.goto(live_server.url + "/mc")
     row = page.locator(f'.aw-row[data-honouree-id="{first["id"]}"]')
@@ -72,10 +74,15 @@ def test_the_mc_sees_presence_live_and_records_a_proxy_typed_inline(live_server,
     row.get_by_role("button", name="Nhận thay…").click()
     field = row.locator(".aw-proxy-form input")
     field.fill("")
-    field.press_sequentially("Bùi Thị Hoa")  # the space must not step the program
+    field.press_sequentially("Bùi Thị")  # the space must not step the program
+    post(live_server, "/api/checkins", door, delegate_id=second["delegate_id"])  # a snapshot mid-typing
+    other = page.locator(f'.aw-row[data-honouree-id="{second["id"]}"]')
+    expect(other.locator(".aw-badge.present")).to_be_visible()
+    expect(field).to_be_focused()
+    field.press_sequentially(" Hoa")
     field.press("Enter")
     expect(row.locator(".aw-badge.done-proxy")).to_have_text("Nhận thay: Bùi Thị Hoa")
     state = requests.get(live_server.url + "/api/state", timeout=10).json()
-    assert state["current"] == 5 and (state["award"]["index"], state["award"]["reveal"]) == (award["index"], True)
+    assert state["current"] == 5 and (state["award"]["index"], state["award"]["reveal"]) == (target["index"], True)
     recorded = next(h for h in state["award"]["honourees"] if h["id"] == first["id"])
     assert (recorded["outcome"], recorded["received_by"]) == ("proxy", "Bùi Thị Hoa")

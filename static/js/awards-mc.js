@@ -10,7 +10,7 @@ import { api as liveApi, el, localTime } from "./live.js";
 const EDITING_KEYS = [" ", "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"];
 const OUTCOME_TEXT = { received: "Đã nhận", proxy: "Nhận thay", absent: "Vắng" };
 
-const panel = { root: null, snapshot: null, call: liveApi, proxyFor: null, draft: "", focused: false,
+const panel = { root: null, snapshot: null, call: liveApi, proxyFor: null, draft: "", focused: null,
   error: "", voteDraft: "" };
 
 export function renderAwardPanel(root, snapshot, api) {
@@ -18,11 +18,12 @@ export function renderAwardPanel(root, snapshot, api) {
   panel.snapshot = snapshot;
   panel.call = typeof api === "function" ? api : liveApi;
   root.classList.add("aw-panel");
+  const focused = panel.focused;  // removing a focused field may fire blur: remember it first
   const item = currentItem(snapshot);
   if (ownsAwards(snapshot)) root.replaceChildren(...awardView(snapshot));
   else if (item?.kind === "vote") root.replaceChildren(...voteView(snapshot, item));
   else root.replaceChildren();
-  restoreFocus(root);
+  restoreFocus(root, focused);
 }
 
 function currentItem(snapshot) {
@@ -48,6 +49,10 @@ function awardView(snapshot) {
     nodes.push(el("h2", "", "Đã trao xong"),
       el("p", "aw-where", "Màn hình: “Xin chúc mừng các tập thể, cá nhân được khen thưởng”. Nhấn Tiếp để sang mục sau."));
     return withError(nodes);
+  }
+  if (!award.honourees.some((h) => h.id === panel.proxyFor)) {
+    panel.proxyFor = null;  // the batch moved on: a half-typed proxy belongs to no one now
+    panel.draft = "";
   }
   const recorded = award.honourees.filter((h) => h.outcome).length;
   nodes.push(el("h2", "", `Đợt ${award.index + 1}/${award.total} · ${award.form}`),
@@ -114,8 +119,8 @@ function proxyForm(honouree) {
   input.value = panel.draft;
   input.dataset.awFocus = "proxy";
   input.addEventListener("input", () => { panel.draft = input.value; });
-  input.addEventListener("focus", () => { panel.focused = true; });
-  input.addEventListener("blur", () => { panel.focused = false; });
+  input.addEventListener("focus", () => { panel.focused = "proxy"; });
+  input.addEventListener("blur", () => { panel.focused = null; });
   guardKeys(input);
   input.addEventListener("keydown", (event) => { if (event.key === "Escape") closeProxy(); });
   const cancel = button("Hủy", closeProxy);
@@ -133,14 +138,14 @@ function proxyForm(honouree) {
 function openProxy(honouree) {
   panel.proxyFor = honouree.id;
   panel.draft = honouree.outcome === "proxy" ? honouree.received_by ?? "" : honouree.proxy_name ?? "";
-  panel.focused = true;
+  panel.focused = "proxy";
   rerender();
 }
 
 function closeProxy() {
   panel.proxyFor = null;
   panel.draft = "";
-  panel.focused = false;
+  panel.focused = null;
   rerender();
 }
 
@@ -188,8 +193,8 @@ function voteView(snapshot, item) {
   input.dataset.awFocus = "vote";
   input.setAttribute("aria-label", "Số đại biểu tán thành");
   input.addEventListener("input", () => { panel.voteDraft = input.value; });
-  input.addEventListener("focus", () => { panel.focused = true; });
-  input.addEventListener("blur", () => { panel.focused = false; });
+  input.addEventListener("focus", () => { panel.focused = "vote"; });
+  input.addEventListener("blur", () => { panel.focused = null; });
   guardKeys(input);
   const submit = el("button", "primary", "Ghi kết quả biểu quyết");
   submit.type = "submit";
@@ -237,9 +242,9 @@ function rerender() {
 }
 
 // A snapshot arriving while the MC types (a check-in at the door) must not steal the field.
-function restoreFocus(root) {
-  if (!panel.focused) return;
-  const field = root.querySelector("[data-aw-focus]");
+function restoreFocus(root, focused) {
+  if (!focused) return;
+  const field = root.querySelector(`[data-aw-focus="${focused}"]`);
   if (!field) return;
   field.focus();
   if (field.type === "text") field.setSelectionRange(field.value.length, field.value.length);
