@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import shutil
 
 import pytest
 import sqlalchemy as sa
@@ -41,6 +42,31 @@ MAY = {
     "/api/awards": {"mc", "admin"},
     "/api/devices": {"admin"},
 }
+
+
+@pytest.fixture(scope="module")
+def prepared_database(tmp_path_factory):
+    """The demo conference migrated and loaded once; each test gets its own copy (many tests here)."""
+    from conference import create_app
+    folder = tmp_path_factory.mktemp("prepared")
+    made = create_app({"INSTANCE_PATH": str(folder / "instance"), "TESTING": True,
+                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'test.db'}"})
+    with made.app_context():
+        db.session.remove()
+        db.engine.dispose()  # the last connection closing folds the WAL into test.db
+    return folder / "test.db"
+
+
+@pytest.fixture
+def app(prepared_database, tmp_path):
+    from conference import create_app
+    shutil.copyfile(prepared_database, tmp_path / "test.db")
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}"})
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def allowed_roles(path: str) -> set[str]:
