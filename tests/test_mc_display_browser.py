@@ -7,6 +7,9 @@ live, the awards not started.
 """
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 import requests
 
@@ -281,3 +284,16 @@ def test_going_to_an_item_from_the_agenda_takes_a_second_tap(screens, live_serve
     button.click()
     hall_shows(hall, "item", "Phát động phong trào thi đua giai đoạn 2020-2025")
     assert state(live_server)["current"] == 6
+
+
+def test_the_projector_clock_is_the_servers_even_when_the_computers_clock_is_wrong(chromium, live_server):
+    context = chromium.new_context(viewport={"width": 1920, "height": 1080})
+    hall = context.new_page()
+    hall.clock.set_system_time(datetime.now() + timedelta(hours=3, minutes=7))  # a projector PC set wrong
+    hall.goto(f"{live_server.url}/display")
+    hall.wait_for_function("document.getElementById('hall').dataset.version")
+    hanoi = ZoneInfo("Asia/Ho_Chi_Minh")
+    around = {(datetime.now(hanoi) + timedelta(seconds=delta)).strftime("%H:%M") for delta in (-2, 0, 2)}
+    hall.wait_for_function(f"{sorted(around)!r}.includes(document.getElementById('clock').textContent)")
+    assert hall.evaluate("document.documentElement.dataset.wakeLock") == "on"  # localhost is a secure page
+    context.close()

@@ -32,6 +32,7 @@ function render() {
   $("message").hidden = !snapshot.message;
   setText($("message-text"), snapshot.message);
   fitAll(hall);
+  tick();
 }
 
 // Which screen owns the stage: the awards module decides for items 5 and 8 (it may decline).
