@@ -84,6 +84,7 @@ def measure(presses: int) -> tuple[list[float], list[float]]:
                     mc.keyboard.press("PageDown" if number % 2 == 0 else "PageUp")
                     hall.wait_for_function(f"window.__changes.length > {number} && window.__changes[{number}].frame",
                                            timeout=10000)
+                    mc.wait_for_function("!document.body.dataset.busy")  # the MC's own answer is in
                     mc.wait_for_timeout(GUARD_MS)
                 pressed = mc.evaluate("window.__presses")
                 changes = hall.evaluate("window.__changes")

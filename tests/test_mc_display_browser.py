@@ -60,6 +60,12 @@ def screens(chromium, live_server):
     hall_context.close()
 
 
+def ready_for_the_next_press(mc) -> None:
+    """The last command has been answered and the double-press guard has passed."""
+    mc.wait_for_function("!document.body.dataset.busy")
+    mc.wait_for_timeout(GUARD_MS)
+
+
 def hall_shows(hall, mode: str, title: str | None = None, timeout: float = 5000) -> None:
     hall.wait_for_function(
         """([mode, title]) => document.getElementById('hall').dataset.mode === mode
@@ -83,13 +89,13 @@ def test_pagedown_on_the_mc_page_brings_the_next_item_to_the_projector(screens, 
     mc.keyboard.press("PageDown")
     hall_shows(hall, "flag")  # item 1: the flag salute
     assert hall.locator(".flag").is_visible()
-    mc.wait_for_timeout(GUARD_MS)
+    ready_for_the_next_press(mc)
     mc.keyboard.press("ArrowRight")
     hall_shows(hall, "item", "Khai mạc hội nghị")
     assert hall.locator("#item-speaker").text_content() == "Trình bày: Mai Anh Hùng"
     assert "3. Báo cáo tổng kết" in hall.locator("#next-up").text_content()
     mc.wait_for_function("document.getElementById('current-title').textContent === 'Khai mạc hội nghị'")
-    mc.wait_for_timeout(GUARD_MS)
+    ready_for_the_next_press(mc)
     mc.keyboard.press("PageUp")
     hall_shows(hall, "flag")
     assert state(live_server)["current"] == 1
@@ -101,7 +107,7 @@ def test_a_double_press_of_the_clicker_advances_once(screens, live_server):
     mc.keyboard.press("PageDown")
     mc.keyboard.press("PageDown")  # a bounce: well within the guard
     mc.wait_for_function(f"Number(document.body.dataset.version) > {before}")
-    mc.wait_for_timeout(GUARD_MS)
+    ready_for_the_next_press(mc)
     snapshot = state(live_server)
     assert (snapshot["current"], snapshot["version"]) == (1, before + 1)
 
@@ -203,7 +209,7 @@ def test_blackout_hides_everything_and_standby_shows_only_the_backdrop(screens, 
     hall.wait_for_function("document.getElementById('hall').dataset.screen === 'blackout'")
     assert hall.evaluate("getComputedStyle(document.getElementById('conference-title')).visibility") == "hidden"
     assert hall.evaluate("getComputedStyle(document.getElementById('item-title')).visibility") == "hidden"
-    mc.wait_for_timeout(GUARD_MS)
+    ready_for_the_next_press(mc)
     mc.keyboard.press("b")  # a clicker's black-screen key toggles back
     hall.wait_for_function("document.getElementById('hall').dataset.screen === 'live'")
     mc.click(".screen-modes button[data-screen='standby']")
@@ -246,7 +252,7 @@ def test_a_tham_luan_step_has_its_speaker_countdown_and_script(screens, live_ser
     assert mc.locator("#step-timer").get_attribute("data-phase") == "normal"
     script = mc.locator("#script").text_content()
     assert script.startswith("Xin cảm ơn Đặng Ngọc Thạch.") and "Hồ Thị Thu Trang" in script
-    mc.wait_for_timeout(GUARD_MS)
+    ready_for_the_next_press(mc)
     mc.keyboard.press("PageDown")  # the next speaker, the same key
     hall.wait_for_function("document.getElementById('item-speaker').textContent === 'Trình bày: Trần Văn Hiếu'")
     assert state(live_server)["current_step"] == 3
@@ -261,7 +267,7 @@ def test_in_the_awards_item_the_clicker_steps_through_the_awards(screens, live_s
         before = state(live_server)["version"]
         mc.keyboard.press(key)
         mc.wait_for_function(f"Number(document.body.dataset.version) > {before}")
-        mc.wait_for_timeout(GUARD_MS)
+        ready_for_the_next_press(mc)
         return state(live_server)
 
     first = press_and_wait("PageDown")  # /api/awards/next: the first decision

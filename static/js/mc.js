@@ -213,6 +213,7 @@ function goto(position, step) {
 // One request at a time; its answer (the new snapshot) is shown at once, before the broadcast.
 async function command(path, body) {
   busy = true;
+  document.body.dataset.busy = "true";
   const sentAt = Date.now();
   try {
     const answer = await Promise.race([
@@ -226,6 +227,7 @@ async function command(path, body) {
     showAlert(offline ? t.offline : template(t.failed, { message: error.message }));
   } finally {
     busy = false;
+    delete document.body.dataset.busy;
   }
 }
 
