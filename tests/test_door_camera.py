@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from conference.services.badges import BadgeText, write_png
-from conftest import CHROMIUM, CHROMIUM_ARGS, unavailable
+from conftest import CHROMIUM, CHROMIUM_ARGS
 from test_door_browser import (call, delegate_named, door_server, door_token, expect_result,  # noqa: F401
                                record_requests)
 
@@ -24,7 +24,11 @@ FRAME = (640, 480)
 
 def printed_badge(server, token: str, delegate: dict, path: Path) -> Path:
     """The badge PNG the project prints for this delegate (`badges` command, one PNG each)."""
-    state = call(server, token, "GET", "/api/state").json()
+    return badge_png(call(server, token, "GET", "/api/state").json(), delegate, path)
+
+
+def badge_png(state: dict, delegate: dict, path: Path) -> Path:
+    """write_png() of the badge, with the conference title and group colour from the snapshot."""
     groups = {g["name"]: g["color"] for g in state["attendance"]["groups"]}
     conference = state["conference"]
     title = " ".join(p for p in (conference["title"], conference.get("edition"),
@@ -66,32 +70,20 @@ def camera_args(video: Path) -> list[str]:
                             f"--use-file-for-fake-video-capture={video}"]
 
 
-def launch_with_camera(video: Path, extra: list[str] | None = None):
-    """A separate Chromium whose camera shows the given video; returns (playwright, browser)."""
-    if not Path(CHROMIUM).exists():
-        unavailable("system Chromium is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("playwright is not installed")
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=camera_args(video) + (extra or []))
-    except Exception:
-        playwright.stop()
-        raise
-    return playwright, browser
+def launch_with_camera(chromium, video: Path, extra: list[str] | None = None):
+    """A separate Chromium, from the session's Playwright, whose camera plays the given video."""
+    return chromium.browser_type.launch(executable_path=CHROMIUM, args=camera_args(video) + (extra or []))
 
 
 # ---------------------------------------------------------------------------------------------
 
-def test_fake_camera_showing_a_printed_badge_checks_the_delegate_in_once(door_server, tmp_path):
+def test_fake_camera_showing_a_printed_badge_checks_the_delegate_in_once(chromium, door_server, tmp_path):
     from playwright.sync_api import expect
     token = door_token(door_server, "Cửa 3")
     delegate = delegate_named(door_server, token, "Đinh Văn Bưm")
     badge = printed_badge(door_server, token, delegate, tmp_path / f"{delegate['badge_code']}.png")
     video = write_y4m(tmp_path / "badge.y4m", [(camera_frame(badge), 3)])
-    playwright, browser = launch_with_camera(video)
+    browser = launch_with_camera(chromium, video)
     try:
         page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
         seen = record_requests(page)
@@ -111,15 +103,14 @@ def test_fake_camera_showing_a_printed_badge_checks_the_delegate_in_once(door_se
         assert strangers == [] and any(url.endswith("/static/vendor/jsqr/jsQR.js") for url in seen)
     finally:
         browser.close()
-        playwright.stop()
 
 
-def test_camera_on_a_plain_http_lan_address_says_to_use_https(door_server, tmp_path):
+def test_camera_on_a_plain_http_lan_address_says_to_use_https(chromium, door_server, tmp_path):
     from playwright.sync_api import expect
     token = door_token(door_server, "Cửa 4")
     video = write_y4m(tmp_path / "room.y4m", [(camera_frame(None), 1)])
     # door.test stands for the laptop's LAN address: plain http there is not a secure context.
-    playwright, browser = launch_with_camera(video, ["--host-resolver-rules=MAP door.test 127.0.0.1"])
+    browser = launch_with_camera(chromium, video, ["--host-resolver-rules=MAP door.test 127.0.0.1"])
     try:
         page = browser.new_page()
         page.goto(f"{door_server.url.replace('127.0.0.1', 'door.test')}/pair/{token}")
@@ -129,7 +120,6 @@ def test_camera_on_a_plain_http_lan_address_says_to_use_https(door_server, tmp_p
         expect(page.locator("#camera-help")).to_contain_text("Máy quét cầm tay và ô tìm kiếm vẫn dùng được.")
     finally:
         browser.close()
-        playwright.stop()
 
 
 @pytest.mark.parametrize("error, state, advice", [

@@ -102,6 +102,23 @@ def test_door_strings_come_from_the_template_as_json(client, tokens):
     assert used <= set(texts), f"strings missing from the template: {sorted(used - set(texts))}"
 
 
+def test_every_camera_state_and_refusal_has_words_on_the_page(client, tokens):
+    html = paired(client, tokens, "door").get("/door").get_data(as_text=True)
+    texts = json.loads(parse(html).json["door-text"])
+    camera = (DOOR_SCRIPTS / "door-camera.js").read_text(encoding="utf-8")
+    states = set(re.findall(r'setState\("([a-z-]+)"', camera)) | set(re.findall(r'return "([a-z-]+)"', camera))
+    states |= set(re.findall(r'"needs-tap" : "([a-z]+)"', camera)) | {"needs-tap"}
+    assert {"running", "blocked", "insecure", "missing", "busy"} <= states
+    assert {f"camera_{state}" for state in states} <= set(texts)
+    problems = {"blocked", "insecure", "unsupported", "missing", "busy", "error"}
+    assert {f"help_{state}" for state in problems} <= set(texts)
+    # The refusals the check-in service gives a door (conference/services/checkin.py).
+    service = (ROOT / "conference" / "services" / "checkin.py").read_text(encoding="utf-8")
+    refusals = set(re.findall(r'_refusal\("([a-z_]+)"', service))
+    assert {"unknown_code", "revoked_code", "other_conference", "invalid_code"} <= refusals
+    assert {f"reason_{code}" for code in refusals} <= set(texts)
+
+
 def test_door_scripts_never_write_html(client):
     for script in DOOR_SCRIPTS.glob("door*.js"):
         text = script.read_text(encoding="utf-8")

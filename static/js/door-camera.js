@@ -166,7 +166,7 @@ export class Camera {
     const image = this.context.getImageData(0, 0, w, h);
     const id = ++this.frameId;
     // When this frame was put on screen, in the page's clock (for the time-to-green figure).
-    this.frameTimes.set(id, metadata?.expectedDisplayTime ?? metadata?.presentationTime ?? performance.now());
+    this.frameTimes.set(id, metadata?.presentationTime ?? metadata?.expectedDisplayTime ?? performance.now());
     this.busy = true;
     this.worker.postMessage({ id, width: w, height: h, buffer: image.data.buffer }, [image.data.buffer]);
   }

@@ -48,10 +48,11 @@ function promised(request) {
 export class Store {
   constructor(db) {
     this.db = db;
-    this.memory = { kv: new Map(), outbox: new Map(), seq: 0 };
+    this.failed = db === null;  // nothing survives a reload: the page says so
+    this.memory = { kv: new Map(), outbox: new Map(), seq: 1e9 };
   }
 
-  get persistent() { return this.db !== null; }
+  get persistent() { return !this.failed; }
 
   static async open(name) {
     try {
@@ -68,42 +69,54 @@ export class Store {
 
   async run(storeName, mode, work) {
     const transaction = this.db.transaction(storeName, mode);
-    const result = await promised(work(transaction.objectStore(storeName)));
-    await new Promise((resolve, reject) => {
+    const done = new Promise((resolve, reject) => {
       transaction.oncomplete = resolve;
       transaction.onerror = () => reject(transaction.error);
       transaction.onabort = () => reject(transaction.error);
     });
+    const result = await promised(work(transaction.objectStore(storeName)));
+    await done;
     return result;
   }
 
+  // Each operation falls back to memory if the browser refuses storage (private mode, full disk):
+  // the door keeps working, and the page warns that a reload would lose what waits.
+  async attempt(work, fallback) {
+    if (this.db) {
+      try {
+        return await work();
+      } catch {
+        this.failed = true;
+      }
+    }
+    return fallback();
+  }
+
   async get(key) {
-    if (!this.db) return this.memory.kv.get(key);
-    return this.run("kv", "readonly", (store) => store.get(key));
+    return this.attempt(() => this.run("kv", "readonly", (store) => store.get(key)), () => this.memory.kv.get(key));
   }
 
   async put(key, value) {
-    if (!this.db) { this.memory.kv.set(key, value); return; }
-    await this.run("kv", "readwrite", (store) => store.put(value, key));
+    return this.attempt(() => this.run("kv", "readwrite", (store) => store.put(value, key)),
+      () => { this.memory.kv.set(key, value); });
   }
 
   async outboxAll() {
-    if (!this.db) return [...this.memory.outbox.values()];
-    return this.run("outbox", "readonly", (store) => store.getAll());
+    const kept = await this.attempt(() => this.run("outbox", "readonly", (store) => store.getAll()), () => []);
+    return [...kept, ...this.memory.outbox.values()];
   }
 
   async outboxAdd(item) {
-    if (!this.db) {
+    return this.attempt(() => this.run("outbox", "readwrite", (store) => store.add(item)), () => {
       const seq = ++this.memory.seq;
       this.memory.outbox.set(seq, { ...item, seq });
       return seq;
-    }
-    return this.run("outbox", "readwrite", (store) => store.add(item));
+    });
   }
 
   async outboxDelete(seq) {
-    if (!this.db) { this.memory.outbox.delete(seq); return; }
-    await this.run("outbox", "readwrite", (store) => store.delete(seq));
+    if (this.memory.outbox.delete(seq)) return;
+    await this.attempt(() => this.run("outbox", "readwrite", (store) => store.delete(seq)), () => {});
   }
 }
 
@@ -119,6 +132,7 @@ export class Roster {
     this.etag = null;
     this.presence = new Map();  // delegate id -> {at, device}
     this.presenceVersion = -1;
+    this.learned = [];          // [when, id, presence or null]: answers newer than a fetch in flight
   }
 
   get size() { return this.delegates.size; }
@@ -163,10 +177,17 @@ export class Roster {
   }
 
   async refreshPresence() {
+    const asked = performance.now();
     const answer = await request("GET", "/door/presence");
     if (answer.status !== 200 || !answer.data) throw new Error(`presence: HTTP ${answer.status}`);
     if (answer.data.version < this.presenceVersion) return;  // an older answer overtaken by a newer one
     this.setPresence(answer.data);
+    // A check-in answered while this list was on its way may be missing from it: keep it.
+    this.learned = this.learned.filter(([when]) => when > asked);
+    for (const [, id, present] of this.learned) {
+      if (present) this.presence.set(id, present);
+      else this.presence.delete(id);
+    }
     await this.store.put("presence", answer.data);
   }
 
@@ -180,11 +201,11 @@ export class Roster {
     this.delegates.set(merged.id, merged);
     if (merged.badge_code) this.byCode.set(merged.badge_code, merged);
     if (data.error) return;
-    if (delegate.checked_in_at) {
-      this.presence.set(delegate.id, { at: delegate.checked_in_at, device: delegate.checked_in_device ?? null });
-    } else {
-      this.presence.delete(delegate.id);
-    }
+    const present = delegate.checked_in_at ? { at: delegate.checked_in_at, device: delegate.checked_in_device ?? null } : null;
+    if (present) this.presence.set(delegate.id, present);
+    else this.presence.delete(delegate.id);
+    this.learned.push([performance.now(), delegate.id, present]);
+    if (this.learned.length > 200) this.learned.splice(0, 100);
   }
 
   // Every word of the query, folded, must be found in the name, unit or code (as the server does).

@@ -43,7 +43,8 @@ export class Feedback {
 
   play(kind) {
     try {
-      navigator.vibrate?.(VIBRATION[kind] ?? VIBRATION.error);
+      // Browsers allow vibration only once the page has been touched.
+      if (navigator.userActivation?.hasBeenActive ?? true) navigator.vibrate?.(VIBRATION[kind] ?? VIBRATION.error);
     } catch { /* vibration is a bonus */ }
     if (this.muted || !TONES[kind]) return;
     if (!this.context) this.unlock();

@@ -182,6 +182,7 @@ async function scan({ code = null, delegate = null, source }) {
   }
   const item = await outbox.add({ nonce: newNonce(), code: code ?? undefined, delegate_id: code ? undefined : delegate.id,
     scanned_at: new Date().toISOString(), source });
+  if (!store.persistent) showBanner(t("no_storage"));
   const entry = remember({ item, code, delegate, source, pending: true, kind: "pending" });
   const answer = outbox.answerFor(item.seq);
   outbox.flush();
@@ -310,7 +311,7 @@ function scheduleSync(withRoster = false) {
 
 async function sync() {
   try {
-    if (!roster.size || Date.now() - rosterCheckedAt > 60000) {
+    if (!roster.size || Date.now() - rosterCheckedAt > 15000) {
       await roster.refreshRoster();
       rosterCheckedAt = Date.now();
     }
