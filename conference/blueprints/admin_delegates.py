@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..auth import current_principal
@@ -222,7 +223,8 @@ def import_confirm():
         return import_page(error.message, filename=filename, status=error.status)
     path.unlink(missing_ok=True)
     session.pop("import", None)
-    return done(_("Đã nhập %(count)d đại biểu từ “%(file)s”.", count=added, file=filename), "admin.delegates")
+    return done(ngettext("Đã nhập %(num)d đại biểu từ “%(file)s”.", "Đã nhập %(num)d đại biểu từ “%(file)s”.", added,
+                         file=filename), "admin.delegates")
 
 
 @bp.errorhandler(RequestEntityTooLarge)

@@ -147,7 +147,7 @@ def attendance_xlsx(conference_id: int) -> bytes:
                                         PRESENT if row.present else ABSENT), start=2):
             _text_cell(sheet, line, column, value)
         if row.checked_in_at:
-            sheet.cell(line, 7, row.checked_in_at).number_format = "dd/mm/yyyy hh:mm"
+            sheet.cell(line, 7, row.checked_in_at.replace(microsecond=0)).number_format = "dd/mm/yyyy hh:mm"
         _text_cell(sheet, line, 8, row.device)
     for column, width in enumerate((6, 28, 26, 30, 30, 11, 17, 14), start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width

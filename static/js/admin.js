@@ -11,6 +11,10 @@ const labels = {
   everyone: root.dataset.labelEveryone,
 };
 const timezone = root.dataset.timezone || "Asia/Ho_Chi_Minh";
+// Clock times in the conference's time zone, written the way the page's language writes them.
+const clock = new Intl.DateTimeFormat(document.documentElement.lang === "en" ? "en-GB" : "vi-VN",
+                                      { hour: "2-digit", minute: "2-digit", timeZone: timezone });
+const clockOf = (seconds) => clock.format(new Date(seconds * 1000));
 
 // Search without diacritics, đ as d: the same folding the server uses.
 export function fold(text) {
@@ -118,7 +122,7 @@ function showArrivals(arrivals, now) {
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), timezone),
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(5, max + 1)] } },
     series: [
-      {},
+      { label: root.dataset.labelTime, value: (u, seconds) => (seconds == null ? "--" : clockOf(seconds)) },
       {
         label: labels.present,
         stroke: "#b71c1c",
@@ -128,7 +132,7 @@ function showArrivals(arrivals, now) {
         points: { show: false },
       },
     ],
-    axes: [{}, { label: labels.present }],
+    axes: [{ values: (u, splits) => splits.map(clockOf) }, { label: labels.present }],
     legend: { show: true },
   }, data, chartBox);
 }

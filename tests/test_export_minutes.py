@@ -1,0 +1,175 @@
+"""The minutes (biên bản, .docx), read back with python-docx and checked against what happened on the day."""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from docx import Document
+
+from conference.db import db, write_transaction
+from conference.models import AgendaItem, AwardPresentation, Candidate, Delegate, Honouree
+from conference.services.reports import vn_date, vn_day
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def local(moment: datetime | None) -> str:
+    return moment.astimezone(HANOI).strftime("%H:%M") if moment else ""
+
+
+def clock(moment: datetime) -> str:
+    moment = moment.astimezone(HANOI)
+    return f"{moment.hour:02d} giờ {moment.minute:02d} phút"
+
+
+def minutes(client) -> Document:
+    answer = client.get("/admin/exports/minutes.docx")
+    assert answer.status_code == 200 and answer.headers["Content-Disposition"].endswith(".docx")
+    return Document(io.BytesIO(answer.data))
+
+
+def text_of(document) -> str:
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+def table_rows(table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def run_the_day(app, conference_id, client, auth) -> dict:
+    """Check some people in, run the whole program with the awards and the vote, as the MC would."""
+    from conference.services import awards, show
+    with app.app_context():
+        ids = list(db.session.scalars(sa.select(Delegate.id).order_by(Delegate.id)))[:40]
+    for delegate_id in ids:
+        client.post("/api/checkins", json={"delegate_id": delegate_id}, headers=auth("door"))
+    outcomes = {}
+    with app.app_context():
+        for _ in range(200):
+            show.next_item(conference_id)
+            state = client.get("/api/state").get_json()
+            current = next((i for i in state["agenda"] if i["position"] == state["current"]), None)
+            if current and current["kind"] == "awards" and not outcomes:
+                plan = [("received", None), ("proxy", "Nguyễn Văn Thay"), ("absent", None)]
+                for announcement in awards.calling_order(conference_id):
+                    awards.next_announcement(conference_id)  # the decision
+                    awards.next_announcement(conference_id)  # the names: they are called
+                    for honouree in announcement.honourees:
+                        if plan:
+                            outcome, by = plan.pop(0)
+                            awards.record_presentation(conference_id, honouree.id, outcome, by)
+                            outcomes[honouree.id] = outcome
+                    if not plan:
+                        break
+            if current and current["kind"] == "vote":
+                awards.record_vote(conference_id, len(ids) - 2)
+            if state["finished"]:
+                break
+        assert client.get("/api/state").get_json()["finished"]
+    return {"present": len(ids), "outcomes": outcomes}
+
+
+def test_the_minutes_state_the_day_as_it_happened(admin_client, app, auth, conference_id):
+    day = run_the_day(app, conference_id, admin_client, auth)
+    document = minutes(admin_client)
+    body = text_of(document)
+    header = table_rows(document.tables[0])[0]
+    assert "UBND THỊ XÃ AN KHÊ" in header[0] and "ỦY BAN NHÂN DÂN PHƯỜNG AN TÂN" in header[0]
+    assert header[1].split("\n") == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                                     "An Tân, ngày 05 tháng 3 năm 2020"]
+    assert "BIÊN BẢN" in body and "Hội nghị Điển hình tiên tiến phường An Tân Lần thứ IV (2020-2025)" in body
+    with app.app_context():
+        expected = db.session.scalar(sa.select(sa.func.count(Delegate.id)))
+        items = list(db.session.scalars(sa.select(AgendaItem).order_by(AgendaItem.position)
+                                        .options(sa.orm.selectinload(AgendaItem.steps))))
+        program = []
+        for item in items:
+            program.append([str(item.position), item.title, item.presenter or "", local(item.started_at),
+                            local(item.ended_at)])
+            program += [[f"{item.position}.{s.position}", "– " + s.title, s.presenter or "", local(s.started_at),
+                         local(s.ended_at)] for s in item.steps]
+        start, end = items[0].started_at, items[-1].ended_at
+        called = {h.id: h for h in db.session.scalars(
+            sa.select(Honouree).join(AwardPresentation, AwardPresentation.honouree_id == Honouree.id))}
+        candidates = list(db.session.scalars(sa.select(Candidate.full_name).order_by(Candidate.position)))
+    assert f"Vào lúc {clock(start)}, ngày 05 tháng 3 năm 2020." in body
+    assert "Địa điểm: Hội trường UBND phường An Tân." in body
+    assert "Chủ trì: Mai Anh Hùng." in body and "Thư ký: Lê Thị Ngọc Diệp." in body
+    assert f"có mặt {day['present']}/{expected} đại biểu" in body
+    assert table_rows(document.tables[1])[1:] == program
+    assert all(row[3] and row[4] for row in program)  # every item and step ran and has its times
+
+    assert sorted(day["outcomes"].values()) == ["absent", "proxy", "received"]
+    awards_rows = table_rows(document.tables[2])[1:]
+    assert len(awards_rows) == len(called)
+    received = {row[1]: row[4] for row in awards_rows}
+    for honouree_id, outcome in day["outcomes"].items():
+        honouree = called[honouree_id]
+        if outcome == "proxy":
+            assert received[honouree.name] == "Nguyễn Văn Thay (nhận thay)"
+        elif outcome == "absent":
+            assert received[honouree.name] == "Vắng mặt"
+        elif honouree.kind.value == "collective":
+            assert received[honouree.name].endswith("(đại diện nhận)")
+        else:
+            assert received[honouree.name] == "Trực tiếp nhận"
+    for name in candidates:
+        assert name in body
+    assert f"tán thành {day['present'] - 2}/{day['present']} đại biểu có mặt" in body
+    assert f"Hội nghị kết thúc vào lúc {clock(end)} cùng ngày." in body
+    signatures = table_rows(document.tables[-1])[0]
+    assert signatures[0].startswith("THƯ KÝ") and signatures[0].endswith("Lê Thị Ngọc Diệp")
+    assert signatures[1].startswith("CHỦ TRÌ") and signatures[1].endswith("Mai Anh Hùng")
+
+
+def test_times_in_the_minutes_are_wall_clock_times_in_vietnam(admin_client, app, conference_id):
+    utc = lambda hour, minute: datetime(2020, 3, 5, hour, minute, tzinfo=timezone.utc)  # noqa: E731
+    with app.app_context(), write_transaction() as session:
+        items = list(session.scalars(sa.select(AgendaItem).order_by(AgendaItem.position)))
+        for number, item in enumerate(items):
+            item.started_at, item.ended_at = utc(0, 30 + 3 * number), utc(0, 32 + 3 * number)
+        items[-1].ended_at = utc(4, 5)  # 11:05 in Hanoi (UTC+7)
+    body = text_of(minutes(admin_client))
+    assert "Vào lúc 07 giờ 30 phút, ngày 05 tháng 3 năm 2020." in body
+    assert "Hội nghị kết thúc vào lúc 11 giờ 05 phút cùng ngày." in body
+    rows = table_rows(minutes(admin_client).tables[1])
+    assert rows[1][3:] == ["07:30", "07:32"] and rows[-1][4] == "11:05"
+
+
+def test_minutes_made_before_anything_happened_leave_blanks_to_fill_by_hand(admin_client, app, conference_id):
+    document = minutes(admin_client)
+    body = text_of(document)
+    assert "Vào lúc 07 giờ 30 phút, ngày 05 tháng 3 năm 2020." in body  # the planned start
+    assert "Hội nghị kết thúc vào lúc …… giờ …… phút cùng ngày." in body
+    assert "có mặt 0/65 đại biểu" in body
+    assert "Không có khen thưởng nào được ghi nhận" in body
+    assert "Kết quả biểu quyết: chưa được ghi nhận." in body
+    assert all(row[3] == row[4] == "" for row in table_rows(document.tables[1])[1:])
+
+
+def test_names_full_of_html_or_markup_are_written_exactly(admin_client, app, conference_id):
+    hostile = '<w:t>Nguyễn</w:t> & "Văn" <script>'
+    with app.app_context():
+        from conference.services.setup_data import add_candidate, update_conference
+        add_candidate(conference_id, hostile, "Tổ trưởng", None)
+        conference = {"title": "Hội nghị <b>in đậm</b>", "place_name": "An Tân", "date": "2020-03-05",
+                      "award_batch_size": 6, "chair": "Mai Anh Hùng"}
+        update_conference(conference_id, conference)
+    body = text_of(minutes(admin_client))
+    assert f"{hostile} – Tổ trưởng" in body and "Hội nghị <b>in đậm</b>" in body
+
+
+@pytest.mark.parametrize("day, expected", [
+    (date(2020, 3, 5), "ngày 05 tháng 3 năm 2020"),     # day < 10: leading zero; March: none
+    (date(2023, 2, 1), "ngày 01 tháng 02 năm 2023"),    # January and February: leading zero
+    (date(2020, 1, 15), "ngày 15 tháng 01 năm 2020"),
+    (date(2023, 7, 5), "ngày 05 tháng 7 năm 2023"),
+    (date(2020, 12, 25), "ngày 25 tháng 12 năm 2020"),
+    (date(2020, 10, 9), "ngày 09 tháng 10 năm 2020"),
+])
+def test_dates_are_written_as_decree_30_2020_requires(day, expected):
+    assert vn_day(day) == expected
+    assert vn_date(day, "An Tân") == f"An Tân, {expected}"
