@@ -280,3 +280,37 @@ def test_no_request_leaves_the_server(page, door_server):
     assert len(seen) > 15
     strangers = [url for url in seen if not url.startswith(door_server.url + "/")]
     assert strangers == []
+
+
+SOUND_PROBE = """
+window.heard = [];
+window.felt = [];
+navigator.vibrate = (pattern) => { window.felt.push(JSON.stringify(pattern)); return true; };
+const createOscillator = BaseAudioContext.prototype.createOscillator;
+BaseAudioContext.prototype.createOscillator = function () {
+  const oscillator = createOscillator.call(this);
+  const start = oscillator.start.bind(oscillator);
+  oscillator.start = (when) => { window.heard.push([oscillator.type, oscillator.frequency.value]); return start(when); };
+  return oscillator;
+};
+"""
+
+
+def test_green_amber_and_red_each_have_their_own_sound_and_vibration(page, door_server):
+    page.add_init_script(SOUND_PROBE)
+    token = open_door(page, door_server)
+    page.locator("#device").click()  # the first touch of the day lets the page make sounds
+    page.wait_for_function("window.door && !document.querySelector('#result-note').textContent")
+    delegate = delegate_named(door_server, token, "Ngô Thị Diễm")
+    heard, felt = [], []
+    for code, kind in ((delegate["badge_code"], "ok"), (delegate["badge_code"], "warn"), ("ZZZZZZZZZZZZZZZZ1", "error")):
+        before = page.evaluate("window.heard.length")
+        wedge(page, code)
+        expect_result(page, kind)
+        page.wait_for_function(f"window.heard.length > {before}")
+        heard.append(tuple(map(tuple, page.evaluate(f"window.heard.slice({before})"))))
+        felt.append(page.evaluate("window.felt.at(-1)"))
+    assert len(set(heard)) == 3 and all(len(tones) >= 2 for tones in heard)
+    assert len(set(felt)) == 3
+    assert heard[0][0][1] < heard[0][1][1]  # green rises
+    assert heard[2][0][1] > heard[2][1][1] and heard[2][1][1] < 300  # red falls, low

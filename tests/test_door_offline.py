@@ -82,20 +82,27 @@ def test_scans_while_the_server_is_down_wait_on_the_tablet_and_count_once_when_i
     assert sorted(delivered) == sorted(nonces)  # each scan answered once, none sent again after
 
 
-def test_a_scan_taken_back_before_it_was_delivered_never_reaches_the_server(page, live_server):
+def test_offline_undo_takes_back_a_waiting_scan_but_never_a_delivered_one(page, live_server):
     from playwright.sync_api import expect
     token = open_door(page, live_server, "Cửa 2")
-    delegate = delegate_named(live_server, token, "Hồ Văn Sáu")
+    waiting = delegate_named(live_server, token, "Hồ Văn Sáu")
+    delivered = delegate_named(live_server, token, "Lý Văn Đức")
+    wedge(page, delivered["badge_code"])
+    expect_result(page, "ok", delivered["full_name"])
     live_server.kill()
     expect(page.locator("#connection")).to_have_attribute("data-state", "offline")
-    wedge(page, delegate["badge_code"])
-    expect_result(page, "ok", delegate["full_name"])
+    wedge(page, waiting["badge_code"])
+    expect_result(page, "ok", waiting["full_name"])
     expect(page.locator("#outbox-count")).to_have_text("1")
-    page.locator("#result-undo").click()
-    expect_result(page, "info", delegate["full_name"])
+    page.locator("#result-undo").click()  # still on the tablet: simply taken back
+    expect_result(page, "info", waiting["full_name"])
     expect(page.locator("#outbox-count")).to_have_text("0")
+    page.fill("#search", "ly van duc")  # on the server already: the undo needs the server
+    page.locator("#results li", has_text=delivered["full_name"]).get_by_role("button", name="Hoàn tác").click()
+    expect_result(page, "error", delivered["full_name"])
+    expect(page.locator("#result-kicker")).to_have_text("Chưa hoàn tác được")
     live_server.start()
     expect(page.locator("#connection")).to_have_attribute("data-state", "online", timeout=20000)
-    page.wait_for_function("window.door.roster.presenceVersion > 0")
-    checkins, scans = server_rows(live_server, [delegate["id"]])
-    assert checkins == {} and scans == []
+    checkins, scans = server_rows(live_server, [waiting["id"], delivered["id"]])
+    assert checkins == {delivered["id"]: 1}
+    assert [(d, outcome) for d, _, outcome in scans] == [(delivered["id"], "checked_in")]

@@ -227,7 +227,9 @@ async function undo(delegateId) {
     await outbox.takeBack(item.seq);  // false: it reached the server, so presence knows it
   }
   for (const entry of recent) {
-    if (entry.pending && entry.delegate?.id === delegateId) Object.assign(entry, { pending: false, kind: "info" });
+    if (entry.pending && entry.delegate?.id === delegateId) {
+      Object.assign(entry, { pending: false, kind: "info", kicker: t("undone_kicker") });
+    }
   }
   if (!roster.presence.has(delegateId)) return undone(delegate);
   let answer;
@@ -236,8 +238,8 @@ async function undo(delegateId) {
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error;
     trouble("network");
-    display(remember({ kind: "error", kicker: t("refused_kicker"), title: t("undo_offline"),
-      detail: delegate?.full_name ?? "" }));
+    display(remember({ kind: "error", kicker: t("undo_failed_kicker"), title: delegate?.full_name ?? "",
+      detail: t("undo_offline"), delegate }), { sound: false });
     return;
   }
   recovered();
@@ -246,7 +248,8 @@ async function undo(delegateId) {
     else roster.presence.delete(delegateId);
     return undone(delegate);
   }
-  display(remember({ kind: "error", kicker: t("refused_kicker"), title: answer.data?.error?.message ?? `HTTP ${answer.status}` }));
+  display(remember({ kind: "error", kicker: t("undo_failed_kicker"), title: delegate?.full_name ?? "",
+    detail: answer.data?.error?.message ?? `HTTP ${answer.status}`, delegate }), { sound: false });
 }
 
 function undone(delegate) {
@@ -268,7 +271,7 @@ function renderRecent() {
     const at = entry.item?.scanned_at ? time(entry.item.scanned_at) : "";
     row.append(el("span", "recent-time", at),
       el("span", "recent-name", entry.delegate?.full_name ?? entry.code ?? entry.title ?? ""),
-      el("span", "recent-status", entry.pending ? t("status_waiting") : entry.kicker ?? ""));
+      el("span", "recent-status", entry.pending ? t("status_waiting") : (entry.kind === "error" ? entry.title : entry.kicker) ?? ""));
     return row;
   }));
 }
