@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import zipfile
 
 import pytest
 import sqlalchemy as sa
@@ -121,8 +122,21 @@ def test_a_file_with_bad_rows_names_each_row_and_imports_none(admin_client, app,
     assert names(app, conference_id) == before
 
 
+def damaged_workbook(part: str, xml: bytes) -> bytes:
+    """A real workbook with one of its XML parts broken, as a failed copy or a bad e-mail attachment leaves it."""
+    source = zipfile.ZipFile(io.BytesIO(office_workbook(GOOD_ROWS)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            target.writestr(name, xml if name == part else source.read(name))
+    return out.getvalue()
+
+
 @pytest.mark.parametrize("filename, content, status, message", [
     ("hong.xlsx", b"PK\x03\x04 not really a workbook", 400, "Không đọc được tệp Excel"),
+    ("cat-doi.xlsx", damaged_workbook("xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row>"), 400,
+     "Không đọc được tệp"),
+    ("loai-khac.xlsx", damaged_workbook("[Content_Types].xml", b"garbage<"), 400, "Không đọc được tệp"),
     ("latin1.csv", "Họ và tên\nNguyễn Văn A\n".encode("cp1258", errors="replace") + b"\xff\xfe", 400, "UTF-8"),
     ("danh-sach.txt", b"Ho va ten\nA\n", 400, "Chỉ nhận tệp .xlsx hoặc .csv"),
     ("khong-tieu-de.csv", "Tên gọi,Nơi ở\nA,B\n".encode(), 422, "Họ và tên"),

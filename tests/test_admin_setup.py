@@ -283,3 +283,31 @@ def test_the_conference_row_is_not_touched_by_a_refused_form(admin_client, app, 
     form(admin_client, "/admin/conference", title="Mới", award_batch_size="999")
     after = one(app, sa.select(Conference).where(Conference.id == conference_id))
     assert (after.title, after.award_batch_size) == (before.title, before.award_batch_size)
+
+
+@pytest.mark.parametrize("url, data", [
+    ("/admin/agenda/99999999999999999999999/move", {"direction": "up"}),
+    ("/admin/agenda/steps/99999999999999999999999", {"title": "x"}),
+    ("/admin/groups/2147483648", {"name": "x", "color": "#000000"}),
+    ("/admin/candidates/2147483648/delete", {}),
+    ("/admin/devices/99999999999999999999/revoke", {}),
+    ("/admin/delegates/99999999999999999999/reissue", {}),
+    ("/admin/delegates/new", {"full_name": "A", "group_id": "99999999999999999999"}),
+    ("/admin/delegates/new", {"full_name": "A", "group_id": "²"}),
+    ("/admin/candidates", {"delegate_id": "99999999999999999999"}),
+    ("/admin/agenda", {"title": "A", "planned_minutes": "1e3"}),
+    ("/admin/agenda", {"title": "A", "kind": "party"}),
+])
+def test_out_of_range_or_odd_ids_and_numbers_get_a_4xx_and_change_nothing(admin_client, url, data):
+    before = version(admin_client)
+    answer = form(admin_client, url, **data)
+    assert 400 <= answer.status_code < 500
+    assert version(admin_client) == before
+
+
+@pytest.mark.parametrize("url", ["/admin/agenda/99999999999999999999999", "/admin/delegates/2147483648",
+                                 "/admin/delegates/99999999999999999999/badge.pdf",
+                                 "/admin/badges.pdf?group=99999999999999999999", "/admin/badges.pdf?group=²",
+                                 "/admin/delegates?group=²&q=" + "x" * 300])
+def test_odd_addresses_get_a_page_not_an_error(admin_client, url):
+    assert admin_client.get(url).status_code in (200, 400, 404)

@@ -7,11 +7,11 @@ and a 4xx status; nothing is changed.
 from __future__ import annotations
 
 import time
+
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..auth import current_principal
-from ..errors import ConferenceError
 from ..models import Role
 from ..services import reports
 from ..services.roster import attendance

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask import render_template, request
 from flask_babel import gettext as _
 
-from ..db import db
+from ..db import db, is_id
 from ..errors import ConferenceError
 from ..models import AgendaItem, ItemKind
 from ..services import agenda
@@ -73,7 +73,7 @@ def delete_item(item_id: int):
 
 def item_page(item_id: int, error: str | None = None, values=None, failed: int | None = None,
               status: int = 200):
-    item = db.session.get(AgendaItem, item_id)
+    item = db.session.get(AgendaItem, item_id) if is_id(item_id) else None
     if item is None or item.conference_id != conference_id():
         return not_found_page(_("Không tìm thấy mục này trong chương trình."))
     if values is None:
@@ -116,7 +116,7 @@ def add_step(item_id: int):
 
 def _step_item(step_id: int) -> int | None:
     from ..models import AgendaStep
-    step = db.session.get(AgendaStep, step_id)
+    step = db.session.get(AgendaStep, step_id) if is_id(step_id) else None
     return step.item_id if step is not None and step.item.conference_id == conference_id() else None
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import secrets
 import time
+import zlib
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
+from zipfile import BadZipFile
 
 import sqlalchemy as sa
 from flask import current_app, render_template, request, session, url_for
@@ -17,15 +20,23 @@ from flask_babel import ngettext
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..auth import current_principal
-from ..db import db
+from ..db import db, is_id
 from ..errors import ConferenceError
 from ..models import Delegate, DelegateGroup, Role
 from ..services import importer, setup_data
-from ..services.roster import get_delegate, reissue_badge, search_delegates
+from ..services.roster import reissue_badge, search_delegates
+from ..services.setup_data import DIGITS
 from ..textnorm import name_sort_key
 from .admin import bp, conference_id, done, message_page, not_found_page
 from .admin_papers import send_badges
 
+try:  # openpyxl parses with lxml when it is installed
+    from lxml.etree import XMLSyntaxError
+except ImportError:  # pragma: no cover
+    XMLSyntaxError = ParseError
+
+# A damaged workbook can fail deep inside the XML or zip readers; it is still just an unreadable file.
+DAMAGED = (ParseError, XMLSyntaxError, BadZipFile, zlib.error, EOFError)
 PENDING_DIR = "pending-imports"
 PENDING_MAX_AGE = 24 * 3600
 IMPORT_SUFFIXES = (".xlsx", ".csv")
@@ -40,7 +51,7 @@ def _listed(query: str, group_id: str) -> list[Delegate]:
     found = search_delegates(conference_id(), query[:100])
     if group_id == "none":
         found = [d for d in found if d.group_id is None]
-    elif group_id.isdigit():
+    elif DIGITS.fullmatch(group_id):
         found = [d for d in found if d.group_id == int(group_id)]
     return sorted(found, key=lambda d: (d.group.position if d.group else 10**6, name_sort_key(d.full_name)))
 
@@ -69,7 +80,7 @@ def delegate_page(delegate: Delegate | None, error: str | None = None, values=No
 
 
 def _own_delegate(delegate_id: int) -> Delegate | None:
-    delegate = db.session.get(Delegate, delegate_id)
+    delegate = db.session.get(Delegate, delegate_id) if is_id(delegate_id) else None
     return delegate if delegate is not None and delegate.conference_id == conference_id() else None
 
 
@@ -197,6 +208,9 @@ def import_preview():
         preview = importer.parse_rows(conference_id(), filename, content)
     except ConferenceError as error:
         return import_page(error.message, filename=filename, status=error.status)
+    except DAMAGED:
+        return import_page(_("Không đọc được tệp: tệp bị hỏng hoặc không phải bảng tính."), filename=filename,
+                           status=400)
     if preview.errors:
         session.pop("import", None)
         return import_page(preview=preview, filename=filename, status=422)

@@ -9,12 +9,13 @@ import sqlalchemy as sa
 from flask import render_template, request, send_file
 from flask_babel import gettext as _
 
-from ..db import db
+from ..db import db, is_id
 from ..models import DelegateGroup
 from ..services import reports
 from ..services.badges import badge_texts, write_pdf
 from ..services.reports_minutes import minutes_docx
-from ..services.setup_data import conference_or_404
+from ..errors import ConferenceError
+from ..services.setup_data import conference_or_404, parse_id
 from .admin import bp, conference_id, message_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,12 +52,12 @@ def papers():
 @bp.get("/badges.pdf")
 def badges_pdf():
     """All badges, or one group's (?group=ID)."""
-    group = request.args.get("group", "")
-    if group and not group.isdigit():
-        return message_page(_("Thành phần không hợp lệ."), 400)
-    group_id = int(group) if group else None
+    try:
+        group_id = parse_id(request.args.get("group", ""))
+    except ConferenceError as error:
+        return message_page(_("Thành phần không hợp lệ."), error.status)
     if group_id is not None:
-        found = db.session.get(DelegateGroup, group_id)
+        found = db.session.get(DelegateGroup, group_id) if is_id(group_id) else None
         if found is None or found.conference_id != conference_id():
             return message_page(_("Không tìm thấy thành phần đại biểu."), 404)
     name = f"the-dai-bieu-nhom-{group_id}.pdf" if group_id else "the-dai-bieu.pdf"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..db import write_transaction
+from ..db import is_id, write_transaction
 from ..errors import ConferenceError, Conflict, NotFound
 from ..models import AgendaItem, AgendaStep, ItemKind
 from .setup_data import int_field, text_field
@@ -25,14 +25,14 @@ def _items(session, conference_id: int) -> list[AgendaItem]:
 
 
 def _item(session, conference_id: int, item_id: int) -> AgendaItem:
-    item = session.get(AgendaItem, item_id)
+    item = session.get(AgendaItem, item_id) if is_id(item_id) else None
     if item is None or item.conference_id != conference_id:
         raise NotFound("unknown_item", _("Không tìm thấy mục này trong chương trình."))
     return item
 
 
 def _step(session, conference_id: int, step_id: int) -> AgendaStep:
-    step = session.get(AgendaStep, step_id)
+    step = session.get(AgendaStep, step_id) if is_id(step_id) else None
     if step is None or step.item.conference_id != conference_id:
         raise NotFound("unknown_step", _("Không tìm thấy bước này."))
     return step

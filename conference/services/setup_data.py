@@ -12,7 +12,7 @@ from typing import Mapping
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..db import db, write_transaction
+from ..db import db, is_id, write_transaction
 from ..errors import ConferenceError, Conflict, NotFound
 from ..models import Candidate, CheckIn, Conference, Delegate, DelegateGroup, Device
 from ..textnorm import clean, fold
@@ -25,6 +25,7 @@ CONFERENCE_TEXT = {  # field -> (longest allowed, required)
     "chair": (120, False), "secretary": (120, False),
 }
 COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+DIGITS = re.compile(r"[0-9]{1,12}")  # ASCII digits only: "²".isdigit() is True but int("²") fails
 CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 MAX_BATCH = 50
 DEFAULT_COLOR = "#b71c1c"
@@ -126,7 +127,7 @@ def _groups(session, conference_id: int) -> list[DelegateGroup]:
 
 
 def _group(session, conference_id: int, group_id: object) -> DelegateGroup:
-    group = session.get(DelegateGroup, group_id) if isinstance(group_id, int) else None
+    group = session.get(DelegateGroup, group_id) if is_id(group_id) else None
     if group is None or group.conference_id != conference_id:
         raise NotFound("unknown_group", _("Không tìm thấy thành phần đại biểu."))
     return group
@@ -205,7 +206,7 @@ def parse_id(value: object) -> int | None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and DIGITS.fullmatch(value.strip()):
         return int(value.strip())
     raise ConferenceError("invalid_id", _("Lựa chọn không hợp lệ."))
 
@@ -259,7 +260,7 @@ def _candidates(session, conference_id: int) -> list[Candidate]:
 
 
 def _candidate(session, conference_id: int, candidate_id: int) -> Candidate:
-    candidate = session.get(Candidate, candidate_id)
+    candidate = session.get(Candidate, candidate_id) if is_id(candidate_id) else None
     if candidate is None or candidate.conference_id != conference_id:
         raise NotFound("unknown_candidate", _("Không tìm thấy người trong danh sách đề cử."))
     return candidate
@@ -331,7 +332,7 @@ def rename_device(conference_id: int, device_id: int, label: object) -> Device:
     """Give a paired device a name people recognise ("Cửa chính", "Máy MC")."""
     text = text_field(label, 80, _("Tên thiết bị"), required=True)
     with write_transaction() as session:
-        device = session.get(Device, device_id)
+        device = session.get(Device, device_id) if is_id(device_id) else None
         if device is None or device.conference_id != conference_id:
             raise NotFound("unknown_device", _("Không tìm thấy thiết bị."))
         device.label = text
