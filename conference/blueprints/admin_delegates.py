@@ -61,7 +61,8 @@ def delegates_page(error: str | None = None, status: int = 200):
     delegates = _listed(query, group_id)
     total = db.session.scalar(sa.select(sa.func.count(Delegate.id)).where(Delegate.conference_id == conference_id()))
     return render_template("admin_delegates.html", delegates=delegates, groups=_groups(), query=query,
-                           group_id=group_id, total=total, error=error), status
+                           group_id=group_id, print_group=group_id if DIGITS.fullmatch(group_id) else None,
+                           total=total, error=error), status
 
 
 @bp.get("/delegates")

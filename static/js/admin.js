@@ -12,9 +12,14 @@ const labels = {
 };
 const timezone = root.dataset.timezone || "Asia/Ho_Chi_Minh";
 // Clock times in the conference's time zone, written the way the page's language writes them.
-const clock = new Intl.DateTimeFormat(document.documentElement.lang === "en" ? "en-GB" : "vi-VN",
-                                      { hour: "2-digit", minute: "2-digit", timeZone: timezone });
+const locale = document.documentElement.lang === "en" ? "en-GB" : "vi-VN";
+const clock = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", timeZone: timezone });
+const fineClock = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", second: "2-digit",
+                                                    timeZone: timezone });
 const clockOf = (seconds) => clock.format(new Date(seconds * 1000));
+// Axis ticks less than a minute apart (a burst of arrivals) need the seconds to tell them apart.
+const ticksOf = (u, splits, axis, space, step) =>
+  splits.map((seconds) => (step < 60 ? fineClock : clock).format(new Date(seconds * 1000)));
 
 // Search without diacritics, đ as d: the same folding the server uses.
 export function fold(text) {
@@ -132,7 +137,7 @@ function showArrivals(arrivals, now) {
         points: { show: false },
       },
     ],
-    axes: [{ values: (u, splits) => splits.map(clockOf) }, { label: labels.present }],
+    axes: [{ values: ticksOf }, { label: labels.present }],
     legend: { show: true },
   }, data, chartBox);
 }
