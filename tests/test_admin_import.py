@@ -1,4 +1,5 @@
-"""The office's import page: real-looking Excel and CSV files, broken ones, HTML in names; preview, then all or nothing."""
+"""The office's import page: real-looking Excel and CSV files, broken ones, HTML in names; preview, then
+all or nothing."""
 from __future__ import annotations
 
 import io

@@ -1,8 +1,9 @@
-"""The papers after the day: the attendance list (.xlsx / .csv) and the minutes (.docx biên bản).
+"""The papers after the day: the attendance list (.xlsx / .csv), the dashboard's figures, and the
+Vietnamese administrative dates and times the minutes use (the minutes themselves: reports_minutes.py).
 
-Everything is read from what was recorded (check-ins, the run-of-show times, award presentations,
-the item-8 vote) and written in the conference's local time. Dates follow NĐ 30/2020/NĐ-CP:
-"An Tân, ngày 05 tháng 3 năm 2020" (a leading zero for days under 10 and for months 1 and 2).
+Everything is read from what was recorded and written in the conference's local time. Dates follow
+NĐ 30/2020/NĐ-CP: "An Tân, ngày 05 tháng 3 năm 2020" (a leading zero for days under 10 and for
+months 1 and 2).
 """
 from __future__ import annotations
 
