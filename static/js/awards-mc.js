@@ -88,7 +88,9 @@ function honoureeRow(honouree) {
     button("Nhận thay…", () => openProxy(honouree)),
     button("Vắng", () => record(honouree, "absent")));
   if (honouree.outcome) actions.append(button("Bỏ ghi", () => clear(honouree)));
-  row.append(who, meta, actions);
+  row.append(who, meta);
+  if (honouree.citation) row.append(el("div", "aw-citation", honouree.citation));
+  row.append(actions);
   if (panel.proxyFor === honouree.id) row.append(proxyForm(honouree));
   return row;
 }
