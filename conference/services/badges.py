@@ -181,7 +181,8 @@ def write_png(path: Path, badge: BadgeText) -> None:
     _centred(draw, badge.unit, 30, width, y + 175, False, "#333333")
     draw.rectangle((0, height - 80, width, height), fill=badge.color)
     _centred(draw, badge.group, 30, width, height - 60, True, "white")
-    image.save(path, "PNG", optimize=False)
+    # zlib level 1: a third faster than the default 6 for a few KB more (bench/badges_import.py).
+    image.save(path, "PNG", optimize=False, compress_level=1)
 
 
 def _centred(draw, text: str, size: int, width: int, y: int, bold: bool, fill: str) -> None:
