@@ -42,6 +42,14 @@ def load_settings(instance: Path) -> dict:
         "LOAD_DEMO": True,
         # Login attempts are counted in Redis when several processes share it, else in memory.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        # Several installations (or test runs) may share one Redis: each keeps to its own channel
+        # and its own rate-limit keys. Every process of one installation must use the same name.
+        # Set CONFERENCE_BEHIND_PROXY=1 behind nginx (deploy/), so the login limit counts per client.
+        "BEHIND_PROXY": os.environ.get("CONFERENCE_BEHIND_PROXY", "") not in ("", "0"),
+        "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL") or "flask-socketio",
+        "RATELIMIT_KEY_PREFIX": os.environ.get("SOCKETIO_CHANNEL") or "",
+        # Login must keep working if Redis goes away: count in memory until it is back.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     }
 
 

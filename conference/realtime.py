@@ -1,18 +1,20 @@
 """Live sync: the one place that emits. Every client gets the snapshot on connect and after each change.
 
 With REDIS_URL set, Flask-SocketIO routes emits through Redis so every server process
-delivers them to its own clients; the code here is the same either way.
+delivers them to its own clients, and each process re-checks its own screens (start_resync).
 """
 from __future__ import annotations
 
 import threading
 
+import sqlalchemy as sa
 from flask import current_app, request, session
 from flask_socketio import join_room
 
 from .auth import principal_from_session
 from .db import db
 from .extensions import socketio
+from .models import ShowState
 from .services.devices import authenticate, is_active
 from .services.state import default_conference_id
 from .snapshot import build_snapshot
@@ -66,6 +68,63 @@ def _send(conference_id: int) -> None:
     snapshot = build_snapshot(conference_id)
     db.session.rollback()  # end the read transaction; the snapshot is plain data now
     socketio.emit("state", snapshot, to=room(conference_id))
+    _sent[conference_id] = max(_sent.get(conference_id, 0), snapshot["version"])
+
+
+# --- Several processes (REDIS_URL): each one makes sure its own screens end on the newest state.
+# A snapshot sent through Redis can be lost: Redis restarting, this process's subscription
+# reconnecting (python-socketio retries with a growing pause), or the process that made the
+# change dying between its commit and its publish. So every RESYNC_INTERVAL each process
+# compares the version in the database with the newest it has sent, and if the database is
+# ahead, sends the snapshot to its own screens only (ignore_queue). A change made by another
+# process is therefore sent twice to the screens here (once through Redis, once by this
+# check), which the screens take as a repeat; nothing is sent while nothing changes.
+RESYNC_INTERVAL = 2.0
+_sent: dict[int, int] = {}  # conference id -> newest version this process has sent to its screens
+_resync_started = threading.Lock()
+
+
+def start_resync(app) -> None:
+    """Start this process's check once (only with a message queue: alone, nothing gets lost)."""
+    if not app.config.get("REDIS_URL") or app.extensions.get("conference_resync"):
+        return
+    with _resync_started:
+        if app.extensions.get("conference_resync"):
+            return
+        app.extensions["conference_resync"] = True
+    socketio.start_background_task(_resync_loop, app)
+
+
+def _resync_loop(app) -> None:
+    while True:
+        socketio.sleep(RESYNC_INTERVAL)
+        try:
+            with app.app_context():
+                resync_local_screens()
+        except Exception:  # noqa: BLE001 - a database hiccup must not end the loop
+            app.logger.exception("resync of local screens failed")
+
+
+def resync_local_screens() -> list[int]:
+    """Send the snapshot to this process's screens of every conference whose version moved on
+    without them. Returns the conferences sent."""
+    rooms = socketio.server.manager.rooms.get("/", {})
+    followed = [int(name.split("-", 1)[1]) for name, members in list(rooms.items())
+                if isinstance(name, str) and name.startswith("conference-") and members]
+    if not followed:
+        return []
+    versions = db.session.execute(sa.select(ShowState.conference_id, ShowState.version)
+                                  .where(ShowState.conference_id.in_(followed))).all()
+    db.session.rollback()
+    sent = []
+    for conference_id, version in versions:
+        if version > _sent.get(conference_id, 0):
+            snapshot = build_snapshot(conference_id)
+            db.session.rollback()
+            socketio.emit("state", snapshot, to=room(conference_id), ignore_queue=True)
+            _sent[conference_id] = max(_sent.get(conference_id, 0), snapshot["version"])
+            sent.append(conference_id)
+    return sent
 
 
 def _hand_over(app, conference_id: int) -> None:
@@ -132,6 +191,7 @@ def on_connect(auth=None):
     if principal and principal.device_id is not None:
         join_room(device_room(principal.device_id))
     socketio.emit("state", build_snapshot(conference_id), to=request.sid)
+    start_resync(current_app._get_current_object())
     db.session.rollback()
     current_app.logger.debug("socket %s joined conference %s", request.sid, conference_id)
 

@@ -1,7 +1,9 @@
 """Bring the database to the current schema, then load the demo conference into an empty one."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import sqlalchemy as sa
 from alembic import command
@@ -29,7 +31,26 @@ def upgrade_schema() -> None:
 
 
 def prepare_database(load_demo: bool = True) -> None:
-    upgrade_schema()
-    if load_demo:
-        from .services.demo import load_demo_if_empty
-        load_demo_if_empty()
+    with _one_process_at_a_time():
+        upgrade_schema()
+        if load_demo:
+            from .services.demo import load_demo_if_empty
+            load_demo_if_empty()
+
+
+@contextmanager
+def _one_process_at_a_time() -> Iterator[None]:
+    """On PostgreSQL, processes started together prepare the database one after the other, so
+    the demo is loaded once (tests/test_scale_processes.py). SQLite is the one-process
+    embedded default: nothing to wait for."""
+    if db.engine.dialect.name != "postgresql":
+        yield
+        return
+    with db.engine.connect() as holder:  # a session-level lock on a connection of its own
+        holder.execute(sa.text("SELECT pg_advisory_lock(4242002)"))
+        holder.commit()
+        try:
+            yield
+        finally:
+            holder.execute(sa.text("SELECT pg_advisory_unlock(4242002)"))
+            holder.commit()
