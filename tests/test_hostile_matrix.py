@@ -1,0 +1,257 @@
+"""Every route and every socket event, for every role and for nobody: allowed or refused, as the table says.
+
+The routes come from app.url_map and the socket events from the Socket.IO server's handlers, so
+a route another engineer adds is covered at once: until it is given its row in EXPECTED, the
+test that compares the two fails and names it. A refused request changes nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+import sqlalchemy as sa
+
+from conference.extensions import socketio
+
+ADMIN, MC, DOOR, DISPLAY, NOBODY = "admin", "mc", "door", "display", "nobody"
+ROLES = (ADMIN, MC, DOOR, DISPLAY, NOBODY)
+EVERYONE = frozenset(ROLES)
+ADMIN_ONLY = frozenset({ADMIN})
+CONTROL = frozenset({MC, ADMIN})
+DOORS = frozenset({DOOR, ADMIN})
+
+# (method, rule) -> the roles that may. Anything else must be refused: 401/403, or a page's
+# redirect to the sign-in page.
+EXPECTED: dict[tuple[str, str], frozenset] = {
+    # Pages anyone may open
+    ("GET", "/"): EVERYONE,
+    ("GET", "/login"): EVERYONE,
+    ("POST", "/login"): EVERYONE,
+    ("POST", "/logout"): EVERYONE,
+    ("GET", "/pair/<token>"): EVERYONE,
+    ("GET", "/display"): EVERYONE,
+    ("GET", "/display/agenda"): EVERYONE,
+    ("GET", "/door-sw.js"): EVERYONE,
+    ("GET", "/door/certificate.pem"): EVERYONE,
+    ("GET", "/static/<path:filename>"): EVERYONE,
+    ("GET", "/api/state"): EVERYONE,
+    # The door
+    ("GET", "/door"): DOORS,
+    ("GET", "/door/roster"): DOORS,
+    ("GET", "/door/presence"): DOORS,
+    ("POST", "/api/checkins"): DOORS,
+    ("DELETE", "/api/checkins/<int:delegate_id>"): DOORS,
+    ("GET", "/api/delegates"): DOORS,
+    ("POST", "/api/delegates"): DOORS,
+    # The MC
+    ("GET", "/mc"): CONTROL,
+    ("POST", "/api/show/next"): CONTROL,
+    ("POST", "/api/show/previous"): CONTROL,
+    ("POST", "/api/show/goto"): CONTROL,
+    ("POST", "/api/show/message"): CONTROL,
+    ("POST", "/api/show/screen"): CONTROL,
+    ("GET", "/api/awards"): CONTROL,
+    ("POST", "/api/awards/next"): CONTROL,
+    ("POST", "/api/awards/previous"): CONTROL,
+    ("POST", "/api/awards/presentations"): CONTROL,
+    ("DELETE", "/api/awards/presentations/<int:honouree_id>"): CONTROL,
+    ("GET", "/api/awards/log"): CONTROL,
+    ("POST", "/api/vote"): CONTROL,
+    # The office: API
+    ("POST", "/api/delegates/<int:delegate_id>/reissue"): ADMIN_ONLY,
+    ("GET", "/api/devices"): ADMIN_ONLY,
+    ("POST", "/api/devices"): ADMIN_ONLY,
+    ("DELETE", "/api/devices/<int:device_id>"): ADMIN_ONLY,
+    ("GET", "/api/award-decisions"): ADMIN_ONLY,
+    ("POST", "/api/award-decisions"): ADMIN_ONLY,
+    ("PUT", "/api/award-decisions/<int:decision_id>"): ADMIN_ONLY,
+    ("DELETE", "/api/award-decisions/<int:decision_id>"): ADMIN_ONLY,
+    ("POST", "/api/award-decisions/<int:decision_id>/honourees"): ADMIN_ONLY,
+    ("GET", "/api/award-forms"): ADMIN_ONLY,
+    ("POST", "/api/award-forms"): ADMIN_ONLY,
+    ("PUT", "/api/award-forms/<int:form_id>"): ADMIN_ONLY,
+    ("DELETE", "/api/award-forms/<int:form_id>"): ADMIN_ONLY,
+    ("PUT", "/api/awards/order"): ADMIN_ONLY,
+    ("PUT", "/api/awards/batch-size"): ADMIN_ONLY,
+    ("PUT", "/api/honourees/<int:honouree_id>"): ADMIN_ONLY,
+    ("DELETE", "/api/honourees/<int:honouree_id>"): ADMIN_ONLY,
+    ("POST", "/api/honourees/import"): ADMIN_ONLY,
+    # The office: pages and forms
+    ("GET", "/admin"): ADMIN_ONLY,
+    ("GET", "/admin/attendance.json"): ADMIN_ONLY,
+    ("GET", "/admin/awards"): ADMIN_ONLY,
+    ("GET", "/admin/agenda"): ADMIN_ONLY,
+    ("POST", "/admin/agenda"): ADMIN_ONLY,
+    ("GET", "/admin/agenda/<int:item_id>"): ADMIN_ONLY,
+    ("POST", "/admin/agenda/<int:item_id>"): ADMIN_ONLY,
+    ("POST", "/admin/agenda/<int:item_id>/delete"): ADMIN_ONLY,
+    ("POST", "/admin/agenda/<int:item_id>/move"): ADMIN_ONLY,
+    ("POST", "/admin/agenda/<int:item_id>/steps"): ADMIN_ONLY,
+    ("POST", "/admin/agenda/steps/<int:step_id>"): ADMIN_ONLY,
+    ("POST", "/admin/agenda/steps/<int:step_id>/delete"): ADMIN_ONLY,
+    ("POST", "/admin/agenda/steps/<int:step_id>/move"): ADMIN_ONLY,
+    ("GET", "/admin/badges.pdf"): ADMIN_ONLY,
+    ("GET", "/admin/candidates"): ADMIN_ONLY,
+    ("POST", "/admin/candidates"): ADMIN_ONLY,
+    ("POST", "/admin/candidates/<int:candidate_id>"): ADMIN_ONLY,
+    ("POST", "/admin/candidates/<int:candidate_id>/delete"): ADMIN_ONLY,
+    ("POST", "/admin/candidates/<int:candidate_id>/move"): ADMIN_ONLY,
+    ("GET", "/admin/conference"): ADMIN_ONLY,
+    ("POST", "/admin/conference"): ADMIN_ONLY,
+    ("GET", "/admin/delegates"): ADMIN_ONLY,
+    ("GET", "/admin/delegates/new"): ADMIN_ONLY,
+    ("POST", "/admin/delegates/new"): ADMIN_ONLY,
+    ("GET", "/admin/delegates/<int:delegate_id>"): ADMIN_ONLY,
+    ("POST", "/admin/delegates/<int:delegate_id>"): ADMIN_ONLY,
+    ("GET", "/admin/delegates/<int:delegate_id>/badge.pdf"): ADMIN_ONLY,
+    ("POST", "/admin/delegates/<int:delegate_id>/delete"): ADMIN_ONLY,
+    ("POST", "/admin/delegates/<int:delegate_id>/reissue"): ADMIN_ONLY,
+    ("GET", "/admin/devices"): ADMIN_ONLY,
+    ("POST", "/admin/devices"): ADMIN_ONLY,
+    ("POST", "/admin/devices/<int:device_id>"): ADMIN_ONLY,
+    ("POST", "/admin/devices/<int:device_id>/revoke"): ADMIN_ONLY,
+    ("GET", "/admin/exports/attendance.<any(xlsx, csv):fmt>"): ADMIN_ONLY,
+    ("GET", "/admin/exports/minutes.docx"): ADMIN_ONLY,
+    ("GET", "/admin/groups"): ADMIN_ONLY,
+    ("POST", "/admin/groups"): ADMIN_ONLY,
+    ("POST", "/admin/groups/<int:group_id>"): ADMIN_ONLY,
+    ("POST", "/admin/groups/<int:group_id>/delete"): ADMIN_ONLY,
+    ("POST", "/admin/groups/<int:group_id>/move"): ADMIN_ONLY,
+    ("GET", "/admin/import"): ADMIN_ONLY,
+    ("POST", "/admin/import"): ADMIN_ONLY,
+    ("POST", "/admin/import/confirm"): ADMIN_ONLY,
+    ("GET", "/admin/papers"): ADMIN_ONLY,
+}
+
+# Signing in and out answer with the sign-in page (401 for a wrong password, a redirect after
+# signing out) whoever calls: for them "allowed" means answered without a server error.
+SIGN_IN = {("POST", "/login"), ("POST", "/logout")}
+
+# Socket.IO events of the default namespace -> the roles that may send them.
+SOCKET_EXPECTED: dict[str, frozenset] = {"connect": EVERYONE, "sync": EVERYONE}
+
+ABSENT_ID = 987654  # ids in the addresses point at nothing, so an allowed call changes nothing either
+SAMPLE_VALUES = {"int": str(ABSENT_ID), "path": "css/app.css", "any": "csv"}
+
+
+def routes(app) -> list[tuple[str, str, str]]:
+    """(method, rule, a concrete URL) for every route of the app."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        values = {}
+        for name, converter in rule._converters.items():
+            kind = type(converter).__name__.replace("Converter", "").lower()
+            values[name] = {"integer": SAMPLE_VALUES["int"], "path": SAMPLE_VALUES["path"],
+                            "any": sorted(getattr(converter, "items", None) or ["csv"])[0]}.get(kind, "x")
+        url = rule.rule
+        for name, value in values.items():
+            url = url.replace(f"<{_placeholder(rule.rule, name)}>", value)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            found.append((method, rule.rule, url))
+    return found
+
+
+def _placeholder(rule: str, name: str) -> str:
+    start = rule.index("<")
+    while True:
+        end = rule.index(">", start)
+        inside = rule[start + 1:end]
+        if inside.split(":")[-1] == name:
+            return inside
+        start = rule.index("<", end)
+
+
+def refused(response) -> bool:
+    if response.status_code in (401, 403):
+        return True
+    location = response.headers.get("Location", "")
+    return response.status_code in (302, 303) and "/login" in location
+
+
+def fingerprint(app) -> str:
+    """A digest of every row of every table: equal before and after means nothing changed."""
+    from conference.db import db
+    digest = hashlib.sha256()
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            if table.name == "alembic_version":
+                continue
+            for row in db.session.execute(sa.select(table).order_by(*table.primary_key.columns)):
+                digest.update(repr(tuple(row)).encode())
+        db.session.rollback()
+    return digest.hexdigest()
+
+
+def headers_for(role: str, tokens: dict) -> dict:
+    return {} if role == NOBODY else {"Authorization": f"Bearer {tokens[role]}"}
+
+
+@pytest.fixture
+def matrix_app(tmp_path):
+    """The app with form CSRF off, so a page's own guard answers (CSRF has its own tests)."""
+    from conference import create_app
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True, "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_ENABLED": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.db'}"})
+    yield app
+    with app.app_context():
+        from conference.db import db
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def matrix_tokens(matrix_app):
+    from conference.models import Role
+    from conference.services.devices import create_device
+    from conference.services.state import default_conference_id
+    with matrix_app.app_context():
+        conference_id = default_conference_id()
+        return {role.value: create_device(conference_id, role, f"{role.value} matrix")[1] for role in Role}
+
+
+def test_every_route_of_the_app_has_a_row_in_the_permission_table(app):
+    present = {(method, rule) for method, rule, _ in routes(app)}
+    unknown = sorted(present - EXPECTED.keys())
+    gone = sorted(EXPECTED.keys() - present)
+    assert not unknown, f"routes without a row in EXPECTED (say who may call them): {unknown}"
+    assert not gone, f"rows in EXPECTED for routes that no longer exist: {gone}"
+
+
+def test_every_socket_event_has_a_row_in_the_permission_table(app):
+    events = set(socketio.server.handlers.get("/", {}))
+    assert events == set(SOCKET_EXPECTED), f"socket events and SOCKET_EXPECTED differ: {events ^ set(SOCKET_EXPECTED)}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_exactly_the_routes_the_table_gives_it(matrix_app, matrix_tokens, role):
+    client = matrix_app.test_client()
+    calls = [(m, r, u) for m, r, u in routes(matrix_app) if (m, r) in EXPECTED]
+    wrong = []
+    before = fingerprint(matrix_app)
+    for method, rule, url in calls:  # first every call this role may not make: none may change a thing
+        if role not in EXPECTED[(method, rule)]:
+            response = client.open(url, method=method, headers=headers_for(role, matrix_tokens), json={})
+            if not refused(response):
+                wrong.append(f"{method} {rule}: {response.status_code}, expected a refusal")
+    assert fingerprint(matrix_app) == before, "a refused call changed the database"
+    for method, rule, url in calls:
+        if role in EXPECTED[(method, rule)]:
+            response = client.open(url, method=method, headers=headers_for(role, matrix_tokens), json={})
+            if response.status_code >= 500 or (refused(response) and (method, rule) not in SIGN_IN):
+                wrong.append(f"{method} {rule}: {response.status_code}, expected it to be allowed")
+    assert not wrong, f"{role}: " + "; ".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_may_send_exactly_the_socket_events_the_table_gives_it(app, tokens, role):
+    auth = None if role == NOBODY else {"token": tokens[role]}
+    client = socketio.test_client(app, auth=auth)
+    assert client.is_connected() == (role in SOCKET_EXPECTED["connect"])
+    received = client.get_received()
+    assert [m["name"] for m in received] == ["state"]
+    for event, allowed in SOCKET_EXPECTED.items():
+        if event == "connect":
+            continue
+        answer = client.emit(event, callback=True)
+        assert (isinstance(answer, dict) and "version" in answer) == (role in allowed), event
+    client.disconnect()
