@@ -72,8 +72,9 @@ def mc_client(app, tokens):
     return client
 
 
-def test_the_projector_needs_no_sign_in(client):
-    assert client.get("/display").status_code == 200
+@pytest.mark.parametrize("path", ["/display", "/display/agenda"])
+def test_the_projector_and_the_foyer_screen_need_no_sign_in(client, path):
+    assert client.get(path).status_code == 200
 
 
 @pytest.mark.parametrize("role, allowed", [("mc", True), ("admin", True), ("door", False), ("display", False)])
@@ -94,6 +95,7 @@ def test_the_mc_console_without_a_sign_in_goes_to_the_sign_in(client):
 
 @pytest.mark.parametrize("path, modules", [
     ("/display", {"display.js", "awards-display.js", "display-stage.js", "timing.js", "live.js"}),
+    ("/display/agenda", {"display.js", "display-stage.js", "timing.js", "live.js"}),
     ("/mc", {"mc.js", "awards-mc.js", "mc-agenda.js", "timing.js", "live.js"}),
 ])
 def test_every_script_style_and_font_of_the_show_pages_is_served_here(app, mc_client, path, modules):

@@ -303,3 +303,21 @@ def test_the_projector_clock_is_the_servers_even_when_the_computers_clock_is_wro
     hall.wait_for_function(f"{sorted(around)!r}.includes(document.getElementById('clock').textContent)")
     assert hall.evaluate("document.documentElement.dataset.wakeLock") == "on"  # localhost is a secure page
     context.close()
+
+
+def test_the_foyer_screen_lists_the_whole_program_with_the_current_item(chromium, live_server):
+    """Its titles are sized in em (fractional pixels): shrink-to-fit must still come to an end."""
+    context = chromium.new_context(viewport={"width": 1920, "height": 1080})
+    foyer = context.new_page()
+    foyer.goto(f"{live_server.url}/display/agenda")
+    foyer.wait_for_function("document.getElementById('hall').dataset.mode === 'agenda'")
+    for position in (1, 2, 3):
+        post(live_server, live_server.mc, "/api/show/goto", {"position": position})
+    foyer.wait_for_function("document.querySelectorAll('.agenda-row')[2].dataset.state === 'current'")
+    rows = foyer.locator(".agenda-row")
+    assert rows.count() == len(state(live_server)["agenda"])
+    assert [rows.nth(n).get_attribute("data-state") for n in range(4)] == ["done", "done", "current", "upcoming"]
+    assert rows.nth(0).locator(".agenda-time").text_content()  # the actual start of a done item
+    for n in range(rows.count()):
+        assert fits(foyer, f".agenda-row:nth-child({n + 1}) .agenda-title")
+    context.close()

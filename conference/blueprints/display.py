@@ -1,10 +1,20 @@
-"""The projector page: read-only, needs no sign-in."""
+"""The projector pages: read-only, need no sign-in."""
 from flask import Blueprint, current_app, render_template
 
 bp = Blueprint("display", __name__)
 
 
+def _render(view: str):
+    return render_template("display.html", view=view, timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
 @bp.get("/display")
 def index():
     """What the hall sees."""
-    return render_template("display.html", timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return _render("stage")
+
+
+@bp.get("/display/agenda")
+def agenda():
+    """The whole program with the current item, for a screen in the foyer or a second screen."""
+    return _render("agenda")

@@ -24,8 +24,9 @@ export function fitText(box) {
   if (!box || box.offsetParent === null) return;
   box.style.fontSize = "";
   if (!box.textContent || fits(box)) return;
-  let high = parseFloat(getComputedStyle(box).fontSize);
-  let low = Number(box.dataset.min || 20);
+  // Whole pixels at both ends, so every step of the search moves (a fractional bound would stall it).
+  let high = Math.floor(parseFloat(getComputedStyle(box).fontSize));
+  let low = Math.floor(Number(box.dataset.min || 20));
   box.style.fontSize = `${low}px`;
   if (!fits(box)) return; // even the smallest size overflows: the box clips it, never a scrollbar
   while (high - low > 1) {

@@ -1,8 +1,10 @@
 // The projector: read-only, follows the snapshot. All text goes through textContent.
-import { setText } from "./live.js";
+import { el, setText } from "./live.js";
 import { renderAwardStage } from "./awards-display.js";
 import { fitAll, keepAwake, scaleToWindow } from "./display-stage.js";
-import { clockFormat, currentPlace, followLive, nextPlace, pageConfig, template } from "./timing.js";
+import {
+  clockFormat, currentPlace, followLive, nextPlace, pageConfig, plannedRow, template,
+} from "./timing.js";
 
 const config = pageConfig("page-config");
 const t = config.strings ?? {};
@@ -27,6 +29,7 @@ function render() {
   renderBackdrop(snapshot.conference);
   renderWelcome();
   renderItem(place);
+  renderAgenda(mode);
   renderAttendance(mode, place);
   renderNext(mode);
   $("message").hidden = !snapshot.message;
@@ -36,7 +39,9 @@ function render() {
 }
 
 // Which screen owns the stage: the awards module decides for items 5 and 8 (it may decline).
+// The foyer view (/display/agenda) always shows the whole program.
 function modeOf(place) {
+  if (config.view === "agenda") return "agenda";
   if (!place) return snapshot.finished ? "finished" : "welcome";
   const kind = place.item.kind;
   const stage = $("award-stage");
@@ -92,6 +97,33 @@ function renderItem(place) {
   }
   const presenter = step ? step.presenter : item.presenter;
   setText($("item-speaker"), presenter ? template(t.speaker, { name: presenter }) : "");
+}
+
+// The whole program, one row per item: planned time, title, the current one marked, the done
+// ones with their actual times. Rows share the box evenly, however many there are.
+function renderAgenda(mode) {
+  const list = $("agenda-list");
+  if (mode !== "agenda") {
+    list.replaceChildren();
+    return;
+  }
+  list.style.setProperty("--rows", String(Math.max(snapshot.agenda.length, 6)));
+  list.replaceChildren(...snapshot.agenda.map((item) => {
+    const row = el("li", "agenda-row");
+    const current = item.position === snapshot.current;
+    row.dataset.state = current ? "current" : item.ended_at ? "done" : "upcoming";
+    const planned = plannedRow(snapshot, item)?.planned_start;
+    const shown = item.started_at ?? planned;
+    row.append(el("span", "agenda-time", shown ? timeOfDay(Date.parse(shown)) : ""),
+      el("span", "agenda-number", String(item.position)));
+    const title = el("span", "agenda-title", item.title);
+    title.dataset.fit = "";
+    title.dataset.min = "16";
+    const detail = current ? [t.now_on, currentPlace(snapshot)?.step?.presenter ?? item.presenter]
+      : [item.presenter];
+    row.append(title, el("span", "agenda-detail", detail.filter(Boolean).join(" · ")));
+    return row;
+  }));
 }
 
 // The figure the MC reads out: before the start, and while an item whose script reads it (the
