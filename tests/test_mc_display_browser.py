@@ -245,7 +245,8 @@ def test_the_opening_shows_the_attendance_and_the_mc_script_reads_the_live_figur
 def test_a_tham_luan_step_has_its_speaker_countdown_and_script(screens, live_server):
     mc, hall, headers = screens
     post(live_server, headers, "/api/show/goto", {"position": 4, "step": 2})
-    hall_shows(hall, "item", "Tham luận: Trạm Y tế phường An Tân nâng cao chất lượng chăm sóc sức khỏe ban đầu cho nhân dân")
+    hall_shows(hall, "item", "Trạm Y tế phường An Tân nâng cao chất lượng chăm sóc sức khỏe ban đầu cho nhân dân")
+    assert hall.locator("#item-kicker").text_content().endswith("· Tham luận 2/4")
     assert hall.locator("#item-speaker").text_content() == "Trình bày: Hồ Thị Thu Trang"
     mc.wait_for_selector("#step-timer:not([hidden])")
     mc.wait_for_function("/^[89]:\\d\\d$/.test(document.getElementById('step-remaining').textContent)")

@@ -3,7 +3,7 @@ import { el, setText } from "./live.js";
 import { renderAwardStage } from "./awards-display.js";
 import { fitAll, keepAwake, scaleToWindow } from "./display-stage.js";
 import {
-  clockFormat, currentPlace, followLive, nextPlace, pageConfig, plannedRow, template,
+  bareStepTitle, clockFormat, currentPlace, followLive, nextPlace, pageConfig, plannedRow, template,
 } from "./timing.js";
 
 const config = pageConfig("page-config");
@@ -90,7 +90,7 @@ function renderItem(place) {
   if (step) {
     const counter = template(t.step, { n: step.position, total: item.steps.length });
     setText($("item-kicker"), `${item.position}. ${item.title} · ${counter}`);
-    setText($("item-title"), step.title);
+    setText($("item-title"), bareStepTitle(item, step));
   } else {
     setText($("item-kicker"), template(t.item, { position: item.position }));
     setText($("item-title"), item.title);

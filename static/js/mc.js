@@ -4,7 +4,7 @@ import { api, fillScript, setText } from "./live.js";
 import { renderAwardPanel } from "./awards-mc.js";
 import { renderAgenda } from "./mc-agenda.js";
 import {
-  clockFormat, currentPlace, followLive, formatDuration, nextPlace, pageConfig, phase, projection,
+  bareStepTitle, clockFormat, currentPlace, followLive, formatDuration, nextPlace, pageConfig, phase, projection,
   secondsSince, template,
 } from "./timing.js";
 
@@ -55,7 +55,7 @@ function renderNow(place) {
   const { item, step } = place;
   setText($("now-kicker"), template(t.item_of, { position: item.position, total }));
   setText($("current-title"), item.title);
-  setText($("current-step"), step ? `${stepLabel(item, step)} · ${step.title}` : "");
+  setText($("current-step"), step ? `${stepLabel(item, step)} · ${bareStepTitle(item, step)}` : "");
   const presenter = step ? step.presenter : item.presenter;
   setText($("current-presenter"), presenter ? template(t.presenter, { name: presenter }) : "");
 }
@@ -66,7 +66,7 @@ function stepLabel(item, step) {
 
 function renderNext(place) {
   const next = nextPlace(snapshot);
-  const title = next ? (next.step ? `${stepLabel(next.item, next.step)} · ${next.step.title}`
+  const title = next ? (next.step ? `${stepLabel(next.item, next.step)} · ${bareStepTitle(next.item, next.step)}`
     : `${next.item.position}. ${next.item.title}`) : t.no_next;
   setText($("next-title"), title);
   setText($("next-presenter"), next ? (next.step ?? next.item).presenter ?? "" : "");
@@ -91,7 +91,7 @@ function renderScript(place) {
     return;
   }
   const previous = item.steps.find((entry) => entry.position === step.position - 1);
-  const values = { presenter: step.presenter ?? "", title: step.title.replace(/^Tham luận:\s*/i, ""),
+  const values = { presenter: step.presenter ?? "", title: bareStepTitle(item, step),
                    previous: previous?.presenter ?? "" };
   setText($("script"), template(previous?.presenter ? t.step_script_next : t.step_script_first, values));
   setText($("item-script"), itemScript);

@@ -102,6 +102,12 @@ export function nextPlace(snapshot) {
   return index >= 0 ? all[index + 1] ?? null : null;
 }
 
+// A tham luận step is often titled "Tham luận: …"; under a label that already says "Tham luận 2/4"
+// the rest is enough.
+export function bareStepTitle(item, step) {
+  return item.kind === "talks" ? step.title.replace(/^\s*Tham luận\s*[:–-]\s*/i, "") : step.title;
+}
+
 export function plannedRow(snapshot, item, step = null) {
   const row = snapshot.timing?.items?.find((entry) => entry.position === item.position);
   if (!row || !step) return row ?? null;
