@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from conftest import LiveServer
+
 DOC = Path(__file__).resolve().parent.parent / "docs" / "SHOW.md"
 
 
@@ -25,6 +27,14 @@ def documented_calls() -> list[str]:
 def run(line: str, url: str, token: str) -> subprocess.CompletedProcess:
     return subprocess.run(["bash", "-c", line], env={**os.environ, "CONFERENCE": url, "TOKEN": token},
                           capture_output=True, text=True, timeout=30)
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """One real server for the module (each test leaves the show somewhere new, which is fine)."""
+    server = LiveServer(tmp_path_factory.mktemp("remote") / "instance").start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
