@@ -6,9 +6,10 @@ from pathlib import Path
 
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from .config import load_settings
-from .db import db
+from .db import MAX_ID, db
 from .errors import ConferenceError
 from .extensions import babel, csrf, limiter, socketio
 
@@ -46,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                       channel=app.config.get("SOCKETIO_CHANNEL", "flask-socketio"),
                       cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"))
 
+    app.url_map.converters["int"] = RowIdConverter
     from .blueprints import register_blueprints
     register_blueprints(app)
     _register_error_handlers(app)
@@ -58,6 +60,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         with app.app_context():
             prepare_database(load_demo=app.config["LOAD_DEMO"])
     return app
+
+
+class RowIdConverter(IntegerConverter):
+    """<int:id> in every route: an id beyond the id column's range is simply not found (404)
+    instead of reaching the database, which cannot bind it."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _wants_json() -> bool:
