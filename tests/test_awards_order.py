@@ -4,8 +4,9 @@ from __future__ import annotations
 import pytest
 
 from conference.db import db, write_transaction
+from conference.errors import ConferenceError
 from conference.models import Conference
-from conference.services import awards
+from conference.services import award_setup, awards
 
 
 @pytest.fixture
@@ -22,14 +23,14 @@ def ceremony(app):
 
         def form(self, name, rank):
             with app.app_context():
-                return awards.create_form(conference_id, {"name": name, "rank": rank}).id
+                return award_setup.create_form(conference_id, {"name": name, "rank": rank}).id
 
         def decision(self, number, form_id, people):
             """people: [("tập thể"|"cá nhân", name), ...] in the order the decision lists them."""
             with app.app_context():
-                decision = awards.create_decision(conference_id, {"number": number, "issuer": "Chủ tịch UBND",
-                                                                  "form_id": form_id})
-                return [awards.add_honouree(conference_id, decision.id, {"kind": kind, "name": name}).id
+                decision = award_setup.create_decision(conference_id, {"number": number, "issuer": "Chủ tịch UBND",
+                                                                       "form_id": form_id})
+                return [award_setup.add_honouree(conference_id, decision.id, {"kind": kind, "name": name}).id
                         for kind, name in people]
 
         def order(self):
@@ -61,7 +62,7 @@ def test_rank_is_data_so_re_ranking_a_form_changes_the_order(app, ceremony):
     ceremony.decision("2/QĐ", high, [("cá nhân", "Bình")])
     assert ceremony.names() == ["Bình", "An"]
     with app.app_context():
-        awards.update_form(ceremony.id, low, {"rank": 30})
+        award_setup.update_form(ceremony.id, low, {"rank": 30})
     assert ceremony.names() == ["An", "Bình"]
 
 
@@ -94,7 +95,7 @@ def test_a_run_longer_than_the_batch_size_is_split_into_batches_of_that_size(app
     ceremony.decision("1/QĐ", form, people)
     assert [len(names) for _, _, names in ceremony.order()] == [3, 3, 1]
     with app.app_context():
-        awards.set_batch_size(ceremony.id, 5)
+        award_setup.set_batch_size(ceremony.id, 5)
     assert [len(names) for _, _, names in ceremony.order()] == [5, 2]
     assert ceremony.names() == [name for _, name in people]
 
@@ -114,10 +115,10 @@ def test_manual_order_overrides_the_rules_and_empty_list_restores_them(app, cere
     ruled = ceremony.names()
     assert ruled == ["Bình", "Tổ 1", "An"]
     with app.app_context():
-        awards.reorder(ceremony.id, [low[0], high[0], low[1]])
+        award_setup.reorder(ceremony.id, [low[0], high[0], low[1]])
     assert ceremony.names() == ["An", "Bình", "Tổ 1"]
     with app.app_context():
-        awards.reorder(ceremony.id, [])
+        award_setup.reorder(ceremony.id, [])
     assert ceremony.names() == ruled
 
 
@@ -135,8 +136,8 @@ def test_manual_order_must_name_every_honouree_once(app, ceremony, bad, code):
     named = {"duplicate": [ids[0], ids[0]], "missing": [ids[1]], "unknown": [ids[0], ids[1], 999999]}
     wrong = named[bad] if isinstance(bad, str) and bad in named else bad
     with app.app_context():
-        with pytest.raises(awards.ConferenceError) as raised:
-            awards.reorder(ceremony.id, wrong)
+        with pytest.raises(ConferenceError) as raised:
+            award_setup.reorder(ceremony.id, wrong)
     assert raised.value.code == code and 400 <= raised.value.status < 500
     assert ceremony.names() == before
 

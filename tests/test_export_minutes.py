@@ -41,7 +41,7 @@ def table_rows(table) -> list[list[str]]:
 
 def run_the_day(app, conference_id, client, auth) -> dict:
     """Check some people in, run the whole program with the awards and the vote, as the MC would."""
-    from conference.services import awards, show
+    from conference.services import award_day, awards, show
     with app.app_context():
         ids = list(db.session.scalars(sa.select(Delegate.id).order_by(Delegate.id)))[:40]
     for delegate_id in ids:
@@ -60,12 +60,12 @@ def run_the_day(app, conference_id, client, auth) -> dict:
                     for honouree in announcement.honourees:
                         if plan:
                             outcome, by = plan.pop(0)
-                            awards.record_presentation(conference_id, honouree.id, outcome, by)
+                            award_day.record_presentation(conference_id, honouree.id, outcome, by)
                             outcomes[honouree.id] = outcome
                     if not plan:
                         break
             if current and current["kind"] == "vote":
-                awards.record_vote(conference_id, len(ids) - 2)
+                award_day.record_vote(conference_id, len(ids) - 2)
             if state["finished"]:
                 break
         assert client.get("/api/state").get_json()["finished"]

@@ -7,7 +7,7 @@ from flask import Blueprint, jsonify, request
 from ..auth import require_api
 from ..errors import ConferenceError
 from ..models import Role
-from ..services import awards
+from ..services import award_day, award_import, award_setup, awards
 from .api import body, conference_id
 
 bp = Blueprint("api_awards", __name__, url_prefix="/api")
@@ -17,7 +17,7 @@ MAX_UPLOAD = 5 * 1024 * 1024
 
 
 def catalogue():
-    return jsonify(awards.catalogue_json(conference_id()))
+    return jsonify(award_setup.catalogue_json(conference_id()))
 
 
 def order_json():
@@ -36,8 +36,8 @@ def honouree_response(honouree_id: int, status: int = 200):
 def record_presentation():
     """Record {"honouree_id", "outcome": received|proxy|absent, "received_by"} for the minutes."""
     data = body()
-    presentation = awards.record_presentation(conference_id(), data.get("honouree_id"), data.get("outcome"),
-                                              data.get("received_by"))
+    presentation = award_day.record_presentation(conference_id(), data.get("honouree_id"), data.get("outcome"),
+                                                 data.get("received_by"))
     return honouree_response(presentation.honouree_id)
 
 
@@ -45,7 +45,7 @@ def record_presentation():
 @require_api(*CONTROL)
 def clear_presentation(honouree_id: int):
     """Undo an outcome recorded by mistake."""
-    awards.clear_presentation(conference_id(), honouree_id)
+    award_day.clear_presentation(conference_id(), honouree_id)
     return honouree_response(honouree_id)
 
 
@@ -54,7 +54,7 @@ def clear_presentation(honouree_id: int):
 def presentation_log():
     """Who was called, when, and who received, in calling order; with the item-8 vote."""
     from ..snapshot import build_snapshot
-    return jsonify({"presentations": awards.presentation_log(conference_id()),
+    return jsonify({"presentations": award_day.presentation_log(conference_id()),
                     "vote": build_snapshot(conference_id())["vote"]})
 
 
@@ -62,7 +62,7 @@ def presentation_log():
 @require_api(*CONTROL)
 def record_vote():
     """Item 8: {"agreed": int}; present is the check-in count at this moment."""
-    vote = awards.record_vote(conference_id(), body().get("agreed"))
+    vote = award_day.record_vote(conference_id(), body().get("agreed"))
     return jsonify({"vote": {"agreed": vote.agreed, "present": vote.present,
                              "recorded_at": vote.recorded_at.isoformat()}}), 201
 
@@ -80,7 +80,7 @@ def list_decisions():
 @require_api(Role.ADMIN)
 def create_decision():
     """Add a decision: number, signed_on, issuer, form_id, reason."""
-    decision = awards.create_decision(conference_id(), body())
+    decision = award_setup.create_decision(conference_id(), body())
     return jsonify({"decision": awards.decision_json(decision)}), 201
 
 
@@ -88,7 +88,7 @@ def create_decision():
 @require_api(Role.ADMIN)
 def update_decision(decision_id: int):
     """Change the fields given."""
-    decision = awards.update_decision(conference_id(), decision_id, body())
+    decision = award_setup.update_decision(conference_id(), decision_id, body())
     return jsonify({"decision": awards.decision_json(decision)})
 
 
@@ -96,7 +96,7 @@ def update_decision(decision_id: int):
 @require_api(Role.ADMIN)
 def delete_decision(decision_id: int):
     """Remove a decision with its honourees."""
-    awards.delete_decision(conference_id(), decision_id)
+    award_setup.delete_decision(conference_id(), decision_id)
     return catalogue()
 
 
@@ -104,7 +104,7 @@ def delete_decision(decision_id: int):
 @require_api(Role.ADMIN)
 def add_honouree(decision_id: int):
     """Add {kind, name, unit, citation, delegate_id, proxy_name} to a decision."""
-    honouree = awards.add_honouree(conference_id(), decision_id, body())
+    honouree = award_setup.add_honouree(conference_id(), decision_id, body())
     return honouree_response(honouree.id, 201)
 
 
@@ -112,7 +112,7 @@ def add_honouree(decision_id: int):
 @require_api(Role.ADMIN)
 def update_honouree(honouree_id: int):
     """Change the fields given, including the planned proxy (proxy_name) and the decision."""
-    awards.update_honouree(conference_id(), honouree_id, body())
+    award_setup.update_honouree(conference_id(), honouree_id, body())
     return honouree_response(honouree_id)
 
 
@@ -120,7 +120,7 @@ def update_honouree(honouree_id: int):
 @require_api(Role.ADMIN)
 def delete_honouree(honouree_id: int):
     """Remove one honouree."""
-    awards.delete_honouree(conference_id(), honouree_id)
+    award_setup.delete_honouree(conference_id(), honouree_id)
     return catalogue()
 
 
@@ -128,7 +128,7 @@ def delete_honouree(honouree_id: int):
 @require_api(Role.ADMIN)
 def reorder():
     """{"honouree_ids": [...]}: every honouree once, in calling order; [] returns to the rules."""
-    awards.reorder(conference_id(), body().get("honouree_ids"))
+    award_setup.reorder(conference_id(), body().get("honouree_ids"))
     return order_json()
 
 
@@ -136,7 +136,7 @@ def reorder():
 @require_api(Role.ADMIN)
 def batch_size():
     """{"batch_size": int}: how many go up to the stage together."""
-    awards.set_batch_size(conference_id(), body().get("batch_size"))
+    award_setup.set_batch_size(conference_id(), body().get("batch_size"))
     return order_json()
 
 
@@ -144,14 +144,14 @@ def batch_size():
 @require_api(Role.ADMIN)
 def list_forms():
     """The catalogue of forms and titles, highest rank first."""
-    return jsonify({"forms": [awards.form_json(f) for f in awards.forms(conference_id())]})
+    return jsonify({"forms": [awards.form_json(f) for f in award_setup.forms(conference_id())]})
 
 
 @bp.post("/award-forms")
 @require_api(Role.ADMIN)
 def create_form():
     """Add {name, rank, kind: form|title}."""
-    form = awards.create_form(conference_id(), body())
+    form = award_setup.create_form(conference_id(), body())
     return jsonify({"form": awards.form_json(form)}), 201
 
 
@@ -159,7 +159,7 @@ def create_form():
 @require_api(Role.ADMIN)
 def update_form(form_id: int):
     """Rename or re-rank a form."""
-    form = awards.update_form(conference_id(), form_id, body())
+    form = award_setup.update_form(conference_id(), form_id, body())
     return jsonify({"form": awards.form_json(form)})
 
 
@@ -167,8 +167,8 @@ def update_form(form_id: int):
 @require_api(Role.ADMIN)
 def delete_form(form_id: int):
     """Remove a form no decision uses."""
-    awards.delete_form(conference_id(), form_id)
-    return jsonify({"forms": [awards.form_json(f) for f in awards.forms(conference_id())]})
+    award_setup.delete_form(conference_id(), form_id)
+    return jsonify({"forms": [awards.form_json(f) for f in award_setup.forms(conference_id())]})
 
 
 @bp.post("/honourees/import")
@@ -182,5 +182,5 @@ def import_honourees():
     if len(content) > MAX_UPLOAD:
         raise ConferenceError("file_too_large", f"Tệp lớn quá {MAX_UPLOAD // (1024 * 1024)} MB.", 413)
     if request.args.get("preview") in ("1", "true", "yes"):
-        return jsonify(awards.preview_honourees(conference_id(), upload.filename, content))
-    return jsonify(awards.import_honourees(conference_id(), upload.filename, content)), 201
+        return jsonify(award_import.preview_honourees(conference_id(), upload.filename, content))
+    return jsonify(award_import.import_honourees(conference_id(), upload.filename, content)), 201

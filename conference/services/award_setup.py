@@ -1,0 +1,330 @@
+"""Setting up the awards: the input checks, lookups inside one conference, and the office's edits
+(forms, decisions, honourees, a hand-set calling order, the batch size).
+
+Split from awards.py so each file reads in one sitting. The input checks and lookups live here
+because set-up uses them most; award_day and award_import import them from this module. The
+JSON shapes and the calling order come from awards.py.
+
+Every function that changes something runs in one write transaction and bumps the version, so
+the MC, the projector and the office see it at once.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from ..db import db, write_transaction
+from ..errors import Conflict, ConferenceError, NotFound
+from ..models import AwardDecision, AwardForm, Delegate, Honouree, HonoureeKind
+from ..textnorm import clean, fold
+from .awards import (Announcement, _honourees, _presentations, calling_order, decision_json, form_json,
+                     honouree_json)
+from .state import bump_version, get_conference
+
+FORM_KINDS = ("form", "title")
+MAX_BATCH = 40
+LIMITS = {"name": 200, "unit": 200, "citation": 4000, "proxy_name": 120, "received_by": 120,
+          "number": 60, "issuer": 200, "reason": 4000, "form_name": 200}
+
+
+# --- input checks ------------------------------------------------------------------------------
+
+def _int(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConferenceError(f"invalid_{name}", f"“{name}” phải là số nguyên.")
+    return value
+
+
+def _text(value: object, name: str, limit: int, required: bool = False) -> str | None:
+    if isinstance(value, bool) or (value is not None and not isinstance(value, (str, int, float))):
+        raise ConferenceError(f"invalid_{name}", f"“{name}” phải là chuỗi ký tự.")
+    text = clean(value if value is None or isinstance(value, str) else _plain(value)) or None
+    if required and not text:
+        raise ConferenceError(f"missing_{name}", f"Thiếu “{name}”.")
+    if text and len(text) > limit:
+        raise ConferenceError(f"{name}_too_long", f"“{name}” dài quá {limit} ký tự.")
+    return text
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _date(value: object) -> date | None:
+    """ISO (2020-02-25), Vietnamese (25/02/2020) or a spreadsheet date."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+            try:
+                return datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+    raise ConferenceError("invalid_signed_on", "Ngày ký phải có dạng 25/02/2020 hoặc 2020-02-25.")
+
+
+def parse_kind(value: object) -> HonoureeKind:
+    folded = fold(value) if isinstance(value, str) else ""
+    if folded in ("tap the", "collective", "tt"):
+        return HonoureeKind.COLLECTIVE
+    if folded in ("ca nhan", "individual", "cn"):
+        return HonoureeKind.INDIVIDUAL
+    raise ConferenceError("invalid_kind", "Loại phải là “tập thể” hoặc “cá nhân”.")
+
+
+def _data(data: object) -> dict:
+    if not isinstance(data, dict):
+        raise ConferenceError("invalid_json", "Nội dung yêu cầu phải là một đối tượng JSON.")
+    return data
+
+
+# --- lookups inside one conference -------------------------------------------------------------
+
+def get_honouree(conference_id: int, honouree_id: object) -> Honouree:
+    honouree = db.session.get(Honouree, _int(honouree_id, "honouree_id"))
+    if honouree is None or honouree.decision.conference_id != conference_id:
+        raise NotFound("unknown_honouree", "Không tìm thấy người/tập thể được khen thưởng.")
+    return honouree
+
+
+def get_decision(conference_id: int, decision_id: object) -> AwardDecision:
+    decision = db.session.get(AwardDecision, _int(decision_id, "decision_id"))
+    if decision is None or decision.conference_id != conference_id:
+        raise NotFound("unknown_decision", "Không tìm thấy quyết định khen thưởng.")
+    return decision
+
+
+def get_form(conference_id: int, form_id: object) -> AwardForm:
+    form = db.session.get(AwardForm, _int(form_id, "form_id"))
+    if form is None or form.conference_id != conference_id:
+        raise NotFound("unknown_form", "Không có hình thức khen thưởng này trong danh mục.")
+    return form
+
+
+def _delegate(conference_id: int, delegate_id: object) -> Delegate | None:
+    if delegate_id is None:
+        return None
+    delegate = db.session.get(Delegate, _int(delegate_id, "delegate_id"))
+    if delegate is None or delegate.conference_id != conference_id:
+        raise NotFound("unknown_delegate", "Không tìm thấy đại biểu.")
+    return delegate
+
+
+def forms(conference_id: int) -> list[AwardForm]:
+    return list(db.session.scalars(sa.select(AwardForm).where(AwardForm.conference_id == conference_id)
+                                   .order_by(AwardForm.rank.desc(), AwardForm.name)))
+
+
+def decisions(conference_id: int) -> list[AwardDecision]:
+    return list(db.session.scalars(
+        sa.select(AwardDecision).where(AwardDecision.conference_id == conference_id)
+        .options(sa.orm.selectinload(AwardDecision.honourees).joinedload(Honouree.delegate)
+                 .selectinload(Delegate.checkin))
+        .order_by(AwardDecision.position, AwardDecision.id)))
+
+
+def catalogue_json(conference_id: int) -> dict:
+    """Everything the office edits: forms, decisions with their honourees, the batch size."""
+    found = decisions(conference_id)
+    presentations = _presentations([h.id for d in found for h in d.honourees])
+    return {"forms": [form_json(f) for f in forms(conference_id)],
+            "batch_size": get_conference(conference_id).award_batch_size,
+            "decisions": [{**decision_json(d),
+                           "honourees": [honouree_json(h, presentations.get(h.id)) for h in d.honourees]}
+                          for d in found]}
+
+
+# --- set-up: forms, decisions, honourees, order, batch size ----------------------------------
+
+def create_form(conference_id: int, data: object) -> AwardForm:
+    data = _data(data)
+    with write_transaction() as session:
+        get_conference(conference_id)
+        form = AwardForm(conference_id=conference_id)
+        _apply_form(conference_id, form, data, creating=True)
+        session.add(form)
+        session.flush()
+        bump_version(conference_id)
+    return form
+
+
+def update_form(conference_id: int, form_id: object, data: object) -> AwardForm:
+    data = _data(data)
+    with write_transaction():
+        form = get_form(conference_id, form_id)
+        _apply_form(conference_id, form, data, creating=False)
+        bump_version(conference_id)
+    return form
+
+
+def delete_form(conference_id: int, form_id: object) -> None:
+    with write_transaction() as session:
+        form = get_form(conference_id, form_id)
+        used = session.scalar(sa.select(sa.func.count(AwardDecision.id)).where(AwardDecision.form_id == form.id))
+        if used:
+            raise Conflict("form_in_use", f"Hình thức này đang dùng trong {used} quyết định.")
+        session.delete(form)
+        bump_version(conference_id)
+
+
+def _apply_form(conference_id: int, form: AwardForm, data: dict, creating: bool) -> None:
+    if creating or "name" in data:
+        name = _text(data.get("name"), "name", LIMITS["form_name"], required=True)
+        clash = db.session.scalar(sa.select(AwardForm.id).where(
+            AwardForm.conference_id == conference_id, AwardForm.id != (form.id or 0),
+            sa.func.lower(AwardForm.name) == name.lower()))
+        if clash:
+            raise Conflict("duplicate_form", f"Đã có hình thức “{name}”.")
+        form.name = name
+    if creating or "rank" in data:
+        form.rank = _int(data.get("rank"), "rank")
+    if creating or "kind" in data:
+        kind = data.get("kind") or "form"
+        if kind not in FORM_KINDS:
+            raise ConferenceError("invalid_kind", "Loại phải là “form” (hình thức) hoặc “title” (danh hiệu).")
+        form.kind = kind
+
+
+def create_decision(conference_id: int, data: object) -> AwardDecision:
+    data = _data(data)
+    with write_transaction() as session:
+        get_conference(conference_id)
+        decision = AwardDecision(conference_id=conference_id, position=_next_decision_position(conference_id))
+        _apply_decision(conference_id, decision, data, creating=True)
+        session.add(decision)
+        session.flush()
+        bump_version(conference_id)
+    return decision
+
+
+def update_decision(conference_id: int, decision_id: object, data: object) -> AwardDecision:
+    data = _data(data)
+    with write_transaction():
+        decision = get_decision(conference_id, decision_id)
+        _apply_decision(conference_id, decision, data, creating=False)
+        bump_version(conference_id)
+    return decision
+
+
+def delete_decision(conference_id: int, decision_id: object) -> None:
+    """The decision goes with its honourees and their log entries."""
+    with write_transaction() as session:
+        session.delete(get_decision(conference_id, decision_id))
+        bump_version(conference_id)
+
+
+def _next_decision_position(conference_id: int) -> int:
+    last = db.session.scalar(sa.select(sa.func.max(AwardDecision.position))
+                             .where(AwardDecision.conference_id == conference_id))
+    return (last or 0) + 1
+
+
+def _apply_decision(conference_id: int, decision: AwardDecision, data: dict, creating: bool) -> None:
+    if creating or "number" in data:
+        decision.number = _text(data.get("number"), "number", LIMITS["number"], required=True)
+    if creating or "issuer" in data:
+        decision.issuer = _text(data.get("issuer"), "issuer", LIMITS["issuer"], required=True)
+    if "signed_on" in data:
+        decision.signed_on = _date(data.get("signed_on"))
+    if "reason" in data:
+        decision.reason = _text(data.get("reason"), "reason", LIMITS["reason"])
+    if creating or "form_id" in data:
+        decision.form = get_form(conference_id, data.get("form_id"))
+    if "position" in data:
+        decision.position = _int(data.get("position"), "position")
+
+
+def add_honouree(conference_id: int, decision_id: object, data: object) -> Honouree:
+    data = _data(data)
+    with write_transaction() as session:
+        decision = get_decision(conference_id, decision_id)
+        honouree = Honouree(position=_next_honouree_position(decision.id))
+        _apply_honouree(conference_id, honouree, data, creating=True)
+        honouree.decision = decision
+        session.add(honouree)
+        session.flush()
+        bump_version(conference_id)
+    return honouree
+
+
+def update_honouree(conference_id: int, honouree_id: object, data: object) -> Honouree:
+    data = _data(data)
+    with write_transaction():
+        honouree = get_honouree(conference_id, honouree_id)
+        if "decision_id" in data and data["decision_id"] != honouree.decision_id:
+            honouree.decision = get_decision(conference_id, data["decision_id"])
+            honouree.position = _next_honouree_position(honouree.decision.id)
+        _apply_honouree(conference_id, honouree, data, creating=False)
+        bump_version(conference_id)
+    return honouree
+
+
+def delete_honouree(conference_id: int, honouree_id: object) -> None:
+    with write_transaction() as session:
+        honouree = get_honouree(conference_id, honouree_id)
+        honouree.decision.honourees.remove(honouree)
+        session.delete(honouree)
+        bump_version(conference_id)
+
+
+def _next_honouree_position(decision_id: int) -> int:
+    last = db.session.scalar(sa.select(sa.func.max(Honouree.position)).where(Honouree.decision_id == decision_id))
+    return (last or 0) + 1
+
+
+def _apply_honouree(conference_id: int, honouree: Honouree, data: dict, creating: bool) -> None:
+    if creating or "kind" in data:
+        honouree.kind = parse_kind(data.get("kind"))
+    if creating or "name" in data:
+        honouree.name = _text(data.get("name"), "name", LIMITS["name"], required=True)
+    for key in ("unit", "citation", "proxy_name"):
+        if key in data:
+            setattr(honouree, key, _text(data.get(key), key, LIMITS[key]))
+    if "delegate_id" in data:
+        delegate = _delegate(conference_id, data.get("delegate_id"))
+        honouree.delegate_id = delegate.id if delegate else None
+        honouree.delegate = delegate
+
+
+def reorder(conference_id: int, honouree_ids: object) -> list[Announcement]:
+    """Set the calling order by hand: every honouree of the conference once. [] returns to the rules."""
+    if not isinstance(honouree_ids, list) or any(isinstance(i, bool) or not isinstance(i, int)
+                                                 for i in honouree_ids):
+        raise ConferenceError("invalid_order", "“honouree_ids” phải là danh sách số nguyên.")
+    with write_transaction():
+        honourees = {h.id: h for h in _honourees(conference_id)}
+        if honouree_ids:
+            if len(set(honouree_ids)) != len(honouree_ids):
+                raise ConferenceError("duplicate_in_order", "Một người được khen thưởng xuất hiện hai lần.", 422)
+            unknown = set(honouree_ids) - honourees.keys()
+            if unknown:
+                raise NotFound("unknown_honouree", f"Không có người/tập thể được khen thưởng số {min(unknown)}.")
+            if len(honouree_ids) != len(honourees):
+                raise ConferenceError("incomplete_order",
+                                      "Thứ tự phải gồm tất cả người/tập thể được khen thưởng.", 422)
+        for honouree in honourees.values():
+            honouree.call_order = None
+        for place, honouree_id in enumerate(honouree_ids):
+            honourees[honouree_id].call_order = place
+        bump_version(conference_id)
+        order = calling_order(conference_id)
+    return order
+
+
+def set_batch_size(conference_id: int, size: object) -> int:
+    """How many honourees go up to the stage together."""
+    size = _int(size, "batch_size")
+    if not 1 <= size <= MAX_BATCH:
+        raise ConferenceError("invalid_batch_size", f"Số người mỗi lượt phải từ 1 đến {MAX_BATCH}.")
+    with write_transaction():
+        get_conference(conference_id).award_batch_size = size
+        bump_version(conference_id)
+    return size
