@@ -11,6 +11,8 @@ import hashlib
 import pytest
 import sqlalchemy as sa
 
+from werkzeug.routing import IntegerConverter
+
 from conference.extensions import socketio
 
 ADMIN, MC, DOOR, DISPLAY, NOBODY = "admin", "mc", "door", "display", "nobody"
@@ -140,7 +142,8 @@ def routes(app) -> list[tuple[str, str, str]]:
     for rule in app.url_map.iter_rules():
         values = {}
         for name, converter in rule._converters.items():
-            kind = type(converter).__name__.replace("Converter", "").lower()
+            kind = "integer" if isinstance(converter, IntegerConverter) else \
+                type(converter).__name__.replace("Converter", "").lower()
             values[name] = {"integer": SAMPLE_VALUES["int"], "path": SAMPLE_VALUES["path"],
                             "any": sorted(getattr(converter, "items", None) or ["csv"])[0]}.get(kind, "x")
         url = rule.rule
