@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import secrets
 import time
-import zlib
 from pathlib import Path
-from xml.etree.ElementTree import ParseError
-from zipfile import BadZipFile
 
 import sqlalchemy as sa
 from flask import current_app, render_template, request, session, url_for
@@ -30,13 +27,6 @@ from ..textnorm import name_sort_key
 from .admin import bp, conference_id, done, message_page, not_found_page
 from .admin_papers import send_badges
 
-try:  # openpyxl parses with lxml when it is installed
-    from lxml.etree import XMLSyntaxError
-except ImportError:  # pragma: no cover
-    XMLSyntaxError = ParseError
-
-# A damaged workbook can fail deep inside the XML or zip readers; it is still just an unreadable file.
-DAMAGED = (ParseError, XMLSyntaxError, BadZipFile, zlib.error, EOFError)
 PENDING_DIR = "pending-imports"
 PENDING_MAX_AGE = 24 * 3600
 IMPORT_SUFFIXES = (".xlsx", ".csv")
@@ -209,9 +199,6 @@ def import_preview():
         preview = importer.parse_rows(conference_id(), filename, content)
     except ConferenceError as error:
         return import_page(error.message, filename=filename, status=error.status)
-    except DAMAGED:
-        return import_page(_("Không đọc được tệp: tệp bị hỏng hoặc không phải bảng tính."), filename=filename,
-                           status=400)
     if preview.errors:
         session.pop("import", None)
         return import_page(preview=preview, filename=filename, status=422)

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 from zipfile import BadZipFile
 
 import sqlalchemy as sa
@@ -69,12 +71,24 @@ def read_table(filename: str, content: bytes) -> list[tuple[int, list]]:
     raise ConferenceError("unsupported_file", "Chỉ nhận tệp .xlsx hoặc .csv.")
 
 
+def _damaged_workbook_errors() -> tuple[type[BaseException], ...]:
+    """What a damaged .xlsx can raise from deep inside the zip and XML readers openpyxl uses."""
+    errors: list[type[BaseException]] = [BadZipFile, KeyError, ValueError, OSError, IndexError, TypeError,
+                                         EOFError, zlib.error, ParseError]
+    try:  # openpyxl parses with lxml when it is installed
+        from lxml.etree import XMLSyntaxError
+        errors.append(XMLSyntaxError)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
 def _read_xlsx(content: bytes) -> list[tuple[int, list]]:
     from openpyxl import load_workbook
     try:
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
         rows = [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
-    except (BadZipFile, KeyError, ValueError, OSError, IndexError, TypeError) as error:
+    except _damaged_workbook_errors() as error:
         raise ConferenceError("unreadable_file", f"Không đọc được tệp Excel: {type(error).__name__}.") from None
     return rows
 
