@@ -177,6 +177,14 @@ def machine() -> str:
             f"Python {platform.python_version()}")
 
 
+def load_average() -> str:
+    """The 1-minute load average: other work on the machine shows in every figure."""
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+
+
 def header(title: str) -> None:
     print(f"== {title}")
-    print(f"   machine: {machine()}")
+    print(f"   machine: {machine()}; load average at start {load_average()}")

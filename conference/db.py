@@ -85,6 +85,11 @@ def _sqlite_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if getattr(_intent, "write", False) else "BEGIN")
 
 
+def in_write_transaction() -> bool:
+    """True inside write_transaction() in this thread (its changes are not committed yet)."""
+    return getattr(_intent, "write", False)
+
+
 @contextmanager
 def write_transaction() -> Iterator[sa.orm.Session]:
     """One domain action = one transaction; commits on success, rolls back on any error.

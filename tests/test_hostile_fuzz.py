@@ -72,7 +72,7 @@ def api_calls(app):
 @pytest.fixture
 def fuzz_app(tmp_path):
     from conference import create_app
-    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True, "RATELIMIT_ENABLED": False,
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fuzz.db'}"})
     yield app
     with app.app_context():
