@@ -2,8 +2,9 @@
 
     python3 bench/fanout.py [--screens 300] [--rounds 40] [--processes 6]
 
-The screens are real python-socketio clients (websocket transport), spread over a few client
-processes, all connected to one server (the embedded default unless DATABASE_URL / REDIS_URL
+The screens speak Socket.IO over the websocket transport (bench/screens.py: one selector loop
+per client process, so the clients cost little of the two cores; --socketio-client uses
+python-socketio Clients instead), all connected to one server (the embedded default unless DATABASE_URL / REDIS_URL
 are set). The MC advances with POST /api/show/next (turning back at the end of the program);
 for each advance the figure is the time from just before the MC's request to the moment the
 last screen received a snapshot with the new version. Rounds are spaced so each one starts
@@ -21,11 +22,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import Server, header, percentile, prepare_instance, scratch  # noqa: E402
+from screens import run_screens  # noqa: E402
 
 ROUND_GAP = 0.6  # seconds between advances: every screen has long received the previous one
 
 
-def _screens_process(url: str, count: int, ready, stop, results) -> None:
+def _socketio_screens(url: str, count: int, ready, stop, results) -> None:
     """Connect `count` screens, note when each snapshot version arrives, report at the end."""
     import socketio
     arrivals: dict[int, list[float]] = {}
@@ -63,7 +65,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--screens", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=40)
-    parser.add_argument("--processes", type=int, default=6, help="client processes holding the screens")
+    parser.add_argument("--processes", type=int, default=3, help="client processes holding the screens")
+    parser.add_argument("--socketio-client", action="store_true",
+                        help="python-socketio Clients (a few threads each) instead of bench/screens.py")
     args = parser.parse_args()
     import requests
 
@@ -76,7 +80,8 @@ def main() -> int:
         stop = multiprocessing.Event()
         share = [args.screens // args.processes + (1 if n < args.screens % args.processes else 0)
                  for n in range(args.processes)]
-        workers = [multiprocessing.Process(target=_screens_process, args=(server.url, n, ready, stop, results))
+        target = _socketio_screens if args.socketio_client else run_screens
+        workers = [multiprocessing.Process(target=target, args=(server.url, n, ready, stop, results))
                    for n in share if n]
         for worker in workers:
             worker.start()
