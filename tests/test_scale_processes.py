@@ -56,13 +56,13 @@ class GunicornServer(LiveServer):
 class Screen:
     """A real Socket.IO client that keeps the newest snapshot it was sent."""
 
-    def __init__(self, url: str, **options):
+    def __init__(self, url: str, transports: tuple[str, ...] = ("websocket",), **options):
         self.versions: list[int] = []
         self.latest: dict | None = None
         self.changed = threading.Condition()
         self.client = socketio.Client(reconnection_delay=0.2, reconnection_delay_max=1, **options)
         self.client.on("state", self._on_state)
-        self.client.connect(url, transports=["websocket"], wait_timeout=10)
+        self.client.connect(url, transports=list(transports), wait_timeout=10)
 
     def _on_state(self, snapshot: dict) -> None:
         with self.changed:
@@ -211,3 +211,52 @@ def test_the_production_command_serves_pages_api_and_live_sync(cluster):
         assert screen.client.transport() == "websocket"
     finally:
         screen.close()
+
+
+def test_the_nginx_example_proxies_pages_api_and_both_socket_transports(tmp_path, cluster):
+    import shutil
+    from conftest import free_port, unavailable
+    if shutil.which("nginx") is None:
+        unavailable("nginx is not installed (apt-get install nginx-light)")
+    first, second = cluster
+    port = free_port()
+    site = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    site = site.replace("server 127.0.0.1:5001;", f"server 127.0.0.1:{first.port};")
+    site = site.replace("server 127.0.0.1:5002;", f"server 127.0.0.1:{second.port};")
+    site = site.replace("server 127.0.0.1:5003;\n", "")
+    assert f"server 127.0.0.1:{second.port};" in site and "ip_hash;" in site
+    (tmp_path / "site.conf").write_text(site, encoding="utf-8")
+    import tempfile
+    spool = Path(tempfile.mkdtemp(prefix="conference-nginx-"))  # nginx's workers (not root) spool bodies here
+    spool.chmod(0o777)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/nginx-error.log;\ndaemon off;\nevents {{}}\n"
+        f"http {{\n  access_log off;\n  client_body_temp_path {spool};\n  proxy_temp_path {spool};\n"
+        f"  include {tmp_path}/site.conf;\n}}\n", encoding="utf-8")
+    proxy = subprocess.Popen(["nginx", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    screens = []
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(url + "/api/state", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.1)
+        screens = [Screen(url), Screen(url, transports=("polling",))]  # polling needs the sticky upstream
+        mc = bearer(first.token("mc"))
+        moved = requests.post(url + "/api/show/next", headers=mc, timeout=10)
+        assert moved.status_code == 200
+        for screen in screens:
+            assert screen.wait_for_version(moved.json()["version"], timeout=10)
+        too_big = requests.post(url + "/api/show/message", data=b"{" + b" " * (5 * 1024 * 1024 + 10) + b"}",
+                                headers={**mc, "Content-Type": "application/json"}, timeout=30)
+        assert too_big.status_code == 413 and too_big.json()["error"]["code"]
+    finally:
+        close_all(screens)
+        proxy.terminate()
+        proxy.wait(10)
+        shutil.rmtree(spool, ignore_errors=True)
