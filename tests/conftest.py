@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -84,10 +85,11 @@ def free_port() -> int:
 class LiveServer:
     """The real server in its own process (python3 -m conference serve), restartable and killable."""
 
-    def __init__(self, instance: Path, env: dict | None = None):
+    def __init__(self, instance: Path, env: dict | None = None, https: bool = False):
         self.instance = instance
+        self.https = https  # serve --https with its self-signed certificate
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if https else 'http'}://127.0.0.1:{self.port}"
         self.env = {**os.environ, "CONFERENCE_INSTANCE": str(instance), "PYTHONUNBUFFERED": "1", **(env or {})}
         self.process: subprocess.Popen | None = None
         self.log = instance.parent / f"server-{self.port}.log"
@@ -96,14 +98,18 @@ class LiveServer:
         self.instance.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "conference", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                [sys.executable, "-m", "conference", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+                + (["--https"] if self.https else []),
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log.read_text(errors='replace')[-2000:]}")
             try:
-                if requests.get(self.url + "/api/state", timeout=1).status_code == 200:
+                with warnings.catch_warnings():  # a self-signed certificate is checked by its own tests
+                    warnings.simplefilter("ignore")
+                    ready = requests.get(self.url + "/api/state", timeout=1, verify=not self.https)
+                if ready.status_code == 200:
                     return self
             except requests.RequestException:
                 time.sleep(0.1)

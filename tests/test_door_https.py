@@ -3,12 +3,9 @@ a LAN; it is kept between runs, remade when the address changes, and the door ca
 from __future__ import annotations
 
 import datetime
-import os
 import stat
 import subprocess
 import sys
-import time
-import warnings
 from pathlib import Path
 
 import pytest
@@ -16,47 +13,16 @@ import requests
 from cryptography import x509
 
 from conference import tls
-from conftest import ROOT, free_port
+from conftest import ROOT, LiveServer
 
 CERT, KEY = "tls-cert.pem", "tls-key.pem"
 
 
-class HttpsServer:
+class HttpsServer(LiveServer):
     """python3 -m conference serve --https, in its own process."""
 
     def __init__(self, instance: Path):
-        self.instance = instance
-        self.port = free_port()
-        self.url = f"https://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "CONFERENCE_INSTANCE": str(instance), "PYTHONUNBUFFERED": "1"}
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> "HttpsServer":
-        self.instance.mkdir(parents=True, exist_ok=True)
-        log = open(self.instance.parent / f"https-{self.port}.log", "ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "conference", "serve", "--https", "--host", "127.0.0.1", "--port", str(self.port)],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        log.close()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, "server exited"
-            try:
-                with warnings.catch_warnings():  # the certificate is checked by the tests themselves
-                    warnings.simplefilter("ignore")
-                    if requests.get(self.url + "/api/state", verify=False, timeout=1).status_code == 200:
-                        return self
-            except requests.RequestException:
-                time.sleep(0.1)
-        raise RuntimeError("https server did not start in 30 s")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        super().__init__(instance, https=True)
 
     def pairing_address(self, label: str) -> str:
         """The address the CLI prints for a door with --https."""
