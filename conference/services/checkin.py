@@ -68,8 +68,8 @@ def check_in(conference_id: int, *, code: object = None, delegate_id: object = N
 def _check_in_once(conference_id, code, delegate_id, nonce, device) -> Outcome:
     with write_transaction() as session:
         if nonce:
-            earlier = session.scalar(sa.select(Scan).where(Scan.conference_id == conference_id,
-                                                           Scan.nonce == nonce))
+            earlier = session.execute(sa.select(Scan.status, Scan.response)
+                                      .where(Scan.conference_id == conference_id, Scan.nonce == nonce)).first()
             if earlier is not None:
                 return Outcome(earlier.status, json.loads(earlier.response or "{}"))
         outcome, delegate = _resolve(conference_id, code, delegate_id)

@@ -31,7 +31,9 @@ def show_state(conference_id: int) -> ShowState:
 
 def bump_version(conference_id: int) -> None:
     """Every committed change calls this in its own transaction, so versions never go back."""
-    show_state(conference_id)
     db.session.info.setdefault("changed", set()).add(conference_id)  # published after the commit
-    db.session.execute(sa.update(ShowState).where(ShowState.conference_id == conference_id)
-                       .values(version=ShowState.version + 1, updated_at=utcnow()))
+    # One UPDATE on the usual path (it runs on every check-in); the row is made only the first time.
+    bumped = db.session.execute(sa.update(ShowState).where(ShowState.conference_id == conference_id)
+                                .values(version=ShowState.version + 1, updated_at=utcnow()))
+    if bumped.rowcount == 0:
+        show_state(conference_id).version += 1
