@@ -56,10 +56,12 @@ def state():
 @bp.post("/checkins")
 @require_api(*DOOR)
 def create_checkin():
-    """Check a delegate in by badge code or id; a repeated nonce returns the first answer."""
+    """Check a delegate in by badge code or id, at the scan's own time if given (scanned_at);
+    a repeated nonce returns the first answer."""
     data = body()
     outcome = checkin.check_in(conference_id(), code=data.get("code"), delegate_id=data.get("delegate_id"),
-                               nonce=data.get("nonce"), device=data.get("device") or g.principal.label)
+                               nonce=data.get("nonce"), device=data.get("device") or g.principal.label,
+                               scanned_at=data.get("scanned_at"))
     return jsonify(outcome.body), outcome.status
 
 

@@ -2,11 +2,15 @@
 
 The unique key on checkin.delegate_id makes concurrent doors count a delegate once, and the
 unique key on (conference, nonce) makes a retried or replayed scan return its first answer.
+A scan made offline carries the time it was made (scanned_at): the check-in keeps that time,
+and the scan log's own time (Scan.at) is when it reached the server.
 """
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +26,11 @@ from .state import bump_version
 MAX_NONCE = 64
 MAX_DEVICE = 80
 ATTEMPTS = 3  # a unique-key race is retried; the retry sees the winner's row
+# Date and time with an offset, never without one (a naive time could be any zone's):
+# 2024-06-01T01:15:30.123Z, 2024-06-01T08:15+07:00.
+ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})", re.ASCII)
+CLOCK_SKEW = timedelta(minutes=2)  # a tablet clock this far ahead is taken as now
+MAX_SCAN_AGE = timedelta(hours=24)  # older than a conference day: a wrong clock, not a late delivery
 _WITH_CHECKIN = sa.orm.joinedload(Delegate.checkin)
 
 
@@ -45,11 +54,44 @@ def _text(value: object, limit: int, name: str) -> str | None:
     return clean(value) or None  # no control characters: PostgreSQL refuses NUL
 
 
+def _bad_time() -> ConferenceError:
+    hours = MAX_SCAN_AGE // timedelta(hours=1)
+    return ConferenceError("invalid_scanned_at", "Thời điểm quét “scanned_at” không hợp lệ (cần dạng ISO 8601 "
+                           f"có múi giờ, không ở tương lai, không quá {hours} giờ trước).")
+
+
+def _scan_time(value: object) -> datetime | None:
+    """The time the door says the scan was made, as toISOString() writes it (or with an offset)."""
+    if value is None:
+        return None
+    # The shape first: fromisoformat alone takes more than ISO 8601 (a NUL inside, week dates).
+    if not isinstance(value, str) or not ISO_TIME.fullmatch(value):
+        raise _bad_time()
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:  # the right shape, but no such day or hour (2024-02-30, 25:00)
+        raise _bad_time() from None
+
+
+def _checked_in_at(scanned: datetime | None) -> datetime:
+    """When the delegate was at the door: the scan's time if it is plausible, else now.
+
+    Checked against the server's clock only once the nonce is known to be new, so a scan
+    resent long after its first answer still gets that answer."""
+    now = utcnow()
+    if scanned is None:
+        return now
+    if scanned > now + CLOCK_SKEW or scanned < now - MAX_SCAN_AGE:
+        raise _bad_time()
+    return min(scanned, now).astimezone(timezone.utc)  # a clock slightly ahead: not in the future
+
+
 def check_in(conference_id: int, *, code: object = None, delegate_id: object = None,
-             nonce: object = None, device: object = None) -> Outcome:
+             nonce: object = None, device: object = None, scanned_at: object = None) -> Outcome:
     """Check a delegate in by badge code or id. Bad input raises; refusals are logged outcomes."""
     nonce = _text(nonce, MAX_NONCE, "nonce")
     device = _text(device, MAX_DEVICE, "device")
+    scanned = _scan_time(scanned_at)
     if (code is None) == (delegate_id is None):
         raise ConferenceError("missing_code", "Cần gửi đúng một trong hai: “code” hoặc “delegate_id”.")
     if delegate_id is not None and (not isinstance(delegate_id, int) or isinstance(delegate_id, bool)):
@@ -58,23 +100,24 @@ def check_in(conference_id: int, *, code: object = None, delegate_id: object = N
         raise ConferenceError("invalid_code", "Mã thẻ phải là chuỗi ký tự.")
     for attempt in range(ATTEMPTS):
         try:
-            return _check_in_once(conference_id, code, delegate_id, nonce, device)
+            return _check_in_once(conference_id, code, delegate_id, nonce, device, scanned)
         except IntegrityError:
             if attempt == ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
 
 
-def _check_in_once(conference_id, code, delegate_id, nonce, device) -> Outcome:
+def _check_in_once(conference_id, code, delegate_id, nonce, device, scanned) -> Outcome:
     with write_transaction() as session:
         if nonce:
             earlier = session.execute(sa.select(Scan.status, Scan.response)
                                       .where(Scan.conference_id == conference_id, Scan.nonce == nonce)).first()
             if earlier is not None:
                 return Outcome(earlier.status, json.loads(earlier.response or "{}"))
+        at = _checked_in_at(scanned)
         outcome, delegate = _resolve(conference_id, code, delegate_id)
         if outcome is None:
-            outcome = _admit(session, conference_id, delegate, device)
+            outcome = _admit(session, conference_id, delegate, device, at)
         session.add(Scan(conference_id=conference_id, device=device, nonce=nonce,
                          code=clean(code[:256])[:64] if isinstance(code, str) else None,
                          delegate_id=delegate.id if delegate else None,
@@ -113,7 +156,7 @@ def _resolve(conference_id, code, delegate_id) -> tuple[Outcome | None, Delegate
     return None, delegate
 
 
-def _admit(session, conference_id: int, delegate: Delegate, device: str | None) -> Outcome:
+def _admit(session, conference_id: int, delegate: Delegate, device: str | None, at: datetime) -> Outcome:
     existing = delegate.checkin
     if existing is not None:
         return Outcome(200, {"result": "already_checked_in",
@@ -121,7 +164,7 @@ def _admit(session, conference_id: int, delegate: Delegate, device: str | None) 
                              "device": existing.device, "delegate": delegate_json(delegate),
                              "attendance": _counts(conference_id)})
     delegate.checkin = CheckIn(conference_id=conference_id, delegate_id=delegate.id, device=device,
-                               checked_in_at=utcnow())
+                               checked_in_at=at)
     session.flush()  # the unique key on delegate_id decides a race here
     bump_version(conference_id)
     return Outcome(201, {"result": "checked_in", "delegate": delegate_json(delegate),
