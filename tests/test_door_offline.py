@@ -1,13 +1,17 @@
 """Offline at the door: with the server down (kill -9), a scan still shows the name at once, waits
-on the tablet (through a page reload), and is delivered exactly once when the server is back."""
+on the tablet (through a page reload), and is delivered exactly once when the server is back,
+recorded at the time it was made."""
 from __future__ import annotations
 
 import json
+import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
 
 from conference.config import load_settings
+from conference.models import CheckIn, Scan
 from test_door_browser import delegate_named, door_token, expect_result, open_door, wedge
 
 pytestmark = pytest.mark.browser
@@ -106,3 +110,79 @@ def test_offline_undo_takes_back_a_waiting_scan_but_never_a_delivered_one(page, 
     checkins, scans = server_rows(live_server, [waiting["id"], delivered["id"]])
     assert checkins == {delivered["id"]: 1}
     assert [(d, outcome) for d, _, outcome in scans] == [(delivered["id"], "checked_in")]
+
+
+def server_times(server, delegate_id: int) -> tuple[datetime | None, list[datetime]]:
+    """(when the delegate was checked in, when each of their scans reached the server)."""
+    engine = sa.create_engine(load_settings(server.instance)["SQLALCHEMY_DATABASE_URI"])
+    try:
+        with engine.connect() as connection:
+            checked_in_at = connection.scalar(sa.select(CheckIn.checked_in_at)
+                                              .where(CheckIn.delegate_id == delegate_id))
+            arrivals = connection.scalars(sa.select(Scan.at).where(Scan.delegate_id == delegate_id)
+                                          .order_by(Scan.id)).all()
+    finally:
+        engine.dispose()
+    return checked_in_at, list(arrivals)
+
+
+def sent_bodies(page) -> list[dict]:
+    """The body of every check-in the page posted and got an answer to, in order."""
+    bodies: list[dict] = []
+    page.on("requestfinished", lambda request: bodies.append(json.loads(request.post_data))
+            if request.method == "POST" and request.url.endswith("/api/checkins") else None)
+    return bodies
+
+
+def test_a_scan_made_offline_is_recorded_at_the_time_of_the_scan_not_of_its_delivery(page, live_server):
+    from playwright.sync_api import expect
+    offline_for = 4  # seconds between the scan and the server coming back
+    bodies = sent_bodies(page)
+    token = open_door(page, live_server, "Cửa 3")
+    delegate = delegate_named(live_server, token, "Dương Thị Thanh Hương")
+
+    live_server.kill()
+    expect(page.locator("#connection")).to_have_attribute("data-state", "offline")
+    before_scan = datetime.now(timezone.utc)
+    wedge(page, delegate["badge_code"])
+    expect_result(page, "ok", delegate["full_name"])
+    after_scan = datetime.now(timezone.utc)
+    time.sleep(offline_for)
+    live_server.start()
+    expect(page.locator("#outbox-count")).to_have_text("0", timeout=20000)
+
+    checked_in_at, arrivals = server_times(live_server, delegate["id"])
+    assert len(arrivals) == 1
+    # toISOString() keeps milliseconds: the stored time may be up to 1 ms before the wedge began.
+    assert before_scan - timedelta(milliseconds=1) <= checked_in_at <= after_scan
+    assert arrivals[0] - checked_in_at >= timedelta(seconds=offline_for)  # the log keeps the arrival
+    assert [datetime.fromisoformat(b["scanned_at"]) for b in bodies] == [checked_in_at]
+    # What the door now knows and shows is the time of the scan.
+    page.wait_for_function(f"window.door.roster.presence.has({delegate['id']})")
+    known = page.evaluate(f"window.door.roster.presence.get({delegate['id']}).at")
+    assert datetime.fromisoformat(known) == checked_in_at
+
+
+def test_a_kept_scan_without_a_time_or_with_one_refused_is_still_delivered_at_arrival(page, live_server):
+    from playwright.sync_api import expect
+    bodies = sent_bodies(page)
+    token = open_door(page, live_server, "Cửa 4")
+    older = delegate_named(live_server, token, "Ngô Minh Tuấn")   # kept by an older page: no time
+    skewed = delegate_named(live_server, token, "Hồ Văn Sáu")     # a tablet clock two days behind
+    live_server.kill()
+    expect(page.locator("#connection")).to_have_attribute("data-state", "offline")
+    two_days_ago = (datetime.now(timezone.utc) - timedelta(days=2)).isoformat().replace("+00:00", "Z")
+    page.evaluate("""([older, skewed, when]) => Promise.all([
+        window.door.outbox.add({nonce: "older-page-1", code: older, source: "wedge"}),
+        window.door.outbox.add({nonce: "skewed-1", code: skewed, source: "wedge", scanned_at: when})])""",
+                  [older["badge_code"], skewed["badge_code"], two_days_ago])
+    expect(page.locator("#outbox-count")).to_have_text("2")
+    started = datetime.now(timezone.utc)
+    live_server.start()
+    expect(page.locator("#outbox-count")).to_have_text("0", timeout=20000)
+
+    for delegate in (older, skewed):
+        checked_in_at, arrivals = server_times(live_server, delegate["id"])
+        assert len(arrivals) == 1 and started <= checked_in_at <= datetime.now(timezone.utc)
+    assert [(b["nonce"], "scanned_at" in b) for b in bodies] == [
+        ("older-page-1", False), ("skewed-1", True), ("skewed-1", False)]  # refused time: sent again without

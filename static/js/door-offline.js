@@ -2,10 +2,11 @@
 // and an outbox of scans not yet answered by the server. All of it lives in IndexedDB, so it
 // survives a reload, a crash of the browser tab or a tablet that went to sleep.
 //
-// Every scan gets a nonce when it is made and is written to the outbox before it is sent.
-// It leaves the outbox only when the server has given its final answer. A scan sent twice
-// (an answer lost on the way back) carries the same nonce, and the server answers the
-// repeat with its first answer, so it counts once.
+// Every scan gets a nonce and its time when it is made and is written to the outbox before it
+// is sent. It leaves the outbox only when the server has given its final answer. A scan sent
+// twice (an answer lost on the way back) carries the same nonce, and the server answers the
+// repeat with its first answer, so it counts once. Its time goes with it, so a scan delivered
+// after the Wi-Fi came back is recorded when the delegate was at the door, not when it arrived.
 import { fold, compareNames } from "./door-text.js";
 
 const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
@@ -355,9 +356,16 @@ export class Outbox {
 
   async send(item) {
     const body = { nonce: item.nonce, ...(item.code ? { code: item.code } : { delegate_id: item.delegate_id }) };
+    if (item.scanned_at) body.scanned_at = item.scanned_at;  // none in an item kept by an older page
     let answer;
     try {
       answer = await request("POST", "/api/checkins", { body });
+      if (answer.status === 400 && answer.data?.error?.code === "invalid_scanned_at" && body.scanned_at) {
+        // A time the server will not take (the tablet's clock far off, a scan over a day old)
+        // must not cost the delegate the check-in: sent again without it, it counts at arrival.
+        delete body.scanned_at;
+        answer = await request("POST", "/api/checkins", { body });
+      }
     } catch (error) {
       this.onTrouble("network", error);
       return false;
