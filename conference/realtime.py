@@ -1,11 +1,12 @@
 """Live sync: the one place that emits. Every client gets the snapshot on connect and after each change.
 
 With REDIS_URL set, Flask-SocketIO routes emits through Redis so every server process
-delivers them to its own clients, and each process re-checks its own screens (start_resync).
+delivers them to its own clients; each process also watches its own sockets (start_watch).
 """
 from __future__ import annotations
 
 import threading
+import time
 
 import sqlalchemy as sa
 from flask import current_app, g, has_app_context, request, session
@@ -15,7 +16,7 @@ from .auth import principal_from_session
 from .db import db
 from .extensions import socketio
 from .models import ShowState
-from .services.devices import authenticate, is_active
+from .services.devices import active_devices, authenticate, mark_seen
 from .services.state import default_conference_id
 from .snapshot import build_snapshot
 
@@ -70,53 +71,79 @@ def _send(conference_id: int) -> None:
     snapshot = build_snapshot(conference_id)
     db.session.rollback()  # end the read transaction; the snapshot is plain data now
     socketio.emit("state", snapshot, to=room(conference_id))
-    _sent[conference_id] = max(_sent.get(conference_id, 0), snapshot["version"])
+    _remember_sent(conference_id, snapshot["version"])
     # The request that made the change answers with this very snapshot (snapshot.py): after
     # the emit, three hundred sending threads compete for the interpreter, so every query
     # saved here is time the MC does not wait (bench/fanout.py).
     g.setdefault("published_snapshots", {})[conference_id] = snapshot
 
 
-# --- Several processes (REDIS_URL): each one makes sure its own screens end on the newest state.
-# A snapshot sent through Redis can be lost: Redis restarting, this process's subscription
-# reconnecting (python-socketio retries with a growing pause), or the process that made the
-# change dying between its commit and its publish. So every RESYNC_INTERVAL each process
-# compares the version in the database with the newest it has sent, and if the database is
-# ahead, sends the snapshot to its own screens only (ignore_queue). A change made by another
-# process is therefore sent twice to the screens here (once through Redis, once by this
-# check), which the screens take as a repeat; nothing is sent while nothing changes.
-RESYNC_INTERVAL = 2.0
-_sent: dict[int, int] = {}  # conference id -> newest version this process has sent to its screens
-_resync_started = threading.Lock()
+# --- Each process watches its own sockets, every WATCH_INTERVAL, in one background task that
+# runs while it has any (a process with no screens queries nothing):
+# 1. Screens end on the newest state. A snapshot sent through Redis can be lost (Redis
+#    restarting, this process's subscription reconnecting, the process that made the change
+#    dying between its commit and its publish), and a change made outside the server (the CLI's
+#    import-delegates) is published by nobody. So the version in the database is compared with
+#    the newest this process has sent, and if the database is ahead, the snapshot goes to its own
+#    screens only (ignore_queue). A change made by another process is therefore sent twice to the
+#    screens here (once through Redis, once by this check), which screens take as a repeat;
+#    nothing is sent while nothing changes.
+# 2. A revoked device loses its sockets everywhere. The process that revokes closes its own at
+#    once (disconnect_device); the others, or every process when the CLI revoked, within one interval.
+# 3. The office sees when each device was last connected: Device.last_seen_at, written for the
+#    devices connected here at most once every SEEN_INTERVAL each (one UPDATE for all of them).
+WATCH_INTERVAL = 2.0
+SEEN_INTERVAL = 60.0
+_sent: dict[tuple[str, int], int] = {}  # (database, conference id) -> newest version sent here
+_marked_seen: dict[int, float] = {}  # device id -> when last_seen_at was last written (monotonic)
+_watching = threading.Lock()
 
 
-def start_resync(app) -> None:
-    """Start this process's check once (only with a message queue: alone, nothing gets lost)."""
-    if not app.config.get("REDIS_URL") or app.extensions.get("conference_resync"):
-        return
-    with _resync_started:
-        if app.extensions.get("conference_resync"):
+def _sent_key(conference_id: int) -> tuple[str, int]:
+    return (str(db.engine.url), conference_id)
+
+
+def _remember_sent(conference_id: int, version: int) -> None:
+    key = _sent_key(conference_id)
+    _sent[key] = max(_sent.get(key, 0), version)
+
+
+def _local_rooms(prefix: str) -> list[int]:
+    """The ids of this process's rooms named prefix-<id> that have someone in them."""
+    rooms = socketio.server.manager.rooms.get("/", {})
+    return [int(name.split("-", 1)[1]) for name, members in list(rooms.items())
+            if isinstance(name, str) and name.startswith(prefix) and members]
+
+
+def start_watch(app) -> None:
+    """Start this process's watch unless it runs already (called by every socket that connects)."""
+    with _watching:
+        if app.extensions.get("conference_watch"):
             return
-        app.extensions["conference_resync"] = True
-    socketio.start_background_task(_resync_loop, app)
+        app.extensions["conference_watch"] = True
+    socketio.start_background_task(_watch_loop, app)
 
 
-def _resync_loop(app) -> None:
+def _watch_loop(app) -> None:
     while True:
-        socketio.sleep(RESYNC_INTERVAL)
+        socketio.sleep(WATCH_INTERVAL)
+        with _watching:  # a socket joins its room before it calls start_watch: none is missed
+            if not _local_rooms("conference-"):
+                app.extensions["conference_watch"] = False
+                return
         try:
             with app.app_context():
                 resync_local_screens()
-        except Exception:  # noqa: BLE001 - a database hiccup must not end the loop
-            app.logger.exception("resync of local screens failed")
+                close_revoked_sockets()
+                mark_connected_devices_seen()
+        except Exception:  # noqa: BLE001 - a database hiccup must not end the watch
+            app.logger.exception("watching this process's sockets failed")
 
 
 def resync_local_screens() -> list[int]:
     """Send the snapshot to this process's screens of every conference whose version moved on
     without them. Returns the conferences sent."""
-    rooms = socketio.server.manager.rooms.get("/", {})
-    followed = [int(name.split("-", 1)[1]) for name, members in list(rooms.items())
-                if isinstance(name, str) and name.startswith("conference-") and members]
+    followed = _local_rooms("conference-")
     if not followed:
         return []
     versions = db.session.execute(sa.select(ShowState.conference_id, ShowState.version)
@@ -124,13 +151,33 @@ def resync_local_screens() -> list[int]:
     db.session.rollback()
     sent = []
     for conference_id, version in versions:
-        if version > _sent.get(conference_id, 0):
+        if version > _sent.get(_sent_key(conference_id), 0):
             snapshot = build_snapshot(conference_id)
             db.session.rollback()
             socketio.emit("state", snapshot, to=room(conference_id), ignore_queue=True)
-            _sent[conference_id] = max(_sent.get(conference_id, 0), snapshot["version"])
+            _remember_sent(conference_id, snapshot["version"])
             sent.append(conference_id)
     return sent
+
+
+def close_revoked_sockets() -> list[int]:
+    """Close this process's sockets of devices revoked (or deleted) elsewhere. Returns their ids."""
+    connected = _local_rooms("device-")
+    gone = sorted(set(connected) - active_devices(connected)) if connected else []
+    for device_id in gone:
+        disconnect_device(device_id)
+    return gone
+
+
+def mark_connected_devices_seen() -> list[int]:
+    """Write last_seen_at for the devices connected here that were not marked lately."""
+    now = time.monotonic()
+    due = [device_id for device_id in _local_rooms("device-")
+           if now - _marked_seen.get(device_id, -SEEN_INTERVAL) >= SEEN_INTERVAL]
+    if due:
+        mark_seen(due)
+        _marked_seen.update((device_id, now) for device_id in due)
+    return due
 
 
 def _hand_over(app, conference_id: int) -> None:
@@ -160,10 +207,7 @@ def _send_trailing(app, conference_id: int) -> None:
 
 
 def disconnect_device(device_id: int) -> None:
-    """Close the sockets a just-revoked device has open on this process.
-
-    Sockets on other processes (REDIS_URL) are refused at their next sync or reconnect.
-    """
+    """Close the sockets a just-revoked device has open on this process (the others: the watch)."""
     for sid, _ in list(socketio.server.manager.get_participants("/", device_room(device_id))):
         socketio.server.disconnect(sid, namespace="/")
 
@@ -193,11 +237,15 @@ def on_connect(auth=None):
     if conference_id is None:
         raise ConnectionRefusedError("no_conference")
     session[DEVICE_KEY] = principal.device_id if principal else None
+    first_here = conference_id not in _local_rooms("conference-")
     join_room(room(conference_id))
     if principal and principal.device_id is not None:
         join_room(device_room(principal.device_id))
-    socketio.emit("state", build_snapshot(conference_id), to=request.sid)
-    start_resync(current_app._get_current_object())
+    snapshot = build_snapshot(conference_id)
+    socketio.emit("state", snapshot, to=request.sid)
+    if first_here:  # no screen here holds an older state: the watch need not send this one again
+        _remember_sent(conference_id, snapshot["version"])
+    start_watch(current_app._get_current_object())
     db.session.rollback()
     current_app.logger.debug("socket %s joined conference %s", request.sid, conference_id)
 
@@ -210,7 +258,7 @@ def on_sync(_data=None):
     """
     try:
         device_id = session.get(DEVICE_KEY)
-        if device_id is not None and not is_active(device_id):
+        if device_id is not None and device_id not in active_devices([device_id]):
             socketio.server.disconnect(request.sid, namespace="/")
             return None
         for name in socketio.server.rooms(request.sid):

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from conference.db import db
-from conference.models import AgendaItem, Badge, Candidate, CheckIn, Conference, Delegate, DelegateGroup, Device
+from conference.models import AgendaItem, Badge, Candidate, CheckIn, Conference, Delegate, DelegateGroup, Device, Role
 
 from conftest import bearer, page_csrf_token
 
@@ -258,6 +258,24 @@ def test_a_new_device_shows_its_pairing_qr_once_and_that_token_signs_the_tablet_
     assert form(admin_client, f"/admin/devices/{device.id}/revoke").status_code == 303
     assert one(app, sa.select(Device).where(Device.id == device.id)).label == "Cửa phụ"
     assert app.test_client().get("/api/delegates", headers=bearer(token)).status_code == 401
+
+
+def test_the_device_list_shows_when_each_device_was_last_connected(admin_client, app, conference_id):
+    from conference.services.devices import create_device, mark_seen
+    with app.app_context():
+        seen = create_device(conference_id, Role.DISPLAY, "Màn chiếu hội trường")[0].id
+        never = create_device(conference_id, Role.DOOR, "Cửa chưa dùng")[0].id
+        mark_seen([seen])
+    page = admin_client.get("/admin/devices").get_data(as_text=True)
+    assert "Kết nối lần cuối" in page
+
+    def cells(device_id: int) -> list[str]:
+        row = re.search(rf'<tr data-id="{device_id}".*?</tr>', page, re.S).group(0)
+        return re.findall(r"<td>([^<]*)</td>", row)
+
+    stamp = r"\d\d:\d\d \d\d/\d\d/\d{4}"
+    assert re.fullmatch(stamp, cells(seen)[1]) and re.fullmatch(stamp, cells(seen)[2])
+    assert cells(never)[2] == "–"
     assert form(admin_client, "/admin/devices", role="root").status_code == 400
 
 

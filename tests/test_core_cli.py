@@ -6,6 +6,7 @@ import re
 import stat
 import subprocess
 import sys
+import time
 
 import pytest
 import requests
@@ -152,15 +153,29 @@ def attendance(server) -> int:
     return requests.get(server.url + "/api/state", timeout=10).json()["attendance"]["expected"]
 
 
-def test_import_delegates_adds_every_row_and_exits_0(server, tmp_path):
+def test_import_delegates_adds_every_row_and_exits_0_and_open_screens_see_it(server, tmp_path):
+    import socketio
     sheet = tmp_path / "dai-bieu.csv"
     sheet.write_text("Họ và tên,Chức vụ,Đơn vị,Thành phần\n"
                      "Phan Văn Mới,Tổ trưởng,Tổ dân phố 12,Tổ dân phố\n"
                      "Đỗ Thị Hạnh,,Tổ dân phố 13,Tổ dân phố\n", encoding="utf-8")
     before = attendance(server)
-    done = run_cli(server, "import-delegates", str(sheet))
-    assert done.returncode == 0 and "Đã nhập 2 đại biểu" in done.stdout
-    assert attendance(server) == before + 2
+    seen: list[int] = []
+    screen = socketio.Client(reconnection=False)
+    screen.on("state", lambda snapshot: seen.append(snapshot["attendance"]["expected"]))
+    screen.connect(server.url, transports=["websocket"], wait_timeout=10)
+    try:
+        done = run_cli(server, "import-delegates", str(sheet))
+        assert done.returncode == 0 and "Đã nhập 2 đại biểu" in done.stdout
+        assert attendance(server) == before + 2
+        # The CLI is another process and publishes nothing; the server's watch of its own
+        # screens sends the new state within its interval (2 s).
+        deadline = time.monotonic() + 8
+        while before + 2 not in seen and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert seen[0] == before and seen[-1] == before + 2
+    finally:
+        screen.disconnect()
 
 
 def test_import_delegates_with_a_bad_row_names_it_imports_nothing_and_exits_1(server, tmp_path):

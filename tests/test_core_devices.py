@@ -188,13 +188,44 @@ def test_revoke_from_the_command_line_stops_the_token(live_server):
                             env=live_server.env, capture_output=True, text=True, check=True).stdout
     device_id = next(line.split("\t")[0] for line in listed.splitlines() if "Cửa CLI" in line)
     assert requests.get(live_server.url + "/api/delegates", headers=bearer(token), timeout=10).status_code == 200
+    import socketio
+    tablet = socketio.Client(reconnection=False)
+    tablet.connect(live_server.url, auth={"token": token}, transports=["websocket"], wait_timeout=10)
     revoked = subprocess.run([sys.executable, "-m", "conference", "revoke", device_id], cwd=live_server_root(),
                              env=live_server.env, capture_output=True, text=True)
     assert revoked.returncode == 0 and "Cửa CLI" in revoked.stdout
     assert requests.get(live_server.url + "/api/delegates", headers=bearer(token), timeout=10).status_code == 401
+    deadline = time.monotonic() + 8  # the CLI is another process: the server's watch closes the socket
+    while tablet.connected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    connected = tablet.connected
+    tablet.disconnect()
+    assert not connected
     unknown = subprocess.run([sys.executable, "-m", "conference", "revoke", "999999"], cwd=live_server_root(),
                              env=live_server.env, capture_output=True, text=True)
     assert unknown.returncode == 1 and "thiết bị" in unknown.stderr
+
+
+def test_the_device_list_shows_when_a_device_was_last_connected(live_server):
+    import socketio
+    admin = bearer(live_server.token("admin"))
+    made = requests.post(live_server.url + "/api/devices", json={"role": "display", "label": "Màn chiếu"},
+                         headers=admin, timeout=10).json()
+    assert made["device"]["last_seen_at"] is None
+
+    def last_seen() -> str | None:
+        listed = requests.get(live_server.url + "/api/devices", headers=admin, timeout=10).json()["devices"]
+        return next(d["last_seen_at"] for d in listed if d["id"] == made["device"]["id"])
+
+    screen = socketio.Client(reconnection=False)
+    screen.connect(live_server.url, auth={"token": made["token"]}, transports=["websocket"], wait_timeout=10)
+    try:
+        deadline = time.monotonic() + 8  # written by the server's watch, every 2 s
+        while last_seen() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert last_seen() is not None
+    finally:
+        screen.disconnect()
 
 
 def live_server_root():

@@ -151,6 +151,19 @@ def test_a_real_client_sees_each_check_in_and_each_advance(live_server, live):
     assert door_socket.sio.call("sync", timeout=10)["current"] == 3
 
 
+def test_a_screen_left_alone_gets_nothing_more_and_one_snapshot_per_change(live_server, live):
+    """The server's watch of its own screens (every 2 s) sends nothing while nothing changes."""
+    hall = live()
+    first = hall.wait_for(lambda s: True)
+    time.sleep(5)  # two rounds of the watch
+    assert hall.snapshots.empty()
+    requests.post(live_server.url + "/api/show/next", headers=bearer(live_server.token("mc")),
+                  timeout=10).raise_for_status()
+    assert hall.wait_for(lambda s: True)["version"] > first["version"]
+    time.sleep(5)
+    assert hall.snapshots.empty()
+
+
 @pytest.mark.parametrize("token", ["not-a-token", "revoked"])
 def test_a_real_client_with_a_bad_or_revoked_token_is_refused(live_server, token):
     if token == "revoked":

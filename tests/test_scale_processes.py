@@ -260,3 +260,22 @@ def test_the_nginx_example_proxies_pages_api_and_both_socket_transports(tmp_path
         proxy.terminate()
         proxy.wait(10)
         shutil.rmtree(spool, ignore_errors=True)
+
+
+def test_revoking_on_one_process_closes_the_device_socket_open_on_another(cluster):
+    first, second = cluster
+    admin = bearer(first.token("admin"))
+    made = requests.post(first.url + "/api/devices", json={"role": "display", "label": "Màn hình B"},
+                         headers=admin, timeout=10).json()
+    screen = socketio.Client(reconnection=False)
+    screen.connect(second.url, auth={"token": made["token"]}, transports=["websocket"], wait_timeout=10)
+    try:
+        assert screen.connected
+        revoked = requests.delete(f"{first.url}/api/devices/{made['device']['id']}", headers=admin, timeout=10)
+        assert revoked.status_code == 200
+        deadline = time.monotonic() + 10  # the other process's watch runs every 2 s
+        while screen.connected and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not screen.connected
+    finally:
+        screen.disconnect()

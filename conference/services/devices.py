@@ -50,7 +50,8 @@ def parse_label(value: object) -> str | None:
 def device_json(device: Device) -> dict:
     return {"id": device.id, "role": device.role.value, "label": device.label,
             "created_at": device.created_at.isoformat(),
-            "revoked_at": device.revoked_at.isoformat() if device.revoked_at else None}
+            "revoked_at": device.revoked_at.isoformat() if device.revoked_at else None,
+            "last_seen_at": device.last_seen_at.isoformat() if device.last_seen_at else None}
 
 
 def create_device(conference_id: int, role: Role, label: str | None = None) -> tuple[Device, str]:
@@ -89,10 +90,17 @@ def revoke_device(conference_id: int, device_id: int) -> Device:
     return device
 
 
-def is_active(device_id: int) -> bool:
-    """Whether a device is still allowed in (not revoked, not deleted)."""
-    revoked = db.session.execute(sa.select(Device.revoked_at).where(Device.id == device_id)).first()
-    return revoked is not None and revoked[0] is None
+def active_devices(device_ids: list[int]) -> set[int]:
+    """Those of device_ids still allowed in (not revoked, not deleted)."""
+    return set(db.session.scalars(sa.select(Device.id).where(Device.id.in_(device_ids),
+                                                            Device.revoked_at.is_(None))))
+
+
+def mark_seen(device_ids: list[int]) -> None:
+    """Note that these devices are connected now (shown to the office; not part of any snapshot)."""
+    with write_transaction() as session:
+        session.execute(sa.update(Device).where(Device.id.in_(device_ids), Device.revoked_at.is_(None))
+                        .values(last_seen_at=utcnow()))
 
 
 def list_devices(conference_id: int) -> list[Device]:
