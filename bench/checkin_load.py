@@ -1,6 +1,7 @@
 """Check-in under load: 20 doors scanning at once over 2,000+ delegates, then the plain state read.
 
     python3 bench/checkin_load.py [--delegates 2000] [--doors 20] [--screens 3]
+    python3 bench/checkin_load.py --postgres postgres@127.0.0.1:5432 --redis redis://127.0.0.1:6379/0 --servers 2
 
 Each door is a thread with its own keep-alive HTTP connection and its own device token; the
 doors are spread over a few client processes so the load generator does not queue on one GIL.
@@ -11,20 +12,27 @@ in all (--rate), where each latency counts from the moment the scan was due. A f
 throughout (projector, MC, office), so every check-in is published to someone, as on the day.
 Prints throughput, p50/p99 latency and errors of both, and checks the database counted each
 delegate exactly once.
+
+With --postgres (and --redis), the same load runs against the scale-out set-up instead: a database
+of its own on that PostgreSQL (dropped afterwards) and --servers processes of the production command
+(deploy/gunicorn.command) joined by Redis, the doors spread over them as a proxy would.
 """
 from __future__ import annotations
 
 import argparse
 import multiprocessing
+import shlex
 import sys
 import threading
 import time
 import uuid
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Server, header, percentile, prepare_instance, scratch  # noqa: E402
+from common import (ROOT, Server, free_port, header, percentile, prepare_instance, scratch,  # noqa: E402
+                    scratch_postgres)
 
 CLIENT_PROCESSES = 4
 
@@ -55,11 +63,11 @@ def _door(url: str, token: str, door: int, jobs: list, start_at: float, interval
         results.append((time.perf_counter() - began, ok, time.time()))
 
 
-def _client_process(url: str, doors: list[tuple[int, str, list]], start_at: float, interval: float,
+def _client_process(doors: list[tuple[str, int, str, list]], start_at: float, interval: float,
                     queue) -> None:
     results: list = []
     threads = [threading.Thread(target=_door, args=(url, token, number, jobs, start_at, interval, results))
-               for number, token, jobs in doors]
+               for url, number, token, jobs in doors]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -67,15 +75,15 @@ def _client_process(url: str, doors: list[tuple[int, str, list]], start_at: floa
     queue.put(results)
 
 
-def run_phase(url: str, tokens: list[str], jobs_per_door: list[list], rate: float = 0) -> dict:
-    """Run every door at once, flat out or at `rate` requests/s in all; returns throughput,
-    latency percentiles and the error count."""
+def run_phase(urls: list[str], tokens: list[str], jobs_per_door: list[list], rate: float = 0) -> dict:
+    """Run every door at once (door n on server n mod len(urls)), flat out or at `rate` requests/s
+    in all; returns throughput, latency percentiles and the error count."""
     start_at = time.time() + 1.5
     interval = len(tokens) / rate if rate else 0.0
     queue = multiprocessing.Queue()
-    doors = [(n + 1, tokens[n], jobs_per_door[n]) for n in range(len(tokens))]
+    doors = [(urls[n % len(urls)], n + 1, tokens[n], jobs_per_door[n]) for n in range(len(tokens))]
     processes = [multiprocessing.Process(target=_client_process,
-                                         args=(url, doors[i::CLIENT_PROCESSES], start_at, interval, queue))
+                                         args=(doors[i::CLIENT_PROCESSES], start_at, interval, queue))
                  for i in range(CLIENT_PROCESSES)]
     for process in processes:
         process.start()
@@ -89,24 +97,24 @@ def run_phase(url: str, tokens: list[str], jobs_per_door: list[list], rate: floa
             "p99": percentile(latencies, 0.99) * 1000, "max": max(latencies) * 1000, "wall": wall}
 
 
-def connect_screens(url: str, count: int) -> list:
+def connect_screens(urls: list[str], count: int) -> list:
     import socketio
     screens = []
-    for _ in range(count):
+    for number in range(count):
         client = socketio.Client(reconnection=False)
         client.on("state", lambda snapshot: None)
-        client.connect(url, transports=["websocket"], wait_timeout=10)
+        client.connect(urls[number % len(urls)], transports=["websocket"], wait_timeout=10)
         screens.append(client)
     return screens
 
 
-def count_checkins(instance: Path) -> tuple[int, int]:
+def count_checkins(instance: Path, database_url: str | None) -> tuple[int, int]:
     import sqlalchemy as sa
 
     from common import make_app
     from conference.db import db
     from conference.models import CheckIn
-    app = make_app(instance)
+    app = make_app(instance, database_url)
     with app.app_context():
         rows = db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn))
         distinct = db.session.scalar(sa.select(sa.func.count(sa.distinct(CheckIn.delegate_id))))
@@ -120,31 +128,64 @@ def report(name: str, figures: dict) -> None:
           f"max {figures['max']:6.1f} ms, errors {figures['errors']}")
 
 
+def setup_name(args) -> str:
+    if not args.postgres:
+        return "embedded default (one process, SQLite, threading)"
+    queue = "Redis" if args.redis else "no message queue"
+    return f"scale-out ({args.servers} gunicorn processes, PostgreSQL, {queue})"
+
+
+def start_servers(stack: ExitStack, instance: Path, args) -> tuple[list[str], str | None]:
+    """The server processes under test and the database URL they share (None: the SQLite file)."""
+    if not args.postgres:
+        return [stack.enter_context(Server(instance)).url], None
+    database_url = stack.enter_context(scratch_postgres(args.postgres))
+    env = {"DATABASE_URL": database_url, "SECRET_KEY": uuid.uuid4().hex,
+           "SOCKETIO_CHANNEL": f"conference-bench-{uuid.uuid4().hex}"}
+    if args.redis:
+        env["REDIS_URL"] = args.redis
+    production = shlex.split((ROOT / "deploy" / "gunicorn.command").read_text(encoding="utf-8"))
+    urls = []
+    for number in range(args.servers):
+        port = free_port()
+        command = [sys.executable, "-m", "gunicorn",
+                   *[part.replace("$PORT", str(port)).replace("0.0.0.0", "127.0.0.1") for part in production[1:]]]
+        urls.append(stack.enter_context(Server(instance.parent / f"process-{number}", env, command, port)).url)
+    return urls, database_url
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--delegates", type=int, default=2000, help="imported on top of the 65 of the demo")
     parser.add_argument("--doors", type=int, default=20)
     parser.add_argument("--screens", type=int, default=3)
     parser.add_argument("--rate", type=float, default=150, help="scans per second in the paced phase")
+    parser.add_argument("--postgres", metavar="USER@HOST:PORT",
+                        help="run the scale-out set-up on this PostgreSQL (a scratch database of its own)")
+    parser.add_argument("--redis", metavar="URL", help="with --postgres: the Redis joining the processes")
+    parser.add_argument("--servers", type=int, default=2, help="with --postgres: server processes")
     args = parser.parse_args()
+    if args.servers > 1 and args.postgres and not args.redis:
+        parser.error("several processes need --redis to share live updates")
 
-    header(f"check-in: {args.doors} doors at once, embedded default (one process, SQLite, threading)")
+    header(f"check-in: {args.doors} doors at once, {setup_name(args)}")
     instance = scratch("checkin") / "instance"
-    prepared = prepare_instance(instance, args.delegates, {"door": args.doors})
-    codes, tokens = prepared["codes"], prepared["tokens"]["door"]
-    print(f"   {len(codes)} delegates, {args.doors} doors, {args.screens} screens connected")
-    half = len(codes) // 2
-    flat_out, paced = codes[:half], codes[half:]
-    with Server(instance) as server:
-        screens = connect_screens(server.url, args.screens)
+    with ExitStack() as stack:
+        urls, database_url = start_servers(stack, instance, args)
+        prepared = prepare_instance(instance, args.delegates, {"door": args.doors}, database_url)
+        codes, tokens = prepared["codes"], prepared["tokens"]["door"]
+        print(f"   {len(codes)} delegates, {args.doors} doors, {args.screens} screens connected")
+        half = len(codes) // 2
+        flat_out, paced = codes[:half], codes[half:]
+        screens = connect_screens(urls, args.screens)
         try:
-            saturated = run_phase(server.url, tokens, [flat_out[n::args.doors] for n in range(args.doors)])
-            reads = run_phase(server.url, tokens, [[None] * len(flat_out[n::args.doors]) for n in range(args.doors)])
-            steady = run_phase(server.url, tokens, [paced[n::args.doors] for n in range(args.doors)], args.rate)
+            saturated = run_phase(urls, tokens, [flat_out[n::args.doors] for n in range(args.doors)])
+            reads = run_phase(urls, tokens, [[None] * len(flat_out[n::args.doors]) for n in range(args.doors)])
+            steady = run_phase(urls, tokens, [paced[n::args.doors] for n in range(args.doors)], args.rate)
         finally:
             for screen in screens:
                 screen.disconnect()
-    rows, distinct = count_checkins(instance)
+        rows, distinct = count_checkins(instance, database_url)
     print("   flat out (each door sends its next scan as soon as it has the answer):")
     report("POST /api/checkins", saturated)
     report("GET /api/state", reads)

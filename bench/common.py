@@ -16,7 +16,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -97,6 +99,23 @@ def prepare_instance(instance: Path, delegates: int, roles: dict[str, int],
         db.session.remove()
         db.engine.dispose()
     return {"conference_id": conference_id, "codes": codes, "tokens": tokens}
+
+
+@contextmanager
+def scratch_postgres(server: str) -> Iterator[str]:
+    """A database of its own on the PostgreSQL at `server` (postgresql://user@host:port), dropped after."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+    url = make_url(server if "://" in server else f"postgresql://{server}")
+    admin = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    name = f"conference_bench_{os.getpid()}_{int(time.time())}"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def free_port() -> int:

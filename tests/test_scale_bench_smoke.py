@@ -20,6 +20,14 @@ def test_the_check_in_benchmark_counts_every_delegate_once_and_reports_both_phas
     assert "errors 0" in out and "check-ins stored: 95 rows for 95 delegates (expected 95 each)" in out
 
 
+def test_the_check_in_benchmark_runs_the_scale_out_set_up(postgres_url, redis_url):
+    server = postgres_url.split("://", 1)[1].rsplit("/", 1)[0]  # user@host:port of the machine's PostgreSQL
+    out = run_bench("bench/checkin_load.py", "--delegates", "30", "--doors", "4", "--screens", "2", "--rate", "40",
+                    "--postgres", server, "--redis", redis_url, "--servers", "2")
+    assert "scale-out (2 gunicorn processes, PostgreSQL, Redis)" in out and "errors 0" in out
+    assert "check-ins stored: 95 rows for 95 delegates (expected 95 each)" in out
+
+
 def test_the_fan_out_benchmark_reaches_every_screen():
     out = run_bench("bench/fanout.py", "--screens", "12", "--rounds", "3", "--processes", "2")
     assert "12 screens connected" in out and "deliveries missed: 0" in out and "the MC's request" in out
