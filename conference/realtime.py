@@ -70,8 +70,7 @@ BURST_INTERVAL = 0.1  # seconds between snapshots while changes keep coming
 def _send(conference_id: int) -> None:
     snapshot = build_snapshot(conference_id)
     db.session.rollback()  # end the read transaction; the snapshot is plain data now
-    socketio.emit("state", snapshot, to=room(conference_id))
-    _remember_sent(conference_id, snapshot["version"])
+    _emit_to_screens(conference_id, snapshot)
     # The request that made the change answers with this very snapshot (snapshot.py): after
     # the emit, three hundred sending threads compete for the interpreter, so every query
     # saved here is time the MC does not wait (bench/fanout.py).
@@ -84,10 +83,12 @@ def _send(conference_id: int) -> None:
 #    restarting, this process's subscription reconnecting, the process that made the change
 #    dying between its commit and its publish), and a change made outside the server (the CLI's
 #    import-delegates) is published by nobody. So the version in the database is compared with
-#    the newest this process has sent, and if the database is ahead, the snapshot goes to its own
-#    screens only (ignore_queue). A change made by another process is therefore sent twice to the
+#    the newest this process has sent, and a version the database already had one round ago and
+#    that is still not sent goes to this process's screens only (ignore_queue). One round of
+#    grace because a publish under way here (building a snapshot, sending it to 300 screens)
+#    must not be doubled. A change made by another process is therefore sent twice to the
 #    screens here (once through Redis, once by this check), which screens take as a repeat;
-#    nothing is sent while nothing changes.
+#    nothing is sent while nothing changes. A lost change arrives within two rounds.
 # 2. A revoked device loses its sockets everywhere. The process that revokes closes its own at
 #    once (disconnect_device); the others, or every process when the CLI revoked, within one interval.
 # 3. The office sees when each device was last connected: Device.last_seen_at, written for the
@@ -95,6 +96,7 @@ def _send(conference_id: int) -> None:
 WATCH_INTERVAL = 2.0
 SEEN_INTERVAL = 60.0
 _sent: dict[tuple[str, int], int] = {}  # (database, conference id) -> newest version sent here
+_in_database: dict[tuple[str, int], int] = {}  # the same key -> its version at the last round
 _marked_seen: dict[int, float] = {}  # device id -> when last_seen_at was last written (monotonic)
 _watching = threading.Lock()
 
@@ -106,6 +108,21 @@ def _sent_key(conference_id: int) -> tuple[str, int]:
 def _remember_sent(conference_id: int, version: int) -> None:
     key = _sent_key(conference_id)
     _sent[key] = max(_sent.get(key, 0), version)
+
+
+def _emit_to_screens(conference_id: int, snapshot: dict, **options) -> None:
+    """Emit a snapshot to the conference's room, noting its version first: sending to 300
+    screens takes a while, and the watch must not send the same version again meanwhile.
+    If the emit fails (Redis away), the note is taken back so that the watch sends it."""
+    key = _sent_key(conference_id)
+    before = _sent.get(key, 0)
+    _remember_sent(conference_id, snapshot["version"])
+    try:
+        socketio.emit("state", snapshot, to=room(conference_id), **options)
+    except Exception:
+        if _sent.get(key) == snapshot["version"] > before:
+            _sent[key] = before
+        raise
 
 
 def _local_rooms(prefix: str) -> list[int]:
@@ -151,11 +168,13 @@ def resync_local_screens() -> list[int]:
     db.session.rollback()
     sent = []
     for conference_id, version in versions:
-        if version > _sent.get(_sent_key(conference_id), 0):
+        key = _sent_key(conference_id)
+        overdue = _in_database.get(key, 0) > _sent.get(key, 0)
+        _in_database[key] = version
+        if overdue:
             snapshot = build_snapshot(conference_id)
             db.session.rollback()
-            socketio.emit("state", snapshot, to=room(conference_id), ignore_queue=True)
-            _remember_sent(conference_id, snapshot["version"])
+            _emit_to_screens(conference_id, snapshot, ignore_queue=True)
             sent.append(conference_id)
     return sent
 
