@@ -135,23 +135,23 @@ def setup_name(args) -> str:
     return f"scale-out ({args.servers} gunicorn processes, PostgreSQL, {queue})"
 
 
-def start_servers(stack: ExitStack, instance: Path, args) -> tuple[list[str], str | None]:
+def start_servers(stack: ExitStack, instance: Path, args) -> tuple[list[Server], str | None]:
     """The server processes under test and the database URL they share (None: the SQLite file)."""
     if not args.postgres:
-        return [stack.enter_context(Server(instance)).url], None
+        return [stack.enter_context(Server(instance))], None
     database_url = stack.enter_context(scratch_postgres(args.postgres))
     env = {"DATABASE_URL": database_url, "SECRET_KEY": uuid.uuid4().hex,
            "SOCKETIO_CHANNEL": f"conference-bench-{uuid.uuid4().hex}"}
     if args.redis:
         env["REDIS_URL"] = args.redis
     production = shlex.split((ROOT / "deploy" / "gunicorn.command").read_text(encoding="utf-8"))
-    urls = []
+    servers = []
     for number in range(args.servers):
         port = free_port()
         command = [sys.executable, "-m", "gunicorn",
                    *[part.replace("$PORT", str(port)).replace("0.0.0.0", "127.0.0.1") for part in production[1:]]]
-        urls.append(stack.enter_context(Server(instance.parent / f"process-{number}", env, command, port)).url)
-    return urls, database_url
+        servers.append(stack.enter_context(Server(instance.parent / f"process-{number}", env, command, port)))
+    return servers, database_url
 
 
 def main() -> int:
@@ -171,7 +171,8 @@ def main() -> int:
     header(f"check-in: {args.doors} doors at once, {setup_name(args)}")
     instance = scratch("checkin") / "instance"
     with ExitStack() as stack:
-        urls, database_url = start_servers(stack, instance, args)
+        servers, database_url = start_servers(stack, instance, args)
+        urls = [server.url for server in servers]
         prepared = prepare_instance(instance, args.delegates, {"door": args.doors}, database_url)
         codes, tokens = prepared["codes"], prepared["tokens"]["door"]
         print(f"   {len(codes)} delegates, {args.doors} doors, {args.screens} screens connected")
@@ -186,12 +187,14 @@ def main() -> int:
             for screen in screens:
                 screen.disconnect()
         rows, distinct = count_checkins(instance, database_url)
+        memory = [server.peak_memory_mb() for server in servers]
     print("   flat out (each door sends its next scan as soon as it has the answer):")
     report("POST /api/checkins", saturated)
     report("GET /api/state", reads)
     print(f"   paced: the {args.doors} doors together send {args.rate:.0f} scans/s (latency counted from when due):")
     report("POST /api/checkins", steady)
     print(f"   check-ins stored: {rows} rows for {distinct} delegates (expected {len(codes)} each)")
+    print(f"   server memory at peak: {' + '.join(f'{mb:.0f} MB' for mb in memory)}")
     met = (saturated["per_second"] >= 150 and steady["p99"] <= 150 and saturated["errors"] + steady["errors"] == 0
            and rows == distinct == len(codes))
     print(f"   target (>= 150/s flat out; p99 <= 150 ms at 150/s; zero errors; each counted once): "

@@ -154,6 +154,19 @@ class Server:
         self.__exit__()
         raise RuntimeError("server did not start within 60 s")
 
+    def peak_memory_mb(self) -> float:
+        """The server's peak resident memory (VmHWM) so far, its worker processes included."""
+        pids, total = [self.process.pid], 0
+        while pids:
+            pid = pids.pop()
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                pids += [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+            except OSError:
+                continue
+            total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+        return total / 1024
+
     def __exit__(self, *exc) -> None:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
