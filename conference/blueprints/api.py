@@ -56,12 +56,13 @@ def state():
 @bp.post("/checkins")
 @require_api(*DOOR)
 def create_checkin():
-    """Check a delegate in by badge code or id, at the scan's own time if given (scanned_at);
-    a repeated nonce returns the first answer."""
+    """Check a delegate in by badge code or id, at the scan's own time if given (scanned_at,
+    counted back from now by sent_at - scanned_at when sent_at is given too); a repeated nonce
+    returns the first answer."""
     data = body()
     outcome = checkin.check_in(conference_id(), code=data.get("code"), delegate_id=data.get("delegate_id"),
                                nonce=data.get("nonce"), device=data.get("device") or g.principal.label,
-                               scanned_at=data.get("scanned_at"))
+                               scanned_at=data.get("scanned_at"), sent_at=data.get("sent_at"))
     return jsonify(outcome.body), outcome.status
 
 

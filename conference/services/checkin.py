@@ -3,7 +3,9 @@
 The unique key on checkin.delegate_id makes concurrent doors count a delegate once, and the
 unique key on (conference, nonce) makes a retried or replayed scan return its first answer.
 A scan made offline carries the time it was made (scanned_at): the check-in keeps that time,
-and the scan log's own time (Scan.at) is when it reached the server.
+and the scan log's own time (Scan.at) is when it reached the server. With it comes the time it was
+sent (sent_at), read off the same tablet clock: only their difference is used, so a tablet whose
+clock is wrong (no time sync at the venue) still records when the delegate was at the door.
 """
 from __future__ import annotations
 
@@ -60,38 +62,53 @@ def _bad_time() -> ConferenceError:
                            f"có múi giờ, không ở tương lai, không quá {hours} giờ trước).")
 
 
-def _scan_time(value: object) -> datetime | None:
-    """The time the door says the scan was made, as toISOString() writes it (or with an offset)."""
+def _bad_sent_time() -> ConferenceError:
+    return ConferenceError("invalid_sent_at", "Thời điểm gửi “sent_at” không hợp lệ (cần dạng ISO 8601 "
+                           "có múi giờ).")
+
+
+def _door_time(value: object, bad) -> datetime | None:
+    """A time the door read off its clock, as toISOString() writes it (or with an offset)."""
     if value is None:
         return None
     # The shape first: fromisoformat alone takes more than ISO 8601 (a NUL inside, week dates).
     if not isinstance(value, str) or not ISO_TIME.fullmatch(value):
-        raise _bad_time()
+        raise bad()
     try:
         return datetime.fromisoformat(value)
     except ValueError:  # the right shape, but no such day or hour (2024-02-30, 25:00)
-        raise _bad_time() from None
+        raise bad() from None
 
 
-def _checked_in_at(scanned: datetime | None) -> datetime:
-    """When the delegate was at the door: the scan's time if it is plausible, else now.
+def _checked_in_at(scanned: datetime | None, sent: datetime | None) -> datetime:
+    """When the delegate was at the door: now less the wait the tablet measured (sent - scanned),
+    else the scan's own time if it is plausible, else (no scanned_at) now.
 
-    Checked against the server's clock only once the nonce is known to be new, so a scan
-    resent long after its first answer still gets that answer."""
+    Checked only once the nonce is known to be new, so a scan resent long after its first
+    answer still gets that answer."""
     now = utcnow()
     if scanned is None:
-        return now
+        return now  # sent_at alone says nothing about the scan
+    if sent is not None:
+        # Both read off the tablet's clock: how long the scan waited is right even when that
+        # clock is not, so it is counted back from the server's clock, never compared with it.
+        waited = sent - scanned
+        if waited < timedelta(0) or waited > MAX_SCAN_AGE:  # sent before it was made; or a day late
+            raise _bad_time()
+        return now - waited
     if scanned > now + CLOCK_SKEW or scanned < now - MAX_SCAN_AGE:
         raise _bad_time()
     return min(scanned, now).astimezone(timezone.utc)  # a clock slightly ahead: not in the future
 
 
 def check_in(conference_id: int, *, code: object = None, delegate_id: object = None,
-             nonce: object = None, device: object = None, scanned_at: object = None) -> Outcome:
+             nonce: object = None, device: object = None, scanned_at: object = None,
+             sent_at: object = None) -> Outcome:
     """Check a delegate in by badge code or id. Bad input raises; refusals are logged outcomes."""
     nonce = _text(nonce, MAX_NONCE, "nonce")
     device = _text(device, MAX_DEVICE, "device")
-    scanned = _scan_time(scanned_at)
+    scanned = _door_time(scanned_at, _bad_time)
+    sent = _door_time(sent_at, _bad_sent_time)
     if (code is None) == (delegate_id is None):
         raise ConferenceError("missing_code", "Cần gửi đúng một trong hai: “code” hoặc “delegate_id”.")
     if delegate_id is not None and (not isinstance(delegate_id, int) or isinstance(delegate_id, bool)):
@@ -100,21 +117,21 @@ def check_in(conference_id: int, *, code: object = None, delegate_id: object = N
         raise ConferenceError("invalid_code", "Mã thẻ phải là chuỗi ký tự.")
     for attempt in range(ATTEMPTS):
         try:
-            return _check_in_once(conference_id, code, delegate_id, nonce, device, scanned)
+            return _check_in_once(conference_id, code, delegate_id, nonce, device, scanned, sent)
         except IntegrityError:
             if attempt == ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
 
 
-def _check_in_once(conference_id, code, delegate_id, nonce, device, scanned) -> Outcome:
+def _check_in_once(conference_id, code, delegate_id, nonce, device, scanned, sent) -> Outcome:
     with write_transaction() as session:
         if nonce:
             earlier = session.execute(sa.select(Scan.status, Scan.response)
                                       .where(Scan.conference_id == conference_id, Scan.nonce == nonce)).first()
             if earlier is not None:
                 return Outcome(earlier.status, json.loads(earlier.response or "{}"))
-        at = _checked_in_at(scanned)
+        at = _checked_in_at(scanned, sent)
         outcome, delegate = _resolve(conference_id, code, delegate_id)
         if outcome is None:
             outcome = _admit(session, conference_id, delegate, device, at)
