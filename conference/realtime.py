@@ -97,7 +97,7 @@ WATCH_INTERVAL = 2.0
 SEEN_INTERVAL = 60.0
 _sent: dict[tuple[str, int], int] = {}  # (database, conference id) -> newest version sent here
 _in_database: dict[tuple[str, int], int] = {}  # the same key -> its version at the last round
-_marked_seen: dict[int, float] = {}  # device id -> when last_seen_at was last written (monotonic)
+_marked_seen: dict[tuple[str, int], float] = {}  # (database, device id) -> last written (monotonic)
 _watching = threading.Lock()
 
 
@@ -138,14 +138,16 @@ def start_watch(app) -> None:
         if app.extensions.get("conference_watch"):
             return
         app.extensions["conference_watch"] = True
-    socketio.start_background_task(_watch_loop, app)
+    socketio.start_background_task(_watch_loop, app, socketio.server)
 
 
-def _watch_loop(app) -> None:
+def _watch_loop(app, server) -> None:
     while True:
         socketio.sleep(WATCH_INTERVAL)
         with _watching:  # a socket joins its room before it calls start_watch: none is missed
-            if not _local_rooms("conference-"):
+            # A server process has one app. Where one process makes several (the tests), each
+            # new app takes over the Socket.IO server, and the watch of the one before ends.
+            if socketio.server is not server or not _local_rooms("conference-"):
                 app.extensions["conference_watch"] = False
                 return
         try:
@@ -190,12 +192,12 @@ def close_revoked_sockets() -> list[int]:
 
 def mark_connected_devices_seen() -> list[int]:
     """Write last_seen_at for the devices connected here that were not marked lately."""
-    now = time.monotonic()
+    now, database = time.monotonic(), str(db.engine.url)
     due = [device_id for device_id in _local_rooms("device-")
-           if now - _marked_seen.get(device_id, -SEEN_INTERVAL) >= SEEN_INTERVAL]
+           if now - _marked_seen.get((database, device_id), -SEEN_INTERVAL) >= SEEN_INTERVAL]
     if due:
         mark_seen(due)
-        _marked_seen.update((device_id, now) for device_id in due)
+        _marked_seen.update(((database, device_id), now) for device_id in due)
     return due
 
 
