@@ -1,6 +1,6 @@
 """Offline at the door: with the server down (kill -9), a scan still shows the name at once, waits
 on the tablet (through a page reload), and is delivered exactly once when the server is back,
-recorded at the time it was made."""
+recorded at the time it was made, even by a tablet whose clock is wrong."""
 from __future__ import annotations
 
 import json
@@ -134,6 +134,14 @@ def sent_bodies(page) -> list[dict]:
     return bodies
 
 
+NEAR = timedelta(seconds=2)  # a request's way from the page to the database, with room to spare
+
+
+def tablet_wait(body: dict) -> timedelta:
+    """How long a scan waited on the tablet, by the tablet's own clock."""
+    return datetime.fromisoformat(body["sent_at"]) - datetime.fromisoformat(body["scanned_at"])
+
+
 def test_a_scan_made_offline_is_recorded_at_the_time_of_the_scan_not_of_its_delivery(page, live_server):
     from playwright.sync_api import expect
     offline_for = 4  # seconds between the scan and the server coming back
@@ -153,10 +161,13 @@ def test_a_scan_made_offline_is_recorded_at_the_time_of_the_scan_not_of_its_deli
 
     checked_in_at, arrivals = server_times(live_server, delegate["id"])
     assert len(arrivals) == 1
-    # toISOString() keeps milliseconds: the stored time may be up to 1 ms before the wedge began.
-    assert before_scan - timedelta(milliseconds=1) <= checked_in_at <= after_scan
+    # toISOString() keeps milliseconds: the stored time may be up to 1 ms before the wedge began;
+    # counted back from the server's clock, it is late by the request's way to the server.
+    assert before_scan - timedelta(milliseconds=1) <= checked_in_at <= after_scan + NEAR
     assert arrivals[0] - checked_in_at >= timedelta(seconds=offline_for)  # the log keeps the arrival
-    assert [datetime.fromisoformat(b["scanned_at"]) for b in bodies] == [checked_in_at]
+    [sent] = bodies
+    assert abs(datetime.fromisoformat(sent["scanned_at"]) - checked_in_at) < NEAR
+    assert abs(tablet_wait(sent) - (arrivals[0] - checked_in_at)) < NEAR
     # What the door now knows and shows is the time of the scan.
     page.wait_for_function(f"window.door.roster.presence.has({delegate['id']})")
     known = page.evaluate(f"window.door.roster.presence.get({delegate['id']}).at")
@@ -168,7 +179,7 @@ def test_a_kept_scan_without_a_time_or_with_one_refused_is_still_delivered_at_ar
     bodies = sent_bodies(page)
     token = open_door(page, live_server, "Cửa 4")
     older = delegate_named(live_server, token, "Ngô Minh Tuấn")   # kept by an older page: no time
-    skewed = delegate_named(live_server, token, "Hồ Văn Sáu")     # a tablet clock two days behind
+    skewed = delegate_named(live_server, token, "Hồ Văn Sáu")     # a scan kept two days: over a day
     live_server.kill()
     expect(page.locator("#connection")).to_have_attribute("data-state", "offline")
     two_days_ago = (datetime.now(timezone.utc) - timedelta(days=2)).isoformat().replace("+00:00", "Z")
@@ -184,5 +195,40 @@ def test_a_kept_scan_without_a_time_or_with_one_refused_is_still_delivered_at_ar
     for delegate in (older, skewed):
         checked_in_at, arrivals = server_times(live_server, delegate["id"])
         assert len(arrivals) == 1 and started <= checked_in_at <= datetime.now(timezone.utc)
-    assert [(b["nonce"], "scanned_at" in b) for b in bodies] == [
-        ("older-page-1", False), ("skewed-1", True), ("skewed-1", False)]  # refused time: sent again without
+    assert [(b["nonce"], "scanned_at" in b, "sent_at" in b) for b in bodies] == [
+        ("older-page-1", False, False), ("skewed-1", True, True),
+        ("skewed-1", False, False)]  # refused times: sent again without them
+
+
+# 40 minutes slow would record the scan 40 minutes early; 3 hours fast would be refused and
+# count at arrival, seconds late. With sent_at both are recorded when the badge was scanned.
+WRONG_CLOCKS = {"40 minutes slow": -timedelta(minutes=40), "3 hours fast": timedelta(hours=3)}
+
+
+@pytest.mark.parametrize("off_by", WRONG_CLOCKS.values(), ids=WRONG_CLOCKS.keys())
+def test_a_tablet_whose_clock_is_wrong_still_records_a_scan_made_offline_when_it_was_made(page, live_server, off_by):
+    from playwright.sync_api import expect
+    offline_for = 4
+    bodies = sent_bodies(page)
+    page.clock.install(time=datetime.now(timezone.utc) + off_by)  # Date runs on, off by that much
+    token = open_door(page, live_server, "Cửa 5")
+    tablet_now = datetime.fromisoformat(page.evaluate("new Date().toISOString()"))
+    assert abs(tablet_now - datetime.now(timezone.utc) - off_by) < NEAR
+    delegate = delegate_named(live_server, token, "Lý Văn Đức")
+
+    live_server.kill()
+    expect(page.locator("#connection")).to_have_attribute("data-state", "offline")
+    before_scan = datetime.now(timezone.utc)
+    wedge(page, delegate["badge_code"])
+    expect_result(page, "ok", delegate["full_name"])
+    after_scan = datetime.now(timezone.utc)
+    time.sleep(offline_for)
+    live_server.start()
+    expect(page.locator("#outbox-count")).to_have_text("0", timeout=20000)
+
+    checked_in_at, arrivals = server_times(live_server, delegate["id"])
+    assert before_scan - NEAR <= checked_in_at <= after_scan + NEAR  # the real moment of the scan
+    assert len(arrivals) == 1 and arrivals[0] - checked_in_at >= timedelta(seconds=offline_for)
+    [sent] = bodies  # taken at once: not refused and sent again without its times
+    assert before_scan + off_by - NEAR <= datetime.fromisoformat(sent["scanned_at"]) <= after_scan + off_by + NEAR
+    assert tablet_wait(sent) >= timedelta(seconds=offline_for)

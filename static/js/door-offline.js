@@ -7,6 +7,8 @@
 // twice (an answer lost on the way back) carries the same nonce, and the server answers the
 // repeat with its first answer, so it counts once. Its time goes with it, so a scan delivered
 // after the Wi-Fi came back is recorded when the delegate was at the door, not when it arrived.
+// So does the time it is sent, off the same clock: the server counts back only the wait between
+// the two from its own clock, so a tablet whose clock is wrong (no time sync) does no harm.
 import { fold, compareNames } from "./door-text.js";
 
 const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
@@ -245,6 +247,9 @@ function pick(delegate) {
 const ITEM_ERRORS = new Set(["invalid_code", "missing_code", "invalid_delegate_id", "invalid_nonce",
   "invalid_device", "invalid_json"]);
 
+// Answers about the times a scan carries: the scan is sent again without them.
+const TIME_ERRORS = new Set(["invalid_scanned_at", "invalid_sent_at"]);
+
 export function isFinal(status, data) {
   if (status >= 200 && status < 300) return true;
   if ([401, 403, 408, 425, 429].includes(status) || status >= 500) return false;  // the device or server, not the scan
@@ -356,14 +361,19 @@ export class Outbox {
 
   async send(item) {
     const body = { nonce: item.nonce, ...(item.code ? { code: item.code } : { delegate_id: item.delegate_id }) };
-    if (item.scanned_at) body.scanned_at = item.scanned_at;  // none in an item kept by an older page
+    if (item.scanned_at) {  // none in an item kept by an older page
+      body.scanned_at = item.scanned_at;
+      body.sent_at = new Date().toISOString();  // read now, at each send: a retry waited longer
+    }
     let answer;
     try {
       answer = await request("POST", "/api/checkins", { body });
-      if (answer.status === 400 && answer.data?.error?.code === "invalid_scanned_at" && body.scanned_at) {
-        // A time the server will not take (the tablet's clock far off, a scan over a day old)
-        // must not cost the delegate the check-in: sent again without it, it counts at arrival.
+      if (answer.status === 400 && TIME_ERRORS.has(answer.data?.error?.code) && body.scanned_at) {
+        // Times the server will not take (a scan over a day old, the clock set back while it
+        // waited) must not cost the delegate the check-in: sent again without them, it counts
+        // at arrival.
         delete body.scanned_at;
+        delete body.sent_at;
         answer = await request("POST", "/api/checkins", { body });
       }
     } catch (error) {
