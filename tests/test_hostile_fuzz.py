@@ -23,10 +23,10 @@ json_values = st.recursive(
                                                "\x00", "\ud800", "Nguyễn Văn Thắng", "9" * 400, ""]),
     lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=20), children, max_size=5),
     max_leaves=20)
-api_keys = st.sampled_from(["code", "delegate_id", "nonce", "device", "full_name", "position", "unit", "group",
-                            "seat", "check_in", "position", "step", "message", "screen", "label", "role", "name",
-                            "rank", "kind", "number", "issuer", "form_id", "order", "size", "agreed", "present",
-                            "honouree_id", "outcome", "received_by", "decision_id", "ids"])
+api_keys = st.sampled_from(["code", "delegate_id", "nonce", "device", "scanned_at", "sent_at", "full_name",
+                            "position", "unit", "group", "seat", "check_in", "position", "step", "message", "screen",
+                            "label", "role", "name", "rank", "kind", "number", "issuer", "form_id", "order", "size",
+                            "agreed", "present", "honouree_id", "outcome", "received_by", "decision_id", "ids"])
 api_bodies = st.dictionaries(api_keys, json_values, max_size=6) | json_values
 
 
