@@ -213,6 +213,16 @@ def test_a_code_that_is_not_a_valid_badge_is_refused_logged_and_changes_nothing(
     ({"code": "{code}", "nonce": ["a"]}, "invalid_nonce"),
     ({"code": "{code}", "device": "d" * 81}, "invalid_device"),
     ({"code": "{code}", "device": {"a": 1}}, "invalid_device"),
+    ({"code": "{code}", "scanned_at": "yesterday"}, "invalid_scanned_at"),
+    ({"code": "{code}", "scanned_at": "2026-11-24T08:00:00"}, "invalid_scanned_at"),  # no offset
+    ({"code": "{code}", "scanned_at": "9999-12-31T23:59:59Z"}, "invalid_scanned_at"),
+    ({"code": "{code}", "scanned_at": 1764000000}, "invalid_scanned_at"),
+    ({"code": "{code}", "scanned_at": "2026-11-24T08:00:00\u0000Z"}, "invalid_scanned_at"),
+    ({"code": "{code}", "sent_at": "now"}, "invalid_sent_at"),
+    ({"code": "{code}", "scanned_at": "2026-11-24T08:00:10Z", "sent_at": "2026-11-24T08:00:00Z"},
+     "invalid_scanned_at"),  # scanned after it was sent
+    ({"code": "{code}", "scanned_at": "2026-11-20T08:00:00Z", "sent_at": "2026-11-24T08:00:00Z"},
+     "invalid_scanned_at"),  # held more than a day
 ])
 def test_a_malformed_check_in_body_gets_a_4xx_code_and_checks_nobody_in(app, client, auth, target, payload, error):
     delegate_id, code, device_id = target
