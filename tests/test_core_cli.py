@@ -2,6 +2,7 @@
 door QR; secrets are made once (0600) and kept; token pairs devices; import-delegates exits 1 on error."""
 from __future__ import annotations
 
+import os
 import re
 import stat
 import subprocess
@@ -206,3 +207,12 @@ def test_import_delegates_refuses_an_unreadable_file_with_a_nonzero_exit(server,
     assert failed.returncode == code and failed.stderr.strip()
     assert "Traceback" not in failed.stderr
     assert attendance(server) == before
+
+
+def test_the_wsgi_entry_point_serves_the_app_with_the_collector_tuned(tmp_path):
+    probe = ("import gc, conference.wsgi as w; "
+             "print(type(w.app).__name__, gc.get_threshold(), gc.get_freeze_count() > 0)")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "CONFERENCE_INSTANCE": str(tmp_path / "instance")})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[-2] == "Flask (20000, 20, 20) True"

@@ -1,0 +1,7 @@
+"""The production entry point for a WSGI server: gunicorn ... 'conference.wsgi:app'
+(deploy/gunicorn.command). Imported in the worker, so the tuning applies to the process that serves."""
+from . import create_app
+from .serving import tune_garbage_collector
+
+app = create_app()
+tune_garbage_collector()
