@@ -88,15 +88,16 @@ def delegates():
 @bp.post("/delegates")
 @require_api(*DOOR)
 def create_delegate():
-    """Add a walk-in (name, unit, group; position and seat optional), checked in if asked."""
+    """Add a walk-in (name, unit, group; position and seat optional), checked in if asked, in one
+    transaction; with a nonce, a repeat returns the first answer and adds nobody."""
     data = body()
-    delegate = roster.add_delegate(conference_id(), data.get("full_name"), data.get("position"),
-                                   data.get("unit"), data.get("group"), data.get("seat"),
-                                   walk_in=g.principal.role == Role.DOOR or bool(data.get("walk_in")))
-    if data.get("check_in"):
-        checkin.check_in(conference_id(), delegate_id=delegate.id, device=g.principal.label)
-        delegate = roster.get_delegate(conference_id(), delegate.id)
-    return jsonify({"delegate": roster.delegate_json(delegate)}), 201
+    outcome = checkin.admit_walk_in(conference_id(), data.get("full_name"), data.get("position"),
+                                    data.get("unit"), data.get("group"), data.get("seat"),
+                                    walk_in=g.principal.role == Role.DOOR or bool(data.get("walk_in")),
+                                    check_in=bool(data.get("check_in")), nonce=data.get("nonce"),
+                                    device=g.principal.label, scanned_at=data.get("scanned_at"),
+                                    sent_at=data.get("sent_at"))
+    return jsonify(outcome.body), outcome.status
 
 
 @bp.post("/delegates/<int:delegate_id>/reissue")

@@ -22,7 +22,7 @@ from ..errors import ConferenceError
 from ..models import Badge, CheckIn, Delegate, Scan
 from ..textnorm import clean
 from . import badgecodes
-from .roster import delegate_json, get_delegate
+from .roster import delegate_json, find_group, get_delegate, new_delegate, validate_fields, validate_group
 from .state import bump_version
 
 MAX_NONCE = 64
@@ -127,10 +127,9 @@ def check_in(conference_id: int, *, code: object = None, delegate_id: object = N
 def _check_in_once(conference_id, code, delegate_id, nonce, device, scanned, sent) -> Outcome:
     with write_transaction() as session:
         if nonce:
-            earlier = session.execute(sa.select(Scan.status, Scan.response)
-                                      .where(Scan.conference_id == conference_id, Scan.nonce == nonce)).first()
+            earlier = _earlier_answer(session, conference_id, nonce)
             if earlier is not None:
-                return Outcome(earlier.status, json.loads(earlier.response or "{}"))
+                return earlier
         at = _checked_in_at(scanned, sent)
         outcome, delegate = _resolve(conference_id, code, delegate_id)
         if outcome is None:
@@ -142,6 +141,58 @@ def _check_in_once(conference_id, code, delegate_id, nonce, device, scanned, sen
                          response=json.dumps(outcome.body, ensure_ascii=False)))
         session.flush()
     return outcome
+
+
+def admit_walk_in(conference_id: int, full_name: object, position: object = None, unit: object = None,
+                  group: object = None, seat: object = None, *, walk_in: bool = False, check_in: bool = False,
+                  nonce: object = None, device: object = None, scanned_at: object = None,
+                  sent_at: object = None) -> Outcome:
+    """Add a person at the door, checked in at once if asked, in one transaction.
+
+    A door that lost the answer (or kept the walk-in offline) sends it again with the same
+    nonce: the repeat gets the first answer and adds nobody. The nonce shares the scans' key,
+    so a nonce a badge scan already used answers what that scan was answered."""
+    fields = validate_fields(full_name, position, unit, seat)
+    group = validate_group(group)
+    nonce = _text(nonce, MAX_NONCE, "nonce")
+    device = _text(device, MAX_DEVICE, "device")
+    scanned = _door_time(scanned_at, _bad_time)
+    sent = _door_time(sent_at, _bad_sent_time)
+    for attempt in range(ATTEMPTS):
+        try:
+            return _admit_walk_in_once(conference_id, fields, group, walk_in, check_in, nonce, device,
+                                       scanned, sent)
+        except IntegrityError:  # the same nonce at once from two requests: the retry sees the winner
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _admit_walk_in_once(conference_id, fields, group, walk_in, check_in, nonce, device, scanned, sent) -> Outcome:
+    with write_transaction() as session:
+        if nonce:
+            earlier = _earlier_answer(session, conference_id, nonce)
+            if earlier is not None:
+                return earlier
+        at = _checked_in_at(scanned, sent) if check_in else None  # a bad time: refused, nobody added
+        delegate = new_delegate(session, conference_id, fields, find_group(conference_id, group), walk_in)
+        if check_in:
+            outcome = _admit(session, conference_id, delegate, device, at)
+        else:
+            bump_version(conference_id)
+            outcome = Outcome(201, {"result": "added", "delegate": delegate_json(delegate)}, changed=True)
+        if check_in or nonce:  # the check-in is logged like a scan; a nonce needs its answer kept
+            session.add(Scan(conference_id=conference_id, device=device, nonce=nonce, delegate_id=delegate.id,
+                             outcome="walk_in" if check_in else "added", status=outcome.status,
+                             response=json.dumps(outcome.body, ensure_ascii=False)))
+        session.flush()  # the unique key on (conference, nonce) decides a race here
+    return outcome
+
+
+def _earlier_answer(session, conference_id: int, nonce: str) -> Outcome | None:
+    earlier = session.execute(sa.select(Scan.status, Scan.response)
+                              .where(Scan.conference_id == conference_id, Scan.nonce == nonce)).first()
+    return None if earlier is None else Outcome(earlier.status, json.loads(earlier.response or "{}"))
 
 
 def _outcome_name(outcome: Outcome) -> str:

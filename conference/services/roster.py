@@ -122,15 +122,11 @@ def new_delegate(session, conference_id: int, fields: dict, group: DelegateGroup
     return delegate
 
 
-def add_delegate(conference_id: int, full_name: object, position: object = None, unit: object = None,
-                 group: object = None, seat: object = None, walk_in: bool = False) -> Delegate:
-    fields = validate_fields(full_name, position, unit, seat)
+def validate_group(group: object) -> str | None:
+    """The group's name as sent (looked up inside the transaction by find_group)."""
     if group is not None and not isinstance(group, str):
         raise ConferenceError("invalid_field", "Thành phần không hợp lệ.")
-    with write_transaction() as session:
-        delegate = new_delegate(session, conference_id, fields, find_group(conference_id, group), walk_in)
-        bump_version(conference_id)
-    return delegate
+    return group
 
 
 def reissue_badge(conference_id: int, delegate_id: int) -> Delegate:
