@@ -9,6 +9,8 @@
 // after the Wi-Fi came back is recorded when the delegate was at the door, not when it arrived.
 // So does the time it is sent, off the same clock: the server counts back only the wait between
 // the two from its own clock, so a tablet whose clock is wrong (no time sync) does no harm.
+// A walk-in added while the server cannot be reached waits the same way (kind "walkin"): the
+// server adds and checks the person in once, whatever number of times it is sent.
 import { fold, compareNames } from "./door-text.js";
 
 const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
@@ -136,9 +138,31 @@ export class Roster {
     this.presence = new Map();  // delegate id -> {at, device}
     this.presenceVersion = -1;
     this.learned = [];          // [when, id, presence or null]: answers newer than a fetch in flight
+    this.waiting = new Map();   // nonce -> a walk-in still in the outbox (no id or badge yet)
   }
 
   get size() { return this.delegates.size; }
+
+  // The roster and the walk-ins waiting in the outbox: both are searched and checked for a
+  // same name, so a person added offline is not added twice.
+  everyone() {
+    return [...this.delegates.values(), ...this.waiting.values()];
+  }
+
+  find(id) {
+    return this.delegates.get(id) ?? [...this.waiting.values()].find((delegate) => delegate.id === id) ?? null;
+  }
+
+  // Called whenever the outbox changes; a walk-in keeps its object (and id) while it waits.
+  setWaiting(items) {
+    const next = new Map();
+    for (const item of items) {
+      if (item.kind !== "walkin") continue;
+      next.set(item.nonce, this.waiting.get(item.nonce)
+        ?? withKey({ ...pick(item.fields ?? {}), id: `walkin:${item.nonce}`, walk_in: true }));
+    }
+    this.waiting = next;
+  }
 
   async load() {
     const saved = await this.store.get("roster");
@@ -216,7 +240,7 @@ export class Roster {
     const words = fold(query).split(" ").filter(Boolean);
     if (!words.length) return [];
     const found = [];
-    for (const delegate of this.delegates.values()) {
+    for (const delegate of this.everyone()) {
       if (words.every((word) => delegate.key.includes(word))) found.push(delegate);
     }
     const folded = fold(query);
@@ -243,9 +267,10 @@ function pick(delegate) {
 // ---------------------------------------------------------------------------------------------
 // The outbox: scans written down first, delivered in order, removed only on a final answer.
 
-// Answers that are about this one scan: the server will say the same thing every time.
+// Answers that are about this one scan or walk-in: the server will say the same thing every time.
 const ITEM_ERRORS = new Set(["invalid_code", "missing_code", "invalid_delegate_id", "invalid_nonce",
-  "invalid_device", "invalid_json"]);
+  "invalid_device", "invalid_json", "missing_name", "name_too_long", "field_too_long", "invalid_field",
+  "unknown_group"]);
 
 // Answers about the times a scan carries: the scan is sent again without them.
 const TIME_ERRORS = new Set(["invalid_scanned_at", "invalid_sent_at"]);
@@ -360,21 +385,23 @@ export class Outbox {
   }
 
   async send(item) {
-    const body = { nonce: item.nonce, ...(item.code ? { code: item.code } : { delegate_id: item.delegate_id }) };
+    const [path, body] = item.kind === "walkin"
+      ? ["/api/delegates", { ...item.fields, check_in: true, nonce: item.nonce }]
+      : ["/api/checkins", { nonce: item.nonce, ...(item.code ? { code: item.code } : { delegate_id: item.delegate_id }) }];
     if (item.scanned_at) {  // none in an item kept by an older page
       body.scanned_at = item.scanned_at;
       body.sent_at = new Date().toISOString();  // read now, at each send: a retry waited longer
     }
     let answer;
     try {
-      answer = await request("POST", "/api/checkins", { body });
+      answer = await request("POST", path, { body });
       if (answer.status === 400 && TIME_ERRORS.has(answer.data?.error?.code) && body.scanned_at) {
         // Times the server will not take (a scan over a day old, the clock set back while it
         // waited) must not cost the delegate the check-in: sent again without them, it counts
         // at arrival.
         delete body.scanned_at;
         delete body.sent_at;
-        answer = await request("POST", "/api/checkins", { body });
+        answer = await request("POST", path, { body });
       }
     } catch (error) {
       this.onTrouble("network", error);

@@ -2,7 +2,6 @@
 // one tap to check in or undo, and the walk-in form.
 import { el, setText } from "./live.js";
 import { fold, normaliseCode } from "./door-text.js";
-import { NetworkError, request } from "./door-offline.js";
 
 const $ = (id) => document.getElementById(id);
 const COOLDOWN_MS = 1200;  // a double tap must not turn "check in" into "undo"
@@ -77,7 +76,7 @@ function setupResults({ t, time, roster, outbox, itemDelegate, describe, meta, c
   return { refresh };
 }
 
-function setupWalkIn({ t, roster, added, trouble, recovered }) {
+function setupWalkIn({ t, roster, addWalkIn }) {
   const form = $("walkin-form");
   const message = $("walkin-message");
   const select = form.elements.group;
@@ -94,14 +93,14 @@ function setupWalkIn({ t, roster, added, trouble, recovered }) {
     event.preventDefault();
     const value = (name) => (form.elements[name].value ?? "").trim() || null;
     const fields = { full_name: value("full_name"), position: value("position"), unit: value("unit"),
-      group: value("group"), check_in: true };
+      group: value("group") };
     if (!fields.full_name) {
       say(t("walkin_missing_name"), "error");
       form.elements.full_name.focus();
       return;
     }
     const key = fold(fields.full_name);
-    const same = [...roster.delegates.values()].filter((delegate) => fold(delegate.full_name) === key);
+    const same = roster.everyone().filter((delegate) => fold(delegate.full_name) === key);
     if (same.length && confirmed !== key) {
       confirmed = key;
       const names = same.map((d) => [d.full_name, d.unit].filter(Boolean).join(" – ")).join("; ");
@@ -111,25 +110,18 @@ function setupWalkIn({ t, roster, added, trouble, recovered }) {
     submit.disabled = true;
     let answer;
     try {
-      answer = await request("POST", "/api/delegates", { body: fields });
-    } catch (error) {
-      if (!(error instanceof NetworkError)) throw error;
-      trouble("network");
-      say(t("walkin_offline"), "error");
-      return;
+      answer = await addWalkIn(fields);  // null: no answer yet, the walk-in waits on the tablet
     } finally {
       submit.disabled = false;
     }
-    recovered();
-    if (answer.status === 201 && answer.data?.delegate) {
-      form.reset();
-      confirmed = null;
-      say("");
-      $("walkin").open = false;
-      added(answer.data.delegate);
-    } else {
+    if (answer && answer.status !== 201) {  // refused for good (a group renamed, a name too long)
       say(answer.data?.error?.message ?? `HTTP ${answer.status}`, "error");
+      return;
     }
+    form.reset();
+    confirmed = null;
+    say("");
+    $("walkin").open = false;
   });
 
   function groups(names) {

@@ -41,6 +41,7 @@ function renderConnection() {
 }
 
 function renderOutbox() {
+  roster.setWaiting(outbox.items);  // walk-ins in the outbox are searched like the roster
   $("outbox").dataset.count = String(outbox.size);
   setText($("outbox-count"), String(outbox.size));
   search.refresh();
@@ -115,7 +116,8 @@ function fromAnswer(entry, { status, data }) {
   const delegate = data?.delegate ?? data?.error?.delegate ?? entry.delegate;
   entry.delegate = delegate ?? null;
   if (status === 201 || data?.result === "checked_in") {
-    Object.assign(entry, { kind: "ok", kicker: t("ok_kicker"), title: delegate.full_name });
+    const kicker = entry.item?.kind === "walkin" ? t("walkin_kicker") : t("ok_kicker");
+    Object.assign(entry, { kind: "ok", kicker, title: delegate.full_name });
   } else if (data?.result === "already_checked_in") {
     const when = time(data.checked_in_at);
     const kicker = data.device ? t("already", { time: when, door: data.device }) : t("already_here", { time: when });
@@ -125,7 +127,7 @@ function fromAnswer(entry, { status, data }) {
     const reason = t(`reason_${code}`) === `reason_${code}` ? (data?.error?.message ?? code) : t(`reason_${code}`);
     const holder = code === "revoked_code" && delegate ? t("revoked_holder", { name: delegate.full_name }) : "";
     Object.assign(entry, { kind: "error", kicker: t("refused_kicker"), title: reason });
-    entry.detail = holder || entry.code || "";
+    entry.detail = holder || entry.code || (entry.item?.kind === "walkin" ? entry.delegate?.full_name : "") || "";
     entry.meta = "";
     entry.note = data?.error?.message && holder ? data.error.message : "";
     return entry;
@@ -147,7 +149,7 @@ function fromRoster(entry) {
   const present = roster.presence.get(delegate.id);
   const earlier = outbox.items.find((item) => item.seq < entry.item.seq && itemDelegate(item)?.id === delegate.id);
   let kind = "ok";
-  let kicker = t("ok_local_kicker");
+  let kicker = entry.item?.kind === "walkin" ? t("walkin_local_kicker") : t("ok_local_kicker");
   if (present) {
     kind = "warn";
     kicker = present.device ? t("already", { time: time(present.at), door: present.device })
@@ -161,6 +163,7 @@ function fromRoster(entry) {
 }
 
 function itemDelegate(item) {
+  if (item.kind === "walkin") return roster.waiting.get(item.nonce) ?? null;
   return item.delegate_id != null ? roster.delegates.get(item.delegate_id) : roster.byCode.get(item.code) ?? null;
 }
 
@@ -190,6 +193,21 @@ async function scan({ code = null, delegate = null, source }) {
   if (!quick && entry.pending) display(fromRoster(entry));
 }
 
+// A walk-in is written to the outbox like a scan, so it is added once and can wait offline.
+// Answers the server's answer if it comes quickly, else null (the person waits on the tablet).
+async function addWalkIn(fields) {
+  const item = await outbox.add({ kind: "walkin", nonce: newNonce(), fields, scanned_at: new Date().toISOString(),
+    source: "walkin" });
+  if (!store.persistent) showBanner(t("no_storage"));
+  const entry = remember({ item, code: null, delegate: itemDelegate(item), source: "walkin", pending: true,
+    kind: "pending" });
+  const answer = outbox.answerFor(item.seq);
+  outbox.flush();
+  const quick = await Promise.race([answer, wait(isOnline() ? QUICK_ANSWER_MS : 0)]);
+  if (!quick && entry.pending) display(fromRoster(entry));
+  return quick;
+}
+
 function wait(ms) {
   return new Promise((resolve) => setTimeout(() => resolve(null), ms));
 }
@@ -201,10 +219,17 @@ function remember(entry) {
   return entry;
 }
 
-// The server answered a scan from the outbox (now, or after the connection came back).
+const deliveredWalkIns = new Map();  // nonce -> the id the server gave the walk-in
+
+// The server answered a scan or walk-in from the outbox (now, or after the connection came back).
 function answered(item, answer) {
   recovered();
   roster.learn(answer.data);
+  roster.setWaiting(outbox.items);  // the walk-in is now in the roster, with its badge code
+  if (item.kind === "walkin" && answer.data?.delegate?.id) {
+    deliveredWalkIns.set(item.nonce, answer.data.delegate.id);
+    scheduleSync(true);
+  }
   let entry = recent.find((candidate) => candidate.item?.seq === item.seq);
   if (!entry) {
     entry = remember({ item, code: item.code ?? null, delegate: itemDelegate(item), source: item.source });
@@ -221,13 +246,17 @@ function answered(item, answer) {
 // ---------------------------------------------------------------------------------------------
 // Undo: a scan still in the outbox is simply taken back; a delivered one needs the server.
 
-async function undo(delegateId) {
-  const delegate = roster.delegates.get(delegateId);
-  for (const item of outbox.items.filter((candidate) => itemDelegate(candidate)?.id === delegateId)) {
-    await outbox.takeBack(item.seq);  // false: it reached the server, so presence knows it
+async function undo(waitingId) {
+  const known = roster.find(waitingId);  // a waiting walk-in leaves the roster when taken back
+  let delegateId = waitingId;
+  for (const item of outbox.items.filter((candidate) => itemDelegate(candidate)?.id === waitingId)) {
+    const takenBack = await outbox.takeBack(item.seq);  // false: it reached the server, so presence knows it
+    // A walk-in delivered meanwhile has its server id now: that is the check-in to undo.
+    if (!takenBack && item.kind === "walkin") delegateId = deliveredWalkIns.get(item.nonce) ?? delegateId;
   }
+  const delegate = roster.find(delegateId) ?? known;
   for (const entry of recent) {
-    if (entry.pending && entry.delegate?.id === delegateId) {
+    if (entry.pending && entry.delegate?.id === waitingId) {
       Object.assign(entry, { pending: false, kind: "info", kicker: t("undone_kicker") });
     }
   }
@@ -421,14 +450,7 @@ const { search, walkin } = setupSearch({
   checkIn: (delegate) => scan({ delegate, source: "search" }),
   scanCode: (code) => scan({ code, source: "wedge" }),
   undo,
-  added: (delegate) => {
-    roster.learn({ result: "checked_in", delegate });
-    display(remember({ kind: "ok", kicker: t("walkin_kicker"), title: delegate.full_name,
-      detail: describe(delegate), meta: meta(delegate), delegate }));
-    scheduleSync(true);
-  },
-  trouble,
-  recovered,
+  addWalkIn,
 });
 
 // ---------------------------------------------------------------------------------------------
