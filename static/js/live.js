@@ -8,6 +8,7 @@ const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? 
 // without reloading the page.
 export function connectLive(onState, indicator) {
   let version = -1;
+  let fresh = true; // no snapshot yet on this connection
   const socket = io({
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
@@ -15,12 +16,18 @@ export function connectLive(onState, indicator) {
     timeout: 5000,
   });
   const show = (state) => indicator && (indicator.dataset.state = state);
-  socket.on("connect", () => show("online"));
+  socket.on("connect", () => {
+    fresh = true;
+    show("online");
+  });
   socket.on("disconnect", () => show("offline"));
   socket.on("connect_error", () => show("offline"));
   socket.on("state", (snapshot) => {
-    // After a server restart versions continue from the database, so a lower one is stale.
-    if (snapshot.version < version && socket.recovered !== false) return;
+    // A lower version is stale: the snapshot a (re)connect is sent can arrive after the one a
+    // change published meanwhile. Only the first on a new connection may go back (the
+    // database was replaced while the page was away).
+    if (snapshot.version < version && !fresh) return;
+    fresh = false;
     version = snapshot.version;
     onState(snapshot);
   });
