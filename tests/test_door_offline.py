@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -222,6 +223,10 @@ def test_a_tablet_whose_clock_is_wrong_still_records_a_scan_made_offline_when_it
     wedge(page, delegate["badge_code"])
     expect_result(page, "ok", delegate["full_name"])
     after_scan = datetime.now(timezone.utc)
+    # The tablet shows the scan at the server's time, not its own (the skew learned online).
+    hall = ZoneInfo("Asia/Ho_Chi_Minh")
+    real = {moment.astimezone(hall).strftime("%H:%M") for moment in (before_scan, after_scan)}
+    assert page.locator("#recent .recent-time").first.text_content() in real
     time.sleep(offline_for)
     live_server.start()
     expect(page.locator("#outbox-count")).to_have_text("0", timeout=20000)

@@ -11,6 +11,12 @@ const $ = (id) => document.getElementById(id);
 const config = JSON.parse($("door-config").textContent);
 const t = translator(JSON.parse($("door-text").textContent));
 const time = (iso) => clock(iso, config.timezone);
+// The tablet's clock may be wrong (no time sync at the venue). A time it wrote down itself (a
+// scan waiting to be sent) is shown moved by how far that clock is from the server's, learned
+// from every snapshot and kept for a reload while offline, so it agrees with the server's times.
+const SKEW_KEY = "conference-door-clock-skew";
+let clockSkew = Number(localStorage.getItem(SKEW_KEY)) || 0;
+const tabletTime = (iso) => (iso ? time(new Date(Date.parse(iso) + clockSkew).toISOString()) : "");
 
 const RESULT_HOLD_MS = 10000;  // the result stays this long, then the panel invites the next scan
 const QUICK_ANSWER_MS = 900;   // online, wait this long for the server before showing what we know
@@ -134,7 +140,7 @@ function fromAnswer(entry, { status, data }) {
   }
   entry.detail = describe(delegate);
   entry.meta = meta(delegate);
-  entry.note = entry.late ? t("note_sent_later", { time: time(entry.item.scanned_at) }) : "";
+  entry.note = entry.late ? t("note_sent_later", { time: tabletTime(entry.item.scanned_at) }) : "";
   return entry;
 }
 
@@ -156,7 +162,7 @@ function fromRoster(entry) {
       : t("already_here", { time: time(present.at) });
   } else if (earlier) {
     kind = "warn";
-    kicker = t("already_waiting", { time: time(earlier.scanned_at) });
+    kicker = t("already_waiting", { time: tabletTime(earlier.scanned_at) });
   }
   return Object.assign(entry, { kind, kicker, title: delegate.full_name, detail: describe(delegate),
     meta: meta(delegate), note: t("note_waiting") });
@@ -297,7 +303,7 @@ $("result-undo").addEventListener("click", () => {
 function renderRecent() {
   $("recent").replaceChildren(...recent.map((entry) => {
     const row = el("li", `recent-${entry.pending ? "pending" : entry.kind}`);
-    const at = entry.item?.scanned_at ? time(entry.item.scanned_at) : "";
+    const at = tabletTime(entry.item?.scanned_at);
     row.append(el("span", "recent-time", at),
       el("span", "recent-name", entry.delegate?.full_name ?? entry.code ?? entry.title ?? ""),
       el("span", "recent-status", entry.pending ? t("status_waiting") : (entry.kind === "error" ? entry.title : entry.kicker) ?? ""));
@@ -358,6 +364,11 @@ async function sync() {
 }
 
 function onSnapshot(state) {
+  const skew = Date.parse(state.server_time) - Date.now();
+  if (Number.isFinite(skew)) {
+    clockSkew = skew;
+    localStorage.setItem(SKEW_KEY, String(skew));
+  }
   const grown = expectedSeen !== null && state.attendance.expected !== expectedSeen;
   expectedSeen = state.attendance.expected;
   snapshot = state;
