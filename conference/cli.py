@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 
 from .errors import ConferenceError
 from .serving import tune_garbage_collector
