@@ -107,17 +107,22 @@ def check_in(conference_id: int, *, code: object = None, delegate_id: object = N
     """Check a delegate in by badge code or id. Bad input raises; refusals are logged outcomes."""
     nonce = _text(nonce, MAX_NONCE, "nonce")
     device = _text(device, MAX_DEVICE, "device")
-    scanned = _door_time(scanned_at, _bad_time)
-    sent = _door_time(sent_at, _bad_sent_time)
+    scanned, sent = _door_time(scanned_at, _bad_time), _door_time(sent_at, _bad_sent_time)
     if (code is None) == (delegate_id is None):
         raise ConferenceError("missing_code", "Cần gửi đúng một trong hai: “code” hoặc “delegate_id”.")
     if delegate_id is not None and (not isinstance(delegate_id, int) or isinstance(delegate_id, bool)):
         raise ConferenceError("invalid_delegate_id", "“delegate_id” phải là số nguyên.")
     if code is not None and not isinstance(code, str):
         raise ConferenceError("invalid_code", "Mã thẻ phải là chuỗi ký tự.")
+    return _retrying_races(lambda: _check_in_once(conference_id, code, delegate_id, nonce, device, scanned, sent))
+
+
+def _retrying_races(action) -> Outcome:
+    """Run a write; a unique-key race (the same delegate or nonce from two doors at once) is
+    retried, and the retry sees the winner's row."""
     for attempt in range(ATTEMPTS):
         try:
-            return _check_in_once(conference_id, code, delegate_id, nonce, device, scanned, sent)
+            return action()
         except IntegrityError:
             if attempt == ATTEMPTS - 1:
                 raise
@@ -134,11 +139,9 @@ def _check_in_once(conference_id, code, delegate_id, nonce, device, scanned, sen
         outcome, delegate = _resolve(conference_id, code, delegate_id)
         if outcome is None:
             outcome = _admit(session, conference_id, delegate, device, at)
-        session.add(Scan(conference_id=conference_id, device=device, nonce=nonce,
-                         code=clean(code[:256])[:64] if isinstance(code, str) else None,
-                         delegate_id=delegate.id if delegate else None,
-                         outcome=_outcome_name(outcome), status=outcome.status,
-                         response=json.dumps(outcome.body, ensure_ascii=False)))
+        _log(session, conference_id, outcome, _outcome_name(outcome), device=device, nonce=nonce,
+             code=clean(code[:256])[:64] if isinstance(code, str) else None,
+             delegate_id=delegate.id if delegate else None)
         session.flush()
     return outcome
 
@@ -156,16 +159,9 @@ def admit_walk_in(conference_id: int, full_name: object, position: object = None
     group = validate_group(group)
     nonce = _text(nonce, MAX_NONCE, "nonce")
     device = _text(device, MAX_DEVICE, "device")
-    scanned = _door_time(scanned_at, _bad_time)
-    sent = _door_time(sent_at, _bad_sent_time)
-    for attempt in range(ATTEMPTS):
-        try:
-            return _admit_walk_in_once(conference_id, fields, group, walk_in, check_in, nonce, device,
-                                       scanned, sent)
-        except IntegrityError:  # the same nonce at once from two requests: the retry sees the winner
-            if attempt == ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
+    scanned, sent = _door_time(scanned_at, _bad_time), _door_time(sent_at, _bad_sent_time)
+    return _retrying_races(lambda: _admit_walk_in_once(conference_id, fields, group, walk_in, check_in, nonce,
+                                                       device, scanned, sent))
 
 
 def _admit_walk_in_once(conference_id, fields, group, walk_in, check_in, nonce, device, scanned, sent) -> Outcome:
@@ -182,11 +178,16 @@ def _admit_walk_in_once(conference_id, fields, group, walk_in, check_in, nonce, 
             bump_version(conference_id)
             outcome = Outcome(201, {"result": "added", "delegate": delegate_json(delegate)}, changed=True)
         if check_in or nonce:  # the check-in is logged like a scan; a nonce needs its answer kept
-            session.add(Scan(conference_id=conference_id, device=device, nonce=nonce, delegate_id=delegate.id,
-                             outcome="walk_in" if check_in else "added", status=outcome.status,
-                             response=json.dumps(outcome.body, ensure_ascii=False)))
+            _log(session, conference_id, outcome, "walk_in" if check_in else "added", device=device, nonce=nonce,
+                 delegate_id=delegate.id)
         session.flush()  # the unique key on (conference, nonce) decides a race here
     return outcome
+
+
+def _log(session, conference_id: int, outcome: Outcome, name: str, **columns) -> None:
+    """Log a scan (or walk-in, or undo) with the answer it got, which a repeat of its nonce gets."""
+    session.add(Scan(conference_id=conference_id, outcome=name, status=outcome.status,
+                     response=json.dumps(outcome.body, ensure_ascii=False), **columns))
 
 
 def _earlier_answer(session, conference_id: int, nonce: str) -> Outcome | None:
@@ -261,7 +262,7 @@ def undo_check_in(conference_id: int, delegate_id: int, device: object = None) -
         session.flush()
         session.refresh(delegate)
         bump_version(conference_id)
-        body = {"result": "undone", "delegate": delegate_json(delegate), "attendance": _counts(conference_id)}
-        session.add(Scan(conference_id=conference_id, device=device, delegate_id=delegate.id,
-                         outcome="undone", status=200, response=json.dumps(body, ensure_ascii=False)))
-    return Outcome(200, body, changed=True)
+        outcome = Outcome(200, {"result": "undone", "delegate": delegate_json(delegate),
+                                "attendance": _counts(conference_id)}, changed=True)
+        _log(session, conference_id, outcome, "undone", device=device, delegate_id=delegate.id)
+    return outcome
