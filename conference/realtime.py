@@ -258,7 +258,7 @@ def on_connect(auth=None):
     if conference_id is None:
         raise ConnectionRefusedError("no_conference")
     session[DEVICE_KEY] = principal.device_id if principal else None
-    first_here = conference_id not in _local_rooms("conference-")
+    first_here = not socketio.server.manager.rooms.get("/", {}).get(room(conference_id))
     join_room(room(conference_id))
     if principal and principal.device_id is not None:
         join_room(device_room(principal.device_id))
