@@ -150,7 +150,8 @@ KEEPING = {
     "a service": "from ..services import roster\nroster.groups(1)",
     "a service function": "from ..services.roster import groups",
     "the cookie session": "from flask import session\nsession.get('import')",
-    "a model for annotations only": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..models import Delegate",
+    "a model for annotations only": (
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..models import Delegate"),
 }
 
 
