@@ -1,4 +1,8 @@
-"""One blueprint per screen, plus the API and sign-in."""
+"""One blueprint per screen, plus the API and sign-in.
+
+A route parses, authorises, calls a service and answers: it never queries the database itself
+(tests/test_architecture.py fails on a route that imports the database module, SQLAlchemy or a model).
+"""
 from flask import Flask
 
 

@@ -1,13 +1,11 @@
 """Office pages: the program (items in order, their presenters, planned minutes, MC script, sub-steps)."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import render_template, request
 from flask_babel import gettext as _
 
-from ..db import db, is_id
-from ..errors import ConferenceError
-from ..models import AgendaItem, ItemKind
+from ..errors import ConferenceError, NotFound
+from ..models import ItemKind
 from ..services import agenda
 from ..services.setup_data import N_
 from .admin import bp, conference_id, direction, done, not_found_page
@@ -23,16 +21,12 @@ def kinds() -> list[tuple[str, str]]:
 
 
 def _locked() -> bool:
-    return agenda.show_started(db.session, conference_id())
+    return agenda.show_started(conference_id())
 
 
 def agenda_page(error: str | None = None, values=None, status: int = 200):
-    cid = conference_id()
-    items = db.session.scalars(sa.select(AgendaItem).where(AgendaItem.conference_id == cid)
-                               .options(sa.orm.selectinload(AgendaItem.steps))
-                               .order_by(AgendaItem.position)).all()
-    return render_template("admin_agenda.html", items=items, kinds=kinds(), kind_labels=dict(kinds()),
-                           locked=_locked(), error=error, values=values or {}), status
+    return render_template("admin_agenda.html", items=agenda.items(conference_id()), kinds=kinds(),
+                           kind_labels=dict(kinds()), locked=_locked(), error=error, values=values or {}), status
 
 
 @bp.get("/agenda")
@@ -73,8 +67,9 @@ def delete_item(item_id: int):
 
 def item_page(item_id: int, error: str | None = None, values=None, failed: int | None = None,
               status: int = 200):
-    item = db.session.get(AgendaItem, item_id) if is_id(item_id) else None
-    if item is None or item.conference_id != conference_id():
+    try:
+        item = agenda.get_item(conference_id(), item_id)
+    except NotFound:
         return not_found_page(_("Không tìm thấy mục này trong chương trình."))
     if values is None:
         values = {"title": item.title, "presenter": item.presenter or "", "kind": item.kind.value,
@@ -115,9 +110,10 @@ def add_step(item_id: int):
 
 
 def _step_item(step_id: int) -> int | None:
-    from ..models import AgendaStep
-    step = db.session.get(AgendaStep, step_id) if is_id(step_id) else None
-    return step.item_id if step is not None and step.item.conference_id == conference_id() else None
+    try:
+        return agenda.get_step(conference_id(), step_id).item_id
+    except NotFound:
+        return None
 
 
 @bp.post("/agenda/steps/<int:step_id>")

@@ -2,57 +2,37 @@
 
 The import is in two steps, as an office works: upload → a preview of every row (or every error,
 each with its row number) → confirm. The file waits in the instance folder between the two, tied
-to this browser's session, and the import itself is all-or-nothing.
+to this browser's session (services/importer.py keeps it), and the import itself is all-or-nothing.
 """
 from __future__ import annotations
 
-import secrets
-import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
 from flask import current_app, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..auth import current_principal
-from ..db import db, is_id
-from ..errors import ConferenceError
-from ..models import Delegate, DelegateGroup, Role
-from ..services import importer, setup_data
-from ..services.roster import reissue_badge, search_delegates
+from ..errors import ConferenceError, NotFound
+from ..models import Role
+from ..services import importer, roster, setup_data
 from ..services.setup_data import DIGITS
-from ..textnorm import name_sort_key
 from .admin import bp, conference_id, done, message_page, not_found_page
 from .admin_papers import send_badges
 
-PENDING_DIR = "pending-imports"
-PENDING_MAX_AGE = 24 * 3600
-IMPORT_SUFFIXES = (".xlsx", ".csv")
-
-
-def _groups() -> list[DelegateGroup]:
-    return list(db.session.scalars(sa.select(DelegateGroup).where(DelegateGroup.conference_id == conference_id())
-                                   .order_by(DelegateGroup.position)))
-
-
-def _listed(query: str, group_id: str) -> list[Delegate]:
-    found = search_delegates(conference_id(), query[:100])
-    if group_id == "none":
-        found = [d for d in found if d.group_id is None]
-    elif DIGITS.fullmatch(group_id):
-        found = [d for d in found if d.group_id == int(group_id)]
-    return sorted(found, key=lambda d: (d.group.position if d.group else 10**6, name_sort_key(d.full_name)))
+if TYPE_CHECKING:
+    from ..models import Delegate
 
 
 def delegates_page(error: str | None = None, status: int = 200):
-    query, group_id = request.args.get("q", ""), request.args.get("group", "")
-    delegates = _listed(query, group_id)
-    total = db.session.scalar(sa.select(sa.func.count(Delegate.id)).where(Delegate.conference_id == conference_id()))
-    return render_template("admin_delegates.html", delegates=delegates, groups=_groups(), query=query,
-                           group_id=group_id, print_group=group_id if DIGITS.fullmatch(group_id) else None,
-                           total=total, error=error), status
+    cid, query, group = conference_id(), request.args.get("q", ""), request.args.get("group", "")
+    group_id = int(group) if DIGITS.fullmatch(group) else None
+    delegates = roster.office_list(cid, query[:100], group_id, ungrouped=group == "none")
+    return render_template("admin_delegates.html", delegates=delegates, groups=roster.groups(cid), query=query,
+                           group_id=group, print_group=group if group_id is not None else None,
+                           total=roster.count_delegates(cid), error=error), status
 
 
 @bp.get("/delegates")
@@ -66,13 +46,15 @@ def delegate_page(delegate: Delegate | None, error: str | None = None, values=No
         values = {"full_name": delegate.full_name, "position": delegate.position or "",
                   "unit": delegate.unit or "", "seat": delegate.seat or "",
                   "group_id": str(delegate.group_id or "")} if delegate else {}
-    return render_template("admin_delegate.html", delegate=delegate, groups=_groups(), values=values,
-                           error=error, reissued=request.args.get("reissued") == "1"), status
+    return render_template("admin_delegate.html", delegate=delegate, groups=roster.groups(conference_id()),
+                           values=values, error=error, reissued=request.args.get("reissued") == "1"), status
 
 
 def _own_delegate(delegate_id: int) -> Delegate | None:
-    delegate = db.session.get(Delegate, delegate_id) if is_id(delegate_id) else None
-    return delegate if delegate is not None and delegate.conference_id == conference_id() else None
+    try:
+        return roster.get_delegate(conference_id(), delegate_id)
+    except NotFound:
+        return None
 
 
 @bp.get("/delegates/new")
@@ -110,7 +92,6 @@ def save_delegate(delegate_id: int):
         setup_data.update_delegate(conference_id(), delegate_id, form.get("full_name"), form.get("position"),
                                    form.get("unit"), form.get("group_id"), form.get("seat"))
     except ConferenceError as error:
-        db.session.rollback()
         return delegate_page(_own_delegate(delegate_id), error.message, form, error.status)
     return done(_("Đã lưu."), "admin.delegate", delegate_id=delegate_id)
 
@@ -119,7 +100,7 @@ def save_delegate(delegate_id: int):
 def reissue(delegate_id: int):
     """A lost badge: a new code; the old badge is refused at the door from now on."""
     try:
-        reissue_badge(conference_id(), delegate_id)
+        roster.reissue_badge(conference_id(), delegate_id)
     except ConferenceError as error:
         return message_page(error.message, error.status)
     return done(_("Đã cấp thẻ mới; thẻ cũ không còn dùng được. Hãy in lại thẻ."), "admin.delegate",
@@ -142,39 +123,14 @@ def delegate_badge(delegate_id: int):
     found = _own_delegate(delegate_id)
     if found is None:
         return not_found_page(_("Không tìm thấy đại biểu."))
-    return send_badges(conference_id(), f"the-{found.badge_code}.pdf", delegate_ids=[delegate_id])
+    return send_badges(f"the-{found.badge_code}.pdf", delegate_ids=[delegate_id])
 
 
 # --- import -----------------------------------------------------------------------------------
 
-def _pending_dir() -> Path:
-    folder = Path(current_app.config["INSTANCE_PATH"]) / PENDING_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _forget_old_uploads() -> None:
-    cutoff = time.time() - PENDING_MAX_AGE
-    for path in _pending_dir().glob("*"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-
-
-def _pending() -> tuple[Path, str] | None:
-    """The file this session uploaded for preview, if it is still there."""
-    kept = session.get("import")
-    if not isinstance(kept, dict) or not str(kept.get("token", "")).isalnum():
-        return None
-    suffix = kept.get("suffix")
-    path = _pending_dir() / f"{kept['token']}{suffix}"
-    if suffix not in IMPORT_SUFFIXES or not path.is_file():
-        return None
-    return path, kept.get("filename") or path.name
-
-
 def import_page(error: str | None = None, preview=None, filename: str | None = None, status: int = 200):
     return render_template("admin_import.html", error=error, preview=preview, filename=filename,
-                           headers=importer.HEADERS, groups=_groups(),
+                           headers=importer.HEADERS, groups=roster.groups(conference_id()),
                            max_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)), status
 
 
@@ -191,8 +147,7 @@ def import_preview():
     if upload is None or not upload.filename:
         return import_page(_("Hãy chọn một tệp .xlsx hoặc .csv."), status=400)
     filename = upload.filename
-    suffix = Path(filename).suffix.lower()
-    if suffix not in IMPORT_SUFFIXES:
+    if Path(filename).suffix.lower() not in importer.SUFFIXES:
         return import_page(_("Chỉ nhận tệp .xlsx hoặc .csv."), filename=filename, status=400)
     content = upload.read()
     try:
@@ -202,28 +157,26 @@ def import_preview():
     if preview.errors:
         session.pop("import", None)
         return import_page(preview=preview, filename=filename, status=422)
-    _forget_old_uploads()
-    token = secrets.token_hex(16)
-    (_pending_dir() / f"{token}{suffix}").write_bytes(content)
-    session["import"] = {"token": token, "suffix": suffix, "filename": filename[:200]}
+    session["import"] = importer.keep_upload(filename, content)
     return import_page(preview=preview, filename=filename)
 
 
 @bp.post("/import/confirm")
 def import_confirm():
     """Import the previewed file: every row, or none if anything became wrong meanwhile."""
-    pending = _pending()
-    if pending is None or request.form.get("token") != session["import"].get("token"):
+    ticket = session.get("import")
+    kept = importer.kept_upload(ticket)
+    if kept is None or request.form.get("token") != ticket.get("token"):
         return import_page(_("Tệp xem trước không còn nữa; hãy tải tệp lên lại."), status=409)
-    path, filename = pending
+    filename, content = kept
     try:
-        added = importer.import_delegates(conference_id(), filename, path.read_bytes())
+        added = importer.import_delegates(conference_id(), filename, content)
     except importer.ImportFailed as failure:
         preview = importer.ImportResult(errors=failure.errors)
         return import_page(preview=preview, filename=filename, status=422)
     except ConferenceError as error:
         return import_page(error.message, filename=filename, status=error.status)
-    path.unlink(missing_ok=True)
+    importer.forget_upload(ticket)
     session.pop("import", None)
     return done(ngettext("Đã nhập %(num)d đại biểu từ “%(file)s”.", "Đã nhập %(num)d đại biểu từ “%(file)s”.", added,
                          file=filename), "admin.delegates")

@@ -2,19 +2,14 @@
 from __future__ import annotations
 
 import io
-import tempfile
-from pathlib import Path
 
-import sqlalchemy as sa
 from flask import render_template, request, send_file
 from flask_babel import gettext as _
 
-from ..db import db, is_id
-from ..models import DelegateGroup
-from ..services import reports
-from ..services.badges import badge_texts, write_pdf
-from ..services.reports_minutes import minutes_docx
 from ..errors import ConferenceError
+from ..services import badges, reports
+from ..services.reports_minutes import minutes_docx
+from ..services.roster import groups
 from ..services.setup_data import conference_or_404, parse_id
 from .admin import bp, conference_id, message_page
 
@@ -28,15 +23,14 @@ def _download(data: bytes, name: str, mimetype: str):
     return response
 
 
-def send_badges(conference: int, name: str, delegate_ids=None, group_id: int | None = None):
-    """The badges as A4 sheets (PDF), or a page that says there is nothing to print."""
-    badges = badge_texts(conference, delegate_ids=delegate_ids, group_id=group_id)
-    if not badges:
+def send_badges(name: str, delegate_ids=None, group_id: int | None = None):
+    """The badges as A4 sheets (PDF), or a page that says why there is nothing to print."""
+    try:
+        data = badges.badges_pdf(conference_id(), delegate_ids=delegate_ids, group_id=group_id)
+    except ConferenceError as error:
+        return message_page(error.message, error.status)
+    if data is None:
         return message_page(_("Không có đại biểu nào để in thẻ."), 404)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "badges.pdf"
-        write_pdf(path, badges)
-        data = path.read_bytes()
     return _download(data, name, "application/pdf")
 
 
@@ -44,9 +38,7 @@ def send_badges(conference: int, name: str, delegate_ids=None, group_id: int | N
 def papers():
     """Badges to print before the day; the attendance list and the minutes after it."""
     cid = conference_id()
-    groups = db.session.scalars(sa.select(DelegateGroup).where(DelegateGroup.conference_id == cid)
-                                .order_by(DelegateGroup.position)).all()
-    return render_template("admin_papers.html", conference=conference_or_404(cid), groups=groups)
+    return render_template("admin_papers.html", conference=conference_or_404(cid), groups=groups(cid))
 
 
 @bp.get("/badges.pdf")
@@ -56,12 +48,8 @@ def badges_pdf():
         group_id = parse_id(request.args.get("group", ""))
     except ConferenceError as error:
         return message_page(_("Thành phần không hợp lệ."), error.status)
-    if group_id is not None:
-        found = db.session.get(DelegateGroup, group_id) if is_id(group_id) else None
-        if found is None or found.conference_id != conference_id():
-            return message_page(_("Không tìm thấy thành phần đại biểu."), 404)
     name = f"the-dai-bieu-nhom-{group_id}.pdf" if group_id else "the-dai-bieu.pdf"
-    return send_badges(conference_id(), name, group_id=group_id)
+    return send_badges(name, group_id=group_id)
 
 
 @bp.get("/exports/attendance.<any(xlsx, csv):fmt>")

@@ -1,15 +1,11 @@
 """Office pages: the conference details, the delegate groups, the item-8 candidates."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import render_template, request
 from flask_babel import gettext as _
 
-from ..db import db
 from ..errors import ConferenceError
-from ..models import Candidate, Delegate, DelegateGroup
-from ..services import setup_data
-from ..services.roster import sorted_vietnamese
+from ..services import roster, setup_data
 from .admin import bp, conference_id, direction, done
 
 
@@ -44,12 +40,8 @@ def save_conference():
 
 def groups_page(error: str | None = None, values=None, failed: int | None = None, status: int = 200):
     cid = conference_id()
-    groups = db.session.scalars(sa.select(DelegateGroup).where(DelegateGroup.conference_id == cid)
-                                .order_by(DelegateGroup.position, DelegateGroup.id)).all()
-    counts = dict(db.session.execute(sa.select(Delegate.group_id, sa.func.count(Delegate.id))
-                                     .where(Delegate.conference_id == cid).group_by(Delegate.group_id)).all())
-    return render_template("admin_groups.html", groups=groups, counts=counts, error=error,
-                           values=values or {}, failed=failed), status
+    return render_template("admin_groups.html", groups=roster.groups(cid), counts=roster.group_sizes(cid),
+                           error=error, values=values or {}, failed=failed), status
 
 
 @bp.get("/groups")
@@ -102,10 +94,8 @@ def delete_group(group_id: int):
 
 def candidates_page(error: str | None = None, values=None, failed: int | None = None, status: int = 200):
     cid = conference_id()
-    candidates = db.session.scalars(sa.select(Candidate).where(Candidate.conference_id == cid)
-                                    .order_by(Candidate.position, Candidate.id)).all()
-    delegates = sorted_vietnamese(list(db.session.scalars(sa.select(Delegate).where(Delegate.conference_id == cid))))
-    return render_template("admin_candidates.html", candidates=candidates, delegates=delegates, error=error,
+    return render_template("admin_candidates.html", candidates=setup_data.candidates(cid),
+                           delegates=roster.search_delegates(cid, None), error=error,
                            values=values or {}, failed=failed), status
 
 

@@ -14,18 +14,15 @@ import hashlib
 import json
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, render_template, request, send_file
 
 from ..auth import current_principal, require_api, require_page
-from ..db import db
-from ..models import CheckIn, Delegate, DelegateGroup, Role
-from ..services.state import show_state
+from ..models import Role
+from ..services import roster as delegates
 
 bp = Blueprint("door", __name__)
 
 DOOR_ROLES = (Role.DOOR, Role.ADMIN)
-ROSTER_FIELDS = ("id", "full_name", "position", "unit", "group", "seat", "badge_code")
 SERVICE_WORKER = Path(__file__).resolve().parents[2] / "static" / "js" / "door-sw.js"
 
 
@@ -43,19 +40,7 @@ def index():
 @require_api(*DOOR_ROLES)
 def roster():
     """Every delegate, compact, with an ETag: {"version", "groups", "fields", "rows"}."""
-    conference_id = current_principal().conference_id
-    version = show_state(conference_id).version
-    groups = db.session.execute(
-        sa.select(DelegateGroup.name, DelegateGroup.color)
-        .where(DelegateGroup.conference_id == conference_id).order_by(DelegateGroup.position)).all()
-    rows = db.session.execute(
-        sa.select(Delegate.id, Delegate.full_name, Delegate.position, Delegate.unit, DelegateGroup.name,
-                  Delegate.seat, Delegate.badge_code)
-        .outerjoin(DelegateGroup, Delegate.group_id == DelegateGroup.id)
-        .where(Delegate.conference_id == conference_id).order_by(Delegate.id)).all()
-    content = {"groups": [{"name": name, "color": color} for name, color in groups],
-               "fields": list(ROSTER_FIELDS), "rows": [list(row) for row in rows]}
-    db.session.rollback()
+    version, content = delegates.door_roster(current_principal().conference_id)
     # The ETag covers the roster only, not the version, so check-ins elsewhere do not void it.
     etag = hashlib.sha256(_dumps(content)).hexdigest()[:32]
     response = Response(_dumps({"version": version, **content}), mimetype="application/json")
@@ -68,14 +53,7 @@ def roster():
 @require_api(*DOOR_ROLES)
 def presence():
     """Who is checked in: {"version", "present": [[delegate_id, checked_in_at, device], ...]}."""
-    conference_id = current_principal().conference_id
-    version = show_state(conference_id).version
-    rows = db.session.execute(
-        sa.select(CheckIn.delegate_id, CheckIn.checked_in_at, CheckIn.device)
-        .where(CheckIn.conference_id == conference_id).order_by(CheckIn.id)).all()
-    body = {"version": version, "present": [[d, at.isoformat(), device] for d, at, device in rows]}
-    db.session.rollback()
-    response = Response(_dumps(body), mimetype="application/json")
+    response = Response(_dumps(delegates.presence(current_principal().conference_id)), mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
     return response
 

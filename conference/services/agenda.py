@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..db import is_id, write_transaction
+from ..db import db, is_id, write_transaction
 from ..errors import ConferenceError, Conflict, NotFound
 from ..models import AgendaItem, AgendaStep, ItemKind
 from .setup_data import int_field, text_field
@@ -19,35 +19,37 @@ MAX_SCRIPT = 20000
 MAX_MINUTES = 600
 
 
-def _items(session, conference_id: int) -> list[AgendaItem]:
-    return list(session.scalars(sa.select(AgendaItem).where(AgendaItem.conference_id == conference_id)
-                                .order_by(AgendaItem.position)))
+def items(conference_id: int) -> list[AgendaItem]:
+    """The program in order, each item with its steps."""
+    return list(db.session.scalars(sa.select(AgendaItem).where(AgendaItem.conference_id == conference_id)
+                                   .options(sa.orm.selectinload(AgendaItem.steps))
+                                   .order_by(AgendaItem.position)))
 
 
-def _item(session, conference_id: int, item_id: int) -> AgendaItem:
-    item = session.get(AgendaItem, item_id) if is_id(item_id) else None
+def get_item(conference_id: int, item_id: object) -> AgendaItem:
+    item = db.session.get(AgendaItem, item_id) if is_id(item_id) else None
     if item is None or item.conference_id != conference_id:
         raise NotFound("unknown_item", _("Không tìm thấy mục này trong chương trình."))
     return item
 
 
-def _step(session, conference_id: int, step_id: int) -> AgendaStep:
-    step = session.get(AgendaStep, step_id) if is_id(step_id) else None
+def get_step(conference_id: int, step_id: object) -> AgendaStep:
+    step = db.session.get(AgendaStep, step_id) if is_id(step_id) else None
     if step is None or step.item.conference_id != conference_id:
         raise NotFound("unknown_step", _("Không tìm thấy bước này."))
     return step
 
 
-def show_started(session, conference_id: int) -> bool:
+def show_started(conference_id: int) -> bool:
     """True once the MC has started the program (or it ran and finished)."""
     if show_state(conference_id).current_position is not None:
         return True
-    return session.scalar(sa.select(sa.func.count(AgendaItem.id)).where(
+    return db.session.scalar(sa.select(sa.func.count(AgendaItem.id)).where(
         AgendaItem.conference_id == conference_id, AgendaItem.started_at.is_not(None))) > 0
 
 
-def _require_not_started(session, conference_id: int) -> None:
-    if show_started(session, conference_id):
+def _require_not_started(conference_id: int) -> None:
+    if show_started(conference_id):
         raise Conflict("show_started", _("Chương trình đã bắt đầu: chỉ sửa được nội dung, không đổi được "
                                          "thứ tự hay thêm, bớt mục."))
 
@@ -79,8 +81,8 @@ def update_item(conference_id: int, item_id: int, title: object, presenter: obje
                 planned_minutes: object = None, kind: object = None, script: object = None) -> AgendaItem:
     """Correct an item's title, presenter, planned minutes, kind or MC script."""
     values = _item_values(title, presenter, planned_minutes, kind, script)
-    with write_transaction() as session:
-        item = _item(session, conference_id, item_id)
+    with write_transaction():
+        item = get_item(conference_id, item_id)
         for key, value in values.items():
             setattr(item, key, value)
         bump_version(conference_id)
@@ -92,9 +94,9 @@ def add_item(conference_id: int, title: object, presenter: object = None, planne
     """A new item at the end of the program."""
     values = _item_values(title, presenter, planned_minutes, kind, script)
     with write_transaction() as session:
-        _require_not_started(session, conference_id)
-        items = _items(session, conference_id)
-        item = AgendaItem(conference_id=conference_id, position=(items[-1].position if items else 0) + 1,
+        _require_not_started(conference_id)
+        program = items(conference_id)
+        item = AgendaItem(conference_id=conference_id, position=(program[-1].position if program else 0) + 1,
                           **values)
         session.add(item)
         bump_version(conference_id)
@@ -124,9 +126,9 @@ def _moved(nodes: list, node, offset: int) -> list | None:
 def move_item(conference_id: int, item_id: int, offset: int) -> None:
     """Move an item one place up (-1) or down (+1)."""
     with write_transaction() as session:
-        item = _item(session, conference_id, item_id)
-        _require_not_started(session, conference_id)
-        order = _moved(_items(session, conference_id), item, offset)
+        item = get_item(conference_id, item_id)
+        _require_not_started(conference_id)
+        order = _moved(items(conference_id), item, offset)
         if order is None:
             return
         _renumber(session, order)
@@ -136,12 +138,12 @@ def move_item(conference_id: int, item_id: int, offset: int) -> None:
 def remove_item(conference_id: int, item_id: int) -> str:
     """Delete an item and its steps; the rest close up. Returns the title, for the confirmation."""
     with write_transaction() as session:
-        item = _item(session, conference_id, item_id)
-        _require_not_started(session, conference_id)
+        item = get_item(conference_id, item_id)
+        _require_not_started(conference_id)
         title = item.title
         session.delete(item)
         session.flush()
-        _renumber(session, _items(session, conference_id))
+        _renumber(session, items(conference_id))
         bump_version(conference_id)
     return title
 
@@ -150,9 +152,9 @@ def add_step(conference_id: int, item_id: int, title: object, presenter: object 
              planned_minutes: object = None) -> AgendaStep:
     """A new sub-step (one tham luận speaker, one part) at the end of an item."""
     values = _step_values(title, presenter, planned_minutes)
-    with write_transaction() as session:
-        item = _item(session, conference_id, item_id)
-        _require_not_started(session, conference_id)
+    with write_transaction():
+        item = get_item(conference_id, item_id)
+        _require_not_started(conference_id)
         step = AgendaStep(position=(item.steps[-1].position if item.steps else 0) + 1, **values)
         item.steps.append(step)
         bump_version(conference_id)
@@ -162,8 +164,8 @@ def add_step(conference_id: int, item_id: int, title: object, presenter: object 
 def update_step(conference_id: int, step_id: int, title: object, presenter: object = None,
                 planned_minutes: object = None) -> AgendaStep:
     values = _step_values(title, presenter, planned_minutes)
-    with write_transaction() as session:
-        step = _step(session, conference_id, step_id)
+    with write_transaction():
+        step = get_step(conference_id, step_id)
         for key, value in values.items():
             setattr(step, key, value)
         bump_version(conference_id)
@@ -172,8 +174,8 @@ def update_step(conference_id: int, step_id: int, title: object, presenter: obje
 
 def move_step(conference_id: int, step_id: int, offset: int) -> None:
     with write_transaction() as session:
-        step = _step(session, conference_id, step_id)
-        _require_not_started(session, conference_id)
+        step = get_step(conference_id, step_id)
+        _require_not_started(conference_id)
         order = _moved(list(step.item.steps), step, offset)
         if order is None:
             return
@@ -183,8 +185,8 @@ def move_step(conference_id: int, step_id: int, offset: int) -> None:
 
 def remove_step(conference_id: int, step_id: int) -> None:
     with write_transaction() as session:
-        step = _step(session, conference_id, step_id)
-        _require_not_started(session, conference_id)
+        step = get_step(conference_id, step_id)
+        _require_not_started(conference_id)
         item = step.item
         item.steps.remove(step)
         session.flush()

@@ -5,6 +5,7 @@ every Vietnamese letter prints the same on any machine; nothing is downloaded at
 """
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +20,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from ..models import Conference, Delegate
+from .roster import get_group
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "vendor" / "fonts"
 REGULAR, BOLD = "BeVietnamPro", "BeVietnamPro-Bold"
@@ -211,6 +213,20 @@ def badge_texts(conference_id: int, delegate_ids: Iterable[int] | None = None,
     delegates = list(db.session.scalars(statement))
     delegates.sort(key=lambda d: (d.group.position if d.group else 10**6, name_sort_key(d.full_name)))
     return [BadgeText.of(d, conference) for d in delegates]
+
+
+def badges_pdf(conference_id: int, delegate_ids: Iterable[int] | None = None,
+               group_id: int | None = None) -> bytes | None:
+    """The badges as A4 sheets, or None when there is no one to print; an unknown group is NotFound."""
+    if group_id is not None:
+        get_group(conference_id, group_id)
+    badges = badge_texts(conference_id, delegate_ids=delegate_ids, group_id=group_id)
+    if not badges:
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "badges.pdf"
+        write_pdf(path, badges)
+        return path.read_bytes()
 
 
 def generate_badges(conference_id: int, out_dir: Path, progress: Callable[[int], None] | None = None,

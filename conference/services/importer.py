@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import io
+import secrets
+import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +16,7 @@ from xml.etree.ElementTree import ParseError
 from zipfile import BadZipFile
 
 import sqlalchemy as sa
+from flask import current_app
 
 from ..db import db, write_transaction
 from ..errors import ConferenceError
@@ -23,6 +26,9 @@ from .roster import find_group, new_delegate, validate_fields
 from .state import bump_version
 
 MAX_ROWS = 20000
+SUFFIXES = (".xlsx", ".csv")
+PENDING_DIR = "pending-imports"
+PENDING_MAX_AGE = 24 * 3600
 HEADER_SEARCH_ROWS = 15
 # Folded header text -> field. Folding makes "Họ và tên", "HỌ VÀ TÊN" and "Ho va ten" one key.
 HEADERS = {
@@ -207,3 +213,48 @@ def import_delegates(conference_id: int, filename: str, content: bytes) -> int:
             new_delegate(session, conference_id, fields, find_group(conference_id, row["group"]))
         bump_version(conference_id)
     return len(result.rows)
+
+
+# --- the file kept between the preview and the confirm -----------------------------------------
+# It waits in the instance folder under a random name; the browser's signed session holds only the
+# ticket that names it, so nobody confirms a file they did not upload. After a day it is removed.
+
+def _pending_dir() -> Path:
+    folder = Path(current_app.config["INSTANCE_PATH"]) / PENDING_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _forget_old_uploads() -> None:
+    cutoff = time.time() - PENDING_MAX_AGE
+    for path in _pending_dir().glob("*"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
+def keep_upload(filename: str, content: bytes) -> dict:
+    """Keep a previewed file until it is confirmed; returns its ticket, for the browser's session."""
+    _forget_old_uploads()
+    token, suffix = secrets.token_hex(16), Path(filename).suffix.lower()
+    (_pending_dir() / f"{token}{suffix}").write_bytes(content)
+    return {"token": token, "suffix": suffix, "filename": filename[:200]}
+
+
+def _kept_path(ticket: object) -> Path | None:
+    if not isinstance(ticket, dict) or not str(ticket.get("token", "")).isalnum():
+        return None
+    suffix = ticket.get("suffix")
+    path = _pending_dir() / f"{ticket['token']}{suffix}"
+    return path if suffix in SUFFIXES and path.is_file() else None
+
+
+def kept_upload(ticket: object) -> tuple[str, bytes] | None:
+    """(file name, content) of the file a ticket names, if it is still there."""
+    path = _kept_path(ticket)
+    return None if path is None else (ticket.get("filename") or path.name, path.read_bytes())
+
+
+def forget_upload(ticket: object) -> None:
+    path = _kept_path(ticket)
+    if path is not None:
+        path.unlink(missing_ok=True)

@@ -19,8 +19,9 @@ from flask import current_app, has_app_context
 
 from ..db import db
 from ..errors import ConferenceError
-from ..models import CheckIn, Conference, Delegate, DelegateGroup
+from ..models import CheckIn, Conference, Delegate
 from ..textnorm import name_sort_key
+from .roster import groups
 from .state import get_conference
 
 DEFAULT_ZONE = "Asia/Ho_Chi_Minh"
@@ -186,10 +187,8 @@ def _summary_sheet(book, conference_id: int, rows: list[AttendanceRow]) -> None:
 
 def group_figures(conference_id: int, rows: list[AttendanceRow]) -> list[tuple[str, int, int]]:
     """(group, present, expected) in protocol order, with a total last."""
-    groups = db.session.scalars(sa.select(DelegateGroup).where(DelegateGroup.conference_id == conference_id)
-                                .order_by(DelegateGroup.position))
     figures = []
-    for group in groups:
+    for group in groups(conference_id):
         members = [r for r in rows if r.group == group.name]
         figures.append((group.name, sum(r.present for r in members), len(members)))
     loose = [r for r in rows if r.group is None]

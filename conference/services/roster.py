@@ -1,17 +1,19 @@
-"""Delegates: lookup, search, walk-ins, badge reissue, and their JSON shape."""
+"""Delegates and their groups: lookup, search, walk-ins, badge reissue, the door's feeds, their JSON shape."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from ..db import db, is_id, utcnow, write_transaction
 from ..errors import ConferenceError, NotFound
 from ..models import Badge, CheckIn, Delegate, DelegateGroup
 from ..textnorm import clean, fold, name_sort_key
 from . import badgecodes
-from .state import bump_version
+from .state import bump_version, show_state
 
 MAX_NAME = 120
 MAX_FIELD = 200
+ROSTER_FIELDS = ("id", "full_name", "position", "unit", "group", "seat", "badge_code")
 
 
 def delegate_json(delegate: Delegate) -> dict:
@@ -58,6 +60,43 @@ def get_delegate(conference_id: int, delegate_id: object) -> Delegate:
     return delegate
 
 
+def office_list(conference_id: int, query: str | None, group_id: int | None = None,
+                ungrouped: bool = False) -> list[Delegate]:
+    """The office's list: matching the query, of one group (or those in none), by group then by name."""
+    found = search_delegates(conference_id, query)
+    if ungrouped:
+        found = [d for d in found if d.group_id is None]
+    elif group_id is not None:
+        found = [d for d in found if d.group_id == group_id]
+    return sorted(found, key=lambda d: (d.group.position if d.group else 10**6, name_sort_key(d.full_name)))
+
+
+def count_delegates(conference_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Delegate.id)).where(Delegate.conference_id == conference_id))
+
+
+# --- groups (the plan's "Thành phần", in protocol order) -------------------------------------
+
+def groups(conference_id: int) -> list[DelegateGroup]:
+    """The conference's groups in protocol order: the one query every list of groups uses."""
+    return list(db.session.scalars(sa.select(DelegateGroup).where(DelegateGroup.conference_id == conference_id)
+                                   .order_by(DelegateGroup.position, DelegateGroup.id)))
+
+
+def get_group(conference_id: int, group_id: object) -> DelegateGroup:
+    group = db.session.get(DelegateGroup, group_id) if is_id(group_id) else None
+    if group is None or group.conference_id != conference_id:
+        raise NotFound("unknown_group", _("Không tìm thấy thành phần đại biểu."))
+    return group
+
+
+def group_sizes(conference_id: int) -> dict[int | None, int]:
+    """Delegates per group id (None: in no group)."""
+    return dict(db.session.execute(
+        sa.select(Delegate.group_id, sa.func.count()).where(Delegate.conference_id == conference_id)
+        .group_by(Delegate.group_id)).all())
+
+
 def find_group(conference_id: int, name: str | None) -> DelegateGroup | None:
     if not clean(name):
         return None
@@ -71,10 +110,9 @@ def find_group(conference_id: int, name: str | None) -> DelegateGroup | None:
             and group.conference_id == conference_id and fold(group.name) == wanted):
         return group
     with db.session.no_autoflush:
-        groups = list(db.session.scalars(sa.select(DelegateGroup)
-                                          .where(DelegateGroup.conference_id == conference_id)))
+        found = groups(conference_id)
     known.clear()
-    known.update({fold(g.name): g for g in groups})
+    known.update({fold(g.name): g for g in found})
     if wanted in known:
         return known[wanted]
     raise ConferenceError("unknown_group", f"Không có thành phần đại biểu “{clean(name)}”.")
@@ -150,17 +188,40 @@ def attendance(conference_id: int) -> dict:
     rather than one three-table join per figure: it is part of every snapshot, so of every
     publish and every GET /api/state (bench/checkin_load.py), and costs half as much this way.
     """
-    expected_by_group = dict(db.session.execute(
-        sa.select(Delegate.group_id, sa.func.count()).where(Delegate.conference_id == conference_id)
-        .group_by(Delegate.group_id)).all())
+    expected_by_group = group_sizes(conference_id)
     present_by_group = dict(db.session.execute(
         sa.select(Delegate.group_id, sa.func.count()).select_from(CheckIn)
         .join(Delegate, Delegate.id == CheckIn.delegate_id)
         .where(CheckIn.conference_id == conference_id).group_by(Delegate.group_id)).all())
-    rows = db.session.execute(sa.select(DelegateGroup.id, DelegateGroup.name, DelegateGroup.color)
-                              .where(DelegateGroup.conference_id == conference_id)
-                              .order_by(DelegateGroup.position)).all()
-    groups = [{"id": gid, "name": name, "color": color, "expected": expected_by_group.get(gid, 0),
-               "present": present_by_group.get(gid, 0)} for gid, name, color in rows]
+    listed = [{"id": g.id, "name": g.name, "color": g.color, "expected": expected_by_group.get(g.id, 0),
+               "present": present_by_group.get(g.id, 0)} for g in groups(conference_id)]
     expected, present = sum(expected_by_group.values()), sum(present_by_group.values())
-    return {"present": present, "expected": expected, "absent": expected - present, "groups": groups}
+    return {"present": present, "expected": expected, "absent": expected - present, "groups": listed}
+
+
+# --- the door tablet's feeds: read in one transaction each, ended before the answer is written ---
+
+def door_roster(conference_id: int) -> tuple[int, dict]:
+    """(version, {"groups", "fields", "rows"}): every delegate, the field names once, then one list per
+    delegate by id. The version comes apart so the roster alone can be tagged: a check-in moves it."""
+    version = show_state(conference_id).version
+    rows = db.session.execute(
+        sa.select(Delegate.id, Delegate.full_name, Delegate.position, Delegate.unit, DelegateGroup.name,
+                  Delegate.seat, Delegate.badge_code)
+        .outerjoin(DelegateGroup, Delegate.group_id == DelegateGroup.id)
+        .where(Delegate.conference_id == conference_id).order_by(Delegate.id)).all()
+    content = {"groups": [{"name": g.name, "color": g.color} for g in groups(conference_id)],
+               "fields": list(ROSTER_FIELDS), "rows": [list(row) for row in rows]}
+    db.session.rollback()
+    return version, content
+
+
+def presence(conference_id: int) -> dict:
+    """Who is checked in: {"version", "present": [[delegate_id, checked_in_at, device], ...]}."""
+    version = show_state(conference_id).version
+    rows = db.session.execute(
+        sa.select(CheckIn.delegate_id, CheckIn.checked_in_at, CheckIn.device)
+        .where(CheckIn.conference_id == conference_id).order_by(CheckIn.id)).all()
+    body = {"version": version, "present": [[d, at.isoformat(), device] for d, at, device in rows]}
+    db.session.rollback()
+    return body

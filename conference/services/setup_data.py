@@ -16,7 +16,7 @@ from ..db import db, is_id, write_transaction
 from ..errors import ConferenceError, Conflict, NotFound
 from ..models import Candidate, CheckIn, Conference, Delegate, DelegateGroup, Device
 from ..textnorm import clean, fold
-from .roster import get_delegate, new_delegate, search_key, validate_fields
+from .roster import get_delegate, get_group, groups, new_delegate, search_key, validate_fields
 from .state import bump_version
 
 CONFERENCE_TEXT = {  # field -> (longest allowed, required)
@@ -121,25 +121,13 @@ def update_conference(conference_id: int, data: Mapping[str, object]) -> Confere
 
 # --- delegate groups (the plan's "Thành phần", in protocol order) ---------------------------
 
-def _groups(session, conference_id: int) -> list[DelegateGroup]:
-    return list(session.scalars(sa.select(DelegateGroup).where(DelegateGroup.conference_id == conference_id)
-                                .order_by(DelegateGroup.position, DelegateGroup.id)))
-
-
-def _group(session, conference_id: int, group_id: object) -> DelegateGroup:
-    group = session.get(DelegateGroup, group_id) if is_id(group_id) else None
-    if group is None or group.conference_id != conference_id:
-        raise NotFound("unknown_group", _("Không tìm thấy thành phần đại biểu."))
-    return group
-
-
-def _group_values(session, conference_id: int, name: object, color: object, group_id: int | None):
+def _group_values(conference_id: int, name: object, color: object, group_id: int | None):
     text = text_field(name, 200, _("Tên thành phần"), required=True)
     if color is None or color == "":
         color = DEFAULT_COLOR
     if not isinstance(color, str) or not COLOR.fullmatch(color):
         raise ConferenceError("invalid_color", _("Màu phải có dạng #rrggbb."))
-    for other in _groups(session, conference_id):
+    for other in groups(conference_id):
         if other.id != group_id and fold(other.name) == fold(text):
             raise Conflict("duplicate_group", _("Đã có thành phần “%(name)s”.", name=other.name))
     return text, color.lower()
@@ -149,7 +137,7 @@ def create_group(conference_id: int, name: object, color: object = None) -> Dele
     """A new group, placed last in protocol order."""
     with write_transaction() as session:
         _conference(session, conference_id)
-        text, colour = _group_values(session, conference_id, name, color, None)
+        text, colour = _group_values(conference_id, name, color, None)
         last = session.scalar(sa.select(sa.func.max(DelegateGroup.position))
                               .where(DelegateGroup.conference_id == conference_id)) or 0
         group = DelegateGroup(conference_id=conference_id, position=last + 1, name=text, color=colour)
@@ -160,24 +148,24 @@ def create_group(conference_id: int, name: object, color: object = None) -> Dele
 
 def update_group(conference_id: int, group_id: int, name: object, color: object) -> DelegateGroup:
     """Rename a group or change its badge colour."""
-    with write_transaction() as session:
-        group = _group(session, conference_id, group_id)
-        group.name, group.color = _group_values(session, conference_id, name, color, group.id)
+    with write_transaction():
+        group = get_group(conference_id, group_id)
+        group.name, group.color = _group_values(conference_id, name, color, group.id)
         bump_version(conference_id)
     return group
 
 
 def move_group(conference_id: int, group_id: int, offset: int) -> None:
     """Move a group one place up (-1) or down (+1) in protocol order."""
-    with write_transaction() as session:
-        groups = _groups(session, conference_id)
-        group = _group(session, conference_id, group_id)
-        index = groups.index(group)
+    with write_transaction():
+        order = groups(conference_id)
+        group = get_group(conference_id, group_id)
+        index = order.index(group)
         target = index + (1 if offset > 0 else -1)
-        if not 0 <= target < len(groups):
+        if not 0 <= target < len(order):
             return
-        groups[index], groups[target] = groups[target], groups[index]
-        for number, each in enumerate(groups, start=1):
+        order[index], order[target] = order[target], order[index]
+        for number, each in enumerate(order, start=1):
             each.position = number
         bump_version(conference_id)
 
@@ -185,7 +173,7 @@ def move_group(conference_id: int, group_id: int, offset: int) -> None:
 def delete_group(conference_id: int, group_id: int) -> None:
     """Remove an empty group; one that still has delegates is refused (move them first)."""
     with write_transaction() as session:
-        group = _group(session, conference_id, group_id)
+        group = get_group(conference_id, group_id)
         members = session.scalar(sa.select(sa.func.count(Delegate.id)).where(Delegate.group_id == group.id))
         if members:
             raise Conflict("group_not_empty", _("Thành phần “%(name)s” còn %(count)d đại biểu; hãy chuyển họ "
@@ -193,7 +181,7 @@ def delete_group(conference_id: int, group_id: int) -> None:
                                                 name=group.name, count=members))
         session.delete(group)
         session.flush()
-        for number, each in enumerate(_groups(session, conference_id), start=1):
+        for number, each in enumerate(groups(conference_id), start=1):
             each.position = number
         bump_version(conference_id)
 
@@ -211,9 +199,9 @@ def parse_id(value: object) -> int | None:
     raise ConferenceError("invalid_id", _("Lựa chọn không hợp lệ."))
 
 
-def _optional_group(session, conference_id: int, group_id: object) -> DelegateGroup | None:
+def _optional_group(conference_id: int, group_id: object) -> DelegateGroup | None:
     group_id = parse_id(group_id)
-    return None if group_id is None else _group(session, conference_id, group_id)
+    return None if group_id is None else get_group(conference_id, group_id)
 
 
 def create_delegate(conference_id: int, full_name: object, position: object = None, unit: object = None,
@@ -221,7 +209,7 @@ def create_delegate(conference_id: int, full_name: object, position: object = No
     """Add one delegate with a fresh badge."""
     fields = validate_fields(full_name, position, unit, seat)
     with write_transaction() as session:
-        group = _optional_group(session, conference_id, group_id)
+        group = _optional_group(conference_id, group_id)
         delegate = new_delegate(session, conference_id, fields, group)
         bump_version(conference_id)
     return delegate
@@ -231,9 +219,9 @@ def update_delegate(conference_id: int, delegate_id: int, full_name: object, pos
                     unit: object = None, group_id: object = None, seat: object = None) -> Delegate:
     """Correct a delegate's name, position, unit, group or seat; the badge code stays."""
     fields = validate_fields(full_name, position, unit, seat)
-    with write_transaction() as session:
+    with write_transaction():
         delegate = get_delegate(conference_id, delegate_id)
-        delegate.group = _optional_group(session, conference_id, group_id)
+        delegate.group = _optional_group(conference_id, group_id)
         for key, value in fields.items():
             setattr(delegate, key, value)
         delegate.search_key = search_key(delegate.full_name, delegate.unit, delegate.badge_code)
@@ -254,9 +242,10 @@ def remove_delegate(conference_id: int, delegate_id: int) -> str:
 
 # --- item 8: candidates for the higher-level conference -----------------------------------
 
-def _candidates(session, conference_id: int) -> list[Candidate]:
-    return list(session.scalars(sa.select(Candidate).where(Candidate.conference_id == conference_id)
-                                .order_by(Candidate.position, Candidate.id)))
+def candidates(conference_id: int) -> list[Candidate]:
+    """Item 8's list, in the order it is read out."""
+    return list(db.session.scalars(sa.select(Candidate).where(Candidate.conference_id == conference_id)
+                                   .order_by(Candidate.position, Candidate.id)))
 
 
 def _candidate(session, conference_id: int, candidate_id: int) -> Candidate:
@@ -285,7 +274,7 @@ def add_candidate(conference_id: int, full_name: object = None, title: object = 
     with write_transaction() as session:
         _conference(session, conference_id)
         values = _candidate_values(session, conference_id, full_name, title, unit, delegate_id)
-        candidate = Candidate(conference_id=conference_id, position=len(_candidates(session, conference_id)) + 1,
+        candidate = Candidate(conference_id=conference_id, position=len(candidates(conference_id)) + 1,
                               **values)
         session.add(candidate)
         bump_version(conference_id)
@@ -305,14 +294,14 @@ def update_candidate(conference_id: int, candidate_id: int, full_name: object = 
 
 def move_candidate(conference_id: int, candidate_id: int, offset: int) -> None:
     with write_transaction() as session:
-        candidates = _candidates(session, conference_id)
+        order = candidates(conference_id)
         candidate = _candidate(session, conference_id, candidate_id)
-        index = candidates.index(candidate)
+        index = order.index(candidate)
         target = index + (1 if offset > 0 else -1)
-        if not 0 <= target < len(candidates):
+        if not 0 <= target < len(order):
             return
-        candidates[index], candidates[target] = candidates[target], candidates[index]
-        for number, each in enumerate(candidates, start=1):
+        order[index], order[target] = order[target], order[index]
+        for number, each in enumerate(order, start=1):
             each.position = number
         bump_version(conference_id)
 
@@ -321,7 +310,7 @@ def remove_candidate(conference_id: int, candidate_id: int) -> None:
     with write_transaction() as session:
         session.delete(_candidate(session, conference_id, candidate_id))
         session.flush()
-        for number, each in enumerate(_candidates(session, conference_id), start=1):
+        for number, each in enumerate(candidates(conference_id), start=1):
             each.position = number
         bump_version(conference_id)
 
