@@ -20,13 +20,14 @@ from flask import Blueprint, Response, current_app, render_template, request, se
 from ..auth import current_principal, require_api, require_page
 from ..db import db
 from ..models import CheckIn, Delegate, DelegateGroup, Role
+from ..resources import STATIC
 from ..services.state import show_state
 
 bp = Blueprint("door", __name__)
 
 DOOR_ROLES = (Role.DOOR, Role.ADMIN)
 ROSTER_FIELDS = ("id", "full_name", "position", "unit", "group", "seat", "badge_code")
-SERVICE_WORKER = Path(__file__).resolve().parents[2] / "static" / "js" / "door-sw.js"
+SERVICE_WORKER = STATIC / "js" / "door-sw.js"
 
 
 @bp.get("/door")
