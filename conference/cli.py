@@ -149,8 +149,8 @@ def devices_command() -> None:
     from .services.devices import list_devices
     with _app().app_context():
         for device in list_devices(_conference_id()):
-            state = (_("đã thu hồi {time}").format(time=f"{device.revoked_at:%Y-%m-%d %H:%M}")
-                     if device.revoked_at else _("đang dùng"))
+            # a tab-separated list for scripts (docs/API.md §2): the same words in every language
+            state = f"revoked {device.revoked_at:%Y-%m-%d %H:%M}" if device.revoked_at else "active"
             click.echo(f"{device.id}\t{device.role.value}\t{device.label}\t{state}")
 
 
