@@ -104,24 +104,28 @@ def serve(host: str, port: int, use_https: bool) -> None:
 SCREENS = (("/door", N_("Cửa")), ("/mc", N_("MC")), ("/display", N_("Màn chiếu")), ("/admin", N_("Văn phòng")))
 
 
+def _password_line(app: Flask) -> str:
+    """The admin password, and where it came from."""
+    if os.environ.get("CONFERENCE_ADMIN_PASSWORD"):
+        line = _("Mật khẩu quản trị (CONFERENCE_ADMIN_PASSWORD): {password}")
+    elif app.config.get("ADMIN_PASSWORD_GENERATED"):
+        line = _("Mật khẩu quản trị (mới tạo): {password}")
+    else:
+        line = _("Mật khẩu quản trị (đã lưu trong {file}): {password}")
+    return line.format(password=app.config["ADMIN_PASSWORD"],
+                       file=Path(app.config["INSTANCE_PATH"]) / "admin_password")
+
+
 def _print_welcome(app: Flask, base: str, offline: bool) -> None:
     import qrcode
-    password = app.config["ADMIN_PASSWORD"]
-    instance = Path(app.config["INSTANCE_PATH"])
-    if os.environ.get("CONFERENCE_ADMIN_PASSWORD"):
-        kept = _("Mật khẩu quản trị (CONFERENCE_ADMIN_PASSWORD): {password}")
-    elif app.config.get("ADMIN_PASSWORD_GENERATED"):
-        kept = _("Mật khẩu quản trị (mới tạo): {password}")
-    else:
-        kept = _("Mật khẩu quản trị (đã lưu trong {file}): {password}")
     click.echo("\n" + _("Conference day đang chạy tại {address}").format(address=base) + "\n")
     click.echo("  " + _("Máy tính bảng, điện thoại và máy chiếu trong hội trường mở các địa chỉ này:"))
     for path, what in SCREENS:
         click.echo(f"    {_(what):<12} {base}{path}")
     if offline:
         click.echo("  " + _("Máy này chưa vào mạng nào: nối Wi-Fi hoặc cáp mạng của hội trường rồi chạy lại."))
-    click.echo("\n  " + kept.format(password=password, file=instance / "admin_password"))
-    click.echo("  " + _("Dữ liệu: {folder}").format(folder=instance))
+    click.echo("\n  " + _password_line(app))
+    click.echo("  " + _("Dữ liệu: {folder}").format(folder=app.config["INSTANCE_PATH"]))
     click.echo("  " + _("Ghép thiết bị: {command}").format(command=f"{program()} token door --label '{_('Cửa 1')}'"))
     click.echo("  " + _("Máy chủ tích hợp này là máy chủ dành cho một hội trường. Dừng: Ctrl+C.") + "\n")
     qr = qrcode.QRCode(border=1)
