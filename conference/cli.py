@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from .cli_i18n import N_, Group, _
+from .cli_i18n import N_, Group, Refused, _
 from .errors import ConferenceError
 from .serving import tune_garbage_collector
 
@@ -46,7 +46,7 @@ def _conference_id() -> int:
     from .services.state import default_conference_id
     found = default_conference_id()
     if found is None:
-        raise click.ClickException(_("Chưa có hội nghị nào trong cơ sở dữ liệu."))
+        raise Refused(_("Chưa có hội nghị nào trong cơ sở dữ liệu."))
     return found
 
 
@@ -166,7 +166,7 @@ def revoke(device_id: int) -> None:
         try:
             device = revoke_device(_conference_id(), device_id)
         except ConferenceError as error:
-            raise click.ClickException(error.message) from None
+            raise Refused(error.message) from None
         click.echo(_("Đã thu hồi: {device}").format(device=f"{device.id} {device.role.value} {device.label}"))
 
 
@@ -181,10 +181,10 @@ def import_delegates_command(file: Path) -> None:
             click.echo(_("Không nhập được: {count} dòng lỗi, không có đại biểu nào được thêm.").format(
                 count=len(failure.errors)), err=True)
             for error in failure.errors:
-                click.echo("  " + _("dòng {row}: {message}").format(row=error.row, message=error.message), err=True)
+                click.echo("  " + _("dòng {row}: {message}").format(row=error.row, message=_(error.message)), err=True)
             sys.exit(1)
         except ConferenceError as error:
-            click.echo(_("Không nhập được: {message}").format(message=error.message), err=True)
+            click.echo(_("Không nhập được: {message}").format(message=_(error.message)), err=True)
             sys.exit(1)
         click.echo(_("Đã nhập {count} đại biểu.").format(count=added))
 
@@ -213,9 +213,9 @@ def export_attendance_command(file: Path) -> None:
         try:
             count = write_attendance(_conference_id(), file)
         except ConferenceError as error:
-            raise click.ClickException(error.message) from None
+            raise Refused(error.message) from None
         except OSError as error:
-            raise click.ClickException(_("Không ghi được {file}: {reason}").format(
+            raise Refused(_("Không ghi được {file}: {reason}").format(
                 file=file, reason=error.strerror or error)) from None
         click.echo(_("Đã xuất danh sách điểm danh {count} đại biểu: {file}").format(count=count, file=file))
 
@@ -228,9 +228,9 @@ def export_minutes_command(file: Path) -> None:
         try:
             write_minutes(_conference_id(), file)
         except ConferenceError as error:
-            raise click.ClickException(error.message) from None
+            raise Refused(error.message) from None
         except OSError as error:
-            raise click.ClickException(_("Không ghi được {file}: {reason}").format(
+            raise Refused(_("Không ghi được {file}: {reason}").format(
                 file=file, reason=error.strerror or error)) from None
         click.echo(_("Đã xuất biên bản: {file}").format(file=file))
 

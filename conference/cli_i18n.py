@@ -78,6 +78,15 @@ def speak(command: click.Command) -> None:
         speak(sub)
 
 
+class Refused(click.ClickException):
+    """A refusal (exit 1), printed as one line in the command line's language (click's own
+    ClickException would put its English "Error:" before a Vietnamese message). The services'
+    messages are msgids of the catalogue, so they are translated here too."""
+
+    def show(self, file=None) -> None:
+        click.echo(_("Lỗi: {message}").format(message=_(self.format_message())), file=file, err=file is None)
+
+
 class Command(click.Command):
     context_class = Context
 
