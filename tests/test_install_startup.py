@@ -1,7 +1,7 @@
 """The start-up an operator sees: `python3 -m conference` alone listens where HOST and PORT say,
 prints the screens' addresses without Werkzeug's development-server warning, and speaks one
-language, Vietnamese or (CONFERENCE_LANG=en) English, in the banner and in --help, every
-command's summary whole."""
+language, Vietnamese or (CONFERENCE_LANG=en) English, in the banner, in --help (every command's
+summary whole) and in a refusal."""
 from __future__ import annotations
 
 import os
@@ -89,3 +89,14 @@ def test_help_lists_every_command_with_its_whole_summary_in_one_language(languag
         summary = re.search(r"\n\n  (.+?)\n\n", own, re.S).group(1)
         # the summary in the list is the command's help, wrapped but not cut
         assert re.sub(r"\s+", "", summary) in re.sub(r"\s+", "", listed), command
+
+
+@pytest.mark.parametrize("language, line", [("vi", "Lỗi: Không tìm thấy thiết bị."), ("en", "Error: Device not found.")])
+def test_a_refusal_is_one_line_in_one_language(language, line, tmp_path):
+    from click.testing import CliRunner
+
+    from conference.cli import cli
+    done = CliRunner().invoke(cli, ["revoke", "99999"], prog_name="python3 -m conference",
+                              env={"CONFERENCE_LANG": language, "CONFERENCE_INSTANCE": str(tmp_path / "instance")})
+    assert done.exit_code == 1
+    assert done.output.strip().splitlines()[-1] == line
