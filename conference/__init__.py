@@ -8,21 +8,20 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from .config import load_settings
+from .config import default_instance, load_settings
 from .db import MAX_ID, db
 from .errors import ConferenceError
 from .extensions import babel, csrf, limiter, socketio
+from .resources import STATIC, TEMPLATES
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app. Tests pass the settings they need; nothing else differs."""
-    app = Flask(__name__, instance_relative_config=True,
-                template_folder=str(PROJECT_ROOT / "templates"),
-                static_folder=str(PROJECT_ROOT / "static"))
     instance = Path((test_config or {}).get("INSTANCE_PATH") or os.environ.get("CONFERENCE_INSTANCE")
-                    or app.instance_path)
+                    or default_instance()).resolve()
+    app = Flask(__name__, instance_path=str(instance), instance_relative_config=True,
+                template_folder=str(TEMPLATES), static_folder=str(STATIC))
     app.config.update(load_settings(instance))
     app.config["INSTANCE_PATH"] = str(instance)
     if test_config:
@@ -50,6 +49,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = RowIdConverter
     from .blueprints import register_blueprints
     register_blueprints(app)
+    # Browsers ask for /favicon.ico on their own (pages link static/favicon.svg).
+    app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))
     _register_error_handlers(app)
 
     from . import cli

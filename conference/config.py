@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 
@@ -16,6 +17,25 @@ def _kept_secret(instance: Path, name: str, make) -> tuple[str, bool]:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(value + "\n")
     return value, True
+
+
+def default_instance() -> Path:
+    """The data folder when CONFERENCE_INSTANCE is not set: instance/ in a checkout, else the
+    user's data folder (an installed server may be started from any folder, even a read-only one)."""
+    from .resources import CHECKOUT, INSTALLED
+    if not INSTALLED:
+        return CHECKOUT / "instance"
+    return _user_data_folder() / "conference-day"
+
+
+def _user_data_folder() -> Path:
+    """Where the platform keeps per-user application data (what platformdirs would answer)."""
+    home = Path.home()
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or os.environ.get("APPDATA") or home / "AppData" / "Local")
+    if sys.platform == "darwin":
+        return home / "Library" / "Application Support"
+    return Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
 
 
 def load_settings(instance: Path) -> dict:

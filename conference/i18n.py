@@ -15,11 +15,12 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app, has_request_context, request
 
+from .resources import TRANSLATIONS
+
 LANGUAGES = ("vi", "en")
 DEFAULT = "vi"
 COOKIE = "lang"
 COOKIE_AGE = 365 * 24 * 3600
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 DOMAIN = "messages"
 _compile_lock = threading.Lock()
 

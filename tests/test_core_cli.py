@@ -33,7 +33,7 @@ def run_cli(server: LiveServer, *args: str, env: dict | None = None) -> subproce
 
 
 def printed_password(log: str) -> list[str]:
-    return re.findall(r"admin password[^:]*: (\S+)", log)
+    return re.findall(r"Mật khẩu quản trị \(.*\): (\S+)", log)
 
 
 def terminal_qr(log: str) -> Image.Image:

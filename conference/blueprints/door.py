@@ -18,12 +18,13 @@ from flask import Blueprint, Response, current_app, render_template, request, se
 
 from ..auth import current_principal, require_api, require_page
 from ..models import Role
+from ..resources import STATIC
 from ..services import roster as delegates
 
 bp = Blueprint("door", __name__)
 
 DOOR_ROLES = (Role.DOOR, Role.ADMIN)
-SERVICE_WORKER = Path(__file__).resolve().parents[2] / "static" / "js" / "door-sw.js"
+SERVICE_WORKER = STATIC / "js" / "door-sw.js"
 
 
 @bp.get("/door")

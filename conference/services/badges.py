@@ -20,9 +20,10 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from ..models import Conference, Delegate
+from ..resources import STATIC
 from .roster import get_group
 
-FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "vendor" / "fonts"
+FONT_DIR = STATIC / "vendor" / "fonts"
 REGULAR, BOLD = "BeVietnamPro", "BeVietnamPro-Bold"
 BADGE_W, BADGE_H = 90 * mm, 60 * mm
 COLUMNS, ROWS = 2, 4
