@@ -53,9 +53,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     _register_error_handlers(app)
 
-    from . import cli
-    cli.init_app(app)
-
     from .setup import prepare_database
     if app.config.get("PREPARE_DATABASE", True):
         with app.app_context():
