@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from .config import default_instance, load_settings
-from .db import MAX_ID, db
+from .db import MAX_ID, db, on_commit
 from .errors import ConferenceError
 from .extensions import babel, csrf, limiter, socketio
 from .resources import STATIC, TEMPLATES
@@ -40,7 +40,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.globals["get_locale"] = get_locale
     # Imported before init_app: its handlers then join socketio.handlers, which every init_app
     # registers on its new server (imported after, they would bind to the first app's server only).
-    from . import realtime  # noqa: F401 - registers the socket handlers
+    from . import realtime  # registers the socket handlers
+    on_commit(realtime.publish)  # every committed change goes to the screens
     socketio.init_app(app, async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
                       message_queue=app.config["REDIS_URL"],
                       channel=app.config.get("SOCKETIO_CHANNEL", "flask-socketio"),
@@ -52,9 +53,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Browsers ask for /favicon.ico on their own (pages link static/favicon.svg).
     app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))
     _register_error_handlers(app)
-
-    from . import cli
-    cli.init_app(app)
 
     from .setup import prepare_database
     if app.config.get("PREPARE_DATABASE", True):

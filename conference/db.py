@@ -5,7 +5,7 @@ import logging
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Iterator
+from typing import Callable, Iterator
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -90,6 +90,18 @@ def in_write_transaction() -> bool:
     return getattr(_intent, "write", False)
 
 
+# Called after each commit with the id of every conference the transaction changed. The screens
+# register here (create_app: realtime.publish), so this layer needs to know nothing of them.
+_after_commit_hooks: list[Callable[[int], None]] = []
+
+
+def on_commit(callback: Callable[[int], None]) -> None:
+    """Call callback(conference_id) after every commit that changed that conference (once, however
+    many apps register it)."""
+    if callback not in _after_commit_hooks:
+        _after_commit_hooks.append(callback)
+
+
 @contextmanager
 def write_transaction() -> Iterator[sa.orm.Session]:
     """One domain action = one transaction; commits on success, rolls back on any error.
@@ -115,13 +127,18 @@ def write_transaction() -> Iterator[sa.orm.Session]:
         _intent.write = False
         if sqlite:
             _sqlite_writer.release()
-    # After the commit, outside the lock: every conference whose version moved is published.
-    # The change is committed whatever happens here, so a failed publish is logged, not raised:
-    # the caller must still be told it succeeded (screens catch up on their next sync/connect).
-    from .realtime import publish
-    for conference_id in sorted(session.info.pop("changed", ())):
-        try:
-            publish(conference_id)
-        except Exception:  # noqa: BLE001 - e.g. the Redis message queue is down
-            logging.getLogger(__name__).exception("publishing conference %s failed", conference_id)
-            session.rollback()
+    _call_after_commit(session, sorted(session.info.pop("changed", ())))
+
+
+def _call_after_commit(session: sa.orm.Session, conference_ids: list[int]) -> None:
+    """After the commit, outside the lock, every hook hears of every conference whose version moved.
+    The change is committed whatever happens here, so a failed hook is logged, not raised: the
+    caller must still be told it succeeded (screens catch up on their next sync/connect)."""
+    for conference_id in conference_ids:
+        for callback in _after_commit_hooks:
+            try:
+                callback(conference_id)
+            except Exception:  # noqa: BLE001 - e.g. the Redis message queue is down
+                logging.getLogger(__name__).exception("%s after a commit of conference %s failed",
+                                                      callback.__qualname__, conference_id)
+                session.rollback()

@@ -9,7 +9,7 @@ import threading
 import time
 
 import sqlalchemy as sa
-from flask import current_app, g, has_app_context, request, session
+from flask import current_app, g, request, session
 from flask_socketio import join_room
 
 from .auth import principal_from_session
@@ -34,24 +34,35 @@ def device_room(device_id: int) -> str:
 def publish(conference_id: int) -> None:
     """Send the new snapshot of one conference to every screen that follows it.
 
-    Called after each commit. When no other publish of this conference is under way in this
-    process, the snapshot is built and sent right here, in the caller's thread, as before.
-    When one is (twenty doors scanning at once), this change is folded into one more snapshot
-    that a background task sends as soon as that one is out, at most every BURST_INTERVAL:
-    screens still end on the newest state, but a burst of N check-ins costs a few snapshots
-    instead of N (bench/checkin_load.py measures the difference).
+    Called after each commit (create_app registers it with db.on_commit). When no other publish
+    of this conference is under way in this process, the snapshot is built and sent right here,
+    in the caller's thread, as before. When one is (twenty doors scanning at once), this change is
+    folded into one more snapshot that a background task sends as soon as that one is out, at
+    most every BURST_INTERVAL: screens still end on the newest state, but a burst of N check-ins
+    costs a few snapshots instead of N (bench/checkin_load.py measures the difference).
     """
-    if has_app_context():  # a snapshot published earlier in this request is no longer the answer
-        g.get("published_snapshots", {}).pop(conference_id, None)
+    published = g.setdefault(_PUBLISHED, {})
+    published.pop(conference_id, None)  # a snapshot published earlier in this request is no longer current
     with _publishing.lock:
         if conference_id in _publishing.busy:
             _publishing.again.add(conference_id)
             return
         _publishing.busy.add(conference_id)
     try:
-        _send(conference_id)
+        published[conference_id] = _send(conference_id)
     finally:
         _hand_over(current_app._get_current_object(), conference_id)
+
+
+def snapshot_after_change(conference_id: int) -> dict:
+    """The snapshot to answer a change with: the one this request has just sent to the screens, if
+    it sent one (the MC sees what the hall sees), else the current one.
+
+    After the emit, three hundred sending threads compete for the interpreter, so the query this
+    saves is time the MC does not wait (bench/fanout.py).
+    """
+    published = g.get(_PUBLISHED, {}).get(conference_id)
+    return {**published} if published is not None else build_snapshot(conference_id)
 
 
 class _Publishing:
@@ -64,17 +75,16 @@ class _Publishing:
 
 
 _publishing = _Publishing()
+_PUBLISHED = "conference_published_snapshots"  # in flask.g: conference id -> snapshot sent by this request
 BURST_INTERVAL = 0.1  # seconds between snapshots while changes keep coming
 
 
-def _send(conference_id: int) -> None:
+def _send(conference_id: int) -> dict:
+    """Build and emit the snapshot; returns it."""
     snapshot = build_snapshot(conference_id)
     db.session.rollback()  # end the read transaction; the snapshot is plain data now
     _emit_to_screens(conference_id, snapshot)
-    # The request that made the change answers with this very snapshot (snapshot.py): after
-    # the emit, three hundred sending threads compete for the interpreter, so every query
-    # saved here is time the MC does not wait (bench/fanout.py).
-    g.setdefault("published_snapshots", {})[conference_id] = snapshot
+    return snapshot
 
 
 # --- Each process watches its own sockets, every WATCH_INTERVAL, in one background task that

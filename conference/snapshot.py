@@ -4,7 +4,6 @@ from __future__ import annotations
 import time
 
 import sqlalchemy as sa
-from flask import g, has_app_context
 
 from .db import db, in_write_transaction, utcnow
 from .models import AgendaItem, Candidate, ShowState, Vote
@@ -49,9 +48,6 @@ def build_snapshot(conference_id: int) -> dict:
     """The snapshot of one conference, built afresh or reused while its version stands."""
     if in_write_transaction():
         return _build_snapshot(conference_id)
-    sent = g.get("published_snapshots", {}).get(conference_id) if has_app_context() else None
-    if sent is not None:  # this request has just published it: answer with the same, no query
-        return {**sent}
     version = db.session.scalar(sa.select(ShowState.version).where(ShowState.conference_id == conference_id))
     key = (str(db.engine.url), conference_id)
     recent = _recent.get(key)

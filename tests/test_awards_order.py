@@ -6,7 +6,8 @@ import pytest
 from conference.db import db, write_transaction
 from conference.errors import ConferenceError
 from conference.models import Conference
-from conference.services import award_setup, awards
+from conference.services import awards
+from conference.services.awards import setup as award_setup
 
 
 @pytest.fixture

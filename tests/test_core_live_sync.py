@@ -55,6 +55,33 @@ def test_one_publish_after_each_committed_change_and_none_after_a_refusal(app, c
     assert after_undo["version"] == version + 3 and after_undo["attendance"]["present"] == 0
 
 
+def test_a_change_is_answered_with_the_very_snapshot_the_screens_were_sent(app, client, auth):
+    screen = server_socketio.test_client(app)
+    [first] = states(screen)
+    assert first["current"] is None  # before the start: going back changes nothing
+    unchanged = client.post("/api/show/previous", headers=auth("mc"))
+    assert unchanged.status_code == 200 and unchanged.get_json()["version"] == first["version"]
+    assert states(screen) == []
+
+    answer = client.post("/api/show/next", headers=auth("mc")).get_json()
+    [sent] = states(screen)
+    assert answer == sent and answer["version"] == first["version"] + 1  # server_time too: the same one
+
+
+def test_a_failed_publish_is_logged_and_the_change_still_stands(app, client, auth, monkeypatch, caplog):
+    def message_queue_down(*args, **kwargs):
+        raise ConnectionError("message queue down")
+
+    before = client.get("/api/state").get_json()
+    monkeypatch.setattr(server_socketio, "emit", message_queue_down)
+    answer = client.post("/api/show/next", headers=auth("mc"))
+    assert answer.status_code == 200 and answer.get_json()["version"] == before["version"] + 1
+    assert "publish after a commit of conference" in caplog.text
+    monkeypatch.undo()
+    after = client.get("/api/state").get_json()
+    assert after["version"] == before["version"] + 1 and after["current"] == answer.get_json()["current"]
+
+
 def test_every_screen_of_the_conference_receives_each_change(app, client, auth, tokens):
     screens = [server_socketio.test_client(app, auth=a) for a in ({"token": tokens["display"]}, None,
                                                                    {"token": tokens["mc"]})]

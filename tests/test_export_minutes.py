@@ -41,7 +41,8 @@ def table_rows(table) -> list[list[str]]:
 
 def run_the_day(app, conference_id, client, auth) -> dict:
     """Check some people in, run the whole program with the awards and the vote, as the MC would."""
-    from conference.services import award_day, awards, show
+    from conference.services import awards, show
+    from conference.services.awards import day as award_day
     with app.app_context():
         ids = list(db.session.scalars(sa.select(Delegate.id).order_by(Delegate.id)))[:40]
     for delegate_id in ids:

@@ -43,14 +43,15 @@ def conference_id() -> int:
     return found
 
 
-def snapshot_response():
-    return jsonify(build_snapshot(conference_id()))
+def changed_state_response():
+    """Answer a change with the state it led to."""
+    return jsonify(realtime.snapshot_after_change(conference_id()))
 
 
 @bp.get("/state")
 def state():
     """The snapshot of the conference the caller follows."""
-    return snapshot_response()
+    return jsonify(build_snapshot(conference_id()))
 
 
 @bp.post("/checkins")
@@ -113,7 +114,7 @@ def reissue(delegate_id: int):
 def show_next():
     """Advance to the next sub-step or item."""
     show.next_item(conference_id())
-    return snapshot_response()
+    return changed_state_response()
 
 
 @bp.post("/show/previous")
@@ -121,7 +122,7 @@ def show_next():
 def show_previous():
     """Go back one sub-step or item."""
     show.previous_item(conference_id())
-    return snapshot_response()
+    return changed_state_response()
 
 
 @bp.post("/show/goto")
@@ -130,7 +131,7 @@ def show_goto():
     """Jump to {"position": int, "step": int|null}."""
     data = body()
     show.goto_item(conference_id(), data.get("position"), data.get("step"))
-    return snapshot_response()
+    return changed_state_response()
 
 
 @bp.post("/show/message")
@@ -138,7 +139,7 @@ def show_goto():
 def show_message():
     """Show {"message": str} to the hall, or clear it with null."""
     show.set_message(conference_id(), body().get("message"))
-    return snapshot_response()
+    return changed_state_response()
 
 
 @bp.post("/show/screen")
@@ -146,7 +147,7 @@ def show_message():
 def show_screen():
     """Switch the projector: {"screen": "live" | "standby" | "blackout"}."""
     show.set_screen(conference_id(), body().get("screen"))
-    return snapshot_response()
+    return changed_state_response()
 
 
 @bp.get("/awards")
@@ -162,7 +163,7 @@ def awards_list():
 def awards_next():
     """Decision, then names, then the next announcement."""
     awards.next_announcement(conference_id())
-    return snapshot_response()
+    return changed_state_response()
 
 
 @bp.post("/awards/previous")
@@ -170,7 +171,7 @@ def awards_next():
 def awards_previous():
     """One step back in the awards."""
     awards.previous_announcement(conference_id())
-    return snapshot_response()
+    return changed_state_response()
 
 
 @bp.get("/devices")

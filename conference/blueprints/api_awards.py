@@ -7,7 +7,9 @@ from flask import Blueprint, jsonify, request
 from ..auth import require_api
 from ..errors import ConferenceError
 from ..models import Role
-from ..services import award_day, award_import, award_setup, awards
+from ..services import awards
+from ..services.awards import day as award_day, importer as award_import, setup as award_setup
+from ..snapshot import build_snapshot
 from .api import body, conference_id
 
 bp = Blueprint("api_awards", __name__, url_prefix="/api")
@@ -53,7 +55,6 @@ def clear_presentation(honouree_id: int):
 @require_api(*CONTROL)
 def presentation_log():
     """Who was called, when, and who received, in calling order; with the item-8 vote."""
-    from ..snapshot import build_snapshot
     return jsonify({"presentations": award_day.presentation_log(conference_id()),
                     "vote": build_snapshot(conference_id())["vote"]})
 

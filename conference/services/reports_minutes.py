@@ -22,6 +22,7 @@ from docx.shared import Mm, Pt
 
 from ..db import db
 from ..models import AgendaItem, AwardPresentation, Candidate, Conference, HonoureeKind, ItemKind, Vote
+from .awards import calling_order
 from .reports import attendance_rows, group_figures, hhmm, to_local, vn_clock, vn_date, vn_day
 from .state import get_conference
 
@@ -82,7 +83,6 @@ def receiver_text(presentation: AwardPresentation, honouree) -> str:
 
 def _award_lines(conference_id: int) -> list[AwardLine]:
     """The honourees who were called, in calling order."""
-    from .awards import calling_order
     order = calling_order(conference_id)
     ids = [h.id for a in order for h in a.honourees]
     presentations = {p.honouree_id: p for p in db.session.scalars(

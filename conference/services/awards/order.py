@@ -5,10 +5,8 @@ form, collectives before individuals; then decision order, then the order writte
 decision; a hand-set call_order overrides all of it. Each run of the same decision and kind is
 split into batches that fit on the stage (Conference.award_batch_size).
 
-The rest of the awards lives beside this module, one concern a file: award_setup (input checks,
-lookups, the office's set-up), award_day (who received, planned proxies, the item-8 vote) and
-award_import (honourees from a spreadsheet). They import from here; this module imports none of
-them at load time.
+The rest of the awards lives beside this module, one concern a file (see __init__.py); what they
+share is in common.py.
 
 Every function that changes something runs in one write transaction and bumps the version, so
 the MC, the projector and the office see it at once.
@@ -19,11 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
-from ..db import db, utcnow, write_transaction
-from ..models import AwardDecision, AwardForm, AwardPresentation, Conference, Delegate, Honouree, HonoureeKind
-from .state import bump_version, show_state
+from ...db import db, utcnow, write_transaction
+from ...models import AwardDecision, AwardForm, AwardPresentation, Conference, Delegate, Honouree, HonoureeKind
+from ..state import bump_version, show_state
+from .common import get_honouree, once_more_on_race, presentations_of
 
 
 # --- the calling order -------------------------------------------------------------------------
@@ -43,7 +41,7 @@ def _sort_key(honouree: Honouree) -> tuple:
     return (honouree.call_order if honouree.call_order is not None else float("inf"), natural)
 
 
-def _honourees(conference_id: int) -> list[Honouree]:
+def all_honourees(conference_id: int) -> list[Honouree]:
     return list(db.session.scalars(
         sa.select(Honouree).join(Honouree.decision).where(AwardDecision.conference_id == conference_id)
         .options(sa.orm.joinedload(Honouree.decision).joinedload(AwardDecision.form),
@@ -52,7 +50,7 @@ def _honourees(conference_id: int) -> list[Honouree]:
 
 def calling_order(conference_id: int) -> list[Announcement]:
     """The announcements in the order they are called, each one batch of one decision and kind."""
-    honourees = sorted(_honourees(conference_id), key=_sort_key)
+    honourees = sorted(all_honourees(conference_id), key=_sort_key)
     conference = db.session.get(Conference, conference_id)
     batch = max(1, conference.award_batch_size if conference else 6)
     announcements: list[Announcement] = []
@@ -84,13 +82,6 @@ def decision_text(decision: AwardDecision, honourees: list[Honouree] | None = No
     return f"Quyết định số {decision.number}{signed} của {decision.issuer} tặng {decision.form.name} cho {counted}{reason}"
 
 
-def _presentations(honouree_ids: list[int]) -> dict[int, AwardPresentation]:
-    if not honouree_ids:
-        return {}
-    found = db.session.scalars(sa.select(AwardPresentation).where(AwardPresentation.honouree_id.in_(honouree_ids)))
-    return {p.honouree_id: p for p in found}
-
-
 def honouree_json(honouree: Honouree, presentation: AwardPresentation | None = None) -> dict:
     """present: true/false from the door check-in of the delegate who is (or represents) them; null if none."""
     delegate = honouree.delegate
@@ -110,9 +101,8 @@ def honouree_json(honouree: Honouree, presentation: AwardPresentation | None = N
 
 def honouree_view(conference_id: int, honouree_id: object) -> dict:
     """One honouree with what was recorded for them."""
-    from .award_setup import get_honouree  # not at load time: award_setup imports this module
     honouree = get_honouree(conference_id, honouree_id)
-    return honouree_json(honouree, _presentations([honouree.id]).get(honouree.id))
+    return honouree_json(honouree, presentations_of([honouree.id]).get(honouree.id))
 
 
 def decision_json(decision: AwardDecision) -> dict:
@@ -128,7 +118,7 @@ def form_json(form: AwardForm) -> dict:
 
 def announcement_json(announcement: Announcement, total: int) -> dict:
     decision = announcement.decision
-    presentations = _presentations([h.id for h in announcement.honourees])
+    presentations = presentations_of([h.id for h in announcement.honourees])
     return {"index": announcement.index, "total": total, "form": decision.form.name,
             "decision": {"id": decision.id, "number": decision.number, "issuer": decision.issuer,
                          "signed_on": decision.signed_on.isoformat() if decision.signed_on else None,
@@ -164,7 +154,7 @@ def _step(conference_id: int, forward: bool) -> None:
 
 def _mark_called(session, announcement: Announcement) -> None:
     """The first time a batch's names are shown, each honouree is logged as called."""
-    known = _presentations([h.id for h in announcement.honourees])
+    known = presentations_of([h.id for h in announcement.honourees])
     for honouree in announcement.honourees:
         presentation = known.get(honouree.id)
         if presentation is None:
@@ -173,20 +163,12 @@ def _mark_called(session, announcement: Announcement) -> None:
             presentation.called_at = utcnow()
 
 
-def _once_more_on_race(action):
-    """Two writers may both log the first call of an honouree (unique key): the retry sees the winner."""
-    try:
-        return action()
-    except IntegrityError:
-        return action()
-
-
 def next_announcement(conference_id: int) -> None:
-    _once_more_on_race(lambda: _step(conference_id, forward=True))
+    once_more_on_race(lambda: _step(conference_id, forward=True))
 
 
 def previous_announcement(conference_id: int) -> None:
-    _once_more_on_race(lambda: _step(conference_id, forward=False))
+    once_more_on_race(lambda: _step(conference_id, forward=False))
 
 
 def award_snapshot(conference_id: int) -> dict | None:

@@ -1,9 +1,9 @@
-"""The awards on the day: who received (in person, nhận thay, or absent), planned proxies, the
-item-8 vote, and the log of it all for the minutes.
+"""The awards on the day: who received (in person, nhận thay, or absent), the item-8 vote, and
+the log of it all for the minutes.
 
-Split from awards.py so each file reads in one sitting: what the MC and the office record while
-the segment runs. The calling order, JSON shapes and the race retry come from awards.py; the
-input checks and lookups from award_setup.py.
+One file of the awards package, read in one sitting: what the MC and the office record while
+the segment runs. The calling order and JSON shapes come from order.py; the input checks, the
+honouree lookup and the race retry from common.py.
 
 Every function that changes something runs in one write transaction and bumps the version, so
 the MC, the projector and the office see it at once.
@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..db import db, utcnow, write_transaction
-from ..errors import Conflict, ConferenceError
-from ..models import AwardPresentation, CheckIn, Honouree, HonoureeKind, Vote
-from .award_setup import LIMITS, _int, _text, get_honouree
-from .awards import _once_more_on_race, _presentations, calling_order, honouree_json
-from .state import bump_version, get_conference
+from ...db import db, utcnow, write_transaction
+from ...errors import Conflict, ConferenceError
+from ...models import AwardPresentation, CheckIn, HonoureeKind, Vote
+from ..state import bump_version, get_conference
+from .common import LIMITS, as_int, as_text, get_honouree, once_more_on_race, presentations_of
+from .order import calling_order, honouree_json
 
 OUTCOMES = ("received", "proxy", "absent")
 
@@ -27,8 +27,8 @@ def record_presentation(conference_id: int, honouree_id: object, outcome: object
     """Received (by the person, or a collective's representative), nhận thay by a named proxy, or absent."""
     if outcome not in OUTCOMES:
         raise ConferenceError("invalid_outcome", "Kết quả phải là received, proxy hoặc absent.")
-    name = _text(received_by, "received_by", LIMITS["received_by"])
-    return _once_more_on_race(lambda: _record(conference_id, honouree_id, outcome, name))
+    name = as_text(received_by, "received_by", LIMITS["received_by"])
+    return once_more_on_race(lambda: _record(conference_id, honouree_id, outcome, name))
 
 
 def _record(conference_id: int, honouree_id: object, outcome: str, name: str | None) -> AwardPresentation:
@@ -45,7 +45,7 @@ def _record(conference_id: int, honouree_id: object, outcome: str, name: str | N
                 name = honouree.name
         else:
             name = None
-        presentation = _presentations([honouree.id]).get(honouree.id)
+        presentation = presentations_of([honouree.id]).get(honouree.id)
         if presentation is None:
             presentation = AwardPresentation(honouree_id=honouree.id)
             session.add(presentation)
@@ -60,21 +60,11 @@ def clear_presentation(conference_id: int, honouree_id: object) -> None:
     """Undo an outcome recorded by mistake; the time the honouree was called stays in the log."""
     with write_transaction():
         honouree = get_honouree(conference_id, honouree_id)
-        presentation = _presentations([honouree.id]).get(honouree.id)
+        presentation = presentations_of([honouree.id]).get(honouree.id)
         if presentation is None or presentation.outcome is None:
             raise Conflict("nothing_recorded", "Chưa ghi nhận kết quả nào cho mục này.")
         presentation.outcome = presentation.received_by = presentation.recorded_at = None
         bump_version(conference_id)
-
-
-def set_planned_proxy(conference_id: int, honouree_id: object, proxy_name: object) -> Honouree:
-    """Who will receive in place of an honouree known to be absent (None clears it)."""
-    name = _text(proxy_name, "proxy_name", LIMITS["proxy_name"])
-    with write_transaction():
-        honouree = get_honouree(conference_id, honouree_id)
-        honouree.proxy_name = name
-        bump_version(conference_id)
-    return honouree
 
 
 def present_count(conference_id: int) -> int:
@@ -83,7 +73,7 @@ def present_count(conference_id: int) -> int:
 
 def record_vote(conference_id: int, agreed: object):
     """Item 8: tán thành x / y, where y is the number checked in at the door right now."""
-    agreed = _int(agreed, "agreed")
+    agreed = as_int(agreed, "agreed")
     with write_transaction() as session:
         get_conference(conference_id)
         present = present_count(conference_id)
@@ -100,7 +90,7 @@ def presentation_log(conference_id: int) -> list[dict]:
     """For the minutes: every honouree in calling order with when they were called and who received."""
     rows = []
     for announcement in calling_order(conference_id):
-        presentations = _presentations([h.id for h in announcement.honourees])
+        presentations = presentations_of([h.id for h in announcement.honourees])
         for honouree in announcement.honourees:
             rows.append({**honouree_json(honouree, presentations.get(honouree.id)),
                          "announcement": announcement.index, "form": announcement.decision.form.name,

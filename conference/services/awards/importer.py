@@ -2,8 +2,9 @@
 the conference's decisions, forms and delegates, the row checks, a preview, and the import itself
 (all rows or none; decisions the file names that do not exist yet are created).
 
-Split from awards.py so each file reads in one sitting. The input checks, lookups and the next
-decision position come from award_setup.py; reading the file from importer.py.
+One file of the awards package, read in one sitting. The input checks come from common.py, the
+catalogue's reads and the next decision position from setup.py; reading the file from the
+delegates' importer (services/importer.py).
 """
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ import re
 
 import sqlalchemy as sa
 
-from ..db import db, write_transaction
-from ..errors import ConferenceError
-from ..models import AwardDecision, Delegate, Honouree, HonoureeKind
-from ..textnorm import clean, fold
-from .award_setup import LIMITS, _date, _next_decision_position, _plain, decisions, forms, parse_kind
-from .importer import HEADER_SEARCH_ROWS, ImportFailed, ImportResult, RowError, read_table
-from .state import bump_version, get_conference
+from ...db import db, write_transaction
+from ...errors import ConferenceError
+from ...models import AwardDecision, Delegate, Honouree, HonoureeKind
+from ...textnorm import clean, fold
+from ..importer import HEADER_SEARCH_ROWS, ImportFailed, ImportResult, RowError, read_table
+from ..state import bump_version, get_conference
+from .common import LIMITS, as_date, parse_kind, plain
+from .setup import decisions, forms, next_decision_position
 
 IMPORT_MAX_ROWS = 2000
 # Header text, folded and without anything in brackets -> field.
@@ -119,7 +121,7 @@ class _Roster:
             if issuer is None:
                 raise ConferenceError("missing_issuer", f"chưa có quyết định số {number}; cần cột “Cấp ban hành”")
             known = {"id": None, "number": number, "issuer": issuer, "form": form.name, "form_id": form.id,
-                     "signed_on": _date(values.get("signed_on")),
+                     "signed_on": as_date(values.get("signed_on")),
                      "reason": _cell(values, "reason", "lý do", LIMITS["reason"]), "new": True, "row": row}
             self.new[key] = known
         elif (form and form.id != known["form_id"]) or (issuer and fold(issuer) != fold(known["issuer"])):
@@ -130,7 +132,7 @@ class _Roster:
 
 def _cell(values: dict, key: str, label: str, limit: int, required: bool = False) -> str | None:
     value = values.get(key)
-    text = clean(_plain(value)) if value is not None else ""
+    text = clean(plain(value)) if value is not None else ""
     if required and not text:
         raise ConferenceError(f"missing_{key}", f"thiếu {label}")
     if len(text) > limit:
@@ -170,7 +172,7 @@ def _check_table(conference_id: int, rows) -> tuple[ImportResult, _Roster]:
     result = ImportResult()
     for number, cells in rows[header_index + 1:]:
         values = {key: cells[column] if column < len(cells) else None for column, key in columns.items()}
-        if not any(clean(_plain(v)) for v in values.values() if v is not None):
+        if not any(clean(plain(v)) for v in values.values() if v is not None):
             continue  # a blank row
         if len(result.rows) + len(result.errors) >= IMPORT_MAX_ROWS:
             result.errors.append(RowError(number, f"quá {IMPORT_MAX_ROWS} dòng"))
@@ -207,7 +209,7 @@ def import_honourees(conference_id: int, filename: str, content: bytes) -> dict:
         if result.errors:
             raise ImportFailed(result.errors)
         made: dict[object, AwardDecision] = {}
-        position = _next_decision_position(conference_id)
+        position = next_decision_position(conference_id)
         for key, info in roster.new.items():
             made[key] = AwardDecision(conference_id=conference_id, position=position, number=info["number"],
                                       issuer=info["issuer"], form_id=info["form_id"],

@@ -1,84 +1,29 @@
-"""Setting up the awards: the input checks, lookups inside one conference, and the office's edits
-(forms, decisions, honourees, a hand-set calling order, the batch size).
+"""Setting up the awards: the lookups of decisions and forms inside one conference, the catalogue,
+and the office's edits (forms, decisions, honourees, a hand-set calling order, the batch size).
 
-Split from awards.py so each file reads in one sitting. The input checks and lookups live here
-because set-up uses them most; award_day and award_import import them from this module. The
-JSON shapes and the calling order come from awards.py.
+The catalogue's reads and the next decision position are public: importer.py uses them too. The
+input checks and the honouree lookup come from common.py, the JSON shapes and the calling order
+from order.py.
 
 Every function that changes something runs in one write transaction and bumps the version, so
 the MC, the projector and the office see it at once.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
-
 import sqlalchemy as sa
 
-from ..db import db, write_transaction
-from ..errors import Conflict, ConferenceError, NotFound
-from ..models import AwardDecision, AwardForm, Delegate, Honouree, HonoureeKind
-from ..textnorm import clean, fold
-from .awards import (Announcement, _honourees, _presentations, calling_order, decision_json, form_json,
-                     honouree_json)
-from .state import bump_version, get_conference
+from ...db import db, write_transaction
+from ...errors import Conflict, ConferenceError, NotFound
+from ...models import AwardDecision, AwardForm, Delegate, Honouree
+from ..state import bump_version, get_conference
+from .common import LIMITS, as_date, as_int, as_text, get_honouree, parse_kind, presentations_of
+from .order import Announcement, all_honourees, calling_order, decision_json, form_json, honouree_json
 
 FORM_KINDS = ("form", "title")
 MAX_BATCH = 40
-LIMITS = {"name": 200, "unit": 200, "citation": 4000, "proxy_name": 120, "received_by": 120,
-          "number": 60, "issuer": 200, "reason": 4000, "form_name": 200}
 
 
 # --- input checks ------------------------------------------------------------------------------
-
-def _int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConferenceError(f"invalid_{name}", f"“{name}” phải là số nguyên.")
-    return value
-
-
-def _text(value: object, name: str, limit: int, required: bool = False) -> str | None:
-    if isinstance(value, bool) or (value is not None and not isinstance(value, (str, int, float))):
-        raise ConferenceError(f"invalid_{name}", f"“{name}” phải là chuỗi ký tự.")
-    text = clean(value if value is None or isinstance(value, str) else _plain(value)) or None
-    if required and not text:
-        raise ConferenceError(f"missing_{name}", f"Thiếu “{name}”.")
-    if text and len(text) > limit:
-        raise ConferenceError(f"{name}_too_long", f"“{name}” dài quá {limit} ký tự.")
-    return text
-
-
-def _plain(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _date(value: object) -> date | None:
-    """ISO (2020-02-25), Vietnamese (25/02/2020) or a spreadsheet date."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-            try:
-                return datetime.strptime(text, pattern).date()
-            except ValueError:
-                continue
-    raise ConferenceError("invalid_signed_on", "Ngày ký phải có dạng 25/02/2020 hoặc 2020-02-25.")
-
-
-def parse_kind(value: object) -> HonoureeKind:
-    folded = fold(value) if isinstance(value, str) else ""
-    if folded in ("tap the", "collective", "tt"):
-        return HonoureeKind.COLLECTIVE
-    if folded in ("ca nhan", "individual", "cn"):
-        return HonoureeKind.INDIVIDUAL
-    raise ConferenceError("invalid_kind", "Loại phải là “tập thể” hoặc “cá nhân”.")
-
 
 def _data(data: object) -> dict:
     if not isinstance(data, dict):
@@ -88,22 +33,15 @@ def _data(data: object) -> dict:
 
 # --- lookups inside one conference -------------------------------------------------------------
 
-def get_honouree(conference_id: int, honouree_id: object) -> Honouree:
-    honouree = db.session.get(Honouree, _int(honouree_id, "honouree_id"))
-    if honouree is None or honouree.decision.conference_id != conference_id:
-        raise NotFound("unknown_honouree", "Không tìm thấy người/tập thể được khen thưởng.")
-    return honouree
-
-
 def get_decision(conference_id: int, decision_id: object) -> AwardDecision:
-    decision = db.session.get(AwardDecision, _int(decision_id, "decision_id"))
+    decision = db.session.get(AwardDecision, as_int(decision_id, "decision_id"))
     if decision is None or decision.conference_id != conference_id:
         raise NotFound("unknown_decision", "Không tìm thấy quyết định khen thưởng.")
     return decision
 
 
 def get_form(conference_id: int, form_id: object) -> AwardForm:
-    form = db.session.get(AwardForm, _int(form_id, "form_id"))
+    form = db.session.get(AwardForm, as_int(form_id, "form_id"))
     if form is None or form.conference_id != conference_id:
         raise NotFound("unknown_form", "Không có hình thức khen thưởng này trong danh mục.")
     return form
@@ -112,7 +50,7 @@ def get_form(conference_id: int, form_id: object) -> AwardForm:
 def _delegate(conference_id: int, delegate_id: object) -> Delegate | None:
     if delegate_id is None:
         return None
-    delegate = db.session.get(Delegate, _int(delegate_id, "delegate_id"))
+    delegate = db.session.get(Delegate, as_int(delegate_id, "delegate_id"))
     if delegate is None or delegate.conference_id != conference_id:
         raise NotFound("unknown_delegate", "Không tìm thấy đại biểu.")
     return delegate
@@ -134,7 +72,7 @@ def decisions(conference_id: int) -> list[AwardDecision]:
 def catalogue_json(conference_id: int) -> dict:
     """Everything the office edits: forms, decisions with their honourees, the batch size."""
     found = decisions(conference_id)
-    presentations = _presentations([h.id for d in found for h in d.honourees])
+    presentations = presentations_of([h.id for d in found for h in d.honourees])
     return {"forms": [form_json(f) for f in forms(conference_id)],
             "batch_size": get_conference(conference_id).award_batch_size,
             "decisions": [{**decision_json(d),
@@ -177,7 +115,7 @@ def delete_form(conference_id: int, form_id: object) -> None:
 
 def _apply_form(conference_id: int, form: AwardForm, data: dict, creating: bool) -> None:
     if creating or "name" in data:
-        name = _text(data.get("name"), "name", LIMITS["form_name"], required=True)
+        name = as_text(data.get("name"), "name", LIMITS["form_name"], required=True)
         clash = db.session.scalar(sa.select(AwardForm.id).where(
             AwardForm.conference_id == conference_id, AwardForm.id != (form.id or 0),
             sa.func.lower(AwardForm.name) == name.lower()))
@@ -185,7 +123,7 @@ def _apply_form(conference_id: int, form: AwardForm, data: dict, creating: bool)
             raise Conflict("duplicate_form", f"Đã có hình thức “{name}”.")
         form.name = name
     if creating or "rank" in data:
-        form.rank = _int(data.get("rank"), "rank")
+        form.rank = as_int(data.get("rank"), "rank")
     if creating or "kind" in data:
         kind = data.get("kind") or "form"
         if kind not in FORM_KINDS:
@@ -197,7 +135,7 @@ def create_decision(conference_id: int, data: object) -> AwardDecision:
     data = _data(data)
     with write_transaction() as session:
         get_conference(conference_id)
-        decision = AwardDecision(conference_id=conference_id, position=_next_decision_position(conference_id))
+        decision = AwardDecision(conference_id=conference_id, position=next_decision_position(conference_id))
         _apply_decision(conference_id, decision, data, creating=True)
         session.add(decision)
         session.flush()
@@ -221,7 +159,7 @@ def delete_decision(conference_id: int, decision_id: object) -> None:
         bump_version(conference_id)
 
 
-def _next_decision_position(conference_id: int) -> int:
+def next_decision_position(conference_id: int) -> int:
     last = db.session.scalar(sa.select(sa.func.max(AwardDecision.position))
                              .where(AwardDecision.conference_id == conference_id))
     return (last or 0) + 1
@@ -229,17 +167,17 @@ def _next_decision_position(conference_id: int) -> int:
 
 def _apply_decision(conference_id: int, decision: AwardDecision, data: dict, creating: bool) -> None:
     if creating or "number" in data:
-        decision.number = _text(data.get("number"), "number", LIMITS["number"], required=True)
+        decision.number = as_text(data.get("number"), "number", LIMITS["number"], required=True)
     if creating or "issuer" in data:
-        decision.issuer = _text(data.get("issuer"), "issuer", LIMITS["issuer"], required=True)
+        decision.issuer = as_text(data.get("issuer"), "issuer", LIMITS["issuer"], required=True)
     if "signed_on" in data:
-        decision.signed_on = _date(data.get("signed_on"))
+        decision.signed_on = as_date(data.get("signed_on"))
     if "reason" in data:
-        decision.reason = _text(data.get("reason"), "reason", LIMITS["reason"])
+        decision.reason = as_text(data.get("reason"), "reason", LIMITS["reason"])
     if creating or "form_id" in data:
         decision.form = get_form(conference_id, data.get("form_id"))
     if "position" in data:
-        decision.position = _int(data.get("position"), "position")
+        decision.position = as_int(data.get("position"), "position")
 
 
 def add_honouree(conference_id: int, decision_id: object, data: object) -> Honouree:
@@ -284,10 +222,10 @@ def _apply_honouree(conference_id: int, honouree: Honouree, data: dict, creating
     if creating or "kind" in data:
         honouree.kind = parse_kind(data.get("kind"))
     if creating or "name" in data:
-        honouree.name = _text(data.get("name"), "name", LIMITS["name"], required=True)
+        honouree.name = as_text(data.get("name"), "name", LIMITS["name"], required=True)
     for key in ("unit", "citation", "proxy_name"):
         if key in data:
-            setattr(honouree, key, _text(data.get(key), key, LIMITS[key]))
+            setattr(honouree, key, as_text(data.get(key), key, LIMITS[key]))
     if "delegate_id" in data:
         delegate = _delegate(conference_id, data.get("delegate_id"))
         honouree.delegate_id = delegate.id if delegate else None
@@ -300,7 +238,7 @@ def reorder(conference_id: int, honouree_ids: object) -> list[Announcement]:
                                                  for i in honouree_ids):
         raise ConferenceError("invalid_order", "“honouree_ids” phải là danh sách số nguyên.")
     with write_transaction():
-        honourees = {h.id: h for h in _honourees(conference_id)}
+        honourees = {h.id: h for h in all_honourees(conference_id)}
         if honouree_ids:
             if len(set(honouree_ids)) != len(honouree_ids):
                 raise ConferenceError("duplicate_in_order", "Một người được khen thưởng xuất hiện hai lần.", 422)
@@ -321,7 +259,7 @@ def reorder(conference_id: int, honouree_ids: object) -> list[Announcement]:
 
 def set_batch_size(conference_id: int, size: object) -> int:
     """How many honourees go up to the stage together."""
-    size = _int(size, "batch_size")
+    size = as_int(size, "batch_size")
     if not 1 <= size <= MAX_BATCH:
         raise ConferenceError("invalid_batch_size", f"Số người mỗi lượt phải từ 1 đến {MAX_BATCH}.")
     with write_transaction():

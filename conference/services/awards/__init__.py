@@ -1,0 +1,19 @@
+"""The awards (item 5) and the item-8 vote, one concern a file:
+
+- order.py: the calling order and what the screens see of it (the JSON shapes, the two-step
+  reveal); its public names are this package's, below;
+- setup.py: the office's set-up (forms, decisions, honourees, a hand-set order, the batch size);
+- day.py: who received (in person, nhận thay, or absent), the item-8 vote, the log for the minutes;
+- importer.py: honourees from a spreadsheet;
+- common.py: what they share (input checks, the honouree lookup, the race retry).
+
+Each file imports what it shares by its public name (from common.py and order.py; importer.py also
+reads the catalogue through setup.py), never a sibling's private name, and nothing late.
+"""
+from __future__ import annotations
+
+from .order import (Announcement, announcement_json, award_snapshot, calling_order, decision_json, decision_text,
+                    form_json, honouree_json, honouree_view, next_announcement, previous_announcement)
+
+__all__ = ["Announcement", "announcement_json", "award_snapshot", "calling_order", "decision_json", "decision_text",
+           "form_json", "honouree_json", "honouree_view", "next_announcement", "previous_announcement"]
