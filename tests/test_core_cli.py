@@ -188,7 +188,7 @@ def test_import_delegates_with_a_bad_row_names_it_imports_nothing_and_exits_1(se
     before = attendance(server)
     failed = run_cli(server, "import-delegates", str(sheet))
     assert failed.returncode == 1
-    assert "dòng 3: Thiếu họ và tên" in failed.stderr and "dòng 4:" in failed.stderr and "Ban nhạc" in failed.stderr
+    assert "dòng 3: Cần nhập “Họ và tên”" in failed.stderr and "dòng 4:" in failed.stderr and "Ban nhạc" in failed.stderr
     assert attendance(server) == before
 
 

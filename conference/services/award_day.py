@@ -14,8 +14,9 @@ import sqlalchemy as sa
 
 from ..db import db, utcnow, write_transaction
 from ..errors import Conflict, ConferenceError
+from ..fields import bounded_text
 from ..models import AwardPresentation, CheckIn, Honouree, HonoureeKind, Vote
-from .award_setup import LIMITS, _int, _text, get_honouree
+from .award_setup import LIMITS, _int, get_honouree
 from .awards import _once_more_on_race, _presentations, calling_order, honouree_json
 from .state import bump_version, get_conference
 
@@ -27,7 +28,7 @@ def record_presentation(conference_id: int, honouree_id: object, outcome: object
     """Received (by the person, or a collective's representative), nhận thay by a named proxy, or absent."""
     if outcome not in OUTCOMES:
         raise ConferenceError("invalid_outcome", "Kết quả phải là received, proxy hoặc absent.")
-    name = _text(received_by, "received_by", LIMITS["received_by"])
+    name = bounded_text(received_by, LIMITS["received_by"], "received_by", "received_by", numbers=True)
     return _once_more_on_race(lambda: _record(conference_id, honouree_id, outcome, name))
 
 
@@ -69,7 +70,7 @@ def clear_presentation(conference_id: int, honouree_id: object) -> None:
 
 def set_planned_proxy(conference_id: int, honouree_id: object, proxy_name: object) -> Honouree:
     """Who will receive in place of an honouree known to be absent (None clears it)."""
-    name = _text(proxy_name, "proxy_name", LIMITS["proxy_name"])
+    name = bounded_text(proxy_name, LIMITS["proxy_name"], "proxy_name", "proxy_name", numbers=True)
     with write_transaction():
         honouree = get_honouree(conference_id, honouree_id)
         honouree.proxy_name = name
