@@ -1,4 +1,4 @@
-"""The command line as DESIGN.md §4 describes it: serve prints the screens, the admin password and a
+"""The command line as docs/API.md §2 describes it: serve prints the screens, the admin password and a
 door QR; secrets are made once (0600) and kept; token pairs devices; import-delegates exits 1 on error."""
 from __future__ import annotations
 
