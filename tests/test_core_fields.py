@@ -2,12 +2,15 @@
 limit, and refused with one pattern of codes (invalid_/missing_/_too_long) or the codes docs/API.md names."""
 from __future__ import annotations
 
+import ast
+
 import pytest
 from hypothesis import given, strategies as st
 
 from conference.errors import ConferenceError
 from conference.fields import Codes, bounded_text
 from conference.textnorm import clean
+from conftest import ROOT
 
 
 def refusal(*args, **kwargs) -> ConferenceError:
@@ -80,3 +83,10 @@ def test_whatever_comes_in_the_answer_is_none_a_clean_bounded_text_or_a_refusal(
         assert error.code in {"invalid_field", "field_too_long"}
         return
     assert text is None or (text == clean(text) and 0 < len(text) <= 40)
+
+
+def test_fields_imports_nothing_a_service_could_import_back():
+    """Every service uses fields.py, so it must stand below them all: errors, textnorm, Babel only."""
+    tree = ast.parse((ROOT / "conference" / "fields.py").read_text(encoding="utf-8"))
+    imported = {(node.level, node.module) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert imported == {(0, "__future__"), (0, "typing"), (0, "flask_babel"), (1, "errors"), (1, "textnorm")}
