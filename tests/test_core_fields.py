@@ -90,3 +90,14 @@ def test_fields_imports_nothing_a_service_could_import_back():
     tree = ast.parse((ROOT / "conference" / "fields.py").read_text(encoding="utf-8"))
     imported = {(node.level, node.module) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert imported == {(0, "__future__"), (0, "typing"), (0, "flask_babel"), (1, "errors"), (1, "textnorm")}
+
+
+def test_a_delegate_field_is_named_in_the_chosen_language(app):
+    from conference.services.roster import validate_fields
+    with app.test_request_context("/?lang=en"):
+        with pytest.raises(ConferenceError) as caught:
+            validate_fields("N" * 121)
+    assert (caught.value.code, caught.value.message) == ("name_too_long", "“Full name” is longer than 120 characters.")
+    with app.test_request_context("/"), pytest.raises(ConferenceError) as caught:
+        validate_fields("Lê Văn Tám", unit={"a": 1})
+    assert (caught.value.code, caught.value.message) == ("invalid_field", "Trường “Đơn vị” không hợp lệ.")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 
 from ..db import db, is_id, utcnow, write_transaction
 from ..errors import ConferenceError, NotFound
@@ -95,16 +95,19 @@ def _known_groups(conference_id: int) -> dict[str, DelegateGroup]:
 
 # docs/API.md §6.3 names these codes: a non-text field is invalid_field, the name's own are *_name.
 NAME_CODES = Codes("invalid_field", "missing_name", "name_too_long")
+# Translated only when a message is written: an import checks 2,000 rows that are mostly right.
+LABELS = {"full_name": lazy_gettext("Họ và tên"), "position": lazy_gettext("Chức vụ"),
+          "unit": lazy_gettext("Đơn vị"), "seat": lazy_gettext("Ghế")}
 
 
 def validate_fields(full_name: object, position: object = None, unit: object = None,
                     seat: object = None) -> dict:
     """Cleaned fields, or a ConferenceError naming what is wrong. Numbers are text (a spreadsheet cell)."""
-    return {"full_name": bounded_text(full_name, MAX_NAME, _("Họ và tên"), NAME_CODES, required=True,
+    return {"full_name": bounded_text(full_name, MAX_NAME, LABELS["full_name"], NAME_CODES, required=True,
                                       numbers=True),
-            "position": bounded_text(position, MAX_FIELD, _("Chức vụ"), numbers=True),
-            "unit": bounded_text(unit, MAX_FIELD, _("Đơn vị"), numbers=True),
-            "seat": bounded_text(seat, MAX_SEAT, _("Ghế"), numbers=True)}
+            "position": bounded_text(position, MAX_FIELD, LABELS["position"], numbers=True),
+            "unit": bounded_text(unit, MAX_FIELD, LABELS["unit"], numbers=True),
+            "seat": bounded_text(seat, MAX_SEAT, LABELS["seat"], numbers=True)}
 
 
 def new_delegate(session, conference_id: int, fields: dict, group: DelegateGroup | None,
