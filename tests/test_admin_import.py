@@ -113,7 +113,7 @@ def test_a_file_with_bad_rows_names_each_row_and_imports_none(admin_client, app,
     page = shown.get_data(as_text=True)
     assert shown.status_code == 422
     assert 'id="import-confirm"' not in page and "Traceback" not in page
-    for row, reason in ((6, "Thiếu họ và tên"), (7, "Thành phần không có"), (8, "trùng với dòng 5"),
+    for row, reason in ((6, "Cần nhập “Họ và tên”"), (7, "Thành phần không có"), (8, "trùng với dòng 5"),
                         (9, "dài quá 120")):
         assert re.search(rf'<tr><td class="num">{row}</td><td>[^<]*{reason}', page), (row, reason)
     assert "Có 4 dòng lỗi" in page or "có 4 dòng lỗi" in page

@@ -169,7 +169,7 @@ def test_a_delegate_is_added_and_edited_and_found_by_the_new_unit_without_diacri
     found = admin_client.get("/api/delegates?q=hop tac xa dong tam", headers=auth("door")).get_json()["delegates"]
     assert [d["full_name"] for d in found] == ["Đinh Thị Hoa"] and found[0]["group"] is None
     bad = form(admin_client, f"/admin/delegates/{delegate.id}", full_name="", unit="x")
-    assert bad.status_code == 400 and "Thiếu họ và tên" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "Cần nhập “Họ và tên”" in bad.get_data(as_text=True)
     assert form(admin_client, f"/admin/delegates/{delegate.id}", full_name="A", group_id="99999").status_code == 404
     assert one(app, sa.select(Delegate).where(Delegate.id == delegate.id)).unit == "Hợp tác xã Đồng Tâm"
 

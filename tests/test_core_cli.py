@@ -1,4 +1,4 @@
-"""The command line as DESIGN.md §4 describes it: serve prints the screens, the admin password and a
+"""The command line as docs/API.md §2 describes it: serve prints the screens, the admin password and a
 door QR; secrets are made once (0600) and kept; token pairs devices; import-delegates exits 1 on error."""
 from __future__ import annotations
 
@@ -188,7 +188,7 @@ def test_import_delegates_with_a_bad_row_names_it_imports_nothing_and_exits_1(se
     before = attendance(server)
     failed = run_cli(server, "import-delegates", str(sheet))
     assert failed.returncode == 1
-    assert "dòng 3: Thiếu họ và tên" in failed.stderr and "dòng 4:" in failed.stderr and "Ban nhạc" in failed.stderr
+    assert "dòng 3: Cần nhập “Họ và tên”" in failed.stderr and "dòng 4:" in failed.stderr and "Ban nhạc" in failed.stderr
     assert attendance(server) == before
 
 

@@ -3,6 +3,7 @@ and the English catalogue covers every msgid in templates/ and conference/."""
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pytest
@@ -165,3 +166,72 @@ def test_outside_a_request_the_language_is_vietnamese(app):
     with app.app_context():
         assert select_locale() == "vi"
         assert gettext("Đăng nhập") == "Đăng nhập"
+
+
+# --- the strings of the scripts ---------------------------------------------------------------
+
+VIETNAMESE_LETTER = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]",
+                               re.IGNORECASE)
+# Each script that shows text, the page that gives it its strings, and the JSON block they are in.
+SCRIPT_PAGES = {"admin-awards.js": ("admin", "/admin/awards", "awards-text"),
+                "awards-mc.js": ("mc", "/mc", "awards-text"),
+                "awards-display.js": (None, "/display", "awards-text")}
+
+
+def string_literals(source: str):
+    """The text of every '…', "…" and `…` literal of a script, comments skipped."""
+    index, end = 0, len(source)
+    while index < end:
+        if source.startswith(("//", "/*"), index):
+            close = source.find("\n" if source[index + 1] == "/" else "*/", index + 2)
+            index = end if close < 0 else close + 1
+        elif source[index] in "\"'`":
+            close = index + 1
+            while close < end and source[close] != source[index]:
+                close += 2 if source[close] == "\\" else 1
+            yield source[index + 1:close]
+            index = close + 1
+        else:
+            index += 1
+
+
+def test_the_literal_reader_finds_strings_and_skips_comments():
+    found = list(string_literals('// "Xin chào"\nconst a = "Lưu", b = \'x\\\'y\';\n/* `Vắng` */ f(`Đợt ${n}`);'))
+    assert found == ["Lưu", "x\\'y", "Đợt ${n}"]
+
+
+def test_no_script_hard_codes_vietnamese_text():
+    """A person's text comes from the page (translated there), never from a string in a script."""
+    found = {path.name: [text for text in string_literals(path.read_text(encoding="utf-8"))
+                         if VIETNAMESE_LETTER.search(text)]
+             for path in sorted((ROOT / "static" / "js").glob("*.js"))}
+    assert len(found) > 10
+    assert not {name: texts for name, texts in found.items() if texts}
+
+
+def script_keys(name: str) -> set[str]:
+    return set(re.findall(r'\bt\("(\w+)"', (ROOT / "static" / "js" / name).read_text(encoding="utf-8")))
+
+
+def page_strings(app, admin_client, tokens, who: str | None, url: str, block: str) -> dict:
+    client = admin_client if who == "admin" else app.test_client()
+    if who == "mc":
+        client.get(f"/pair/{tokens[who]}")
+    html = client.get(url).get_data(as_text=True)
+    found = re.search(rf'<script type="application/json" id="{block}">(.*?)</script>', html, re.S)
+    assert found, f"{url} has no {block} block"
+    return json.loads(found.group(1))
+
+
+@pytest.mark.parametrize("script", sorted(SCRIPT_PAGES))
+def test_the_english_page_gives_its_script_every_string_in_english(app, admin_client, tokens, script):
+    who, url, block = SCRIPT_PAGES[script]
+    keys = script_keys(script)
+    assert len(keys) >= 7
+    vietnamese = page_strings(app, admin_client, tokens, who, url, block)
+    english = page_strings(app, admin_client, tokens, who, url + "?lang=en", block)
+    assert keys <= set(vietnamese) and set(english) == set(vietnamese)
+    assert all(VIETNAMESE_LETTER.search(vietnamese[key]) for key in keys)
+    assert not {key: text for key, text in english.items() if VIETNAMESE_LETTER.search(text)}
+    assert not {key: (vietnamese[key], text) for key, text in english.items()
+                if sorted(PLACEHOLDER.findall(text)) != sorted(PLACEHOLDER.findall(vietnamese[key]))}

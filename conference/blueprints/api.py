@@ -1,4 +1,4 @@
-"""The HTTP JSON API (DESIGN.md §4): parse, authorise, call one service, answer."""
+"""The HTTP JSON API (docs/API.md §6): parse, authorise, call one service, answer."""
 from __future__ import annotations
 
 import json

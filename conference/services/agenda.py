@@ -11,8 +11,9 @@ from flask_babel import gettext as _
 
 from ..db import db, is_id, write_transaction
 from ..errors import ConferenceError, Conflict, NotFound
+from ..fields import bounded_text
 from ..models import AgendaItem, AgendaStep, ItemKind
-from .setup_data import int_field, text_field
+from .setup_data import int_field
 from .state import bump_version, show_state
 
 MAX_SCRIPT = 20000
@@ -65,15 +66,15 @@ def _item_values(title: object, presenter: object, planned_minutes: object, kind
         item_kind = ItemKind(kind or ItemKind.NORMAL.value)
     except ValueError:
         raise ConferenceError("invalid_kind", _("Loại mục không hợp lệ.")) from None
-    return {"title": text_field(title, 300, _("Tên mục"), required=True),
-            "presenter": text_field(presenter, 200, _("Người trình bày")),
+    return {"title": bounded_text(title, 300, _("Tên mục"), required=True),
+            "presenter": bounded_text(presenter, 200, _("Người trình bày")),
             "planned_minutes": int_field(planned_minutes, _("Số phút dự kiến"), 0, MAX_MINUTES),
             "kind": item_kind, "script": script_text}
 
 
 def _step_values(title: object, presenter: object, planned_minutes: object) -> dict:
-    return {"title": text_field(title, 300, _("Nội dung"), required=True),
-            "presenter": text_field(presenter, 200, _("Người trình bày")),
+    return {"title": bounded_text(title, 300, _("Nội dung"), required=True),
+            "presenter": bounded_text(presenter, 200, _("Người trình bày")),
             "planned_minutes": int_field(planned_minutes, _("Số phút dự kiến"), 0, MAX_MINUTES)}
 
 

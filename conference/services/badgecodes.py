@@ -7,8 +7,17 @@ import secrets
 # Crockford's base32 alphabet: no I, L, O or U, so a code read aloud or typed is not misread.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 LENGTH = 17  # 17 symbols x 5 bits = 85 bits of randomness; fits a version-1 QR at level M
-_VALID = re.compile(rf"[{ALPHABET}]{{{LENGTH}}}")
 MAX_SCANNED_LENGTH = 256
+# What a wedge scanner or a person adds around and inside a code, ignored anywhere: control
+# characters (a scanner's Enter, Tab or group separator), every kind of space (a paste brings
+# no-break, narrow and zero-width ones, or a BOM) and dashes (a keyboard may turn - into – or −).
+# The door's static/js/door-text.js applies this same rule, character for character; both are
+# tested against tests/data/badge_codes.json.
+_IGNORED = re.compile(r"[\x00-\x20\x7f-\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
+                      r"\-\u2010-\u2015\u2212]")
+# ASCII letters only, either case: upper-casing first would let ı, ſ or the Kelvin sign become I, S, K.
+_VALID = re.compile(f"[{ALPHABET}{ALPHABET.lower()}]{{{LENGTH}}}")
+_MENDED = str.maketrans("OoIiLl", "001111")
 
 
 def new_code() -> str:
@@ -18,11 +27,10 @@ def new_code() -> str:
 def normalise(scanned: object) -> str | None:
     """The code inside what a scanner sent, or None if it cannot be one of ours.
 
-    Scanners add spaces or line ends, keyboard wedges may send lower case, and a person may
-    type O for 0 or I/L for 1: those are mended the Crockford way before checking.
+    Scanners add line ends, keyboard wedges may send lower case, a person may space the code out
+    or type O for 0 or I/L for 1: those are mended the Crockford way before checking.
     """
     if not isinstance(scanned, str) or len(scanned) > MAX_SCANNED_LENGTH:
         return None
-    text = scanned.strip().upper().replace("-", "").replace(" ", "")
-    text = text.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
-    return text if _VALID.fullmatch(text) else None
+    text = _IGNORED.sub("", scanned).translate(_MENDED)
+    return text.upper() if _VALID.fullmatch(text) else None

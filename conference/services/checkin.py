@@ -19,14 +19,17 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db import db, is_id, utcnow, write_transaction
 from ..errors import ConferenceError
+from ..fields import Codes, bounded_text
 from ..models import Badge, CheckIn, Delegate, Scan
 from ..textnorm import clean
 from . import badgecodes
-from .roster import delegate_json, find_group, get_delegate, new_delegate, validate_fields, validate_group
+from .roster import MAX_FIELD, delegate_json, find_group, get_delegate, new_delegate, validate_fields
 from .state import bump_version
 
 MAX_NONCE = 64
 MAX_DEVICE = 80
+# A door program writes these two; docs/API.md §6.2 names one code for any fault in each.
+NONCE_CODES, DEVICE_CODES = Codes.one("invalid_nonce"), Codes.one("invalid_device")
 ATTEMPTS = 3  # a unique-key race is retried; the retry sees the winner's row
 # Date and time with an offset, never without one (a naive time could be any zone's):
 # 2024-06-01T01:15:30.123Z, 2024-06-01T08:15+07:00.
@@ -46,14 +49,6 @@ class Outcome:
 
 def _refusal(code: str, message: str, status: int, **extra) -> Outcome:
     return Outcome(status, {"error": {"code": code, "message": message, **extra}})
-
-
-def _text(value: object, limit: int, name: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or len(value) > limit:
-        raise ConferenceError(f"invalid_{name}", f"Trường “{name}” không hợp lệ (tối đa {limit} ký tự).")
-    return clean(value) or None  # no control characters: PostgreSQL refuses NUL
 
 
 def _bad_time() -> ConferenceError:
@@ -105,8 +100,8 @@ def check_in(conference_id: int, *, code: object = None, delegate_id: object = N
              nonce: object = None, device: object = None, scanned_at: object = None,
              sent_at: object = None) -> Outcome:
     """Check a delegate in by badge code or id. Bad input raises; refusals are logged outcomes."""
-    nonce = _text(nonce, MAX_NONCE, "nonce")
-    device = _text(device, MAX_DEVICE, "device")
+    nonce = bounded_text(nonce, MAX_NONCE, "nonce", NONCE_CODES)
+    device = bounded_text(device, MAX_DEVICE, "device", DEVICE_CODES)
     scanned, sent = _door_time(scanned_at, _bad_time), _door_time(sent_at, _bad_sent_time)
     if (code is None) == (delegate_id is None):
         raise ConferenceError("missing_code", "Cần gửi đúng một trong hai: “code” hoặc “delegate_id”.")
@@ -156,9 +151,9 @@ def admit_walk_in(conference_id: int, full_name: object, position: object = None
     nonce: the repeat gets the first answer and adds nobody. The nonce shares the scans' key,
     so a nonce a badge scan already used answers what that scan was answered."""
     fields = validate_fields(full_name, position, unit, seat)
-    group = validate_group(group)
-    nonce = _text(nonce, MAX_NONCE, "nonce")
-    device = _text(device, MAX_DEVICE, "device")
+    group = bounded_text(group, MAX_FIELD, "Thành phần")
+    nonce = bounded_text(nonce, MAX_NONCE, "nonce", NONCE_CODES)
+    device = bounded_text(device, MAX_DEVICE, "device", DEVICE_CODES)
     scanned, sent = _door_time(scanned_at, _bad_time), _door_time(sent_at, _bad_sent_time)
     return _retrying_races(lambda: _admit_walk_in_once(conference_id, fields, group, walk_in, check_in, nonce,
                                                        device, scanned, sent))
@@ -253,7 +248,7 @@ def _counts(conference_id: int) -> dict:
 
 def undo_check_in(conference_id: int, delegate_id: int, device: object = None) -> Outcome:
     """Take back a check-in made by mistake; the undo is logged like a scan."""
-    device = _text(device, MAX_DEVICE, "device")
+    device = bounded_text(device, MAX_DEVICE, "device", DEVICE_CODES)
     with write_transaction() as session:
         delegate = get_delegate(conference_id, delegate_id)
         if delegate.checkin is None:

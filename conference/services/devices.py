@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from ..db import db, is_id, utcnow, write_transaction
 from ..errors import ConferenceError, NotFound
+from ..fields import Codes, bounded_text
 from ..models import Device, Role
 from ..textnorm import clean
 
@@ -39,12 +40,8 @@ def parse_role(value: object) -> Role:
 
 
 def parse_label(value: object) -> str | None:
-    """A device's name as sent: text of at most MAX_LABEL characters, or None for a default one."""
-    if value is None:
-        return None
-    if not isinstance(value, str) or len(clean(value)) > MAX_LABEL:
-        raise ConferenceError("invalid_label", f"Tên thiết bị phải là chuỗi tối đa {MAX_LABEL} ký tự.")
-    return clean(value) or None
+    """A device's name as sent, or None for a default one; docs/API.md §6.6 names one code, invalid_label."""
+    return bounded_text(value, MAX_LABEL, "Tên thiết bị", Codes.one("invalid_label"))
 
 
 def device_json(device: Device) -> dict:

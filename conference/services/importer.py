@@ -20,9 +20,10 @@ from flask import current_app
 
 from ..db import db, write_transaction
 from ..errors import ConferenceError
+from ..fields import bounded_text
 from ..models import Delegate
 from ..textnorm import clean, fold
-from .roster import find_group, new_delegate, validate_fields
+from .roster import MAX_FIELD, find_group, new_delegate, validate_fields
 from .state import bump_version
 
 MAX_ROWS = 20000
@@ -159,9 +160,10 @@ def parse_rows(conference_id: int, filename: str, content: bytes) -> ImportResul
             result.errors.append(RowError(number, f"quá {MAX_ROWS} dòng"))
             break
         try:
-            fields = validate_fields(_text(values.get("full_name")), _text(values.get("position")),
-                                     _text(values.get("unit")), _text(values.get("seat")))
-            group = find_group(conference_id, _text(values.get("group")))
+            fields = validate_fields(values.get("full_name"), values.get("position"),
+                                     values.get("unit"), values.get("seat"))
+            group = find_group(conference_id, bounded_text(values.get("group"), MAX_FIELD, "Thành phần",
+                                                           numbers=True))
         except ConferenceError as error:
             result.errors.append(RowError(number, error.message))
             continue
@@ -189,14 +191,6 @@ def _already_in_database(conference_id: int, rows: list[dict]) -> list[RowError]
         sa.select(Delegate.full_name, Delegate.unit).where(Delegate.conference_id == conference_id))}
     return [RowError(row["row"], f"đã có trong danh sách đại biểu: {existing[_identity(row)]}")
             for row in rows if _identity(row) in existing]
-
-
-def _text(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value)
 
 
 def import_delegates(conference_id: int, filename: str, content: bytes) -> int:

@@ -14,8 +14,9 @@ from flask_babel import gettext as _
 
 from ..db import db, is_id, write_transaction
 from ..errors import ConferenceError, Conflict, NotFound
+from ..fields import bounded_text
 from ..models import Candidate, CheckIn, Conference, Delegate, DelegateGroup, Device
-from ..textnorm import clean, fold
+from ..textnorm import fold
 from .roster import get_delegate, get_group, groups, new_delegate, search_key, validate_fields
 from .state import bump_version
 
@@ -29,19 +30,6 @@ DIGITS = re.compile(r"[0-9]{1,12}")  # ASCII digits only: "²".isdigit() is True
 CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 MAX_BATCH = 50
 DEFAULT_COLOR = "#b71c1c"
-
-
-def text_field(value: object, limit: int, label: str, required: bool = False) -> str | None:
-    """A cleaned single-line text (NFC, single spaces), or None when empty and optional."""
-    if value is not None and not isinstance(value, str):
-        raise ConferenceError("invalid_field", _("Trường “%(field)s” không hợp lệ.", field=label))
-    text = clean(value) or None
-    if text is None and required:
-        raise ConferenceError("missing_field", _("Cần nhập “%(field)s”.", field=label))
-    if text and len(text) > limit:
-        raise ConferenceError("field_too_long",
-                              _("“%(field)s” dài quá %(limit)d ký tự.", field=label, limit=limit))
-    return text
 
 
 def int_field(value: object, label: str, low: int, high: int, required: bool = False) -> int | None:
@@ -105,7 +93,7 @@ CONFERENCE_LABELS = {
 
 def update_conference(conference_id: int, data: Mapping[str, object]) -> Conference:
     """Change the details every screen and paper shows: title, edition, period, venue, date, chair..."""
-    values = {key: text_field(data.get(key), limit, _(CONFERENCE_LABELS[key]), required)
+    values = {key: bounded_text(data.get(key), limit, _(CONFERENCE_LABELS[key]), required=required)
               for key, (limit, required) in CONFERENCE_TEXT.items()}
     values["date"] = _date_field(data.get("date"))
     values["starts_at"] = _clock_field(data.get("starts_at"))
@@ -122,7 +110,7 @@ def update_conference(conference_id: int, data: Mapping[str, object]) -> Confere
 # --- delegate groups (the plan's "Thành phần", in protocol order) ---------------------------
 
 def _group_values(conference_id: int, name: object, color: object, group_id: int | None):
-    text = text_field(name, 200, _("Tên thành phần"), required=True)
+    text = bounded_text(name, 200, _("Tên thành phần"), required=True)
     if color is None or color == "":
         color = DEFAULT_COLOR
     if not isinstance(color, str) or not COLOR.fullmatch(color):
@@ -259,12 +247,12 @@ def _candidate_values(session, conference_id: int, full_name: object, title: obj
                       delegate_id: object) -> dict:
     delegate_id = parse_id(delegate_id)
     delegate = get_delegate(conference_id, delegate_id) if delegate_id is not None else None
-    name = text_field(full_name, 120, _("Họ và tên")) or (delegate.full_name if delegate else None)
+    name = bounded_text(full_name, 120, _("Họ và tên")) or (delegate.full_name if delegate else None)
     if name is None:
         raise ConferenceError("missing_name", _("Cần nhập họ và tên, hoặc chọn một đại biểu."))
     return {"full_name": name,
-            "title": text_field(title, 200, _("Chức vụ")) or (delegate.position if delegate else None),
-            "unit": text_field(unit, 200, _("Đơn vị")) or (delegate.unit if delegate else None),
+            "title": bounded_text(title, 200, _("Chức vụ")) or (delegate.position if delegate else None),
+            "unit": bounded_text(unit, 200, _("Đơn vị")) or (delegate.unit if delegate else None),
             "delegate_id": delegate.id if delegate else None}
 
 
@@ -319,7 +307,7 @@ def remove_candidate(conference_id: int, candidate_id: int) -> None:
 
 def rename_device(conference_id: int, device_id: int, label: object) -> Device:
     """Give a paired device a name people recognise ("Cửa chính", "Máy MC")."""
-    text = text_field(label, 80, _("Tên thiết bị"), required=True)
+    text = bounded_text(label, 80, _("Tên thiết bị"), required=True)
     with write_transaction() as session:
         device = session.get(Device, device_id) if is_id(device_id) else None
         if device is None or device.conference_id != conference_id:

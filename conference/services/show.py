@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from ..db import utcnow, write_transaction
 from ..errors import ConferenceError
+from ..fields import bounded_text
 from ..models import AgendaItem, ScreenMode
-from ..textnorm import clean
 from .state import bump_version, show_state
 
 MAX_MESSAGE = 500
@@ -124,11 +124,7 @@ def goto_item(conference_id: int, position: object, step: object = None) -> None
 
 def set_message(conference_id: int, message: object) -> None:
     """A line for the hall, or None to clear it."""
-    if message is not None and not isinstance(message, str):
-        raise ConferenceError("invalid_message", "Thông báo phải là chuỗi ký tự.")
-    text = clean(message) or None
-    if text and len(text) > MAX_MESSAGE:
-        raise ConferenceError("message_too_long", f"Thông báo dài quá {MAX_MESSAGE} ký tự.")
+    text = bounded_text(message, MAX_MESSAGE, "Thông báo", "message")
     with write_transaction():
         show_state(conference_id).message = text
         bump_version(conference_id)

@@ -1,10 +1,13 @@
 // The office's awards page: forms, decisions and honourees, the calling order, the import, the log.
 // Every change goes through /api with the X-CSRFToken header (api() in live.js); text via textContent.
+import { translator } from "./door-text.js";
 import { api, connectLive, el, localTime } from "./live.js";
+import { pageConfig } from "./timing.js";
 
 const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
-const KIND = { collective: "Tập thể", individual: "Cá nhân" };
-const OUTCOME = { received: "Đã nhận", proxy: "Nhận thay", absent: "Vắng" };
+const t = translator(pageConfig("awards-text"));  // translated in templates/admin_awards.html
+const KIND = { collective: t("kind_collective"), individual: t("kind_individual") };
+const OUTCOME = { received: t("outcome_received"), proxy: t("outcome_proxy"), absent: t("outcome_absent") };
 const data = { forms: [], decisions: [], delegates: [], order: [] };
 const openDecisions = new Set();  // kept open across reloads
 
@@ -24,7 +27,7 @@ async function run(action, done) {
     await load();
     return true;
   } catch (error) {
-    status(error.message || "Không lưu được.", false);
+    status(error.message || t("not_saved"), false);
     return false;
   }
 }
@@ -78,7 +81,7 @@ function cell(...children) {
 }
 
 function formOptions() {
-  return data.forms.map((form) => [form.id, `${form.name} (bậc ${form.rank})`]);
+  return data.forms.map((form) => [form.id, t("form_rank", { name: form.name, rank: form.rank })]);
 }
 
 // ---------- forms ----------
@@ -88,12 +91,12 @@ function renderForms() {
     const row = el("tr");
     const name = input("name", form.name, { maxLength: 200 });
     const rank = input("rank", form.rank, { type: "number" });
-    const kind = select("kind", [["form", "Hình thức khen thưởng"], ["title", "Danh hiệu thi đua"]], form.kind);
+    const kind = select("kind", [["form", t("kind_form")], ["title", t("kind_title")]], form.kind);
     const actions = cell(
-      button("Lưu", () => run(() => api("PUT", `/api/award-forms/${form.id}`,
-        { name: name.value, rank: Number(rank.value), kind: kind.value }), "Đã lưu hình thức.")),
-      button("Xóa", () => confirm(`Xóa “${form.name}”?`) && run(() => api("DELETE", `/api/award-forms/${form.id}`),
-        "Đã xóa hình thức.")));
+      button(t("save"), () => run(() => api("PUT", `/api/award-forms/${form.id}`,
+        { name: name.value, rank: Number(rank.value), kind: kind.value }), t("form_saved"))),
+      button(t("delete"), () => confirm(t("confirm_delete", { name: form.name }))
+        && run(() => api("DELETE", `/api/award-forms/${form.id}`), t("form_deleted"))));
     actions.className = "aw-row-actions";
     row.append(cell(name), cell(rank), cell(kind), actions);
     return row;
@@ -108,7 +111,7 @@ $("aw-form-new").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.currentTarget;
   const body = { name: form.name.value, rank: Number(form.rank.value), kind: form.kind.value };
-  if (await run(() => api("POST", "/api/award-forms", body), "Đã thêm hình thức.")) form.reset();
+  if (await run(() => api("POST", "/api/award-forms", body), t("form_added"))) form.reset();
 });
 
 // ---------- decisions and honourees ----------
@@ -116,7 +119,7 @@ $("aw-form-new").addEventListener("submit", async (event) => {
 function renderDecisions() {
   const box = $("aw-decisions");
   if (!data.decisions.length) {
-    box.replaceChildren(el("p", "hint", "Chưa có quyết định nào."));
+    box.replaceChildren(el("p", "hint", t("no_decisions")));
     return;
   }
   box.replaceChildren(...data.decisions.map(decisionCard));
@@ -137,33 +140,35 @@ function decisionCard(decision) {
   const issuer = input("issuer", decision.issuer, { maxLength: 200 });
   const form = select("form_id", formOptions(), decision.form.id);
   const reason = input("reason", decision.reason, { tag: "textarea" });
-  for (const [label, field] of [["Số quyết định", number], ["Ngày ký", signed], ["Cấp ban hành", issuer],
-    ["Hình thức", form], ["Lý do (vì: …)", reason]]) {
+  for (const [label, field] of [[t("decision_number"), number], [t("signed_on"), signed], [t("issuer"), issuer],
+    [t("form"), form], [t("reason"), reason]]) {
     const wrap = el("label", "", label);
     wrap.append(field);
     fields.append(wrap);
   }
   const actions = el("div");
   actions.append(
-    button("Lưu quyết định", () => run(() => api("PUT", `/api/award-decisions/${decision.id}`, {
+    button(t("save_decision"), () => run(() => api("PUT", `/api/award-decisions/${decision.id}`, {
       number: number.value, signed_on: signed.value || null, issuer: issuer.value,
       form_id: Number(form.value), reason: reason.value || null,
-    }), "Đã lưu quyết định.")),
-    button("Xóa quyết định", () => confirm(`Xóa quyết định số ${decision.number} và ${decision.honourees.length} người/tập thể?`)
-      && run(() => api("DELETE", `/api/award-decisions/${decision.id}`), "Đã xóa quyết định.")));
+    }), t("decision_saved"))),
+    button(t("delete_decision"), () => confirm(t("confirm_delete_decision",
+      { number: decision.number, count: decision.honourees.length }))
+      && run(() => api("DELETE", `/api/award-decisions/${decision.id}`), t("decision_deleted"))));
   fields.append(actions);
   card.append(fields, honoureeTable(decision));
   return card;
 }
 
 function delegateOptions() {
-  return [["", "— không có —"], ...data.delegates.map((d) => [d.id, d.unit ? `${d.full_name} — ${d.unit}` : d.full_name])];
+  return [["", t("no_delegate")], ...data.delegates.map((d) => [d.id, d.unit ? `${d.full_name} — ${d.unit}` : d.full_name])];
 }
 
 function honoureeTable(decision) {
   const table = el("table", "aw-honourees");
   const head = el("tr");
-  for (const title of ["Loại", "Tên", "Đơn vị", "Thành tích", "Đại biểu (là/đại diện)", "Nhận thay dự kiến", ""]) {
+  for (const title of [t("col_kind"), t("col_name"), t("col_unit"), t("col_citation"), t("col_delegate"),
+    t("col_proxy"), ""]) {
     head.append(el("th", "", title));
   }
   const thead = el("thead");
@@ -190,13 +195,13 @@ function honoureeRow(decision, honouree) {
   actions.className = "aw-row-actions";
   if (honouree) {
     actions.append(
-      button("Lưu", () => run(() => api("PUT", `/api/honourees/${honouree.id}`, values()), "Đã lưu.")),
-      button("Xóa", () => confirm(`Xóa “${honouree.name}”?`)
-        && run(() => api("DELETE", `/api/honourees/${honouree.id}`), "Đã xóa.")));
+      button(t("save"), () => run(() => api("PUT", `/api/honourees/${honouree.id}`, values()), t("saved"))),
+      button(t("delete"), () => confirm(t("confirm_delete", { name: honouree.name }))
+        && run(() => api("DELETE", `/api/honourees/${honouree.id}`), t("deleted"))));
   } else {
-    name.placeholder = "Thêm người/tập thể…";
-    actions.append(button("Thêm", () => run(() => api("POST", `/api/award-decisions/${decision.id}/honourees`, values()),
-      "Đã thêm.")));
+    name.placeholder = t("add_honouree");
+    actions.append(button(t("add"), () => run(() => api("POST", `/api/award-decisions/${decision.id}/honourees`,
+      values()), t("added"))));
   }
   row.append(cell(kind), cell(name), cell(unit), cell(citation), cell(delegate), cell(proxy), actions);
   return row;
@@ -207,7 +212,7 @@ $("aw-decision-new").addEventListener("submit", async (event) => {
   const form = event.currentTarget;
   const body = { number: form.number.value, signed_on: form.signed_on.value || null, issuer: form.issuer.value,
     form_id: Number(form.form_id.value), reason: form.reason.value || null };
-  if (await run(() => api("POST", "/api/award-decisions", body), "Đã thêm quyết định.")) form.reset();
+  if (await run(() => api("POST", "/api/award-decisions", body), t("decision_added"))) form.reset();
 });
 
 // ---------- calling order ----------
@@ -220,14 +225,15 @@ function renderOrder() {
       const row = el("li", index === 0 ? "aw-batch-break" : "");
       row.dataset.honoureeId = honouree.id;
       const label = `${KIND[honouree.kind]}: ${honouree.name}`;
-      const where = index === 0 ? ` — đợt ${announcement.index + 1}: ${announcement.form}, QĐ ${announcement.decision.number}` : "";
+      const where = index === 0 ? ` ${t("order_where", { batch: announcement.index + 1, form: announcement.form,
+        number: announcement.decision.number })}` : "";
       row.append(button("▲", () => move(row, -1)), button("▼", () => move(row, 1)), el("span", "", label),
         el("span", "hint", where));
       rows.push(row);
     });
   }
   list.replaceChildren(...rows);
-  if (!rows.length) list.append(el("li", "hint", "Chưa có ai trong danh sách khen thưởng."));
+  if (!rows.length) list.append(el("li", "hint", t("nobody_to_call")));
 }
 
 function move(row, direction) {
@@ -235,19 +241,19 @@ function move(row, direction) {
   if (!sibling) return;
   if (direction < 0) sibling.before(row);
   else sibling.after(row);
-  status("Thứ tự đã thay đổi, chưa lưu.", false);
+  status(t("order_unsaved"), false);
 }
 
 $("aw-order-save").addEventListener("click", () => {
   const ids = [...$("aw-order").querySelectorAll("li[data-honouree-id]")].map((row) => Number(row.dataset.honoureeId));
-  run(() => api("PUT", "/api/awards/order", { honouree_ids: ids }), "Đã lưu thứ tự gọi.");
+  run(() => api("PUT", "/api/awards/order", { honouree_ids: ids }), t("order_saved"));
 });
 $("aw-order-reset").addEventListener("click", () =>
-  run(() => api("PUT", "/api/awards/order", { honouree_ids: [] }), "Đã trở về thứ tự theo quy tắc."));
+  run(() => api("PUT", "/api/awards/order", { honouree_ids: [] }), t("order_reset")));
 $("aw-batch").addEventListener("submit", (event) => {
   event.preventDefault();
   run(() => api("PUT", "/api/awards/batch-size", { batch_size: Number(event.currentTarget.batch_size.value) }),
-    "Đã lưu số người mỗi lượt.");
+    t("batch_saved"));
 });
 
 // ---------- import ----------
@@ -264,30 +270,32 @@ $("aw-import").addEventListener("submit", async (event) => {
   const answer = response ? await response.json().catch(() => null) : null;
   const result = $("aw-import-result");
   if (!response || !response.ok) {
-    status(answer?.error?.message ?? "Không nhập được.", false);
+    status(answer?.error?.message ?? t("import_failed"), false);
     result.replaceChildren(errorTable(answer?.error?.rows ?? []));
     return;
   }
   if (preview) {
-    status(answer.errors.length ? `Có ${answer.errors.length} dòng lỗi; sửa tệp rồi thử lại.` : `${answer.rows.length} dòng hợp lệ.`,
+    status(answer.errors.length ? t("preview_errors", { count: answer.errors.length })
+      : t("preview_ok", { count: answer.rows.length }),
       !answer.errors.length);
     result.replaceChildren(previewTable(answer.rows), errorTable(answer.errors));
     return;
   }
   result.replaceChildren();
   form.reset();
-  status(`Đã nhập ${answer.imported} người/tập thể (${answer.decisions_created} quyết định mới).`);
+  status(t("imported", { imported: answer.imported, decisions: answer.decisions_created }));
   await load();
 });
 
 function previewTable(rows) {
   const table = el("table");
   const head = el("tr");
-  for (const title of ["Dòng", "Quyết định", "Loại", "Tên", "Đơn vị", "Đại biểu"]) head.append(el("th", "", title));
+  for (const title of [t("col_row"), t("col_decision"), t("col_kind"), t("col_name"), t("col_unit"),
+    t("col_delegate_short")]) head.append(el("th", "", title));
   table.append(head);
   for (const row of rows) {
     const tr = el("tr");
-    const decision = `${row.decision.number}${row.decision.new ? " (mới)" : ""}`;
+    const decision = row.decision.new ? t("new_decision", { number: row.decision.number }) : row.decision.number;
     for (const text of [row.row, decision, KIND[row.kind], row.name, row.unit ?? "", row.delegate_name ?? ""]) {
       tr.append(el("td", "", String(text)));
     }
@@ -298,7 +306,7 @@ function previewTable(rows) {
 
 function errorTable(errors) {
   const list = el("ul", "aw-error");
-  for (const error of errors) list.append(el("li", "", `Dòng ${error.row}: ${error.message}`));
+  for (const error of errors) list.append(el("li", "", t("row_error", { row: error.row, message: error.message })));
   return list;
 }
 
@@ -315,8 +323,8 @@ async function loadLog() {
     return row;
   }));
   $("aw-vote").textContent = log.vote
-    ? `Biểu quyết mục 8: tán thành ${log.vote.agreed}/${log.vote.present} đại biểu có mặt (${localTime(log.vote.recorded_at)}).`
-    : "Mục 8: chưa ghi kết quả biểu quyết.";
+    ? t("vote_recorded", { agreed: log.vote.agreed, present: log.vote.present, time: localTime(log.vote.recorded_at) })
+    : t("vote_none");
 }
 
 let lastVersion = null;
@@ -325,4 +333,4 @@ connectLive((snapshot) => {
   lastVersion = snapshot.version;
 }, $("connection"));
 
-load().catch((error) => status(error.message || "Không tải được dữ liệu.", false));
+load().catch((error) => status(error.message || t("load_failed"), false));

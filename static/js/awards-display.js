@@ -8,9 +8,11 @@
 // "Tán thành x/y". Everything is sized relative to the stage box (vw/vh where container units are
 // missing, see awards.css) and shrunk until it fits: the hall never scrolls.
 // All text goes in through textContent (el), so names are shown exactly as spelled, HTML inert.
+import { translator } from "./door-text.js";
 import { el } from "./live.js";
+import { pageConfig } from "./timing.js";
 
-const CONGRATULATIONS = "Xin chúc mừng các tập thể, cá nhân được khen thưởng";
+const t = translator(pageConfig("awards-text"));  // translated in templates/display.html
 const fitted = new Set();
 
 export function renderAwardStage(root, snapshot) {
@@ -36,13 +38,13 @@ export function stageMode(snapshot) {
 function awardStage(award) {
   if (award.finished) {
     const stage = el("div", "aw-stage aw-finished");
-    stage.append(el("div", "aw-star", "★"), el("div", "aw-congrats", CONGRATULATIONS));
+    stage.append(el("div", "aw-star", "★"), el("div", "aw-congrats", t("congratulations")));
     return stage;
   }
   if (!award.reveal) {
     const stage = el("div", "aw-stage aw-decision-step");
     stage.append(
-      el("div", "aw-kicker", `Đợt ${award.index + 1}/${award.total}`),
+      el("div", "aw-kicker", t("batch", { batch: award.index + 1, total: award.total })),
       el("div", "aw-form aw-form-large", award.form),
       el("div", "aw-decision", award.decision?.text ?? ""),
     );
@@ -51,7 +53,7 @@ function awardStage(award) {
   const stage = el("div", "aw-stage aw-names-step");
   const heading = el("div", "aw-heading");
   heading.append(el("div", "aw-form", award.form),
-    el("div", "aw-decision-number", `Quyết định số ${award.decision?.number ?? ""}`));
+    el("div", "aw-decision-number", t("decision_number", { number: award.decision?.number ?? "" })));
   stage.append(heading, nameGrid(award.honourees));
   return stage;
 }
@@ -75,10 +77,10 @@ function nameGrid(honourees) {
 }
 
 function receiverLine(honouree) {
-  if (honouree.outcome === "proxy" && honouree.received_by) return `Nhận thay: ${honouree.received_by}`;
+  if (honouree.outcome === "proxy" && honouree.received_by) return t("received_for", { name: honouree.received_by });
   if (honouree.kind !== "collective") return "";
   const who = honouree.outcome === "received" && honouree.received_by ? honouree.received_by : honouree.representative;
-  return who ? `Đại diện: ${who}` : "";
+  return who ? t("representative", { name: who }) : "";
 }
 
 // Columns for n cards on a 16:9 screen, and a starting text size from the rows and columns;
@@ -103,7 +105,7 @@ function sizeGrid(grid, count, shape = gridShape(count), perRow = 20) {
 function voteStage(snapshot) {
   const item = snapshot.agenda.find((entry) => entry.position === snapshot.current);
   const stage = el("div", "aw-stage aw-vote");
-  stage.append(el("div", "aw-form aw-vote-title", item?.title ?? "Danh sách đại biểu đi dự hội nghị cấp trên"));
+  stage.append(el("div", "aw-form aw-vote-title", item?.title ?? t("vote_title")));
   const candidates = snapshot.candidates ?? [];
   const list = el("ol", "aw-grid aw-candidates");
   const cols = candidates.length <= 6 ? 1 : candidates.length <= 14 ? 2 : 3;
@@ -118,7 +120,8 @@ function voteStage(snapshot) {
   });
   stage.append(list);
   if (snapshot.vote) {
-    stage.append(el("div", "aw-vote-result", `Tán thành ${snapshot.vote.agreed}/${snapshot.vote.present}`));
+    stage.append(el("div", "aw-vote-result",
+      t("vote_result", { agreed: snapshot.vote.agreed, present: snapshot.vote.present })));
   }
   return stage;
 }

@@ -5,10 +5,13 @@
 // Stepping (the clicker keys and the console's Next / Back) belongs to mc.js, which sends
 // /api/awards/next|previous while item 5 runs. This panel records who received, and the vote.
 // Text goes in through textContent only.
+import { translator } from "./door-text.js";
 import { api as liveApi, el, localTime } from "./live.js";
+import { pageConfig } from "./timing.js";
 
 const EDITING_KEYS = [" ", "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"];
-const OUTCOME_TEXT = { received: "Đã nhận", proxy: "Nhận thay", absent: "Vắng" };
+const t = translator(pageConfig("awards-text"));  // translated in templates/mc.html
+const OUTCOME_TEXT = { received: t("outcome_received"), proxy: t("outcome_proxy"), absent: t("outcome_absent") };
 
 const panel = { root: null, snapshot: null, call: liveApi, proxyFor: null, draft: "", focused: null,
   error: "", voteDraft: "" };
@@ -41,13 +44,11 @@ function awardView(snapshot) {
   const award = snapshot.award;
   const nodes = [];
   if (!award) {
-    nodes.push(el("h2", "", "Khen thưởng"),
-      el("p", "aw-where", "Chưa chiếu quyết định nào. Nhấn Tiếp để chiếu quyết định đầu tiên."));
+    nodes.push(el("h2", "", t("awards")), el("p", "aw-where", t("none_shown")));
     return withError(nodes);
   }
   if (award.finished) {
-    nodes.push(el("h2", "", "Đã trao xong"),
-      el("p", "aw-where", "Màn hình: “Xin chúc mừng các tập thể, cá nhân được khen thưởng”. Nhấn Tiếp để sang mục sau."));
+    nodes.push(el("h2", "", t("all_given")), el("p", "aw-where", t("all_given_hint")));
     return withError(nodes);
   }
   if (!award.honourees.some((h) => h.id === panel.proxyFor)) {
@@ -55,13 +56,13 @@ function awardView(snapshot) {
     panel.draft = "";
   }
   const recorded = award.honourees.filter((h) => h.outcome).length;
-  nodes.push(el("h2", "", `Đợt ${award.index + 1}/${award.total} · ${award.form}`),
+  nodes.push(el("h2", "", t("batch", { batch: award.index + 1, total: award.total, form: award.form })),
     el("div", "aw-where", award.reveal
-      ? `Màn hình đang chiếu danh sách · đã ghi ${recorded}/${award.honourees.length}`
-      : "Màn hình đang chiếu quyết định · nhấn Tiếp để chiếu danh sách"),
-    el("div", "label", "Đọc quyết định:"),
+      ? t("showing_names", { recorded, count: award.honourees.length })
+      : t("showing_decision")),
+    el("div", "label", t("read_decision")),
     el("div", "aw-read", award.decision?.text ?? ""),
-    el("div", "label", "Kính mời lên nhận:"));
+    el("div", "label", t("invite")));
   const list = el("ol", "aw-batch");
   for (const honouree of award.honourees) list.append(honoureeRow(honouree));
   nodes.push(list);
@@ -78,16 +79,18 @@ function honoureeRow(honouree) {
   meta.append(presenceBadge(honouree));
   if (honouree.outcome) meta.append(el("span", `aw-badge done-${honouree.outcome}`, outcomeText(honouree)));
   const details = [];
-  if (honouree.kind === "collective") details.push(`Tập thể · đại diện: ${honouree.representative ?? "chưa có"}`);
+  if (honouree.kind === "collective") {
+    details.push(t("collective_of", { name: honouree.representative ?? t("no_representative") }));
+  }
   if (honouree.unit) details.push(honouree.unit);
-  if (honouree.proxy_name) details.push(`Người nhận thay dự kiến: ${honouree.proxy_name}`);
+  if (honouree.proxy_name) details.push(t("planned_proxy", { name: honouree.proxy_name }));
   meta.append(el("span", "", details.join(" · ")));
   const actions = el("div", "aw-actions");
   actions.append(
-    button("Đã nhận", () => record(honouree, "received")),
-    button("Nhận thay…", () => openProxy(honouree)),
-    button("Vắng", () => record(honouree, "absent")));
-  if (honouree.outcome) actions.append(button("Bỏ ghi", () => clear(honouree)));
+    button(t("outcome_received"), () => record(honouree, "received")),
+    button(t("proxy_button"), () => openProxy(honouree)),
+    button(t("outcome_absent"), () => record(honouree, "absent")));
+  if (honouree.outcome) actions.append(button(t("unrecord"), () => clear(honouree)));
   row.append(who, meta);
   if (honouree.citation) row.append(el("div", "aw-citation", honouree.citation));
   row.append(actions);
@@ -97,14 +100,16 @@ function honoureeRow(honouree) {
 
 function presenceBadge(honouree) {
   const collective = honouree.kind === "collective";
-  if (honouree.present === true) return el("span", "aw-badge present", collective ? "Đại diện có mặt" : "Có mặt");
+  if (honouree.present === true) {
+    return el("span", "aw-badge present", collective ? t("representative_present") : t("present"));
+  }
   if (honouree.present === false && honouree.proxy_name) {
-    return el("span", "aw-badge proxy", `Vắng · nhận thay: ${honouree.proxy_name}`);
+    return el("span", "aw-badge proxy", t("absent_with_proxy", { name: honouree.proxy_name }));
   }
   if (honouree.present === false) {
-    return el("span", "aw-badge absent", collective ? "Đại diện vắng — không mời lên" : "Vắng — không mời lên");
+    return el("span", "aw-badge absent", collective ? t("representative_absent") : t("absent_not_called"));
   }
-  return el("span", "aw-badge unknown", "Chưa rõ (không có trong danh sách điểm danh)");
+  return el("span", "aw-badge unknown", t("presence_unknown"));
 }
 
 function outcomeText(honouree) {
@@ -117,7 +122,7 @@ function proxyForm(honouree) {
   const input = el("input");
   input.type = "text";
   input.maxLength = 120;
-  input.placeholder = "Họ và tên người nhận thay";
+  input.placeholder = t("proxy_placeholder");
   input.value = panel.draft;
   input.dataset.awFocus = "proxy";
   input.addEventListener("input", () => { panel.draft = input.value; });
@@ -125,13 +130,13 @@ function proxyForm(honouree) {
   input.addEventListener("blur", () => { panel.focused = null; });
   guardKeys(input);
   input.addEventListener("keydown", (event) => { if (event.key === "Escape") closeProxy(); });
-  const cancel = button("Hủy", closeProxy);
-  form.append(input, el("button", "primary", "Ghi nhận thay"), cancel);
+  const cancel = button(t("cancel"), closeProxy);
+  form.append(input, el("button", "primary", t("record_proxy")), cancel);
   form.querySelector("button.primary").type = "submit";
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const name = input.value.trim();
-    if (!name) { showError("Cần ghi tên người nhận thay."); return; }
+    if (!name) { showError(t("proxy_needed")); return; }
     record(honouree, "proxy", name).then((ok) => { if (ok) closeProxy(); });
   });
   return form;
@@ -167,7 +172,7 @@ async function send(method, path, body) {
     panel.error = "";
     return true;
   } catch (error) {
-    showError(error.message || "Không gửi được, vui lòng thử lại.");
+    showError(error.message || t("send_failed"));
     return false;
   }
 }
@@ -183,7 +188,7 @@ function voteView(snapshot, item) {
     for (const candidate of candidates) {
       list.append(el("li", "", [candidate.full_name, candidate.title, candidate.unit].filter(Boolean).join(" — ")));
     }
-    nodes.push(el("div", "label", "Danh sách đề cử (đang chiếu):"), list);
+    nodes.push(el("div", "label", t("candidates_shown")), list);
   }
   const form = el("form", "aw-vote-form");
   const input = el("input");
@@ -193,19 +198,19 @@ function voteView(snapshot, item) {
   input.required = true;
   input.value = panel.voteDraft;
   input.dataset.awFocus = "vote";
-  input.setAttribute("aria-label", "Số đại biểu tán thành");
+  input.setAttribute("aria-label", t("agreed_count"));
   input.addEventListener("input", () => { panel.voteDraft = input.value; });
   input.addEventListener("focus", () => { panel.focused = "vote"; });
   input.addEventListener("blur", () => { panel.focused = null; });
   guardKeys(input);
-  const submit = el("button", "primary", "Ghi kết quả biểu quyết");
+  const submit = el("button", "primary", t("record_vote"));
   submit.type = "submit";
-  form.append(el("label", "", "Tán thành:"), input, el("span", "aw-present", `/ ${present} đại biểu có mặt`), submit);
+  form.append(el("label", "", t("agreed")), input, el("span", "aw-present", t("of_present", { present })), submit);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const agreed = Number(input.value);
     if (!Number.isInteger(agreed) || agreed < 0 || agreed > present) {
-      showError(`Số tán thành phải từ 0 đến ${present}.`);
+      showError(t("agreed_range", { present }));
       return;
     }
     if (await send("POST", "/api/vote", { agreed })) panel.voteDraft = "";
@@ -214,7 +219,8 @@ function voteView(snapshot, item) {
   nodes.push(form);
   if (snapshot.vote) {
     nodes.push(el("p", "aw-vote-recorded",
-      `Đã ghi: tán thành ${snapshot.vote.agreed}/${snapshot.vote.present} lúc ${localTime(snapshot.vote.recorded_at)}`));
+      t("vote_recorded", { agreed: snapshot.vote.agreed, present: snapshot.vote.present,
+        time: localTime(snapshot.vote.recorded_at) })));
   }
   return withError(nodes);
 }

@@ -11,14 +11,17 @@ export function fold(text) {
     .trim();
 }
 
-// Badge codes: 17 symbols of Crockford's base32. Scanners add spaces or line ends, wedges may
-// send lower case, a person may type O for 0 or I/L for 1: mended the same way as on the server.
-const CODE = /^[0-9A-HJKMNP-TV-Z]{17}$/;
+// Badge codes: 17 symbols of Crockford's base32. Ignored anywhere, as on the server
+// (services/badgecodes.py, the same pattern): control characters, every kind of space, dashes.
+// Lower case is read as upper and O as 0, I/L as 1; only ASCII letters count (no ı for I).
+// Both are tested against tests/data/badge_codes.json.
+const IGNORED = /[\x00-\x20\x7f-\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\-\u2010-\u2015\u2212]/g;
+const CODE = /^[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{17}$/;
+const MENDED = { O: "0", o: "0", I: "1", i: "1", L: "1", l: "1" };
 export function normaliseCode(scanned) {
   if (typeof scanned !== "string" || scanned.length > 256) return null;
-  const text = scanned.trim().toUpperCase().replace(/[-\s]/g, "")
-    .replace(/O/g, "0").replace(/[IL]/g, "1");
-  return CODE.test(text) ? text : null;
+  const text = scanned.replace(IGNORED, "").replace(/[OoIiLl]/g, (letter) => MENDED[letter]);
+  return CODE.test(text) ? text.toUpperCase() : null;
 }
 
 // Vietnamese lists sort by given name, then middle names, then family name.

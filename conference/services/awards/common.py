@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from ...db import db
 from ...errors import ConferenceError, NotFound
 from ...models import AwardPresentation, Honouree, HonoureeKind
-from ...textnorm import clean, fold
+from ...textnorm import fold
 
 LIMITS = {"name": 200, "unit": 200, "citation": 4000, "proxy_name": 120, "received_by": 120,
           "number": 60, "issuer": 200, "reason": 4000, "form_name": 200}
@@ -22,17 +22,6 @@ def as_int(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ConferenceError(f"invalid_{name}", f"“{name}” phải là số nguyên.")
     return value
-
-
-def as_text(value: object, name: str, limit: int, required: bool = False) -> str | None:
-    if isinstance(value, bool) or (value is not None and not isinstance(value, (str, int, float))):
-        raise ConferenceError(f"invalid_{name}", f"“{name}” phải là chuỗi ký tự.")
-    text = clean(value if value is None or isinstance(value, str) else plain(value)) or None
-    if required and not text:
-        raise ConferenceError(f"missing_{name}", f"Thiếu “{name}”.")
-    if text and len(text) > limit:
-        raise ConferenceError(f"{name}_too_long", f"“{name}” dài quá {limit} ký tự.")
-    return text
 
 
 def plain(value: object) -> str:

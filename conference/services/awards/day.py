@@ -14,9 +14,10 @@ import sqlalchemy as sa
 
 from ...db import db, utcnow, write_transaction
 from ...errors import Conflict, ConferenceError
+from ...fields import bounded_text
 from ...models import AwardPresentation, CheckIn, HonoureeKind, Vote
 from ..state import bump_version, get_conference
-from .common import LIMITS, as_int, as_text, get_honouree, once_more_on_race, presentations_of
+from .common import LIMITS, as_int, get_honouree, once_more_on_race, presentations_of
 from .order import calling_order, honouree_json
 
 OUTCOMES = ("received", "proxy", "absent")
@@ -27,7 +28,7 @@ def record_presentation(conference_id: int, honouree_id: object, outcome: object
     """Received (by the person, or a collective's representative), nhận thay by a named proxy, or absent."""
     if outcome not in OUTCOMES:
         raise ConferenceError("invalid_outcome", "Kết quả phải là received, proxy hoặc absent.")
-    name = as_text(received_by, "received_by", LIMITS["received_by"])
+    name = bounded_text(received_by, LIMITS["received_by"], "received_by", "received_by", numbers=True)
     return once_more_on_race(lambda: _record(conference_id, honouree_id, outcome, name))
 
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from ...db import db, write_transaction
 from ...errors import ConferenceError
+from ...fields import bounded_text
 from ...models import AwardDecision, Delegate, Honouree, HonoureeKind
 from ...textnorm import clean, fold
 from ..importer import HEADER_SEARCH_ROWS, ImportFailed, ImportResult, RowError, read_table
@@ -131,13 +132,7 @@ class _Roster:
 
 
 def _cell(values: dict, key: str, label: str, limit: int, required: bool = False) -> str | None:
-    value = values.get(key)
-    text = clean(plain(value)) if value is not None else ""
-    if required and not text:
-        raise ConferenceError(f"missing_{key}", f"thiếu {label}")
-    if len(text) > limit:
-        raise ConferenceError(f"{key}_too_long", f"{label} dài quá {limit} ký tự")
-    return text or None
+    return bounded_text(values.get(key), limit, label, key, required=required, numbers=True)
 
 
 def _check_row(roster: _Roster, values: dict, row: int) -> dict:

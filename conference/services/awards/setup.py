@@ -14,9 +14,10 @@ import sqlalchemy as sa
 
 from ...db import db, write_transaction
 from ...errors import Conflict, ConferenceError, NotFound
+from ...fields import bounded_text
 from ...models import AwardDecision, AwardForm, Delegate, Honouree
 from ..state import bump_version, get_conference
-from .common import LIMITS, as_date, as_int, as_text, get_honouree, parse_kind, presentations_of
+from .common import LIMITS, as_date, as_int, get_honouree, parse_kind, presentations_of
 from .order import Announcement, all_honourees, calling_order, decision_json, form_json, honouree_json
 
 FORM_KINDS = ("form", "title")
@@ -115,7 +116,7 @@ def delete_form(conference_id: int, form_id: object) -> None:
 
 def _apply_form(conference_id: int, form: AwardForm, data: dict, creating: bool) -> None:
     if creating or "name" in data:
-        name = as_text(data.get("name"), "name", LIMITS["form_name"], required=True)
+        name = bounded_text(data.get("name"), LIMITS["form_name"], "name", "name", numbers=True, required=True)
         clash = db.session.scalar(sa.select(AwardForm.id).where(
             AwardForm.conference_id == conference_id, AwardForm.id != (form.id or 0),
             sa.func.lower(AwardForm.name) == name.lower()))
@@ -167,13 +168,15 @@ def next_decision_position(conference_id: int) -> int:
 
 def _apply_decision(conference_id: int, decision: AwardDecision, data: dict, creating: bool) -> None:
     if creating or "number" in data:
-        decision.number = as_text(data.get("number"), "number", LIMITS["number"], required=True)
+        decision.number = bounded_text(data.get("number"), LIMITS["number"], "number", "number", numbers=True,
+                                       required=True)
     if creating or "issuer" in data:
-        decision.issuer = as_text(data.get("issuer"), "issuer", LIMITS["issuer"], required=True)
+        decision.issuer = bounded_text(data.get("issuer"), LIMITS["issuer"], "issuer", "issuer", numbers=True,
+                                       required=True)
     if "signed_on" in data:
         decision.signed_on = as_date(data.get("signed_on"))
     if "reason" in data:
-        decision.reason = as_text(data.get("reason"), "reason", LIMITS["reason"])
+        decision.reason = bounded_text(data.get("reason"), LIMITS["reason"], "reason", "reason", numbers=True)
     if creating or "form_id" in data:
         decision.form = get_form(conference_id, data.get("form_id"))
     if "position" in data:
@@ -222,10 +225,11 @@ def _apply_honouree(conference_id: int, honouree: Honouree, data: dict, creating
     if creating or "kind" in data:
         honouree.kind = parse_kind(data.get("kind"))
     if creating or "name" in data:
-        honouree.name = as_text(data.get("name"), "name", LIMITS["name"], required=True)
+        honouree.name = bounded_text(data.get("name"), LIMITS["name"], "name", "name", numbers=True,
+                                     required=True)
     for key in ("unit", "citation", "proxy_name"):
         if key in data:
-            setattr(honouree, key, as_text(data.get(key), key, LIMITS[key]))
+            setattr(honouree, key, bounded_text(data.get(key), LIMITS[key], key, key, numbers=True))
     if "delegate_id" in data:
         delegate = _delegate(conference_id, data.get("delegate_id"))
         honouree.delegate_id = delegate.id if delegate else None
