@@ -11,7 +11,7 @@ import io
 from flask import render_template, request, session
 from flask_babel import gettext as _
 
-from ..cli import lan_address
+from ..network import lan_address
 from ..errors import ConferenceError
 from ..services import setup_data
 from ..services.devices import create_device, list_devices, parse_label, parse_role, revoke_device
