@@ -1,0 +1,122 @@
+"""The office's papers opened the way a ward office opens them: LibreOffice converts the minutes, the
+MC's script and the attendance workbook of a whole demo day to PDF, once for the module, and the
+PDF is read back word by word with its position on the page."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from pdf_layout import MM, Page, convert_to_pdf, outside, pdf_pages, soffice
+
+QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+
+
+def run_demo_day(conference_id: int) -> None:
+    """40 delegates in, every item and step run, every award presented, the vote taken."""
+    from conference.db import db
+    from conference.models import AgendaItem, Delegate
+    from conference.services import award_day, awards, checkin, show
+    for delegate_id in list(db.session.scalars(sa.select(Delegate.id).order_by(Delegate.id)))[:40]:
+        checkin.check_in(conference_id, delegate_id=delegate_id, device="Cửa 1")
+    for _ in range(100):
+        show.next_item(conference_id)
+        running = db.session.scalars(sa.select(AgendaItem).where(AgendaItem.started_at.is_not(None),
+                                                                 AgendaItem.ended_at.is_(None))).first()
+        if running is None:
+            break
+        if running.kind.value == "awards":
+            for announcement in awards.calling_order(conference_id):
+                awards.next_announcement(conference_id)  # the decision
+                awards.next_announcement(conference_id)  # the names
+                for honouree in announcement.honourees:
+                    award_day.record_presentation(conference_id, honouree.id, "received", None)
+        if running.kind.value == "vote":
+            award_day.record_vote(conference_id, 38)
+
+
+@pytest.fixture(scope="module")
+def papers(tmp_path_factory) -> dict[str, Path]:
+    """The demo day's papers, converted to PDF by LibreOffice in one run."""
+    soffice()
+    from conference import create_app
+    from conference.services.reports import attendance_xlsx
+    from conference.services.reports_minutes import minutes_docx
+    from conference.services.state import default_conference_id
+    folder = tmp_path_factory.mktemp("papers")
+    app = create_app({"INSTANCE_PATH": str(folder / "instance"), "TESTING": True,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'day.db'}"})
+    with app.app_context():
+        conference_id = default_conference_id()
+        run_demo_day(conference_id)
+        sources = {"minutes": folder / "bien-ban.docx", "attendance": folder / "diem-danh.xlsx"}
+        sources["minutes"].write_bytes(minutes_docx(conference_id))
+        sources["attendance"].write_bytes(attendance_xlsx(conference_id))
+        from conference.db import db
+        db.session.remove()
+        db.engine.dispose()
+    pdfs = convert_to_pdf(list(sources.values()), folder)
+    return dict(zip(sources, pdfs))
+
+
+def header_checks(page) -> None:
+    """NĐ 30/2020 header: quốc hiệu and tiêu ngữ each on one line in the right column, the agency in
+    the left one, "Số:" level with the place and date."""
+    lines = page.lines()
+    assert QUOC_HIEU in lines[0] and TIEU_NGU in lines[1], lines[:3]
+    middle = page.width / 2
+    quoc_hieu, tieu_ngu = page.find(QUOC_HIEU), page.find(TIEU_NGU)
+    assert len({round(w.bottom) for w in quoc_hieu}) == 1 and len({round(w.bottom) for w in tieu_ngu}) == 1
+    left_edge = 30 * MM + 70 * MM  # the agency column ends 70 mm into the text
+    assert min(w.x0 for w in quoc_hieu) > left_edge - 1 and min(w.x0 for w in tieu_ngu) > left_edge - 1
+    agency = page.find("ỦY BAN NHÂN DÂN")
+    assert agency and max(w.x1 for w in agency) < left_edge and agency[0].top < tieu_ngu[0].bottom + 20
+    number, place = page.find("Số:"), page.find("An Tân, ngày 05 tháng 3 năm 2020")
+    assert number and place and abs(number[0].bottom - place[0].bottom) < 2
+    assert number[0].x1 < middle < place[0].x0
+
+
+def test_the_minutes_print_as_an_administrative_document_of_two_to_four_pages(papers):
+    pages = pdf_pages(papers["minutes"])
+    assert 2 <= len(pages) <= 4, len(pages)
+    first = pages[0]
+    assert (round(first.width / MM), round(first.height / MM)) == (210, 297)  # A4 portrait
+    header_checks(first)
+    lines = first.lines()
+    title = lines.index("BIÊN BẢN")
+    assert lines[title + 1] == "Hội nghị Điển hình tiên tiến phường An Tân Lần thứ IV (2020-2025)"
+    for number, page in enumerate(pages, start=1):
+        # the body between the margins (left 30, right 15, top and bottom 20 mm); the page number
+        # (from page two on, centred) in the top margin
+        body = [w for w in page.words if not (number > 1 and w.bottom < 20 * MM)]
+        assert outside(Page(page.width, page.height, body), 30, 20, 15, 20) == [], number
+        heading = [w.text for w in page.words if w.bottom < 20 * MM]
+        assert heading == ([] if number == 1 else [str(number)])
+        if number > 1:
+            [mark] = [w for w in page.words if w.bottom < 20 * MM]
+            assert abs((mark.x0 + mark.x1) / 2 - (30 * MM + (page.width - 45 * MM) / 2)) < 3 * MM
+
+
+def test_the_minutes_state_the_program_in_columns_that_hold_their_words(papers):
+    pages = pdf_pages(papers["minutes"])
+    text = [line for page in pages for line in page.lines()]
+    joined = "\n".join(text)
+    assert "Chủ tọa: Mai Anh Hùng." in joined and "có mặt 40/65 đại biểu" in joined
+    assert "tán thành 38/40 đại biểu có mặt" in joined
+    # the table's header on one line, each heading whole: the columns have real widths
+    assert any(line.split() == ["STT", "Nội", "dung", "Người", "trình", "bày", "Bắt", "đầu", "Kết", "thúc"]
+               for line in text), [line for line in text if line.startswith("STT")]
+    assert any(line.startswith("1 Chào cờ") for line in text)
+    signatures = next(line for line in text if "THƯ KÝ" in line)
+    assert signatures == "THƯ KÝ CHỦ TỌA"
+    assert text[-4:] == ["Nơi nhận:", "- UBND thị xã An Khê (để báo cáo);", "- Các đại biểu dự hội nghị;",
+                         "- Lưu: VT."]
+
+
+def test_the_minutes_print_in_times_new_roman_or_its_metric_twin(papers):
+    import subprocess
+    fonts = subprocess.run(["pdffonts", str(papers["minutes"])], capture_output=True, text=True).stdout
+    names = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
+    assert names and all(n.startswith(("TimesNewRoman", "LiberationSerif")) for n in names), names
