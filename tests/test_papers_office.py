@@ -115,8 +115,39 @@ def test_the_minutes_state_the_program_in_columns_that_hold_their_words(papers):
                          "- Lưu: VT."]
 
 
-def test_the_minutes_print_in_times_new_roman_or_its_metric_twin(papers):
+@pytest.mark.parametrize("paper", ["minutes", "attendance"])
+def test_the_papers_print_in_times_new_roman_or_its_metric_twin(papers, paper):
+    """A cell or paragraph without a named font falls back to the reader's default font."""
     import subprocess
-    fonts = subprocess.run(["pdffonts", str(papers["minutes"])], capture_output=True, text=True).stdout
+    fonts = subprocess.run(["pdffonts", str(papers[paper])], capture_output=True, text=True).stdout
     names = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
     assert names and all(n.startswith(("TimesNewRoman", "LiberationSerif")) for n in names), names
+
+
+ATTENDANCE_HEADER = ["STT", "Họ", "và", "tên", "Chức", "vụ", "Đơn", "vị", "Thành", "phần", "Điểm", "danh",
+                     "Giờ", "đến", "Cửa"]
+
+
+def test_the_attendance_workbook_prints_fitted_to_a4_with_its_header_and_page_number_on_every_page(papers):
+    pages = pdf_pages(papers["attendance"])
+    summary = [n for n, page in enumerate(pages) if "Triệu tập" in " ".join(page.lines()[:3])]
+    lists = pages[:summary[0]]
+    assert summary and 2 <= len(lists) <= 4, len(pages)
+    assert pages[0].lines()[0] == "DANH SÁCH ĐIỂM DANH ĐẠI BIỂU"  # the title keeps its diacritics
+    listed = []
+    for number, page in enumerate(pages, start=1):
+        lines = page.lines()
+        assert lines[-1] == f"Trang {number} / {len(pages)}", lines[-1]  # the footer
+        footer = page.find(lines[-1])
+        assert footer[-1].top > page.height - 20 * MM
+        assert outside(page, 5, 5, 5, 5) == []
+        if page in lists:
+            assert (page.width > page.height) and round(page.width / MM) == 297  # A4 landscape
+            header = next(i for i, line in enumerate(lines) if line.split() == ATTENDANCE_HEADER)
+            # all eight columns across the page: fitted to the width, never a strip of columns alone
+            assert page.find("Cửa")[0].x1 < page.width - 10 * MM
+            listed += [line for line in lines[header + 1:-1] if line.split()[0].isdigit()]
+    numbers = [int(line.split()[0]) for line in listed]
+    assert numbers == list(range(1, 66))  # every delegate once, in order, over the pages
+    total = next(line for line in pages[summary[0]].lines() if line.startswith("Tổng cộng"))
+    assert total.split()[-3:] == ["40", "65", "25"]

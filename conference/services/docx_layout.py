@@ -7,9 +7,7 @@ tiêu ngữ under it, then the place and date in italics). Page numbers are cent
 from page two on.
 
 LibreOffice lays tables out from the table grid (w:tblGrid), Word from the cell widths: both are
-written, with a fixed layout, so each paper looks the same in either. Text widths are measured
-with the Times metrics that ship with ReportLab: accented Vietnamese letters are as wide as their
-base letter in Times New Roman (and in Liberation Serif, its metric twin).
+written, with a fixed layout, so each paper looks the same in either. Text widths: text_metrics.py.
 """
 from __future__ import annotations
 
@@ -21,7 +19,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from .text_metrics import text_mm
 
 FONT = "Times New Roman"
 PAGE_W, PAGE_H = 210, 297
@@ -33,14 +32,6 @@ QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 # Words that begin the place part of an agency's name: "ỦY BAN NHÂN DÂN | PHƯỜNG AN TÂN".
 LEVELS = ("PHƯỜNG", "XÃ", "THỊ", "QUẬN", "HUYỆN", "TỈNH", "THÀNH", "ĐẶC")
-
-
-def text_mm(text: str, size: float, bold: bool = False) -> float:
-    """Printed width of text in Times New Roman, in mm."""
-    base = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(ch for ch in base if not unicodedata.combining(ch))
-    plain = plain.encode("cp1252", "replace").decode("cp1252")
-    return stringWidth(plain, "Times-Bold" if bold else "Times-Roman", size) * 25.4 / 72
 
 
 def setup(document, title: str) -> None:
