@@ -93,36 +93,160 @@ def _cut_guides(pdf: canvas.Canvas) -> None:
     pdf.setDash()
 
 
+PAD = 4 * mm  # white edge inside the cut line
+BAND = 11 * mm  # the coloured band with the conference's title
+QR_SIZE = 30 * mm
+GROUP_BAR = 6 * mm
+LEADING = 1.3  # line height / font size: room for the stacked marks of Ố, Ặ over the line below
+SMALLEST = 5.0  # pt; below this a badge is no longer read at arm's length
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """One text of the badge laid out: its font, its size, its lines."""
+    font: str
+    size: float
+    lines: tuple[str, ...]
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * self.size * LEADING
+
+
+def qr_square(x: float, y: float) -> tuple[float, float, float]:
+    """Lower-left corner and side of the QR code on the badge whose lower-left corner is (x, y)."""
+    return x + BADGE_W - PAD - QR_SIZE, y + PAD + 3 * mm, QR_SIZE
+
+
+def text_column(x: float, y: float) -> tuple[float, float, float, float]:
+    """The box (left, bottom, width, height) for name, position and unit: left of the QR code,
+    under the band, over the group bar, a clear PAD from each."""
+    left, bottom = x + PAD, y + PAD + GROUP_BAR + 1.5 * mm
+    return left, bottom, BADGE_W - 3 * PAD - QR_SIZE, y + BADGE_H - BAND - 2 * mm - bottom
+
+
+def _pieces(word: str, font: str, size: float, width: float) -> Iterator[str]:
+    """A word wider than the line, cut where it must be (a long code, a name typed without spaces)."""
+    piece = ""
+    for char in word:
+        if piece and pdfmetrics.stringWidth(piece + char, font, size) > width:
+            yield piece
+            piece = char
+        else:
+            piece += char
+    if piece:
+        yield piece
+
+
+def wrap(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
+    """The text broken at spaces into lines no wider than width."""
+    lines, current = [], ""
+    for word in text.split():
+        for piece in _pieces(word, font, size, width):
+            candidate = f"{current} {piece}" if current else piece
+            if current and pdfmetrics.stringWidth(candidate, font, size) > width:
+                lines.append(current)
+                current = piece
+            else:
+                current = candidate
+    return tuple(lines + [current] if current else lines)
+
+
+def fit_blocks(texts: list[tuple[str, str, float]], width: float, height: float,
+               gap: float = 1.2 * mm) -> list[TextBlock]:
+    """(text, font, size) laid out top to bottom in width x height. Each text first wraps onto as
+    many lines as the box allows at its own size; only if they still do not fit does the largest
+    shrink (the name, to the size of the others), then all together down to SMALLEST; past that
+    the last lines are cut with "…". Nothing is ever drawn outside the box."""
+    texts = [(text, font, size) for text, font, size in texts if text]
+    if not texts:
+        return []
+    cap = max(size for _, _, size in texts)
+    while True:
+        blocks = [TextBlock(font, min(size, cap), wrap(text, font, min(size, cap), width))
+                  for text, font, size in texts]
+        total = sum(block.height for block in blocks) + gap * (len(blocks) - 1)
+        if total <= height or cap - 0.25 < SMALLEST:
+            return _cut_to(blocks, width, height, gap)
+        cap -= 0.25
+
+
+def _cut_to(blocks: list[TextBlock], width: float, height: float, gap: float) -> list[TextBlock]:
+    kept, used = [], 0.0
+    for block in blocks:
+        room = int((height - used + 1e-6) // (block.size * LEADING))
+        if room >= len(block.lines):
+            kept.append(block)
+            used += block.height + gap
+            continue
+        if room > 0:
+            lines = block.lines[:room]
+            kept.append(TextBlock(block.font, block.size, lines[:-1] + (
+                _ellipsis(lines[-1], block.font, block.size, width),)))
+        elif kept:
+            last = kept[-1]
+            kept[-1] = TextBlock(last.font, last.size, last.lines[:-1] + (
+                _ellipsis(last.lines[-1], last.font, last.size, width),))
+        break
+    return kept
+
+
+def _ellipsis(line: str, font: str, size: float, width: float) -> str:
+    while line and pdfmetrics.stringWidth(line + "…", font, size) > width:
+        line = line[:-1]
+    return line.rstrip() + "…"
+
+
+def _one_line(text: str, font: str, size: float, width: float, smallest: float = SMALLEST) -> tuple[str, float]:
+    """A text on one line: shrunk to fit, and past the smallest size cut with "…"."""
+    size = _fit(text, font, size, width, smallest)
+    if pdfmetrics.stringWidth(text, font, size) > width:
+        text = _ellipsis(text, font, size, width)
+    return text, size
+
+
+def _draw_blocks(pdf: canvas.Canvas, left: float, top: float, blocks: list[TextBlock],
+                 gap: float = 1.2 * mm, centred_in: float | None = None) -> None:
+    for block in blocks:
+        pdf.setFont(block.font, block.size)
+        for line in block.lines:
+            top -= block.size * LEADING
+            baseline = top + block.size * (LEADING - 1) / 2 + block.size * 0.27  # the descender's room
+            if centred_in is None:
+                pdf.drawString(left, baseline, line)
+            else:
+                pdf.drawCentredString(left + centred_in / 2, baseline, line)
+        top -= gap
+
+
 def _draw_badge(pdf: canvas.Canvas, x: float, y: float, badge: BadgeText) -> None:
-    pad = 4 * mm
-    band = 11 * mm
     pdf.setFillColor(badge.color)
-    pdf.rect(x, y + BADGE_H - band, BADGE_W, band, stroke=0, fill=1)
+    pdf.rect(x, y + BADGE_H - BAND, BADGE_W, BAND, stroke=0, fill=1)
     pdf.setFillColorRGB(1, 1, 1)
-    size = _fit(badge.title, BOLD, 8, BADGE_W - 2 * pad)
-    pdf.setFont(BOLD, size)
-    pdf.drawCentredString(x + BADGE_W / 2, y + BADGE_H - band / 2 - size / 3, badge.title)
-    qr_size = 30 * mm
-    _draw_qr(pdf, x + BADGE_W - pad - qr_size, y + pad + 3 * mm, qr_size, badge.code)
+    title = fit_blocks([(badge.title, BOLD, 8)], BADGE_W - 2 * PAD, BAND - 2 * mm)
+    title_h = sum(block.height for block in title)
+    _draw_blocks(pdf, x + PAD, y + BADGE_H - (BAND - title_h) / 2, title, centred_in=BADGE_W - 2 * PAD)
+    qr_x, qr_y, qr_size = qr_square(x, y)
+    _draw_qr(pdf, qr_x, qr_y, qr_size, badge.code)
     pdf.setFillColorRGB(0.3, 0.3, 0.3)
-    pdf.setFont(REGULAR, 6)
-    pdf.drawCentredString(x + BADGE_W - pad - qr_size / 2, y + pad - 0.5 * mm, badge.code)
-    text_w = BADGE_W - 3 * pad - qr_size
-    name_size = _fit(badge.full_name, BOLD, 15, text_w, 8)
+    code, size = _one_line(badge.code, REGULAR, 6, qr_size)
+    pdf.setFont(REGULAR, size)
+    pdf.drawCentredString(qr_x + qr_size / 2, y + PAD - 0.5 * mm, code)
+    left, bottom, width, height = text_column(x, y)
+    name_size = _fit(badge.full_name, BOLD, 15, width, 11)  # a name reads best on one line: shrunk a little first
+    blocks = fit_blocks([(badge.full_name, BOLD, name_size), (badge.position, REGULAR, 8.5),
+                         (badge.unit, REGULAR, 8.5)], width, height)
     pdf.setFillColorRGB(0.1, 0.1, 0.1)
-    pdf.setFont(BOLD, name_size)
-    pdf.drawString(x + pad, y + BADGE_H - band - 9 * mm, badge.full_name)
-    line_y = y + BADGE_H - band - 15 * mm
-    for text in (badge.position, badge.unit):
-        if text:
-            pdf.setFont(REGULAR, _fit(text, REGULAR, 8.5, text_w))
-            pdf.drawString(x + pad, line_y, text)
-            line_y -= 5 * mm
+    _draw_blocks(pdf, left, bottom + height, blocks)
     pdf.setFillColor(badge.color)
-    pdf.rect(x + pad, y + pad, text_w, 6 * mm, stroke=0, fill=1)
+    pdf.rect(x + PAD, y + PAD, width, GROUP_BAR, stroke=0, fill=1)
     pdf.setFillColorRGB(1, 1, 1)
-    pdf.setFont(BOLD, _fit(badge.group, BOLD, 7, text_w - 2 * mm))
-    pdf.drawString(x + pad + 1 * mm, y + pad + 2 * mm, badge.group)
+    size = _fit(badge.group, BOLD, 7, width - 2 * mm, 6)
+    blocks = ([TextBlock(BOLD, size, (badge.group,))]
+              if pdfmetrics.stringWidth(badge.group, BOLD, size) <= width - 2 * mm  # else two lines
+              else fit_blocks([(badge.group, BOLD, 7)], width - 2 * mm, GROUP_BAR - 0.6 * mm))
+    group_h = sum(block.height for block in blocks)
+    _draw_blocks(pdf, x + PAD + 1 * mm, y + PAD + (GROUP_BAR + group_h) / 2, blocks)
 
 
 def _draw_qr(pdf: canvas.Canvas, x: float, y: float, size: float, code: str) -> None:
