@@ -190,5 +190,20 @@ def export_minutes_command(file: Path) -> None:
             raise click.ClickException(f"Không ghi được {file}: {error.strerror or error}") from None
         click.echo(f"Đã xuất biên bản: {file}")
 
+
+@cli.command("export-script")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def export_script_command(file: Path) -> None:
+    """Write FILE (.docx): the kịch bản chương trình, planned times, presenters and the MC's lời dẫn."""
+    from .services.program_script import write_script
+    with _app().app_context():
+        try:
+            write_script(_conference_id(), file)
+        except ConferenceError as error:
+            raise click.ClickException(error.message) from None
+        except OSError as error:
+            raise click.ClickException(f"Không ghi được {file}: {error.strerror or error}") from None
+        click.echo(f"Đã xuất kịch bản chương trình: {file}")
+
 def main() -> None:
     cli(prog_name="python3 -m conference")

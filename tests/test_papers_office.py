@@ -3,6 +3,7 @@ MC's script and the attendance workbook of a whole demo day to PDF, once for the
 PDF is read back word by word with its position on the page."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,7 @@ def papers(tmp_path_factory) -> dict[str, Path]:
     soffice()
     from conference import create_app
     from conference.services.reports import attendance_xlsx
+    from conference.services.program_script import script_docx
     from conference.services.reports_minutes import minutes_docx
     from conference.services.state import default_conference_id
     folder = tmp_path_factory.mktemp("papers")
@@ -50,8 +52,10 @@ def papers(tmp_path_factory) -> dict[str, Path]:
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'day.db'}"})
     with app.app_context():
         conference_id = default_conference_id()
+        sources = {"script": folder / "kich-ban.docx"}
+        sources["script"].write_bytes(script_docx(conference_id))  # as printed before the day
         run_demo_day(conference_id)
-        sources = {"minutes": folder / "bien-ban.docx", "attendance": folder / "diem-danh.xlsx"}
+        sources["minutes"], sources["attendance"] = folder / "bien-ban.docx", folder / "diem-danh.xlsx"
         sources["minutes"].write_bytes(minutes_docx(conference_id))
         sources["attendance"].write_bytes(attendance_xlsx(conference_id))
         from conference.db import db
@@ -61,7 +65,7 @@ def papers(tmp_path_factory) -> dict[str, Path]:
     return dict(zip(sources, pdfs))
 
 
-def header_checks(page) -> None:
+def header_checks(page, number: str | None = "Số:") -> None:
     """NĐ 30/2020 header: quốc hiệu and tiêu ngữ each on one line in the right column, the agency in
     the left one, "Số:" level with the place and date."""
     lines = page.lines()
@@ -73,9 +77,11 @@ def header_checks(page) -> None:
     assert min(w.x0 for w in quoc_hieu) > left_edge - 1 and min(w.x0 for w in tieu_ngu) > left_edge - 1
     agency = page.find("ỦY BAN NHÂN DÂN")
     assert agency and max(w.x1 for w in agency) < left_edge and agency[0].top < tieu_ngu[0].bottom + 20
-    number, place = page.find("Số:"), page.find("An Tân, ngày 05 tháng 3 năm 2020")
-    assert number and place and abs(number[0].bottom - place[0].bottom) < 2
-    assert number[0].x1 < middle < place[0].x0
+    place = page.find("An Tân, ngày 05 tháng 3 năm 2020")
+    assert place and middle < place[0].x0
+    if number:
+        found = page.find(number)
+        assert found and abs(found[0].bottom - place[0].bottom) < 2 and found[0].x1 < middle
 
 
 def test_the_minutes_print_as_an_administrative_document_of_two_to_four_pages(papers):
@@ -115,7 +121,7 @@ def test_the_minutes_state_the_program_in_columns_that_hold_their_words(papers):
                          "- Lưu: VT."]
 
 
-@pytest.mark.parametrize("paper", ["minutes", "attendance"])
+@pytest.mark.parametrize("paper", ["minutes", "attendance", "script"])
 def test_the_papers_print_in_times_new_roman_or_its_metric_twin(papers, paper):
     """A cell or paragraph without a named font falls back to the reader's default font."""
     import subprocess
@@ -151,3 +157,46 @@ def test_the_attendance_workbook_prints_fitted_to_a4_with_its_header_and_page_nu
     assert numbers == list(range(1, 66))  # every delegate once, in order, over the pages
     total = next(line for line in pages[summary[0]].lines() if line.startswith("Tổng cộng"))
     assert total.split()[-3:] == ["40", "65", "25"]
+
+
+def joined(words) -> str:
+    """Words as one line; "2020-" + "2025" at a line break read as the "2020-2025" they print."""
+    return re.sub(r"-\s+", "-", " ".join(words))
+
+
+def test_the_mc_script_has_the_header_the_planned_times_and_every_word_of_the_mc(papers):
+    import json
+    from conference.services.demo import DEMO_FILE
+    plan = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+    pages = pdf_pages(papers["script"])
+    header_checks(pages[0], number=None)
+    lines = pages[0].lines()
+    assert lines[lines.index("KỊCH BẢN CHƯƠNG TRÌNH") + 1] == (
+        "Hội nghị Điển hình tiên tiến phường An Tân Lần thứ IV (2020-2025)")
+    for number, page in enumerate(pages, start=1):
+        body = [w for w in page.words if not (number > 1 and w.bottom < 20 * MM)]
+        assert outside(Page(page.width, page.height, body), 30, 20, 15, 20) == [], number
+        assert any(line.split() == ["Thời", "gian", "Nội", "dung,", "lời", "dẫn", "Người", "thực", "hiện"]
+                   for line in page.lines())  # the table's header, again on every page
+    # the words of the content column in reading order (without the header row repeated on each page)
+    column = (30 + 28) * MM, (30 + 28 + 97) * MM
+    text = joined(w.text for page in pages for w in page.words
+                  if column[0] <= w.x0 and w.x1 <= column[1] and w.top > page.find("Nội dung, lời dẫn")[0].bottom)
+    lines = [line for page in pages for line in page.lines()]
+    clock, values = 7 * 60 + 30, {"title": plan["conference"]["title"], "edition": plan["conference"]["edition"],
+                                  "period": plan["conference"]["period"], "expected": "65", "present": "……",
+                                  "absent": "……"}
+    for position, item in enumerate(plan["agenda"], start=1):
+        end = clock + item["planned_minutes"]
+        span = f"{clock // 60:02d}:{clock % 60:02d} – {end // 60:02d}:{end % 60:02d}"
+        assert joined(f"{position}. {item['title']}".split()) in text
+        assert any(line.startswith(f"{span} {position}. ") for line in lines), span
+        for line in item["script"].format(**values).splitlines():
+            assert joined(line.split()) in text, line
+        for index, step in enumerate(item["steps"]):
+            talk = step["title"].removeprefix("Tham luận: ")
+            thanks = f"Xin cảm ơn {item['steps'][index - 1]['presenter']}. Tiếp theo, x" if index else "X"
+            assert joined(f"{thanks}in trân trọng kính mời {step['presenter']} trình bày tham luận: “{talk}”.".split()
+                          ) in text
+        clock = end
+    assert "NGƯỜI DẪN CHƯƠNG TRÌNH DUYỆT CỦA CHỦ TỌA" in " ".join(pages[-1].lines())

@@ -77,3 +77,10 @@ def export_attendance(fmt: str):
 def export_minutes():
     """The biên bản of the conference as it happened, to edit, sign and file."""
     return _download(minutes_docx(conference_id()), "bien-ban-hoi-nghi.docx", DOCX)
+
+
+@bp.get("/exports/script.docx")
+def export_script():
+    """The kịch bản chương trình: planned times, presenters and the MC's lời dẫn, to print and approve."""
+    from ..services.program_script import script_docx
+    return _download(script_docx(conference_id()), "kich-ban-chuong-trinh.docx", DOCX)

@@ -128,17 +128,17 @@ def fixed_table(container, widths_mm: tuple[float, ...], rows: int = 1, grid: bo
     return table
 
 
-def set_widths(row, widths_mm) -> None:
-    """Every cell's width, and the row kept whole on one page."""
-    if row._tr.trPr is None or row._tr.trPr.find(qn("w:cantSplit")) is None:
+def set_widths(row, widths_mm, keep_whole: bool = True) -> None:
+    """Every cell's width; keep_whole: the row is never split across two pages."""
+    if keep_whole and (row._tr.trPr is None or row._tr.trPr.find(qn("w:cantSplit")) is None):
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     for cell, mm_ in zip(row.cells, widths_mm):
         cell.width = Mm(mm_)
 
 
-def add_row(table, widths_mm, values, size=12, left_columns=(), bold=False):
+def add_row(table, widths_mm, values, size=12, left_columns=(), bold=False, keep_whole=True):
     cells = table.add_row().cells
-    set_widths(table.rows[-1], widths_mm)
+    set_widths(table.rows[-1], widths_mm, keep_whole)
     for index, (cell, value) in enumerate(zip(cells, values)):
         cell_paragraph(cell, value or "", bold=bold, size=size,
                        align=WD_ALIGN_PARAGRAPH.LEFT if index in left_columns else WD_ALIGN_PARAGRAPH.CENTER)
@@ -193,7 +193,7 @@ def symbol(organiser: str | None) -> str:
     return "".join(ch for ch in base if not unicodedata.combining(ch)) or "…"
 
 
-def admin_header(document, parent: str | None, agency: str | None, number: str, place_date: str) -> None:
+def admin_header(document, parent: str | None, agency: str | None, number: str | None, place_date: str) -> None:
     """The agency block beside the quốc hiệu and tiêu ngữ; "Số: …" beside the place and date."""
     table = fixed_table(document, (AGENCY_W, MOTTO_W), rows=2)
     left, right = table.rows[0].cells
@@ -207,7 +207,7 @@ def admin_header(document, parent: str | None, agency: str | None, number: str, 
     cell_paragraph(right, TIEU_NGU, bold=True, size=13)
     rule(right, text_mm(TIEU_NGU, 13, bold=True), MOTTO_W)
     number_cell, date_cell = table.rows[1].cells
-    cell_paragraph(number_cell, number, size=13).paragraph_format.space_before = Pt(6)
+    cell_paragraph(number_cell, number or "", size=13).paragraph_format.space_before = Pt(6)
     cell_paragraph(date_cell, place_date, italic=True, size=13).paragraph_format.space_before = Pt(6)
 
 
@@ -232,3 +232,16 @@ def recipients(container, lines: list[str]) -> None:
         item = container.add_paragraph()
         item.paragraph_format.space_after = Pt(0)
         item.add_run(f"- {line}{ending}").font.size = Pt(11)
+
+
+def signatures(document, signers) -> None:
+    """Side by side: the role in capitals, "(Ký, ghi rõ họ tên)", room to sign, the name."""
+    paragraph(document, "", after=0)
+    table = fixed_table(document, (TEXT_W / 2, TEXT_W / 2))
+    for cell, (role, name) in zip(table.rows[0].cells, signers):
+        cell_paragraph(cell, role, bold=True)
+        cell_paragraph(cell, "(Ký, ghi rõ họ tên)", italic=True, size=12)
+        for _ in range(4):
+            cell_paragraph(cell, "")
+        cell_paragraph(cell, name or "", bold=True)
+    paragraph(document, "", after=0)

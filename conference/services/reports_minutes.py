@@ -134,7 +134,6 @@ def minutes_data(conference_id: int) -> Minutes:
 # Column widths in mm; each table fills the 165 mm between the margins.
 PROGRAM_COLUMNS = (13, 72, 41, 19.5, 19.5)
 AWARD_COLUMNS = (13, 44, 56, 52)
-SIGNATURE_COLUMNS = (82.5, 82.5)
 
 
 def _labelled(document, label: str, text: str) -> None:
@@ -248,23 +247,10 @@ def _closing(document, data: Minutes) -> None:
     layout.paragraph(document, f"Hội nghị kết thúc vào lúc {clock} cùng ngày.", indent=True)
     layout.paragraph(document, "Biên bản được lập thành 02 bản, có giá trị như nhau; đã được đọc lại cho "
                                "hội nghị nghe và thống nhất thông qua./.", indent=True)
-    signatures(document, (("THƯ KÝ", data.conference.secretary), ("CHỦ TỌA", data.conference.chair)))
+    layout.signatures(document, (("THƯ KÝ", data.conference.secretary), ("CHỦ TỌA", data.conference.chair)))
     parent = data.conference.parent_organiser
     layout.recipients(document, ([f"{parent} (để báo cáo)"] if parent else [])
                       + ["Các đại biểu dự hội nghị", "Lưu: VT"])
-
-
-def signatures(document, signers) -> None:
-    """Side by side: the role in capitals, "(Ký, ghi rõ họ tên)", room to sign, the name."""
-    layout.paragraph(document, "", after=0)
-    table = layout.fixed_table(document, SIGNATURE_COLUMNS)
-    for cell, (role, name) in zip(table.rows[0].cells, signers):
-        layout.cell_paragraph(cell, role, bold=True)
-        layout.cell_paragraph(cell, "(Ký, ghi rõ họ tên)", italic=True, size=12)
-        for _ in range(4):
-            layout.cell_paragraph(cell, "")
-        layout.cell_paragraph(cell, name or "", bold=True)
-    layout.paragraph(document, "", after=0)
 
 
 def render_minutes(data: Minutes):
