@@ -205,5 +205,22 @@ def export_script_command(file: Path) -> None:
             raise click.ClickException(f"Không ghi được {file}: {error.strerror or error}") from None
         click.echo(f"Đã xuất kịch bản chương trình: {file}")
 
+
+@cli.command("invitations")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--group", "group_id", type=int, default=None, help="Only this group's delegates (id).")
+@click.option("--delegate", "delegate_id", type=int, default=None, help="Only this delegate (id).")
+def invitations_command(file: Path, group_id: int | None, delegate_id: int | None) -> None:
+    """Write FILE (.pdf): one giấy mời per delegate, with the badge's QR code."""
+    from .services.invitations import write_invitations
+    with _app().app_context():
+        try:
+            count = write_invitations(_conference_id(), file, group_id, delegate_id)
+        except ConferenceError as error:
+            raise click.ClickException(error.message) from None
+        except OSError as error:
+            raise click.ClickException(f"Không ghi được {file}: {error.strerror or error}") from None
+        click.echo(f"Đã xuất giấy mời cho {count} đại biểu: {file}")
+
 def main() -> None:
     cli(prog_name="python3 -m conference")

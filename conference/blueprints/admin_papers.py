@@ -84,3 +84,17 @@ def export_script():
     """The kịch bản chương trình: planned times, presenters and the MC's lời dẫn, to print and approve."""
     from ..services.program_script import script_docx
     return _download(script_docx(conference_id()), "kich-ban-chuong-trinh.docx", DOCX)
+
+
+@bp.get("/invitations.pdf")
+def invitations_pdf():
+    """Giấy mời with the badge's QR: all, one group's (?group=ID) or one delegate's (?delegate=ID)."""
+    from ..services.invitations import invitations_pdf as make
+    try:
+        group_id = parse_id(request.args.get("group", ""))
+        delegate_id = parse_id(request.args.get("delegate", ""))
+        data = make(conference_id(), group_id, delegate_id)
+    except ConferenceError as error:
+        return message_page(error.message, error.status)
+    suffix = f"-nhom-{group_id}" if group_id else f"-dai-bieu-{delegate_id}" if delegate_id else ""
+    return _download(data, f"giay-moi{suffix}.pdf", "application/pdf")

@@ -173,12 +173,12 @@ def rule(container, width_mm: float, column_mm: float) -> None:
     para._p.get_or_add_pPr().append(borders)
 
 
-def agency_lines(name: str, size: float, column_mm: float) -> list[str]:
-    """The agency's name in capitals; too long for its column, it breaks before its place
-    ("ỦY BAN NHÂN DÂN" / "PHƯỜNG AN TÂN"), as offices print it."""
+def agency_lines(name: str, width: float, measure) -> list[str]:
+    """The agency's name in capitals; wider than width (as measure measures it), it breaks before
+    its place ("ỦY BAN NHÂN DÂN" / "PHƯỜNG AN TÂN"), as offices print it."""
     upper = name.upper()
     words = upper.split()
-    if text_mm(upper, size, bold=True) <= column_mm - 2 * CELL_PAD:
+    if measure(upper) <= width:
         return [upper]
     cut = next((i for i, word in enumerate(words) if i and word in LEVELS), None)
     return [" ".join(words[:cut]), " ".join(words[cut:])] if cut else [upper]
@@ -199,7 +199,7 @@ def admin_header(document, parent: str | None, agency: str | None, number: str |
     left, right = table.rows[0].cells
     if parent:
         cell_paragraph(left, parent.upper(), size=12)
-    lines = agency_lines(agency or "", 12, AGENCY_W)
+    lines = agency_lines(agency or "", AGENCY_W - 2 * CELL_PAD, lambda text: text_mm(text, 12, bold=True))
     for line in lines:
         cell_paragraph(left, line, bold=True, size=12)
     rule(left, max(text_mm(line, 12, bold=True) for line in lines) / 2.5, AGENCY_W)
