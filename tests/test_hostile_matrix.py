@@ -114,6 +114,8 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "/admin/devices/<int:device_id>/revoke"): ADMIN_ONLY,
     ("GET", "/admin/exports/attendance.<any(xlsx, csv):fmt>"): ADMIN_ONLY,
     ("GET", "/admin/exports/minutes.docx"): ADMIN_ONLY,
+    ("GET", "/admin/exports/script.docx"): ADMIN_ONLY,
+    ("GET", "/admin/invitations.pdf"): ADMIN_ONLY,
     ("GET", "/admin/groups"): ADMIN_ONLY,
     ("POST", "/admin/groups"): ADMIN_ONLY,
     ("POST", "/admin/groups/<int:group_id>"): ADMIN_ONLY,
