@@ -115,3 +115,23 @@ def test_texts_longer_than_a_badge_can_hold_are_cut_with_an_ellipsis_never_overp
     write_pdf(pdf, badges)
     printed = check_sheets(pdf, badges, tmp_path)
     assert "…" in printed[badges[2].code] and "XXXX" in printed[badges[2].code]
+
+
+def test_the_phone_badge_wraps_long_texts_inside_its_edges_and_leaves_its_qr_code_untouched(tmp_path):
+    from PIL import Image, ImageChops
+    from conference.services.badges import write_png
+    short = BadgeText(badgecodes.new_code(), "An", "", "", "G", "#c62828", "T")
+    for number, badge in enumerate(long_badges()):
+        badge = BadgeText(short.code, *[getattr(badge, f) for f in ("full_name", "position", "unit", "group",
+                                                                    "color", "title")])
+        write_png(tmp_path / "long.png", badge)
+        write_png(tmp_path / "short.png", BadgeText(badge.code, "An", "", "", "G", badge.color, "T"))
+        long_image, short_image = (Image.open(tmp_path / f"{n}.png").convert("RGB") for n in ("long", "short"))
+        [barcode] = zxingcpp.read_barcodes(long_image, formats=zxingcpp.BarcodeFormat.QRCode)
+        assert barcode.text == badge.code
+        qr_top, qr_bottom = 160, 160 + (21 + 8) * 18  # version 1, box 18 px, border 4 modules
+        qr = (0, qr_top, long_image.width, qr_bottom)
+        assert ImageChops.difference(long_image.crop(qr), short_image.crop(qr)).getbbox() is None, number
+        for x in (range(0, 15), range(long_image.width - 15, long_image.width)):  # nothing reaches the edges
+            for y in range(0, long_image.height, 3):
+                assert long_image.getpixel((x.start, y)) == short_image.getpixel((x.start, y)), (number, y)

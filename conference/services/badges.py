@@ -125,11 +125,24 @@ def text_column(x: float, y: float) -> tuple[float, float, float, float]:
     return left, bottom, BADGE_W - 3 * PAD - QR_SIZE, y + BADGE_H - BAND - 2 * mm - bottom
 
 
+PNG_REGULAR, PNG_BOLD = "png-regular", "png-bold"  # the PNG's fonts, as fit_blocks names them
+
+
+def text_width(text: str, font: str, size: float) -> float:
+    """Width of text in a PDF font (points) or in one of the PNG's fonts (pixels)."""
+    if font in (PNG_REGULAR, PNG_BOLD):
+        return _pil_font(font == PNG_BOLD, round(size)).getlength(text)
+    return pdfmetrics.stringWidth(text, font, size)
+
+
 def _pieces(word: str, font: str, size: float, width: float) -> Iterator[str]:
     """A word wider than the line, cut where it must be (a long code, a name typed without spaces)."""
+    if text_width(word, font, size) <= width:
+        yield word
+        return
     piece = ""
     for char in word:
-        if piece and pdfmetrics.stringWidth(piece + char, font, size) > width:
+        if piece and text_width(piece + char, font, size) > width:
             yield piece
             piece = char
         else:
@@ -144,7 +157,7 @@ def wrap(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
     for word in text.split():
         for piece in _pieces(word, font, size, width):
             candidate = f"{current} {piece}" if current else piece
-            if current and pdfmetrics.stringWidth(candidate, font, size) > width:
+            if current and text_width(candidate, font, size) > width:
                 lines.append(current)
                 current = piece
             else:
@@ -153,10 +166,10 @@ def wrap(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
 
 
 def fit_blocks(texts: list[tuple[str, str, float]], width: float, height: float,
-               gap: float = 1.2 * mm) -> list[TextBlock]:
+               gap: float = 1.2 * mm, smallest: float = SMALLEST) -> list[TextBlock]:
     """(text, font, size) laid out top to bottom in width x height. Each text first wraps onto as
     many lines as the box allows at its own size; only if they still do not fit does the largest
-    shrink (the name, to the size of the others), then all together down to SMALLEST; past that
+    shrink (the name, to the size of the others), then all together down to smallest; past that
     the last lines are cut with "…". Nothing is ever drawn outside the box."""
     texts = [(text, font, size) for text, font, size in texts if text]
     if not texts:
@@ -166,9 +179,10 @@ def fit_blocks(texts: list[tuple[str, str, float]], width: float, height: float,
         blocks = [TextBlock(font, min(size, cap), wrap(text, font, min(size, cap), width))
                   for text, font, size in texts]
         total = sum(block.height for block in blocks) + gap * (len(blocks) - 1)
-        if total <= height or cap - 0.25 < SMALLEST:
+        step = max(0.25, cap / 40)  # about 2.5 % a step: a quarter point on a badge, a pixel on the PNG
+        if total <= height or cap - step < smallest:
             return _cut_to(blocks, width, height, gap)
-        cap -= 0.25
+        cap -= step
 
 
 def _cut_to(blocks: list[TextBlock], width: float, height: float, gap: float) -> list[TextBlock]:
@@ -192,7 +206,7 @@ def _cut_to(blocks: list[TextBlock], width: float, height: float, gap: float) ->
 
 
 def _ellipsis(line: str, font: str, size: float, width: float) -> str:
-    while line and pdfmetrics.stringWidth(line + "…", font, size) > width:
+    while line and text_width(line + "…", font, size) > width:
         line = line[:-1]
     return line.rstrip() + "…"
 
@@ -292,7 +306,8 @@ def write_png(path: Path, badge: BadgeText) -> None:
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, width, 130), fill=badge.color)
-    _centred(draw, badge.title, 30, width, 46, True, "white")
+    title = fit_blocks([(badge.title, PNG_BOLD, 30)], width - 40, 110, smallest=14)
+    _png_blocks(draw, title, 65 - sum(block.height for block in title) / 2, width, ("white",))
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=18, border=4)
     qr.add_data(badge.code)
     qr.make(fit=True)
@@ -300,13 +315,27 @@ def write_png(path: Path, badge: BadgeText) -> None:
     image.paste(code_image, ((width - code_image.width) // 2, 160))
     y = 160 + code_image.height + 10
     _centred(draw, badge.code, 26, width, y, False, "#555555")
-    _centred(draw, badge.full_name, 52, width, y + 50, True, "#111111")
-    _centred(draw, badge.position, 30, width, y + 130, False, "#333333")
-    _centred(draw, badge.unit, 30, width, y + 175, False, "#333333")
+    name_size = 52
+    while name_size > 36 and text_width(badge.full_name, PNG_BOLD, name_size) > width - 40:
+        name_size -= 2  # a name reads best on one line: shrunk a little first, then wrapped
+    blocks = fit_blocks([(badge.full_name, PNG_BOLD, name_size), (badge.position, PNG_REGULAR, 30),
+                         (badge.unit, PNG_REGULAR, 30)], width - 40, height - 95 - (y + 45), gap=8, smallest=14)
+    _png_blocks(draw, blocks, y + 45, width, ("#111111", "#333333", "#333333"))
     draw.rectangle((0, height - 80, width, height), fill=badge.color)
-    _centred(draw, badge.group, 30, width, height - 60, True, "white")
+    group = fit_blocks([(badge.group, PNG_BOLD, 30)], width - 40, 70, smallest=14)
+    _png_blocks(draw, group, height - 40 - sum(b.height for b in group) / 2, width, ("white",))
     # zlib level 1: a third faster than the default 6 for a few KB more (bench/badges_import.py).
     image.save(path, "PNG", optimize=False, compress_level=1)
+
+
+def _png_blocks(draw, blocks: list[TextBlock], top: float, width: int, fills: tuple[str, ...]) -> None:
+    """Each block's lines centred, one under the other, from top down (gap: 8 px)."""
+    for block, fill in zip(blocks, fills):
+        font = _pil_font(block.font == PNG_BOLD, round(block.size))
+        for line in block.lines:
+            draw.text(((width - draw.textlength(line, font=font)) / 2, top), line, font=font, fill=fill)
+            top += block.size * LEADING
+        top += 8
 
 
 def _centred(draw, text: str, size: int, width: int, y: int, bold: bool, fill: str) -> None:
