@@ -116,6 +116,8 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("GET", "/admin/exports/minutes.docx"): ADMIN_ONLY,
     ("GET", "/admin/exports/script.docx"): ADMIN_ONLY,
     ("GET", "/admin/invitations.pdf"): ADMIN_ONLY,
+    ("GET", "/admin/notes"): ADMIN_ONLY,
+    ("POST", "/admin/notes/<int:item_id>"): ADMIN_ONLY,
     ("GET", "/admin/groups"): ADMIN_ONLY,
     ("POST", "/admin/groups"): ADMIN_ONLY,
     ("POST", "/admin/groups/<int:group_id>"): ADMIN_ONLY,

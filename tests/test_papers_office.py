@@ -15,11 +15,18 @@ QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 
 
+NOTES = {  # what the secretary types under items 2 and 8 during the day
+    2: "Đồng chí Mai Anh Hùng, Chủ tịch UBND phường, phát biểu khai mạc, quán triệt mục đích, yêu cầu.\n"
+       "Hội nghị thống nhất chương trình làm việc.",
+    8: "Ý kiến: đồng chí Bùi Văn Tường đề nghị bổ sung một đại biểu nữ; chủ tọa kết luận giữ danh sách.",
+}
+
+
 def run_demo_day(conference_id: int) -> None:
-    """40 delegates in, every item and step run, every award presented, the vote taken."""
+    """40 delegates in, every item and step run, every award presented, the vote taken, notes typed."""
     from conference.db import db
     from conference.models import AgendaItem, Delegate
-    from conference.services import award_day, awards, checkin, show
+    from conference.services import award_day, awards, checkin, secretary_notes, show
     for delegate_id in list(db.session.scalars(sa.select(Delegate.id).order_by(Delegate.id)))[:40]:
         checkin.check_in(conference_id, delegate_id=delegate_id, device="Cửa 1")
     for _ in range(100):
@@ -36,6 +43,8 @@ def run_demo_day(conference_id: int) -> None:
                     award_day.record_presentation(conference_id, honouree.id, "received", None)
         if running.kind.value == "vote":
             award_day.record_vote(conference_id, 38)
+        if running.position in NOTES:
+            secretary_notes.save_notes(conference_id, running.id, NOTES[running.position])
 
 
 @pytest.fixture(scope="module")
@@ -105,18 +114,28 @@ def test_the_minutes_print_as_an_administrative_document_of_two_to_four_pages(pa
             assert abs((mark.x0 + mark.x1) / 2 - (30 * MM + (page.width - 45 * MM) / 2)) < 3 * MM
 
 
+def without_page_number(page) -> Page:
+    return Page(page.width, page.height, [w for w in page.words if w.bottom > 20 * MM])
+
+
 def test_the_minutes_state_the_program_in_columns_that_hold_their_words(papers):
     pages = pdf_pages(papers["minutes"])
-    text = [line for page in pages for line in page.lines()]
-    joined = "\n".join(text)
-    assert "Chủ tọa: Mai Anh Hùng." in joined and "có mặt 40/65 đại biểu" in joined
-    assert "tán thành 38/40 đại biểu có mặt" in joined
+    text = [line for page in pages for line in without_page_number(page).lines()]
+    whole = "\n".join(text)
+    assert "Chủ tọa: Mai Anh Hùng." in whole and "có mặt 40/65 đại biểu" in whole
+    assert "tán thành 38/40 đại biểu có mặt" in whole
     # the table's header on one line, each heading whole: the columns have real widths
     assert any(line.split() == ["STT", "Nội", "dung", "Người", "trình", "bày", "Bắt", "đầu", "Kết", "thúc"]
                for line in text), [line for line in text if line.startswith("STT")]
     assert any(line.startswith("1 Chào cờ") for line in text)
     signatures = next(line for line in text if "THƯ KÝ" in line)
     assert signatures == "THƯ KÝ CHỦ TỌA"
+    # the secretary's notes, as the diễn biến under their items, in the program's order
+    start = text.index("Diễn biến hội nghị")
+    assert text[start + 1].startswith("2. Khai mạc hội nghị (") and text[start + 1].endswith(")")
+    words = joined(" ".join(text[start + 2:]).split())
+    first, second = (joined(NOTES[2].split()), joined(NOTES[8].split()))
+    assert first in words and second in words and words.index(first) < words.index(second)
     assert text[-4:] == ["Nơi nhận:", "- UBND thị xã An Khê (để báo cáo);", "- Các đại biểu dự hội nghị;",
                          "- Lưu: VT."]
 

@@ -98,3 +98,27 @@ def invitations_pdf():
         return message_page(error.message, error.status)
     suffix = f"-nhom-{group_id}" if group_id else f"-dai-bieu-{delegate_id}" if delegate_id else ""
     return _download(data, f"giay-moi{suffix}.pdf", "application/pdf")
+
+
+@bp.get("/notes")
+def notes():
+    """The secretary's notes, one box per agenda item, saved as they are typed."""
+    from ..services.secretary_notes import MAX_NOTES, agenda_with_notes
+    return render_template("admin_notes.html", items=agenda_with_notes(conference_id()), limit=MAX_NOTES)
+
+
+@bp.post("/notes/<int:item_id>")
+def save_notes(item_id: int):
+    """One item's notes: JSON from the page's autosave ({"notes": …}), or the form without JavaScript."""
+    from ..services.secretary_notes import save_notes as save
+    from .admin import done
+    payload = request.get_json(silent=True) if request.is_json else request.form
+    try:
+        save(conference_id(), item_id, (payload or {}).get("notes"))
+    except ConferenceError as error:
+        if request.is_json:
+            return error.to_dict(), error.status
+        return message_page(error.message, error.status)
+    if request.is_json:
+        return {"saved": True}
+    return done(_("Đã lưu."), "admin.notes")

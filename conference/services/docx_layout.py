@@ -224,6 +224,7 @@ def recipients(container, lines: list[str]) -> None:
     """"Nơi nhận:" (bold italic 12) and its list (11), each line "- …;", the last one "- Lưu: VT."."""
     para = container.add_paragraph()
     para.paragraph_format.space_after = Pt(0)
+    para.paragraph_format.keep_with_next = True  # the list stays under its heading, on one page
     run = para.add_run("Nơi nhận:")
     run.bold = run.italic = True
     run.font.size = Pt(12)
@@ -231,6 +232,7 @@ def recipients(container, lines: list[str]) -> None:
         ending = "." if index == len(lines) - 1 else ";"
         item = container.add_paragraph()
         item.paragraph_format.space_after = Pt(0)
+        item.paragraph_format.keep_with_next = index < len(lines) - 1
         item.add_run(f"- {line}{ending}").font.size = Pt(11)
 
 

@@ -34,6 +34,7 @@ class ProgramLine:
     started_at: datetime | None
     ended_at: datetime | None
     step: bool = False
+    notes: str | None = None  # the secretary's, for an item
 
 
 @dataclass
@@ -101,7 +102,8 @@ def _award_lines(conference_id: int) -> list[AwardLine]:
 def _program(items: list[AgendaItem]) -> list[ProgramLine]:
     lines = []
     for item in items:
-        lines.append(ProgramLine(str(item.position), item.title, item.presenter, item.started_at, item.ended_at))
+        lines.append(ProgramLine(str(item.position), item.title, item.presenter, item.started_at, item.ended_at,
+                                 notes=item.notes))
         lines.extend(ProgramLine(f"{item.position}.{step.position}", step.title, step.presenter,
                                  step.started_at, step.ended_at, step=True) for step in item.steps)
     return lines
@@ -201,6 +203,20 @@ def _program_section(document, data: Minutes) -> None:
                                                 hhmm(line.ended_at)), left_columns=(1, 2))
 
 
+def _proceedings(document, data: Minutes) -> None:
+    """Diễn biến: under each item with its actual times, what the secretary noted."""
+    noted = [line for line in data.program if line.notes]
+    if not noted:
+        return
+    layout.paragraph(document, "", after=0)
+    layout.paragraph(document, "Diễn biến hội nghị", bold=True, indent=True)
+    for line in noted:
+        when = f" ({hhmm(line.started_at)} - {hhmm(line.ended_at)})" if line.started_at and line.ended_at else ""
+        layout.paragraph(document, f"{line.number}. {line.title}{when}", italic=True, indent=True, after=2)
+        for text in filter(None, (part.strip() for part in line.notes.splitlines())):
+            layout.paragraph(document, text, indent=True)
+
+
 def _awards_section(document, data: Minutes) -> None:
     layout.paragraph(document, "", after=0)
     layout.paragraph(document, "Biểu dương, tôn vinh, khen thưởng", bold=True, indent=True)
@@ -260,6 +276,7 @@ def render_minutes(data: Minutes):
     _header(document, data)
     _attendance(document, data)
     _program_section(document, data)
+    _proceedings(document, data)
     _awards_section(document, data)
     _vote_section(document, data)
     _closing(document, data)
