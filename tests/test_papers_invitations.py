@@ -83,7 +83,8 @@ def test_one_delegates_invitation_wraps_the_longest_name_and_position_inside_the
     with app.app_context():
         delegate = create_delegate(conference_id, name[:120], position[:200], "<b>UBND</b> & \"phường\"")
         delegate_id = delegate.id
-    [page] = pdf_pages(fetch(admin_client, tmp_path, f"?delegate={delegate_id}", f"giay-moi-dai-bieu-{delegate_id}.pdf"))
+    pdf = fetch(admin_client, tmp_path, f"?delegate={delegate_id}", f"giay-moi-dai-bieu-{delegate_id}.pdf")
+    [page] = pdf_pages(pdf)
     assert outside(page, 30, 20, 15, 20) == []
     text = " ".join(page.lines())
     assert " ".join(name[:120].split()) in text and "<b>UBND</b> & \"phường\"" in text
@@ -108,8 +109,9 @@ def test_the_papers_page_and_the_command_line_make_the_invitations(admin_client,
         f"/admin/delegates/{someone_id}").get_data(as_text=True)
     env = {**os.environ, "CONFERENCE_INSTANCE": app.config["INSTANCE_PATH"],
            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
-    run = lambda *args: subprocess.run([sys.executable, "-m", "conference", "invitations", *args], cwd=ROOT,  # noqa: E731
-                                       env=env, capture_output=True, text=True, timeout=60)
+    command = [sys.executable, "-m", "conference", "invitations"]
+    run = lambda *args: subprocess.run([*command, *args], cwd=ROOT, env=env,  # noqa: E731
+                                       capture_output=True, text=True, timeout=60)
     out = tmp_path / "nhom.pdf"
     done = run(str(out), "--group", str(group_id))
     assert done.returncode == 0, done.stderr

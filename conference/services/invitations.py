@@ -53,7 +53,8 @@ def program(conference_id: int) -> Program:
     return Program(conference, [(start, item.title) for start, item in zip(starts, items)])
 
 
-def chosen_delegates(conference_id: int, group_id: int | None = None, delegate_id: int | None = None) -> list[BadgeText]:
+def chosen_delegates(conference_id: int, group_id: int | None = None,
+                     delegate_id: int | None = None) -> list[BadgeText]:
     """All delegates, one group's or one person's, in the badges' order; an unknown group or delegate is refused."""
     if group_id is not None:
         group = db.session.get(DelegateGroup, group_id) if is_id(group_id) else None

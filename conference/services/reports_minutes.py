@@ -234,7 +234,8 @@ def _awards_section(document, data: Minutes) -> None:
             decision = (line.form, line.decision)
             row = table.add_row()
             layout.set_widths(row, AWARD_COLUMNS)
-            layout.cell_paragraph(row.cells[0].merge(row.cells[-1]), f"{line.form} ({line.decision})", bold=True, size=12,
+            whole_row = row.cells[0].merge(row.cells[-1])
+            layout.cell_paragraph(whole_row, f"{line.form} ({line.decision})", bold=True, size=12,
                                   align=WD_ALIGN_PARAGRAPH.LEFT)
         layout.add_row(table, AWARD_COLUMNS, (str(number), line.name, line.unit or "", line.receiver),
                        left_columns=(1, 2, 3))
