@@ -10,10 +10,9 @@ import unicodedata
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..db import db, write_transaction
-from ..errors import ConferenceError
+from ..db import db, is_id, write_transaction
+from ..errors import ConferenceError, NotFound
 from ..models import AgendaItem
-from .agenda import _item
 
 MAX_NOTES = 20000
 # Control characters other than line breaks and tabs, and lone surrogates: never part of a note.
@@ -39,6 +38,8 @@ def save_notes(conference_id: int, item_id: int, value: object) -> AgendaItem:
     """Store what the secretary has typed for the item so far (the whole text, each time)."""
     notes = clean_notes(value)
     with write_transaction() as session:
-        item = _item(session, conference_id, item_id)
+        item = session.get(AgendaItem, item_id) if is_id(item_id) else None
+        if item is None or item.conference_id != conference_id:
+            raise NotFound("unknown_item", _("Không tìm thấy mục này trong chương trình."))
         item.notes = notes
     return item
