@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import click
 from flask import Flask
@@ -178,35 +180,56 @@ def badges(out_dir: Path, no_png: bool) -> None:
 
 
 
-@cli.command("export-attendance", help=N_(
-    "Ghi FILE (.xlsx hoặc .csv): mọi đại biểu, đoàn, có mặt hay vắng, giờ điểm danh và cửa."))
-@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
-def export_attendance_command(file: Path) -> None:
-    from .services.reports import write_attendance
+@contextmanager
+def _writing(file: Path) -> Iterator[None]:
+    """Inside an app context: a refused export or a file that cannot be written is one line and exit 1."""
     with _app().app_context():
         try:
-            count = write_attendance(_conference_id(), file)
+            yield
         except ConferenceError as error:
             raise Refused(error.message) from None
         except OSError as error:
             raise Refused(_("Không ghi được {file}: {reason}").format(
                 file=file, reason=error.strerror or error)) from None
-        click.echo(_("Đã xuất danh sách điểm danh {count} đại biểu: {file}").format(count=count, file=file))
+
+
+@cli.command("export-attendance", help=N_(
+    "Ghi FILE (.xlsx hoặc .csv): mọi đại biểu, đoàn, có mặt hay vắng, giờ điểm danh và cửa."))
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def export_attendance_command(file: Path) -> None:
+    from .services.reports import write_attendance
+    with _writing(file):
+        count = write_attendance(_conference_id(), file)
+    click.echo(_("Đã xuất danh sách điểm danh {count} đại biểu: {file}").format(count=count, file=file))
 
 
 @cli.command("export-minutes", help=N_("Ghi FILE (.docx): biên bản hội nghị đúng như đã diễn ra."))
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 def export_minutes_command(file: Path) -> None:
     from .services.reports import write_minutes
-    with _app().app_context():
-        try:
-            write_minutes(_conference_id(), file)
-        except ConferenceError as error:
-            raise Refused(error.message) from None
-        except OSError as error:
-            raise Refused(_("Không ghi được {file}: {reason}").format(
-                file=file, reason=error.strerror or error)) from None
-        click.echo(_("Đã xuất biên bản: {file}").format(file=file))
+    with _writing(file):
+        write_minutes(_conference_id(), file)
+    click.echo(_("Đã xuất biên bản: {file}").format(file=file))
+
+
+@cli.command("export-script", help=N_("Ghi FILE (.docx): kịch bản chương trình, giờ dự kiến, lời dẫn."))
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def export_script_command(file: Path) -> None:
+    from .services.program_script import write_script
+    with _writing(file):
+        write_script(_conference_id(), file)
+    click.echo(_("Đã xuất kịch bản chương trình: {file}").format(file=file))
+
+
+@cli.command("invitations", help=N_("Ghi FILE (.pdf): giấy mời cho từng đại biểu, có mã QR của thẻ."))
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--group", "group_id", type=int, default=None, help=N_("Chỉ đại biểu của thành phần này (số)."))
+@click.option("--delegate", "delegate_id", type=int, default=None, help=N_("Chỉ đại biểu này (số)."))
+def invitations_command(file: Path, group_id: int | None, delegate_id: int | None) -> None:
+    from .services.invitations import write_invitations
+    with _writing(file):
+        count = write_invitations(_conference_id(), file, group_id, delegate_id)
+    click.echo(_("Đã xuất giấy mời cho {count} đại biểu: {file}").format(count=count, file=file))
 
 
 def main() -> None:

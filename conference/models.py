@@ -148,6 +148,7 @@ class AgendaItem(Base):
     script: Mapped[Optional[str]] = mapped_column(sa.Text)
     started_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     ended_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    notes: Mapped[Optional[str]] = mapped_column(sa.Text)  # the secretary's: what was said and decided
 
     conference: Mapped[Conference] = relationship(back_populates="agenda")
     steps: Mapped[list["AgendaStep"]] = relationship(

@@ -142,3 +142,18 @@ def test_an_export_with_nobody_checked_in_marks_everyone_absent(admin_client, fm
     data = admin_client.get(f"/admin/exports/attendance.{fmt}").data
     statuses = [r[5] for r in (sheet_rows(data)[0] if fmt == "xlsx" else csv_rows(data))]
     assert statuses and set(statuses) == {"Vắng"}
+
+
+def test_every_cell_of_the_workbook_names_its_font_and_each_sheet_prints_on_a4_fitted_to_its_width(
+        admin_client):
+    book = load_workbook(io.BytesIO(admin_client.get("/admin/exports/attendance.xlsx").data))
+    for sheet, header_row in ((book["Điểm danh"], 5), (book["Tổng hợp"], 1)):
+        cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+        assert cells and {cell.font.name for cell in cells} == {"Times New Roman"}, sheet.title
+        assert sheet.cell(1, 1).font.name == "Times New Roman"  # the title too
+        setup = sheet.page_setup
+        assert (int(setup.paperSize), setup.fitToWidth, setup.fitToHeight) == (int(sheet.PAPERSIZE_A4), 1, 0)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.print_title_rows == f"${header_row}:${header_row}"
+        assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
+    assert book["Điểm danh"].page_setup.orientation == "landscape"

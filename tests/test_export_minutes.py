@@ -77,10 +77,10 @@ def test_the_minutes_state_the_day_as_it_happened(admin_client, app, auth, confe
     day = run_the_day(app, conference_id, admin_client, auth)
     document = minutes(admin_client)
     body = text_of(document)
-    header = table_rows(document.tables[0])[0]
-    assert "UBND THỊ XÃ AN KHÊ" in header[0] and "ỦY BAN NHÂN DÂN PHƯỜNG AN TÂN" in header[0]
-    assert header[1].split("\n") == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-                                     "An Tân, ngày 05 tháng 3 năm 2020"]
+    header, numbering = table_rows(document.tables[0])
+    assert header[0].split("\n") == ["UBND THỊ XÃ AN KHÊ", "ỦY BAN NHÂN DÂN", "PHƯỜNG AN TÂN", ""]  # "" : the rule
+    assert header[1].split("\n") == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", ""]
+    assert numbering == ["Số:       /BB-UBND", "An Tân, ngày 05 tháng 3 năm 2020"]
     assert "BIÊN BẢN" in body and "Hội nghị Điển hình tiên tiến phường An Tân Lần thứ IV (2020-2025)" in body
     with app.app_context():
         expected = db.session.scalar(sa.select(sa.func.count(Delegate.id)))
@@ -90,7 +90,7 @@ def test_the_minutes_state_the_day_as_it_happened(admin_client, app, auth, confe
         for item in items:
             program.append([str(item.position), item.title, item.presenter or "", local(item.started_at),
                             local(item.ended_at)])
-            program += [[f"{item.position}.{s.position}", "– " + s.title, s.presenter or "", local(s.started_at),
+            program += [[f"{item.position}.{s.position}", "- " + s.title, s.presenter or "", local(s.started_at),
                          local(s.ended_at)] for s in item.steps]
         start, end = items[0].started_at, items[-1].ended_at
         called = {h.id: h for h in db.session.scalars(
@@ -98,15 +98,19 @@ def test_the_minutes_state_the_day_as_it_happened(admin_client, app, auth, confe
         candidates = list(db.session.scalars(sa.select(Candidate.full_name).order_by(Candidate.position)))
     assert f"Vào lúc {clock(start)}, ngày 05 tháng 3 năm 2020." in body
     assert "Địa điểm: Hội trường UBND phường An Tân." in body
-    assert "Chủ trì: Mai Anh Hùng." in body and "Thư ký: Lê Thị Ngọc Diệp." in body
+    assert "Chủ tọa: Mai Anh Hùng." in body and "Thư ký: Lê Thị Ngọc Diệp." in body
     assert f"có mặt {day['present']}/{expected} đại biểu" in body
     assert table_rows(document.tables[1])[1:] == program
     assert all(row[3] and row[4] for row in program)  # every item and step ran and has its times
 
     assert sorted(day["outcomes"].values()) == ["absent", "proxy", "received"]
-    awards_rows = table_rows(document.tables[2])[1:]
-    assert len(awards_rows) == len(called)
-    received = {row[1]: row[4] for row in awards_rows}
+    awards_rows = [row for row in table_rows(document.tables[2])[1:] if len(set(row)) > 1]
+    decisions = [row[0] for row in table_rows(document.tables[2])[1:] if len(set(row)) == 1]
+    assert len(awards_rows) == len(called) and [row[0] for row in awards_rows] == [
+        str(n) for n in range(1, len(called) + 1)]
+    assert decisions and all(line.startswith(("Bằng khen", "Giấy khen")) and "(QĐ số " in line
+                             for line in decisions)
+    received = {row[1]: row[3] for row in awards_rows}
     for honouree_id, outcome in day["outcomes"].items():
         honouree = called[honouree_id]
         if outcome == "proxy":
@@ -123,7 +127,8 @@ def test_the_minutes_state_the_day_as_it_happened(admin_client, app, auth, confe
     assert f"Hội nghị kết thúc vào lúc {clock(end)} cùng ngày." in body
     signatures = table_rows(document.tables[-1])[0]
     assert signatures[0].startswith("THƯ KÝ") and signatures[0].endswith("Lê Thị Ngọc Diệp")
-    assert signatures[1].startswith("CHỦ TRÌ") and signatures[1].endswith("Mai Anh Hùng")
+    assert signatures[1].startswith("CHỦ TỌA") and signatures[1].endswith("Mai Anh Hùng")
+    assert "Nơi nhận:\n- UBND thị xã An Khê (để báo cáo);" in body and body.endswith("- Lưu: VT.")
 
 
 def test_times_in_the_minutes_are_wall_clock_times_in_vietnam(admin_client, app, conference_id):

@@ -27,6 +27,7 @@ DOORS = frozenset({DOOR, ADMIN})
 EXPECTED: dict[tuple[str, str], frozenset] = {
     # Pages anyone may open
     ("GET", "/"): EVERYONE,
+    ("GET", "/favicon.ico"): EVERYONE,
     ("GET", "/login"): EVERYONE,
     ("POST", "/login"): EVERYONE,
     ("POST", "/logout"): EVERYONE,
@@ -114,6 +115,10 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "/admin/devices/<int:device_id>/revoke"): ADMIN_ONLY,
     ("GET", "/admin/exports/attendance.<any(xlsx, csv):fmt>"): ADMIN_ONLY,
     ("GET", "/admin/exports/minutes.docx"): ADMIN_ONLY,
+    ("GET", "/admin/exports/script.docx"): ADMIN_ONLY,
+    ("GET", "/admin/invitations.pdf"): ADMIN_ONLY,
+    ("GET", "/admin/notes"): ADMIN_ONLY,
+    ("POST", "/admin/notes/<int:item_id>"): ADMIN_ONLY,
     ("GET", "/admin/groups"): ADMIN_ONLY,
     ("POST", "/admin/groups"): ADMIN_ONLY,
     ("POST", "/admin/groups/<int:group_id>"): ADMIN_ONLY,

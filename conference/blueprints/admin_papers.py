@@ -65,3 +65,48 @@ def export_attendance(fmt: str):
 def export_minutes():
     """The biên bản of the conference as it happened, to edit, sign and file."""
     return _download(minutes_docx(conference_id()), "bien-ban-hoi-nghi.docx", DOCX)
+
+
+@bp.get("/exports/script.docx")
+def export_script():
+    """The kịch bản chương trình: planned times, presenters and the MC's lời dẫn, to print and approve."""
+    from ..services.program_script import script_docx
+    return _download(script_docx(conference_id()), "kich-ban-chuong-trinh.docx", DOCX)
+
+
+@bp.get("/invitations.pdf")
+def invitations_pdf():
+    """Giấy mời with the badge's QR: all, one group's (?group=ID) or one delegate's (?delegate=ID)."""
+    from ..services.invitations import invitations_pdf as make
+    try:
+        group_id = parse_id(request.args.get("group", ""))
+        delegate_id = parse_id(request.args.get("delegate", ""))
+        data = make(conference_id(), group_id, delegate_id)
+    except ConferenceError as error:
+        return message_page(error.message, error.status)
+    suffix = f"-nhom-{group_id}" if group_id else f"-dai-bieu-{delegate_id}" if delegate_id else ""
+    return _download(data, f"giay-moi{suffix}.pdf", "application/pdf")
+
+
+@bp.get("/notes")
+def notes():
+    """The secretary's notes, one box per agenda item, saved as they are typed."""
+    from ..services.secretary_notes import MAX_NOTES, agenda_with_notes
+    return render_template("admin_notes.html", items=agenda_with_notes(conference_id()), limit=MAX_NOTES)
+
+
+@bp.post("/notes/<int:item_id>")
+def save_notes(item_id: int):
+    """One item's notes: JSON from the page's autosave ({"notes": …}), or the form without JavaScript."""
+    from ..services.secretary_notes import save_notes as save
+    from .admin import done
+    payload = request.get_json(silent=True) if request.is_json else request.form
+    try:
+        save(conference_id(), item_id, (payload or {}).get("notes"))
+    except ConferenceError as error:
+        if request.is_json:
+            return error.to_dict(), error.status
+        return message_page(error.message, error.status)
+    if request.is_json:
+        return {"saved": True}
+    return done(_("Đã lưu."), "admin.notes")

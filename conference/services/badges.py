@@ -96,36 +96,174 @@ def _cut_guides(pdf: canvas.Canvas) -> None:
     pdf.setDash()
 
 
+PAD = 4 * mm  # white edge inside the cut line
+BAND = 11 * mm  # the coloured band with the conference's title
+QR_SIZE = 30 * mm
+GROUP_BAR = 6 * mm
+LEADING = 1.3  # line height / font size: room for the stacked marks of Ố, Ặ over the line below
+SMALLEST = 5.0  # pt; below this a badge is no longer read at arm's length
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """One text of the badge laid out: its font, its size, its lines."""
+    font: str
+    size: float
+    lines: tuple[str, ...]
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * self.size * LEADING
+
+
+def qr_square(x: float, y: float) -> tuple[float, float, float]:
+    """Lower-left corner and side of the QR code on the badge whose lower-left corner is (x, y)."""
+    return x + BADGE_W - PAD - QR_SIZE, y + PAD + 3 * mm, QR_SIZE
+
+
+def text_column(x: float, y: float) -> tuple[float, float, float, float]:
+    """The box (left, bottom, width, height) for name, position and unit: left of the QR code,
+    under the band, over the group bar, a clear PAD from each."""
+    left, bottom = x + PAD, y + PAD + GROUP_BAR + 1.5 * mm
+    return left, bottom, BADGE_W - 3 * PAD - QR_SIZE, y + BADGE_H - BAND - 2 * mm - bottom
+
+
+PNG_REGULAR, PNG_BOLD = "png-regular", "png-bold"  # the PNG's fonts, as fit_blocks names them
+
+
+def text_width(text: str, font: str, size: float) -> float:
+    """Width of text in a PDF font (points) or in one of the PNG's fonts (pixels)."""
+    if font in (PNG_REGULAR, PNG_BOLD):
+        return _pil_font(font == PNG_BOLD, round(size)).getlength(text)
+    return pdfmetrics.stringWidth(text, font, size)
+
+
+def _pieces(word: str, font: str, size: float, width: float) -> Iterator[str]:
+    """A word wider than the line, cut where it must be (a long code, a name typed without spaces)."""
+    if text_width(word, font, size) <= width:
+        yield word
+        return
+    piece = ""
+    for char in word:
+        if piece and text_width(piece + char, font, size) > width:
+            yield piece
+            piece = char
+        else:
+            piece += char
+    if piece:
+        yield piece
+
+
+def wrap(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
+    """The text broken at spaces into lines no wider than width."""
+    lines, current = [], ""
+    for word in text.split():
+        for piece in _pieces(word, font, size, width):
+            candidate = f"{current} {piece}" if current else piece
+            if current and text_width(candidate, font, size) > width:
+                lines.append(current)
+                current = piece
+            else:
+                current = candidate
+    return tuple(lines + [current] if current else lines)
+
+
+def fit_blocks(texts: list[tuple[str, str, float]], width: float, height: float,
+               gap: float = 1.2 * mm, smallest: float = SMALLEST) -> list[TextBlock]:
+    """(text, font, size) laid out top to bottom in width x height. Each text first wraps onto as
+    many lines as the box allows at its own size; only if they still do not fit does the largest
+    shrink (the name, to the size of the others), then all together down to smallest; past that
+    the last lines are cut with "…". Nothing is ever drawn outside the box."""
+    texts = [(text, font, size) for text, font, size in texts if text]
+    if not texts:
+        return []
+    cap = max(size for _, _, size in texts)
+    while True:
+        blocks = [TextBlock(font, min(size, cap), wrap(text, font, min(size, cap), width))
+                  for text, font, size in texts]
+        total = sum(block.height for block in blocks) + gap * (len(blocks) - 1)
+        step = max(0.25, cap / 40)  # about 2.5 % a step: a quarter point on a badge, a pixel on the PNG
+        if total <= height or cap - step < smallest:
+            return _cut_to(blocks, width, height, gap)
+        cap -= step
+
+
+def _cut_to(blocks: list[TextBlock], width: float, height: float, gap: float) -> list[TextBlock]:
+    kept, used = [], 0.0
+    for block in blocks:
+        room = int((height - used + 1e-6) // (block.size * LEADING))
+        if room >= len(block.lines):
+            kept.append(block)
+            used += block.height + gap
+            continue
+        if room > 0:
+            lines = block.lines[:room]
+            kept.append(TextBlock(block.font, block.size, lines[:-1] + (
+                _ellipsis(lines[-1], block.font, block.size, width),)))
+        elif kept:
+            last = kept[-1]
+            kept[-1] = TextBlock(last.font, last.size, last.lines[:-1] + (
+                _ellipsis(last.lines[-1], last.font, last.size, width),))
+        break
+    return kept
+
+
+def _ellipsis(line: str, font: str, size: float, width: float) -> str:
+    while line and text_width(line + "…", font, size) > width:
+        line = line[:-1]
+    return line.rstrip() + "…"
+
+
+def _one_line(text: str, font: str, size: float, width: float, smallest: float = SMALLEST) -> tuple[str, float]:
+    """A text on one line: shrunk to fit, and past the smallest size cut with "…"."""
+    size = _fit(text, font, size, width, smallest)
+    if pdfmetrics.stringWidth(text, font, size) > width:
+        text = _ellipsis(text, font, size, width)
+    return text, size
+
+
+def _draw_blocks(pdf: canvas.Canvas, left: float, top: float, blocks: list[TextBlock],
+                 gap: float = 1.2 * mm, centred_in: float | None = None) -> None:
+    for block in blocks:
+        pdf.setFont(block.font, block.size)
+        for line in block.lines:
+            top -= block.size * LEADING
+            baseline = top + block.size * (LEADING - 1) / 2 + block.size * 0.27  # the descender's room
+            if centred_in is None:
+                pdf.drawString(left, baseline, line)
+            else:
+                pdf.drawCentredString(left + centred_in / 2, baseline, line)
+        top -= gap
+
+
 def _draw_badge(pdf: canvas.Canvas, x: float, y: float, badge: BadgeText) -> None:
-    pad = 4 * mm
-    band = 11 * mm
     pdf.setFillColor(badge.color)
-    pdf.rect(x, y + BADGE_H - band, BADGE_W, band, stroke=0, fill=1)
+    pdf.rect(x, y + BADGE_H - BAND, BADGE_W, BAND, stroke=0, fill=1)
     pdf.setFillColorRGB(1, 1, 1)
-    size = _fit(badge.title, BOLD, 8, BADGE_W - 2 * pad)
-    pdf.setFont(BOLD, size)
-    pdf.drawCentredString(x + BADGE_W / 2, y + BADGE_H - band / 2 - size / 3, badge.title)
-    qr_size = 30 * mm
-    _draw_qr(pdf, x + BADGE_W - pad - qr_size, y + pad + 3 * mm, qr_size, badge.code)
+    title = fit_blocks([(badge.title, BOLD, 8)], BADGE_W - 2 * PAD, BAND - 2 * mm)
+    title_h = sum(block.height for block in title)
+    _draw_blocks(pdf, x + PAD, y + BADGE_H - (BAND - title_h) / 2, title, centred_in=BADGE_W - 2 * PAD)
+    qr_x, qr_y, qr_size = qr_square(x, y)
+    _draw_qr(pdf, qr_x, qr_y, qr_size, badge.code)
     pdf.setFillColorRGB(0.3, 0.3, 0.3)
-    pdf.setFont(REGULAR, 6)
-    pdf.drawCentredString(x + BADGE_W - pad - qr_size / 2, y + pad - 0.5 * mm, badge.code)
-    text_w = BADGE_W - 3 * pad - qr_size
-    name_size = _fit(badge.full_name, BOLD, 15, text_w, 8)
+    code, size = _one_line(badge.code, REGULAR, 6, qr_size)
+    pdf.setFont(REGULAR, size)
+    pdf.drawCentredString(qr_x + qr_size / 2, y + PAD - 0.5 * mm, code)
+    left, bottom, width, height = text_column(x, y)
+    name_size = _fit(badge.full_name, BOLD, 15, width, 11)  # a name reads best on one line: shrunk a little first
+    blocks = fit_blocks([(badge.full_name, BOLD, name_size), (badge.position, REGULAR, 8.5),
+                         (badge.unit, REGULAR, 8.5)], width, height)
     pdf.setFillColorRGB(0.1, 0.1, 0.1)
-    pdf.setFont(BOLD, name_size)
-    pdf.drawString(x + pad, y + BADGE_H - band - 9 * mm, badge.full_name)
-    line_y = y + BADGE_H - band - 15 * mm
-    for text in (badge.position, badge.unit):
-        if text:
-            pdf.setFont(REGULAR, _fit(text, REGULAR, 8.5, text_w))
-            pdf.drawString(x + pad, line_y, text)
-            line_y -= 5 * mm
+    _draw_blocks(pdf, left, bottom + height, blocks)
     pdf.setFillColor(badge.color)
-    pdf.rect(x + pad, y + pad, text_w, 6 * mm, stroke=0, fill=1)
+    pdf.rect(x + PAD, y + PAD, width, GROUP_BAR, stroke=0, fill=1)
     pdf.setFillColorRGB(1, 1, 1)
-    pdf.setFont(BOLD, _fit(badge.group, BOLD, 7, text_w - 2 * mm))
-    pdf.drawString(x + pad + 1 * mm, y + pad + 2 * mm, badge.group)
+    size = _fit(badge.group, BOLD, 7, width - 2 * mm, 6)
+    blocks = ([TextBlock(BOLD, size, (badge.group,))]
+              if pdfmetrics.stringWidth(badge.group, BOLD, size) <= width - 2 * mm  # else two lines
+              else fit_blocks([(badge.group, BOLD, 7)], width - 2 * mm, GROUP_BAR - 0.6 * mm))
+    group_h = sum(block.height for block in blocks)
+    _draw_blocks(pdf, x + PAD + 1 * mm, y + PAD + (GROUP_BAR + group_h) / 2, blocks)
 
 
 def _draw_qr(pdf: canvas.Canvas, x: float, y: float, size: float, code: str) -> None:
@@ -171,7 +309,8 @@ def write_png(path: Path, badge: BadgeText) -> None:
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, width, 130), fill=badge.color)
-    _centred(draw, badge.title, 30, width, 46, True, "white")
+    title = fit_blocks([(badge.title, PNG_BOLD, 30)], width - 40, 110, smallest=14)
+    _png_blocks(draw, title, 65 - sum(block.height for block in title) / 2, width, ("white",))
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=18, border=4)
     qr.add_data(badge.code)
     qr.make(fit=True)
@@ -179,13 +318,27 @@ def write_png(path: Path, badge: BadgeText) -> None:
     image.paste(code_image, ((width - code_image.width) // 2, 160))
     y = 160 + code_image.height + 10
     _centred(draw, badge.code, 26, width, y, False, "#555555")
-    _centred(draw, badge.full_name, 52, width, y + 50, True, "#111111")
-    _centred(draw, badge.position, 30, width, y + 130, False, "#333333")
-    _centred(draw, badge.unit, 30, width, y + 175, False, "#333333")
+    name_size = 52
+    while name_size > 36 and text_width(badge.full_name, PNG_BOLD, name_size) > width - 40:
+        name_size -= 2  # a name reads best on one line: shrunk a little first, then wrapped
+    blocks = fit_blocks([(badge.full_name, PNG_BOLD, name_size), (badge.position, PNG_REGULAR, 30),
+                         (badge.unit, PNG_REGULAR, 30)], width - 40, height - 95 - (y + 45), gap=8, smallest=14)
+    _png_blocks(draw, blocks, y + 45, width, ("#111111", "#333333", "#333333"))
     draw.rectangle((0, height - 80, width, height), fill=badge.color)
-    _centred(draw, badge.group, 30, width, height - 60, True, "white")
+    group = fit_blocks([(badge.group, PNG_BOLD, 30)], width - 40, 70, smallest=14)
+    _png_blocks(draw, group, height - 40 - sum(b.height for b in group) / 2, width, ("white",))
     # zlib level 1: a third faster than the default 6 for a few KB more (bench/badges_import.py).
     image.save(path, "PNG", optimize=False, compress_level=1)
+
+
+def _png_blocks(draw, blocks: list[TextBlock], top: float, width: int, fills: tuple[str, ...]) -> None:
+    """Each block's lines centred, one under the other, from top down (gap: 8 px)."""
+    for block, fill in zip(blocks, fills):
+        font = _pil_font(block.font == PNG_BOLD, round(block.size))
+        for line in block.lines:
+            draw.text(((width - draw.textlength(line, font=font)) / 2, top), line, font=font, fill=fill)
+            top += block.size * LEADING
+        top += 8
 
 
 def _centred(draw, text: str, size: int, width: int, y: int, bold: bool, fill: str) -> None:

@@ -27,6 +27,10 @@ from .state import get_conference
 DEFAULT_ZONE = "Asia/Ho_Chi_Minh"
 ATTENDANCE_HEADERS = ("STT", "Họ và tên", "Chức vụ", "Đơn vị", "Thành phần", "Điểm danh", "Giờ đến", "Cửa")
 PRESENT, ABSENT = "Có mặt", "Vắng"
+SHEET_FONT = "Times New Roman"
+COLUMN_WIDTHS = (6, 24, 36, 28, 30, 11, 16, 10)  # in characters, as spreadsheets count a column
+CHAR_MM = 1.9  # a character of column width in mm (7 px at 96 dpi)
+ROW_POINTS = 15  # one line of 12 pt text
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -137,6 +141,7 @@ def attendance_xlsx(conference_id: int) -> bytes:
     for column in range(1, 4):
         sheet.merge_cells(start_row=column, end_row=column, start_column=1, end_column=len(ATTENDANCE_HEADERS))
     header_row = 5
+    wrapped = Alignment(vertical="top", wrap_text=True)
     for column, title in enumerate(ATTENDANCE_HEADERS, start=1):
         cell = _text_cell(sheet, header_row, column, title)
         cell.font = Font(bold=True)
@@ -144,21 +149,44 @@ def attendance_xlsx(conference_id: int) -> bytes:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for offset, row in enumerate(rows, start=1):
         line = header_row + offset
-        sheet.cell(line, 1, row.number)
+        sheet.cell(line, 1, row.number).alignment = Alignment(vertical="top")
         for column, value in enumerate((row.full_name, row.position, row.unit, row.group,
                                         PRESENT if row.present else ABSENT), start=2):
-            _text_cell(sheet, line, column, value)
+            _text_cell(sheet, line, column, value).alignment = wrapped  # a long position wraps, never clipped
         if row.checked_in_at:
             sheet.cell(line, 7, row.checked_in_at.replace(microsecond=0)).number_format = "dd/mm/yyyy hh:mm"
         _text_cell(sheet, line, 8, row.device)
-    for column, width in enumerate((6, 28, 26, 30, 30, 11, 17, 14), start=1):
+        sheet.cell(line, 7).alignment = sheet.cell(line, 8).alignment = wrapped
+    for column, width in enumerate(COLUMN_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
+    _fit_row_heights(sheet, header_row, rows)
+    _grid(sheet, header_row, header_row + len(rows), len(ATTENDANCE_HEADERS))
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
     sheet.auto_filter.ref = f"A{header_row}:H{header_row + len(rows)}"
+    _print_setup(sheet, header_row, landscape=True)
     _summary_sheet(book, conference_id, rows)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _grid(sheet, first_row: int, last_row: int, columns: int) -> None:
+    """Thin borders round every cell of the table, as a printed list has."""
+    from openpyxl.styles import Border, Side
+    thin = Side(style="thin", color="000000")
+    for row in sheet.iter_rows(min_row=first_row, max_row=last_row, max_col=columns):
+        for cell in row:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+
+
+def _fit_row_heights(sheet, header_row: int, rows: list[AttendanceRow]) -> None:
+    """Each row as tall as its longest wrapped cell: spreadsheets do not grow rows by themselves
+    when they open a file (LibreOffice draws the text over the next row instead)."""
+    from .text_metrics import line_count
+    for offset, row in enumerate(rows, start=1):
+        lines = max(line_count(text or "", COLUMN_WIDTHS[column] * CHAR_MM - 2, 12)
+                    for column, text in enumerate((row.full_name, row.position, row.unit, row.group), start=1))
+        sheet.row_dimensions[header_row + offset].height = ROW_POINTS * lines + 2
 
 
 def _text_cell(sheet, row: int, column: int, value: str | None):
@@ -183,6 +211,36 @@ def _summary_sheet(book, conference_id: int, rows: list[AttendanceRow]) -> None:
         sheet.cell(line, 3, expected)
         sheet.cell(line, 4, expected - present)
     sheet.column_dimensions["A"].width = 45
+    for column in "BCD":
+        sheet.column_dimensions[column].width = 12
+    _grid(sheet, 1, line, 4)
+    _print_setup(sheet, 1, landscape=False)
+
+
+def _print_setup(sheet, header_row: int, landscape: bool) -> None:
+    """As the office prints it: A4, the table fitted to the page width (as many pages down as it
+    takes), the header row again on every page, "Trang x / y" in the footer, and a named font on
+    every cell (a cell without one is drawn in the reader's default font, which may lack the
+    Vietnamese letters: LibreOffice then drops their diacritics)."""
+    from copy import copy
+    setup = sheet.page_setup
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.orientation = "landscape" if landscape else "portrait"
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.oddFooter.center.text = "Trang &P / &N"
+    sheet.oddFooter.center.font = f"{SHEET_FONT},Regular"
+    sheet.oddFooter.center.size = 10
+    for row in sheet.iter_rows():
+        for cell in row:
+            font = copy(cell.font)
+            font.name = SHEET_FONT
+            font.size = font.size if font.size and font.size != 11 else 12
+            cell.font = font
 
 
 def group_figures(conference_id: int, rows: list[AttendanceRow]) -> list[tuple[str, int, int]]:

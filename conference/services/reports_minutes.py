@@ -1,10 +1,11 @@
 """The biên bản (minutes) of the conference as it happened, as a .docx the office edits, signs and files.
 
-Layout after NĐ 30/2020/NĐ-CP and the usual biên bản (research B.4): the organisation and the
-national motto side by side, the place-and-date line, the title; then time and place, chair and
-secretary, attendance, the program as it ran with its times, the awards presented and who received
-them, the item-8 vote, the end time, and the two signature blocks. Only recorded facts are stated;
-what was not recorded is left as a blank to fill in by hand.
+Laid out as NĐ 30/2020/NĐ-CP, Phụ lục I lays out an administrative document (docx_layout.py, and
+docs/OFFICE.md): the agency block beside the quốc hiệu, "Số: …/BB-…" beside the place and date,
+BIÊN BẢN and its trích yếu; then time and place, chair and secretary, attendance, the program as it
+ran with its times, the awards presented and who received them, the item-8 vote, the end time, the
+two signature blocks and "Nơi nhận". Only recorded facts are stated; what was not recorded is left
+as a blank to fill in by hand.
 """
 from __future__ import annotations
 
@@ -14,19 +15,15 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
 
 from ..db import db
 from ..models import AgendaItem, AwardPresentation, Candidate, Conference, HonoureeKind, ItemKind, Vote
+from . import docx_layout as layout
 from .awards import calling_order
 from .reports import attendance_rows, group_figures, hhmm, to_local, vn_clock, vn_date, vn_day
 from .state import get_conference
 
-FONT = "Times New Roman"
 BLANK_TIME = "…… giờ …… phút"
 
 
@@ -38,6 +35,7 @@ class ProgramLine:
     started_at: datetime | None
     ended_at: datetime | None
     step: bool = False
+    notes: str | None = None  # the secretary's, for an item
 
 
 @dataclass
@@ -104,7 +102,8 @@ def _award_lines(conference_id: int) -> list[AwardLine]:
 def _program(items: list[AgendaItem]) -> list[ProgramLine]:
     lines = []
     for item in items:
-        lines.append(ProgramLine(str(item.position), item.title, item.presenter, item.started_at, item.ended_at))
+        lines.append(ProgramLine(str(item.position), item.title, item.presenter, item.started_at, item.ended_at,
+                                 notes=item.notes))
         lines.extend(ProgramLine(f"{item.position}.{step.position}", step.title, step.presenter,
                                  step.started_at, step.ended_at, step=True) for step in item.steps)
     return lines
@@ -134,68 +133,29 @@ def minutes_data(conference_id: int) -> Minutes:
 
 
 # --- the document ---------------------------------------------------------------------------
-
-def _setup(document) -> None:
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    style = document.styles["Normal"]
-    style.font.name = FONT
-    style.font.size = Pt(13)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-    style.paragraph_format.space_after = Pt(3)
-    document.core_properties.title = "Biên bản hội nghị"
-
-
-def _para(container, text: str = "", bold=False, italic=False, size=None, align=None, indent=False):
-    paragraph = container.add_paragraph()
-    if text:
-        run = paragraph.add_run(text)
-        run.bold, run.italic = bold, italic
-        if size:
-            run.font.size = Pt(size)
-    if align is not None:
-        paragraph.alignment = align
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Mm(10)
-    return paragraph
+# Column widths in mm; each table fills the 165 mm between the margins.
+PROGRAM_COLUMNS = (13, 72, 41, 19.5, 19.5)
+AWARD_COLUMNS = (13, 44, 56, 52)
 
 
 def _labelled(document, label: str, text: str) -> None:
-    paragraph = _para(document, indent=True)
+    paragraph = layout.paragraph(document, indent=True)
     paragraph.add_run(label).bold = True
     paragraph.add_run(text)
 
 
-def _cell_text(cell, text: str, bold=False, italic=False, size=None, align=WD_ALIGN_PARAGRAPH.CENTER) -> None:
-    """Fill a cell: its first paragraph for the first line, new paragraphs for the rest."""
-    paragraph = cell.paragraphs[0] if not cell.paragraphs[0].text else cell.add_paragraph()
-    run = paragraph.add_run(text)
-    run.bold, run.italic = bold, italic
-    if size:
-        run.font.size = Pt(size)
-    paragraph.alignment = align
+def conference_subject(conference: Conference) -> str:
+    """The trích yếu: the conference's full name."""
+    return " ".join(p for p in (conference.title, conference.edition,
+                                f"({conference.period})" if conference.period else None) if p)
 
 
 def _header(document, data: Minutes) -> None:
     conference = data.conference
-    table = document.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    left, right = table.rows[0].cells
-    left.width, right.width = Mm(70), Mm(95)
-    if conference.parent_organiser:
-        _cell_text(left, conference.parent_organiser.upper(), size=12)
-    _cell_text(left, (conference.organiser or "").upper(), bold=True, size=12)
-    _cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12)
-    _cell_text(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13)
-    _cell_text(right, vn_date(data.day, conference.place_name), italic=True, size=13)
-    _para(document)
-    _para(document, "BIÊN BẢN", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
-    title = " ".join(p for p in (conference.title, conference.edition,
-                                 f"({conference.period})" if conference.period else None) if p)
-    _para(document, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    layout.admin_header(document, conference.parent_organiser, conference.organiser,
+                        f"Số:       /BB-{layout.symbol(conference.organiser)}",
+                        vn_date(data.day, conference.place_name))
+    layout.document_title(document, "BIÊN BẢN", conference_subject(conference))
 
 
 def _start_text(data: Minutes) -> str:
@@ -211,65 +171,85 @@ def _start_text(data: Minutes) -> str:
 
 def _attendance(document, data: Minutes) -> None:
     conference = data.conference
-    _para(document, "I. THỜI GIAN, ĐỊA ĐIỂM", bold=True)
+    layout.paragraph(document, "I. THỜI GIAN, ĐỊA ĐIỂM", bold=True)
     _labelled(document, "Thời gian: ", _start_text(data))
     _labelled(document, "Địa điểm: ", f"{conference.venue or '……'}.")
-    _para(document, "II. THÀNH PHẦN THAM DỰ", bold=True)
-    _labelled(document, "Chủ trì: ", f"{conference.chair or '……'}.")
+    layout.paragraph(document, "II. THÀNH PHẦN THAM DỰ", bold=True)
+    _labelled(document, "Chủ tọa: ", f"{conference.chair or '……'}.")
     _labelled(document, "Thư ký: ", f"{conference.secretary or '……'}.")
     absent = data.expected - data.present
     _labelled(document, "Đại biểu: ", f"có mặt {data.present}/{data.expected} đại biểu được triệu tập "
                                       f"(vắng {absent}), gồm:")
     for name, present, expected in data.groups:
         if expected:
-            _para(document, f"– {name}: có mặt {present}/{expected};", indent=True)
+            layout.paragraph(document, f"- {name}: có mặt {present}/{expected};", indent=True, after=0)
 
 
-def _table(document, headers: tuple[str, ...], rows: list[tuple], widths: tuple[int, ...]) -> None:
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, title, width in zip(table.rows[0].cells, headers, widths):
-        cell.width = Mm(width)
-        _cell_text(cell, title, bold=True, size=12)
-    for values in rows:
-        cells = table.add_row().cells
-        for index, (cell, value, width) in enumerate(zip(cells, values, widths)):
-            cell.width = Mm(width)
-            _cell_text(cell, value or "", size=12,
-                       align=WD_ALIGN_PARAGRAPH.LEFT if index in (1, 2) else WD_ALIGN_PARAGRAPH.CENTER)
+def _table(document, headers: tuple[str, ...], widths: tuple[float, ...], left_columns=(1, 2)):
+    table = layout.fixed_table(document, widths, grid=True)
+    for cell, title in zip(table.rows[0].cells, headers):
+        layout.cell_paragraph(cell, title, bold=True, size=12)
+    layout.repeat_as_header(table.rows[0])
+    return table
 
 
 def _program_section(document, data: Minutes) -> None:
-    _para(document, "III. NỘI DUNG HỘI NGHỊ", bold=True)
-    _para(document, "Hội nghị đã diễn ra theo chương trình sau (giờ thực tế):", indent=True)
-    rows = [(line.number, ("– " if line.step else "") + line.title, line.presenter or "",
-             hhmm(line.started_at), hhmm(line.ended_at)) for line in data.program]
-    _table(document, ("STT", "Nội dung", "Người trình bày", "Bắt đầu", "Kết thúc"), rows, (13, 70, 45, 18, 18))
+    layout.paragraph(document, "III. NỘI DUNG HỘI NGHỊ", bold=True)
+    layout.paragraph(document, "Hội nghị đã diễn ra theo chương trình sau (giờ thực tế):", indent=True)
+    table = _table(document, ("STT", "Nội dung", "Người trình bày", "Bắt đầu", "Kết thúc"), PROGRAM_COLUMNS)
+    for line in data.program:
+        layout.add_row(table, PROGRAM_COLUMNS, (line.number, ("- " if line.step else "") + line.title,
+                                                line.presenter or "", hhmm(line.started_at),
+                                                hhmm(line.ended_at)), left_columns=(1, 2))
+
+
+def _proceedings(document, data: Minutes) -> None:
+    """Diễn biến: under each item with its actual times, what the secretary noted."""
+    noted = [line for line in data.program if line.notes]
+    if not noted:
+        return
+    layout.paragraph(document, "", after=0)
+    layout.paragraph(document, "Diễn biến hội nghị", bold=True, indent=True)
+    for line in noted:
+        when = f" ({hhmm(line.started_at)} - {hhmm(line.ended_at)})" if line.started_at and line.ended_at else ""
+        layout.paragraph(document, f"{line.number}. {line.title}{when}", italic=True, indent=True, after=2)
+        for text in filter(None, (part.strip() for part in line.notes.splitlines())):
+            layout.paragraph(document, text, indent=True)
 
 
 def _awards_section(document, data: Minutes) -> None:
-    _para(document)
-    _para(document, "Biểu dương, tôn vinh, khen thưởng", bold=True, indent=True)
+    layout.paragraph(document, "", after=0)
+    layout.paragraph(document, "Biểu dương, tôn vinh, khen thưởng", bold=True, indent=True)
     if not data.awards:
-        _para(document, "Không có khen thưởng nào được ghi nhận là đã trao tại hội nghị.", indent=True)
+        layout.paragraph(document, "Không có khen thưởng nào được ghi nhận là đã trao tại hội nghị.", indent=True)
         return
     collectives = sum(1 for line in data.awards if line.kind == HonoureeKind.COLLECTIVE)
     individuals = len(data.awards) - collectives
-    _para(document, f"Hội nghị đã trao khen thưởng cho {collectives} tập thể, {individuals} cá nhân:", indent=True)
-    rows = [(str(number), line.name, line.unit or "", f"{line.form} ({line.decision})", line.receiver)
-            for number, line in enumerate(data.awards, start=1)]
-    _table(document, ("STT", "Tập thể / cá nhân", "Đơn vị", "Hình thức khen thưởng", "Người nhận"), rows,
-           (12, 45, 38, 45, 35))
+    layout.paragraph(document, f"Hội nghị đã trao khen thưởng cho {collectives} tập thể, {individuals} cá nhân:",
+                     indent=True)
+    table = _table(document, ("STT", "Tập thể / cá nhân", "Đơn vị", "Người nhận"), AWARD_COLUMNS)
+    decision = None
+    for number, line in enumerate(data.awards, start=1):
+        if (line.form, line.decision) != decision:  # one line per decision, the honourees under it
+            decision = (line.form, line.decision)
+            row = table.add_row()
+            layout.set_widths(row, AWARD_COLUMNS)
+            whole_row = row.cells[0].merge(row.cells[-1])
+            layout.cell_paragraph(whole_row, f"{line.form} ({line.decision})", bold=True, size=12,
+                                  align=WD_ALIGN_PARAGRAPH.LEFT)
+        layout.add_row(table, AWARD_COLUMNS, (str(number), line.name, line.unit or "", line.receiver),
+                       left_columns=(1, 2, 3))
 
 
 def _vote_section(document, data: Minutes) -> None:
-    _para(document)
-    _para(document, data.vote_title or "Thông qua danh sách đại biểu đi dự hội nghị cấp trên", bold=True,
-          indent=True)
-    _para(document, f"Danh sách đề cử gồm {len(data.candidates)} người:", indent=True)
+    layout.paragraph(document, "", after=0)
+    layout.paragraph(document, data.vote_title or "Thông qua danh sách đại biểu đi dự hội nghị cấp trên",
+                     bold=True, indent=True)
+    layout.paragraph(document, f"Danh sách đề cử gồm {len(data.candidates)} người:", indent=True)
     for number, candidate in enumerate(data.candidates, start=1):
         detail = ", ".join(p for p in (candidate.title, candidate.unit) if p)
-        _para(document, f"{number}. {candidate.full_name}" + (f" – {detail}" if detail else ""), indent=True)
+        layout.paragraph(document, f"{number}. {candidate.full_name}" + (f" – {detail}" if detail else ""),
+                         indent=True, after=0)
     vote = data.vote
     if vote is None:
         _labelled(document, "Kết quả biểu quyết: ", "chưa được ghi nhận.")
@@ -280,27 +260,24 @@ def _vote_section(document, data: Minutes) -> None:
 
 
 def _closing(document, data: Minutes) -> None:
-    _para(document)
     clock = vn_clock(data.ended_at) if data.ended_at else BLANK_TIME
-    _para(document, f"Hội nghị kết thúc vào lúc {clock} cùng ngày.", indent=True)
-    _para(document)
-    table = document.add_table(rows=1, cols=2)
-    for cell, role, name in zip(table.rows[0].cells, ("THƯ KÝ", "CHỦ TRÌ"),
-                                (data.conference.secretary, data.conference.chair)):
-        _cell_text(cell, role, bold=True)
-        _cell_text(cell, "(Ký, ghi rõ họ tên)", italic=True, size=12)
-        for _ in range(3):
-            cell.add_paragraph()
-        _cell_text(cell, name or "", bold=True)
+    layout.paragraph(document, f"Hội nghị kết thúc vào lúc {clock} cùng ngày.", indent=True)
+    layout.paragraph(document, "Biên bản được lập thành 02 bản, có giá trị như nhau; đã được đọc lại cho "
+                               "hội nghị nghe và thống nhất thông qua./.", indent=True)
+    layout.signatures(document, (("THƯ KÝ", data.conference.secretary), ("CHỦ TỌA", data.conference.chair)))
+    parent = data.conference.parent_organiser
+    layout.recipients(document, ([f"{parent} (để báo cáo)"] if parent else [])
+                      + ["Các đại biểu dự hội nghị", "Lưu: VT"])
 
 
 def render_minutes(data: Minutes):
     """The python-docx Document of the minutes."""
     document = Document()
-    _setup(document)
+    layout.setup(document, "Biên bản hội nghị")
     _header(document, data)
     _attendance(document, data)
     _program_section(document, data)
+    _proceedings(document, data)
     _awards_section(document, data)
     _vote_section(document, data)
     _closing(document, data)
