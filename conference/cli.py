@@ -206,7 +206,7 @@ def export_attendance_command(file: Path) -> None:
 @cli.command("export-minutes", help=N_("Ghi FILE (.docx): biên bản hội nghị đúng như đã diễn ra."))
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 def export_minutes_command(file: Path) -> None:
-    from .services.reports import write_minutes
+    from .services.reports_minutes import write_minutes
     with _writing(file):
         write_minutes(_conference_id(), file)
     click.echo(_("Đã xuất biên bản: {file}").format(file=file))

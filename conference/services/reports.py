@@ -287,11 +287,3 @@ def write_attendance(conference_id: int, path: Path) -> int:
         raise ConferenceError("unsupported_file", "Chỉ xuất được tệp .xlsx hoặc .csv.")
     path.write_bytes(attendance_xlsx(conference_id) if suffix == ".xlsx" else attendance_csv(conference_id))
     return len(attendance_rows(conference_id))
-
-
-def write_minutes(conference_id: int, path: Path) -> None:
-    """Write the biên bản to path (.docx)."""
-    from .reports_minutes import minutes_docx
-    if path.suffix.lower() != ".docx":
-        raise ConferenceError("unsupported_file", "Biên bản chỉ xuất được dưới dạng .docx.")
-    path.write_bytes(minutes_docx(conference_id))

@@ -12,12 +12,14 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from ..db import db
+from ..errors import ConferenceError
 from ..models import AgendaItem, AwardPresentation, Candidate, Conference, HonoureeKind, ItemKind, Vote
 from . import docx_layout as layout
 from .awards import calling_order
@@ -288,3 +290,10 @@ def minutes_docx(conference_id: int) -> bytes:
     out = io.BytesIO()
     render_minutes(minutes_data(conference_id)).save(out)
     return out.getvalue()
+
+
+def write_minutes(conference_id: int, path: Path) -> None:
+    """Write the biên bản to path (.docx)."""
+    if path.suffix.lower() != ".docx":
+        raise ConferenceError("unsupported_file", "Biên bản chỉ xuất được dưới dạng .docx.")
+    path.write_bytes(minutes_docx(conference_id))
