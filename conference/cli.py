@@ -10,7 +10,7 @@ import click
 from flask import Flask
 
 from .errors import ConferenceError
-from .serving import tune_garbage_collector
+from .serving import raise_open_file_limit, serve_embedded, tune_garbage_collector
 
 
 def init_app(app: Flask) -> None:
@@ -56,17 +56,16 @@ def cli(ctx: click.Context) -> None:
 @click.option("--https", "use_https", is_flag=True, help="Serve with a self-signed certificate (tablet cameras on a LAN).")
 def serve(host: str, port: int, use_https: bool) -> None:
     """Run the server (the default command)."""
-    from .extensions import socketio
     app = _app()
     scheme = "https" if use_https else "http"
-    ssl_context = None
+    certificate = None
     if use_https:
         from .tls import self_signed_certificate
-        ssl_context = self_signed_certificate(Path(app.config["INSTANCE_PATH"]), lan_address())
+        certificate = self_signed_certificate(Path(app.config["INSTANCE_PATH"]), lan_address())
     _print_welcome(app, f"{scheme}://{lan_address() if host == '0.0.0.0' else host}:{port}")
     tune_garbage_collector()
-    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, ssl_context=ssl_context,
-                 use_reloader=False, log_output=False)
+    raise_open_file_limit()
+    serve_embedded(app, host, port, certificate)
 
 
 def _print_welcome(app: Flask, base: str) -> None:
