@@ -11,7 +11,9 @@ from pathlib import Path
 BODY_MAX_BYTES = 5 * 1024 * 1024  # an HTTP body: an upload (a roster), JSON, a form; nginx's limit too
 PACKET_MAX_BYTES = 64 * 1024  # a Socket.IO message, polling or WebSocket (a screen sends a few bytes)
 HEADER_TIMEOUT = 10  # seconds for the request line and headers, from the moment the server waits for them
-BODY_TIMEOUT = 60  # seconds for a whole body (5 MB in a minute is less than 1 Mbit/s)
+# A body has HEADER_TIMEOUT more, plus the time it takes at BODY_MIN_RATE bytes a second: 5 MB may
+# take two minutes (a poor venue Wi-Fi at 0.4 Mbit/s); a check-in's 100 bytes, 10 s.
+BODY_MIN_RATE = 50 * 1024
 
 
 def _kept_secret(instance: Path, name: str, make) -> tuple[str, bool]:

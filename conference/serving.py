@@ -9,9 +9,10 @@ import socket
 import ssl
 import time
 
+from werkzeug.exceptions import RequestTimeout
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler, load_ssl_context
 
-from .config import BODY_TIMEOUT, HEADER_TIMEOUT
+from .config import BODY_MAX_BYTES, BODY_MIN_RATE, HEADER_TIMEOUT
 
 
 def tune_garbage_collector() -> None:
@@ -61,28 +62,47 @@ class EmbeddedServer(ThreadedWSGIServer):
 class _DeadlineReader(io.RawIOBase):
     """The connection's reads, each given only the time left before `deadline` (a monotonic time):
     a socket timeout alone bounds each read, so a client sending a byte every few seconds would
-    never be cut off."""
+    never be cut off. Late, a read raises `late`, or with None (the answer has started, what is read
+    is dropped) ends as if the client had closed: Werkzeug's drain then closes its selector, which
+    it leaks when the read raises (an epoll descriptor per refused body, until a garbage collection)."""
 
     def __init__(self, connection: socket.socket):
         self.connection = connection
         self.deadline: float | None = None
+        self.late: type[Exception] | None = TimeoutError
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
-        if self.deadline is not None:
+        if self.deadline is None:
+            return self.connection.recv_into(buffer)
+        try:
             left = self.deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError("the client took too long")
             self.connection.settimeout(left)
-        return self.connection.recv_into(buffer)
+            return self.connection.recv_into(buffer)
+        except OSError:
+            if self.late is None:
+                return 0
+            raise self.late() from None
+
+    def expect(self, seconds: float | None, late: type[Exception] | None) -> None:
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+        self.late = late
+
+
+def body_time(content_length: str | None) -> float:
+    """Seconds a body may take to arrive: a fixed allowance, then BODY_MIN_RATE (config.py)."""
+    length = int(content_length) if content_length and content_length.isdigit() else BODY_MAX_BYTES
+    return HEADER_TIMEOUT + min(length, BODY_MAX_BYTES) / BODY_MIN_RATE
 
 
 class EmbeddedRequestHandler(WSGIRequestHandler):
     """A connection gets HEADER_TIMEOUT for its request line and headers (an idle connection is
     closed then too; Werkzeug closes every connection after its response, so there is no idle
-    keep-alive), BODY_TIMEOUT for its body, and each write the same HEADER_TIMEOUT. Once the answer
+    keep-alive), body_time() for its body, and each write the same HEADER_TIMEOUT. Once the answer
     has started, what the client still sends (a refused body) is read and dropped for LINGER at
     most, so that it sees the answer rather than a reset, then the connection closes. A WebSocket
     has no time limit: engine.io's ping every 25 s closes one whose client has gone."""
@@ -108,19 +128,20 @@ class EmbeddedRequestHandler(WSGIRequestHandler):
             return False
 
     def handle_one_request(self) -> None:
-        self.reader.deadline = time.monotonic() + HEADER_TIMEOUT
+        self.reader.expect(HEADER_TIMEOUT, TimeoutError)  # Werkzeug logs it and closes
         super().handle_one_request()
 
     def run_wsgi(self) -> None:
         if self.headers.get("Upgrade", "").lower() == "websocket":
-            self.reader.deadline = None
+            self.reader.expect(None, None)
             self.connection.settimeout(None)
-        else:
-            self.reader.deadline = time.monotonic() + BODY_TIMEOUT
+        else:  # the application answers 408, as any error
+            self.reader.expect(body_time(self.headers.get("Content-Length")), RequestTimeout)
         super().run_wsgi()
 
     def send_response(self, code: int, message: str | None = None) -> None:
         if self.reader.deadline is not None:
-            self.reader.deadline = min(self.reader.deadline, time.monotonic() + self.LINGER)
+            left = self.reader.deadline - time.monotonic()
+            self.reader.expect(min(left, self.LINGER), None)
             self.connection.settimeout(self.timeout)  # for the answer's writes
         super().send_response(code, message)
