@@ -151,9 +151,9 @@ class EmbeddedRequestHandler(WSGIRequestHandler):
 
 class DeadlineSocket(socket.socket):
     """A connection of gunicorn's gthread worker whose blocking reads stop at a deadline, as the
-    embedded server's do: late, a read ends as if the client had closed (late=None: gunicorn then
-    drops the request quietly, or the application gets a short body and answers 400), or raises
-    `late` (gunicorn's own drain and close then give up on the connection)."""
+    embedded server's do: late, a read raises `late` (RequestTimeout while the application reads
+    the body; TimeoutError, on which gunicorn's drain and close give up), or with None ends as if
+    the client had closed (gunicorn then drops the request quietly)."""
 
     deadline: float | None = None
     late: type[Exception] | None = None
@@ -179,7 +179,7 @@ class DeadlineSocket(socket.socket):
         except TimeoutError:
             if self.late is None:
                 return b""
-            raise
+            raise self.late("the client took too long") from None
         finally:
             self.settimeout(prior)  # writes keep the worker's own setting
 
@@ -244,8 +244,11 @@ class TimedThreadWorker(ThreadWorker):
 
     def handle_request(self, req, conn) -> bool:
         length = next((value for name, value in req.headers if name == "CONTENT-LENGTH"), None)
-        conn.sock.expect(body_time(length))
-        return super().handle_request(req, conn)
+        conn.sock.expect(body_time(length), RequestTimeout)  # the application answers 408
+        try:
+            return super().handle_request(req, conn)
+        finally:
+            conn.sock.late = TimeoutError  # gunicorn's drain of an unread body then gives up
 
     def _keepalive_after(self, conn, keepalive: bool) -> bool:
         if super()._keepalive_after(conn, keepalive):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import selectors
 import socket
 import statistics
@@ -24,9 +25,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from conference.config import HEADER_TIMEOUT, PACKET_MAX_BYTES
-from conftest import LiveServer, bearer
-from test_scale_processes import GunicornServer
+from conference.config import BODY_MAX_BYTES, HEADER_TIMEOUT, PACKET_MAX_BYTES
+from conference.serving import body_time
+from conftest import ROOT, LiveServer, bearer
+from test_scale_processes import GunicornServer, Screen, close_all
 
 OVERSIZED_POSTS = 300
 SLOW_CONNECTIONS = 300  # a third each: headers a line at a time, a trickling body, nothing at all
@@ -82,15 +84,15 @@ def connect(server: LiveServer) -> socket.socket:
 
 
 def oversized_poll(server: LiveServer, sid: str) -> tuple[bytes, float, bool]:
-    """A polling POST announcing 2 MB and sending 100 KB of it, never closing: (status line, seconds
-    to the answer, whether the server closed the connection within a few seconds after)."""
+    """A polling POST announcing 32 times its limit and sending 1.5 times it, never closing: (status
+    line, seconds to the answer, whether the server closed the connection within a few seconds after)."""
     connection = connect(server)
     began = time.monotonic()
     connection.sendall(f"POST /socket.io/?EIO=4&transport=polling&sid={sid} HTTP/1.1\r\n"
                        f"Host: 127.0.0.1:{server.port}\r\nContent-Type: text/plain;charset=UTF-8\r\n"
-                       f"Content-Length: {2 * 1024 * 1024}\r\n\r\n".encode())
+                       f"Content-Length: {32 * PACKET_MAX_BYTES}\r\n\r\n".encode())
     try:
-        connection.sendall(b"4" + b"x" * 100_000)
+        connection.sendall(b"4" + b"x" * (PACKET_MAX_BYTES * 3 // 2))
         answer = connection.recv(4096)
         answered = time.monotonic() - began
         return answer.split(b"\r\n", 1)[0], answered, closed_within(connection, 8)
@@ -209,4 +211,57 @@ def test_hundreds_of_hostile_connections_leave_the_door_checking_in_as_usual(ser
     time.sleep(1)
     assert open_descriptors(server) <= calm_descriptors + 5
     assert requests.get(server.url + "/api/state", timeout=5).status_code == 200
-    assert PACKET_MAX_BYTES < 2 * 1024 * 1024
+
+
+def trickled_upload(server: LiveServer, length: int) -> tuple[bytes, float]:
+    """A body sent a byte a second, too large to wait for before a thread takes it: (the answer, when)."""
+    connection = connect(server)
+    began = time.monotonic()
+    connection.sendall(f"POST /login HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n"
+                       f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {length}\r\n\r\n"
+                       "password=".encode())
+    try:
+        while time.monotonic() - began < 60:
+            connection.settimeout(1)
+            try:
+                if answer := connection.recv(65536):
+                    answered = time.monotonic() - began
+                    while more := connection.recv(65536):  # up to the close
+                        answer += more
+                    return answer, answered
+            except TimeoutError:
+                connection.send(b"x")
+        return b"", time.monotonic() - began
+    finally:
+        connection.close()
+
+
+def test_screens_idle_for_longer_than_the_time_limits_keep_their_connections(server):
+    """The limits are for requests: a WebSocket, and a polling GET the server holds until it has
+    something to send (up to the 25 s ping), are not cut by them; meanwhile a body that trickles
+    is answered 408 once its time is up."""
+    screens = [Screen(server.url), Screen(server.url, transports=("polling",))]
+    try:
+        sessions = [screen.client.get_sid() for screen in screens]
+        length = 200 * 1024
+        answer, after = trickled_upload(server, length)
+        assert answer.startswith(b"HTTP/1.1 408") and b'"request_timeout"' in answer, answer[:300]
+        assert body_time(str(length)) - 1 < after < body_time(str(length)) + 3
+        time.sleep(max(0.0, HEADER_TIMEOUT + 5 - after))
+        moved = requests.post(server.url + "/api/show/next", headers=bearer(server.token("mc")), timeout=10)
+        for screen in screens:
+            assert screen.wait_for_version(moved.json()["version"], timeout=10)
+        assert [screen.client.get_sid() for screen in screens] == sessions  # never reconnected
+        assert [screen.client.transport() for screen in screens] == ["websocket", "polling"]
+    finally:
+        close_all(screens)
+
+
+def test_the_nginx_example_refuses_what_the_application_refuses():
+    site = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    sizes = re.findall(r"client_max_body_size (\d+)([km]);", site)
+    assert [int(number) * {"k": 1024, "m": 1024 * 1024}[unit] for number, unit in sizes] == [
+        BODY_MAX_BYTES, PACKET_MAX_BYTES]
+    assert f"client_header_timeout {HEADER_TIMEOUT}s;" in site
+    gunicorn = (ROOT / "deploy" / "gunicorn.command").read_text(encoding="utf-8")
+    assert "--worker-class conference.serving.TimedThreadWorker" in gunicorn and "--timeout 0" not in gunicorn
