@@ -2,9 +2,9 @@
 
 The outermost layer of the WSGI app (around Socket.IO's too, so in the embedded server and under
 gunicorn alike): a body whose Content-Length is over its limit is answered 413 at once, unread, and
-the server then closes the connection (conference/serving.py; gunicorn's gthread worker closes one
-whose unread body passes 64 KB). A body without a length (chunked) is cut off when it passes the
-limit. The numbers are in conference/config.py; docs/SCALE.md explains them.
+the server then closes the connection (conference/serving.py, for both). A body without a length
+(chunked) is cut off when it passes the limit. The numbers are in conference/config.py;
+docs/SCALE.md explains them.
 """
 from __future__ import annotations
 
