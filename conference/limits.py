@@ -78,10 +78,12 @@ class CappedInput(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
-        data = self.stream.read(min(len(buffer), self.left + 1))
-        if len(data) > self.left:
-            raise RequestEntityTooLarge()
+        data = self.stream.read(min(len(buffer), self.left)) if self.left else b""
         self.left -= len(data)
+        # Werkzeug reads no further than MAX_CONTENT_LENGTH (the same limit) and then hands the
+        # application what it has, a cut body: one byte more, here, tells a body over the limit.
+        if not self.left and self.stream.read(1):
+            raise RequestEntityTooLarge()
         buffer[:len(data)] = data
         return len(data)
 

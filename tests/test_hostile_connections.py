@@ -11,6 +11,7 @@ conference/config.py, the door answered as usual throughout, and the server's op
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -265,3 +266,25 @@ def test_the_nginx_example_refuses_what_the_application_refuses():
     assert f"client_header_timeout {HEADER_TIMEOUT}s;" in site
     gunicorn = (ROOT / "deploy" / "gunicorn.command").read_text(encoding="utf-8")
     assert "--worker-class conference.serving.TimedThreadWorker" in gunicorn and "--timeout 0" not in gunicorn
+
+
+def test_a_chunked_body_without_a_length_is_cut_off_at_its_limit(server):
+    """No Content-Length to check first: the body is counted as it is read, and refused with the
+    API's JSON 413 once it passes BODY_MAX_BYTES."""
+    connection = connect(server)
+    try:
+        connection.sendall(f"POST /api/checkins HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                           f"Authorization: Bearer {server.token('door')}\r\nTransfer-Encoding: chunked\r\n\r\n"
+                           .encode())
+        chunk = b'{"code": "' + b"A" * (256 * 1024)
+        answer = b""
+        with contextlib.suppress(OSError):  # once refused, the server may stop reading: a reset
+            for _ in range(BODY_MAX_BYTES // len(chunk) + 2):
+                connection.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        connection.settimeout(10)
+        with contextlib.suppress(OSError):
+            while more := connection.recv(65536):
+                answer += more
+    finally:
+        connection.close()
+    assert answer.startswith(b"HTTP/1.1 413") and b'"request_entity_too_large"' in answer, answer[:300]
