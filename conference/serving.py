@@ -204,16 +204,19 @@ class TimedThreadWorker(ThreadWorker):
     byte now and then held its 100 threads, and every door waited (issue 15). Here a connection
     gets a thread only once its headers have arrived (and its body too, if small: a check-in, a
     login, a Socket.IO packet); until then it waits in the worker's poller, which costs no thread,
-    for HEADER_TIMEOUT at most. A large body (an upload) is read by its thread within body_time()."""
+    for HEADER_TIMEOUT at most. A large body (an upload) is read by its thread within body_time().
+    With gunicorn's own TLS (--certfile) it is gthread as it was: TLS belongs to nginx (docs/SCALE.md)."""
 
     PEEK = 128 * 1024  # headers and a small body, looked at before a thread takes the request
 
     def enqueue_req(self, conn) -> None:
-        if not isinstance(conn.sock, DeadlineSocket):
+        if not self.cfg.is_ssl and not isinstance(conn.sock, DeadlineSocket):
             conn.sock = DeadlineSocket.adopt(conn.sock)
         super().enqueue_req(conn)
 
     def handle(self, conn):
+        if not isinstance(conn.sock, DeadlineSocket):
+            return super().handle(conn)
         arrived = self._arrived(conn)
         if arrived is None:
             conn.sock.expect(0, TimeoutError)  # closed on the accepting thread: no waiting there
@@ -243,6 +246,8 @@ class TimedThreadWorker(ThreadWorker):
         return False if time.monotonic() - conn.sock.since < HEADER_TIMEOUT else None
 
     def handle_request(self, req, conn) -> bool:
+        if not isinstance(conn.sock, DeadlineSocket):
+            return super().handle_request(req, conn)
         length = next((value for name, value in req.headers if name == "CONTENT-LENGTH"), None)
         conn.sock.expect(body_time(length), RequestTimeout)  # the application answers 408
         try:
@@ -253,7 +258,8 @@ class TimedThreadWorker(ThreadWorker):
     def _keepalive_after(self, conn, keepalive: bool) -> bool:
         if super()._keepalive_after(conn, keepalive):
             return True
-        conn.sock.linger()
+        if isinstance(conn.sock, DeadlineSocket):
+            conn.sock.linger()
         return False
 
 
