@@ -21,6 +21,7 @@ import statistics
 import threading
 import time
 import uuid
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -288,3 +289,19 @@ def test_a_chunked_body_without_a_length_is_cut_off_at_its_limit(server):
     finally:
         connection.close()
     assert answer.startswith(b"HTTP/1.1 413") and b'"request_entity_too_large"' in answer, answer[:300]
+
+
+def test_connections_that_never_start_tls_do_not_hold_the_https_server(tmp_path):
+    """`serve --https` did the TLS handshake on the one thread that accepts connections: three
+    connections that sent nothing held every tablet out."""
+    server = LiveServer(tmp_path / "instance", env={"CONFERENCE_ADMIN_PASSWORD": "hostile-test"}, https=True).start()
+    silent = [connect(server) for _ in range(3)]
+    try:
+        with warnings.catch_warnings():  # the self-signed certificate has its own tests
+            warnings.simplefilter("ignore")
+            assert requests.get(server.url + "/api/state", verify=False, timeout=5).status_code == 200
+        assert all(closed_within(connection, CLOSE_WITHIN) for connection in silent)
+    finally:
+        for connection in silent:
+            connection.close()
+        server.stop()
