@@ -46,6 +46,8 @@ def create_app(test_config: dict | None = None) -> Flask:
                       message_queue=app.config["REDIS_URL"],
                       channel=app.config.get("SOCKETIO_CHANNEL", "flask-socketio"),
                       cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"))
+    from .limits import limit_requests
+    limit_requests(app, socketio.server.eio)  # outermost: a body over its limit reaches nothing
 
     app.url_map.converters["int"] = RowIdConverter
     from .blueprints import register_blueprints
@@ -71,7 +73,8 @@ class RowIdConverter(IntegerConverter):
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    from .limits import wants_json
+    return wants_json(request)
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -15,7 +15,7 @@ from flask import Flask
 from .cli_i18n import N_, Group, Refused, _
 from .errors import ConferenceError
 from .network import lan_address
-from .serving import tune_garbage_collector
+from .serving import raise_open_file_limit, serve_embedded, tune_garbage_collector
 
 
 def _conference_id() -> int:
@@ -60,21 +60,20 @@ def cli(ctx: click.Context) -> None:
 @click.option("--https", "use_https", is_flag=True,
               help=N_("Phục vụ bằng chứng chỉ tự ký (camera máy tính bảng trong mạng LAN)."))
 def serve(host: str, port: int, use_https: bool) -> None:
-    from .extensions import socketio
     app = _app()
     scheme = "https" if use_https else "http"
-    ssl_context = None
+    certificate = None
     if use_https:
         from .tls import self_signed_certificate
-        ssl_context = self_signed_certificate(Path(app.config["INSTANCE_PATH"]), lan_address())
+        certificate = self_signed_certificate(Path(app.config["INSTANCE_PATH"]), lan_address())
     address = lan_address() if host == "0.0.0.0" else host
     _print_welcome(app, f"{scheme}://{address}:{port}", offline=host == "0.0.0.0" and address.startswith("127."))
     # Werkzeug's start-up lines (a red "development server" warning, the addresses again) would
     # contradict the banner: this embedded server is the one meant for a hall (docs/SCALE.md for more).
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     tune_garbage_collector()
-    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, ssl_context=ssl_context,
-                 use_reloader=False, log_output=False)
+    raise_open_file_limit()
+    serve_embedded(app, host, port, certificate)
 
 
 SCREENS = (("/door", N_("Cửa")), ("/mc", N_("MC")), ("/display", N_("Màn chiếu")), ("/admin", N_("Văn phòng")))

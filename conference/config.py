@@ -6,6 +6,16 @@ import secrets
 import sys
 from pathlib import Path
 
+# What one request may cost the server: the numbers behind conference/limits.py (bodies, before
+# anything reads them), conference/serving.py (time, in the embedded server) and deploy/ (gunicorn,
+# nginx), kept here so they agree. docs/SCALE.md explains them.
+BODY_MAX_BYTES = 5 * 1024 * 1024  # an HTTP body: an upload (a roster), JSON, a form; nginx's limit too
+PACKET_MAX_BYTES = 64 * 1024  # a Socket.IO message, polling or WebSocket (a screen sends a few bytes)
+HEADER_TIMEOUT = 10  # seconds for the request line and headers, from the moment the server waits for them
+# A body has HEADER_TIMEOUT more, plus the time it takes at BODY_MIN_RATE bytes a second: 5 MB may
+# take two minutes (a poor venue Wi-Fi at 0.4 Mbit/s); a check-in's 100 bytes, 10 s.
+BODY_MIN_RATE = 50 * 1024
+
 
 def _kept_secret(instance: Path, name: str, make) -> tuple[str, bool]:
     """Read instance/<name>, or create it (mode 0600) the first time. Returns (value, created)."""
@@ -53,7 +63,7 @@ def load_settings(instance: Path) -> dict:
         "ADMIN_PASSWORD_GENERATED": generated,
         "SQLALCHEMY_DATABASE_URI": _database_url(instance),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
-        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # uploads (rosters) and JSON bodies alike
+        "MAX_CONTENT_LENGTH": BODY_MAX_BYTES,  # uploads (rosters) and JSON bodies alike
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # a door tablet stays on one page all day

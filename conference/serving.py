@@ -1,7 +1,18 @@
-"""What a serving process does once before it takes requests (the CLI's serve and conference.wsgi)."""
+"""How a process serves: what it does once before it takes requests (the CLI's serve and
+conference.wsgi), and the embedded server of `python3 -m conference serve` with its time limits.
+gunicorn's worker with the same limits is in gunicorn_worker.py (gunicorn runs on POSIX only)."""
 from __future__ import annotations
 
 import gc
+import io
+import socket
+import ssl
+import time
+
+from werkzeug.exceptions import RequestTimeout
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler, load_ssl_context
+
+from .config import BODY_MAX_BYTES, BODY_MIN_RATE, HEADER_TIMEOUT
 
 
 def tune_garbage_collector() -> None:
@@ -13,3 +24,128 @@ def tune_garbage_collector() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
+
+
+def raise_open_file_limit() -> None:
+    """Every connection costs a file descriptor, and a shell's soft limit is often 1,024: raised to
+    the hard limit (a systemd unit sets it, deploy/conference@.service), so that a burst of
+    connections is met by the timeouts below rather than by "Too many open files"."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit to raise
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        except (ValueError, OSError):  # some systems refuse an unlimited soft limit: keep the soft one
+            pass
+
+
+def serve_embedded(app, host: str, port: int, certificate: tuple[str, str] | None = None) -> None:
+    """`python3 -m conference serve`: Werkzeug's threaded server, one thread per connection, with
+    the time limits of EmbeddedRequestHandler and the TLS handshake in the connection's thread."""
+    server = EmbeddedServer(host, port, app, certificate)
+    server.log_startup()
+    server.serve_forever()
+
+
+class EmbeddedServer(ThreadedWSGIServer):
+    """Werkzeug does the TLS handshake in accept(), on the one thread that accepts every connection:
+    a client that opened a connection and sent nothing held the whole https server. The handshake
+    is done by the connection's own thread instead, within its time limit."""
+
+    def __init__(self, host: str, port: int, app, certificate: tuple[str, str] | None):
+        super().__init__(host, port, app, EmbeddedRequestHandler)
+        if certificate:
+            self.ssl_context = load_ssl_context(*certificate)
+            self.socket = self.ssl_context.wrap_socket(self.socket, server_side=True,
+                                                       do_handshake_on_connect=False)
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The connection's reads, each given only the time left before `deadline` (a monotonic time):
+    a socket timeout alone bounds each read, so a client sending a byte every few seconds would
+    never be cut off. Late, a read raises `late`, or with None (the answer has started, what is read
+    is dropped) ends as if the client had closed: Werkzeug's drain then closes its selector, which
+    it leaks when the read raises (an epoll descriptor per refused body, until a garbage collection)."""
+
+    def __init__(self, connection: socket.socket):
+        self.connection = connection
+        self.deadline: float | None = None
+        self.late: type[Exception] | None = TimeoutError
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.deadline is None:
+            return self.connection.recv_into(buffer)
+        try:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the client took too long")
+            self.connection.settimeout(left)
+            return self.connection.recv_into(buffer)
+        except OSError:
+            if self.late is None:
+                return 0
+            raise self.late() from None
+
+    def expect(self, seconds: float | None, late: type[Exception] | None) -> None:
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+        self.late = late
+
+
+def body_time(content_length: str | None) -> float:
+    """Seconds a body may take to arrive: a fixed allowance, then BODY_MIN_RATE (config.py)."""
+    length = int(content_length) if content_length and content_length.isdigit() else BODY_MAX_BYTES
+    return HEADER_TIMEOUT + min(length, BODY_MAX_BYTES) / BODY_MIN_RATE
+
+
+class EmbeddedRequestHandler(WSGIRequestHandler):
+    """A connection gets HEADER_TIMEOUT for its request line and headers (an idle connection is
+    closed then too; Werkzeug closes every connection after its response, so there is no idle
+    keep-alive), body_time() for its body, and each write the same HEADER_TIMEOUT. Once the answer
+    has started, what the client still sends (a refused body) is read and dropped for LINGER at
+    most, so that it sees the answer rather than a reset, then the connection closes. A WebSocket
+    has no time limit: engine.io's ping every 25 s closes one whose client has gone."""
+
+    timeout = HEADER_TIMEOUT
+    LINGER = 1.0
+
+    def setup(self) -> None:
+        super().setup()
+        self.reader = _DeadlineReader(self.connection)
+        self.rfile = io.BufferedReader(self.reader)
+
+    def handle(self) -> None:
+        if isinstance(self.connection, ssl.SSLSocket) and not self._handshake():
+            return
+        super().handle()
+
+    def _handshake(self) -> bool:
+        try:
+            self.connection.do_handshake()
+            return True
+        except (OSError, ssl.SSLError):  # a port scan, plain http on the https port, too slow
+            return False
+
+    def handle_one_request(self) -> None:
+        self.reader.expect(HEADER_TIMEOUT, TimeoutError)  # Werkzeug logs it and closes
+        super().handle_one_request()
+
+    def run_wsgi(self) -> None:
+        if self.headers.get("Upgrade", "").lower() == "websocket":
+            self.reader.expect(None, None)
+            self.connection.settimeout(None)
+        else:  # the application answers 408, as any error
+            self.reader.expect(body_time(self.headers.get("Content-Length")), RequestTimeout)
+        super().run_wsgi()
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        if self.reader.deadline is not None:
+            left = self.reader.deadline - time.monotonic()
+            self.reader.expect(min(left, self.LINGER), None)
+            self.connection.settimeout(self.timeout)  # for the answer's writes
+        super().send_response(code, message)

@@ -1,7 +1,8 @@
 """The production entry point for a WSGI server: gunicorn ... 'conference.wsgi:app'
 (deploy/gunicorn.command). Imported in the worker, so the tuning applies to the process that serves."""
 from . import create_app
-from .serving import tune_garbage_collector
+from .serving import raise_open_file_limit, tune_garbage_collector
 
 app = create_app()
 tune_garbage_collector()
+raise_open_file_limit()
