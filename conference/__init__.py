@@ -56,9 +56,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
 
     from .setup import prepare_database
+    first = None
     if app.config.get("PREPARE_DATABASE", True):
         with app.app_context():
-            prepare_database(load_demo=app.config["LOAD_DEMO"])
+            first = prepare_database(load_demo=app.config["LOAD_DEMO"], admin_password=app.config["ADMIN_PASSWORD"])
+        if first:  # printed once by the start banner (cli.py), or logged under a WSGI server (wsgi.py)
+            app.extensions["first_admin_password"] = first
     return app
 
 

@@ -1,7 +1,6 @@
 """The command line: python3 -m conference COMMAND (serve is the default)."""
 from __future__ import annotations
 
-import os
 import socket
 import sys
 from pathlib import Path
@@ -37,9 +36,15 @@ def _conference_id() -> int:
     return found
 
 
-def _app():
+def _app(announce: bool = True):
+    """The app; if this start made the first administrator, its password is printed here, once
+    (serve prints it in its banner instead)."""
     from . import create_app
-    return create_app()
+    app = create_app()
+    if announce and app.extensions.get("first_admin_password"):
+        click.echo(f"Đã tạo tài khoản quản trị / first administrator: admin  "
+                   f"{app.extensions.pop('first_admin_password')}", err=True)
+    return app
 
 
 @click.group(invoke_without_command=True)
@@ -57,7 +62,7 @@ def cli(ctx: click.Context) -> None:
 def serve(host: str, port: int, use_https: bool) -> None:
     """Run the server (the default command)."""
     from .extensions import socketio
-    app = _app()
+    app = _app(announce=False)
     scheme = "https" if use_https else "http"
     ssl_context = None
     if use_https:
@@ -71,22 +76,23 @@ def serve(host: str, port: int, use_https: bool) -> None:
 
 def _print_welcome(app: Flask, base: str) -> None:
     import qrcode
-    password = app.config["ADMIN_PASSWORD"]
-    if os.environ.get("CONFERENCE_ADMIN_PASSWORD"):
-        kept = " (CONFERENCE_ADMIN_PASSWORD)"
-    elif app.config.get("ADMIN_PASSWORD_GENERATED"):
-        kept = " (mới tạo / new)"
-    else:
-        kept = f" (đã lưu / kept in {Path(app.config['INSTANCE_PATH']) / 'admin_password'})"
     click.echo(f"\nConference day đang chạy / is running at {base}\n")
     for path, what in (("/door", "Cửa / Door"), ("/mc", "MC"), ("/display", "Màn chiếu / Projector"),
                        ("/admin", "Văn phòng / Office")):
         click.echo(f"  {what:<24} {base}{path}")
-    click.echo(f"\n  Đăng nhập quản trị / admin password{kept}: {password}")
+    click.echo(f"\n  {_sign_in_line(app)}")
     click.echo("  Ghép thiết bị / pair a device: python3 -m conference token door --label 'Cửa 1'\n")
     qr = qrcode.QRCode(border=1)
     qr.add_data(f"{base}/door")
     qr.print_ascii(out=sys.stdout, invert=True)
+
+
+def _sign_in_line(app: Flask) -> str:
+    """The first start shows the new administrator's password, this once; later starts never do."""
+    first = app.extensions.pop("first_admin_password", None)
+    if first:
+        return f"Quản trị / administrator: admin — mật khẩu / password (chỉ hiện một lần / shown once): {first}"
+    return "Đăng nhập văn phòng / office sign-in: tài khoản riêng / your own account (python3 -m conference users)"
 
 
 @cli.command()
@@ -189,6 +195,75 @@ def export_minutes_command(file: Path) -> None:
         except OSError as error:
             raise click.ClickException(f"Không ghi được {file}: {error.strerror or error}") from None
         click.echo(f"Đã xuất biên bản: {file}")
+
+@cli.group()
+def users() -> None:
+    """The office's named accounts: list, add, passwd, remove."""
+
+
+def _account_error(error: ConferenceError):
+    click.echo(f"Lỗi / error: {error.message}", err=True)
+    sys.exit(1)
+
+
+@users.command("list")
+def users_list() -> None:
+    """Every account: login, role, name."""
+    from .services.accounts import list_users
+    with _app().app_context():
+        for user in list_users():
+            click.echo(f"{user.login}\t{user.role.value}\t{user.name}")
+
+
+@users.command("add")
+@click.argument("login")
+@click.option("--role", required=True, help="administrator, staff or secretary.")
+@click.option("--name", default=None, help="The person's name, as shown (default: the login).")
+@click.option("--password", "ask", is_flag=True, help="Type the password instead of generating one.")
+def users_add(login: str, role: str, name: str | None, ask: bool) -> None:
+    """Make the account LOGIN; its password (generated unless --password) is printed once."""
+    from .services.accounts import create_user
+    with _app().app_context():
+        typed = click.prompt("Mật khẩu / password", hide_input=True, confirmation_prompt=True) if ask else None
+        try:
+            user, password = create_user(login, role, name, typed)
+        except ConferenceError as error:
+            _account_error(error)
+        click.echo(f"Đã tạo / created: {user.login} ({user.role.value})")
+        if not ask:
+            click.echo(f"Mật khẩu / password (chỉ hiện một lần / shown once): {password}")
+
+
+@users.command("passwd")
+@click.argument("login")
+@click.option("--password", "ask", is_flag=True, help="Type the password instead of generating one.")
+def users_passwd(login: str, ask: bool) -> None:
+    """Reset LOGIN's password; every session of the account ends."""
+    from .services.accounts import find_user, set_password
+    with _app().app_context():
+        try:
+            user = find_user(login)
+            typed = click.prompt("Mật khẩu / password", hide_input=True, confirmation_prompt=True) if ask else None
+            user, password = set_password(user.id, typed)
+        except ConferenceError as error:
+            _account_error(error)
+        click.echo(f"Đã đặt lại / reset: {user.login}")
+        if not ask:
+            click.echo(f"Mật khẩu / password (chỉ hiện một lần / shown once): {password}")
+
+
+@users.command("remove")
+@click.argument("login")
+def users_remove(login: str) -> None:
+    """Remove the account LOGIN; it is signed out everywhere."""
+    from .services.accounts import find_user, remove_user
+    with _app().app_context():
+        try:
+            user = remove_user(find_user(login).id)
+        except ConferenceError as error:
+            _account_error(error)
+        click.echo(f"Đã xoá / removed: {user.login}")
+
 
 def main() -> None:
     cli(prog_name="python3 -m conference")

@@ -171,8 +171,9 @@ def refused(response) -> bool:
     return response.status_code in (302, 303) and "/login" in location
 
 
-# Logs that a refusal is meant to add to: the door's scan log keeps refused scans too.
-LOGS = {"alembic_version", "scan"}
+# Logs that a refusal is meant to add to: the door's scan log keeps refused scans too, and a
+# session row notes when it was last seen.
+LOGS = {"alembic_version", "scan", "login_session"}
 
 
 def fingerprint(app) -> str:

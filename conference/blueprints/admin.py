@@ -11,7 +11,7 @@ import time
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..auth import current_principal
+from ..auth import current_principal, office_allows
 from ..models import Role
 from ..services import reports
 from ..services.roster import attendance
@@ -25,10 +25,12 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def require_admin():
     """Only the office: anyone else is sent to the sign-in page and brought back afterwards."""
     principal = current_principal()
-    if principal is None or principal.role != Role.ADMIN:
-        target = request.full_path.rstrip("?") if request.method == "GET" else request.path
-        return redirect(url_for("auth.login", next=target))
-    return None
+    if office_allows(principal, request.endpoint, request.method):
+        return None
+    if principal is not None and principal.role == Role.ADMIN:  # signed in, but not for this
+        return message_page(_("Tài khoản của bạn không được làm việc này."), 403)
+    target = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    return redirect(url_for("auth.login", next=target))
 
 
 def conference_id() -> int:
@@ -80,3 +82,4 @@ def not_found_page(message: str | None = None):
 
 
 from . import admin_agenda, admin_delegates, admin_devices, admin_papers, admin_setup  # noqa: E402,F401
+from . import admin_users  # noqa: E402,F401
