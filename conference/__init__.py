@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     db.init_app(app)
+    from .services import audit  # noqa: F401 - the audit trail's hooks on every write transaction
     csrf.init_app(app)
     limiter.init_app(app)
     from .i18n import init_app as init_i18n, select_locale, select_timezone

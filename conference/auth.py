@@ -17,7 +17,8 @@ from .services.sessions import end_session, session_principal, start_session
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SESSION_KEY = "sid"  # the only thing a sign-in keeps in the cookie
-ACCOUNTS_PAGES = "admin.users"  # endpoints admin.users and admin.users_*: administrators only
+# Endpoints (and their "_…" siblings) for administrators only: the accounts, the audit trail.
+ADMINISTRATOR_PAGES = ("admin.users", "admin.audit")
 
 
 def principal_from_session(store) -> Principal | None:
@@ -55,10 +56,10 @@ def current_principal() -> Principal | None:
 
 def office_allows(principal: Principal | None, endpoint: str | None, method: str) -> bool:
     """May this caller use this /admin endpoint? The office (Role.ADMIN) may, except that the
-    accounts pages are for administrators and a secretary only reads."""
+    accounts and the audit trail are for administrators and a secretary only reads."""
     if principal is None or principal.role != Role.ADMIN:
         return False
-    if endpoint == ACCOUNTS_PAGES or (endpoint or "").startswith(ACCOUNTS_PAGES + "_"):
+    if any(endpoint == page or (endpoint or "").startswith(page + "_") for page in ADMINISTRATOR_PAGES):
         return principal.manages_accounts
     return method in SAFE_METHODS or not principal.read_only
 

@@ -307,3 +307,20 @@ class LoginSession(Base):
     user_agent: Mapped[Optional[str]] = mapped_column(sa.String(200))
     user: Mapped[Optional[User]] = relationship(lazy="joined")
     device: Mapped[Optional[Device]] = relationship(lazy="joined")
+
+
+class AuditEntry(Base):
+    """Who changed what, when and from where: one row per committed change made by a request,
+    written in that change's transaction (services/audit.py). The author is named in clear and
+    by id without a foreign key, so the trail outlives removed accounts and devices."""
+    __tablename__ = "audit_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    conference_id: Mapped[Optional[int]]
+    user_id: Mapped[Optional[int]]
+    device_id: Mapped[Optional[int]]
+    actor: Mapped[str] = mapped_column(sa.String(200))
+    action: Mapped[str] = mapped_column(sa.String(80))  # the route, e.g. "api.checkin"
+    target: Mapped[str] = mapped_column(sa.String(300))  # method and path, e.g. "POST /admin/groups/3"
+    detail: Mapped[Optional[str]] = mapped_column(sa.String(500))  # the rows written
+    ip: Mapped[Optional[str]] = mapped_column(sa.String(45))

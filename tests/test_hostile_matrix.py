@@ -134,6 +134,8 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "/admin/users/<int:user_id>/role"): frozenset({ADMINISTRATOR}),
     ("POST", "/admin/users/<int:user_id>/delete"): frozenset({ADMINISTRATOR}),
     ("POST", "/admin/users/sessions/<int:session_id>/end"): frozenset({ADMINISTRATOR}),
+    ("GET", "/admin/audit"): frozenset({ADMINISTRATOR}),
+    ("GET", "/admin/audit.<any(xlsx, csv):fmt>"): frozenset({ADMINISTRATOR}),
 }
 
 
@@ -195,9 +197,9 @@ def refused(response) -> bool:
     return response.status_code in (302, 303) and "/login" in location
 
 
-# Logs that a refusal is meant to add to: the door's scan log keeps refused scans too, and a
-# session row notes when it was last seen.
-LOGS = {"alembic_version", "scan", "login_session"}
+# Logs that a refusal is meant to add to: the door's scan log keeps refused scans too (and the
+# audit trail names who made them), and a session row notes when it was last seen.
+LOGS = {"alembic_version", "scan", "login_session", "audit_entry"}
 
 
 def fingerprint(app) -> str:
