@@ -59,6 +59,7 @@ def test_reads_refusals_and_signing_in_and_out_add_nothing(app, client, tokens, 
     door = bearer(tokens["door"])
     client.get("/api/delegates", headers=door)
     client.post("/api/delegates", headers=door, json={"full_name": ""})  # refused: nothing changed
+    assert client.post("/api/checkins", json={"code": "0123456789ABCDEFG"}, headers=door).status_code == 404  # logged
     admin_client.post("/admin/groups", data={"csrf_token": admin_client.csrf_token, "name": ""})
     admin_client.get("/admin/audit")
     other = sign_in(app.test_client())

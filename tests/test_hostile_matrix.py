@@ -197,9 +197,9 @@ def refused(response) -> bool:
     return response.status_code in (302, 303) and "/login" in location
 
 
-# Logs that a refusal is meant to add to: the door's scan log keeps refused scans too (and the
-# audit trail names who made them), and a session row notes when it was last seen.
-LOGS = {"alembic_version", "scan", "login_session", "audit_entry"}
+# Logs that a refusal is meant to add to: the door's scan log keeps refused scans too, and a
+# session row notes when it was last seen.
+LOGS = {"alembic_version", "scan", "login_session"}
 
 
 def fingerprint(app) -> str:

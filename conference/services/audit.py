@@ -22,6 +22,7 @@ from .reports import _csv_safe, _text_cell, to_local
 TOUCHED = "audit_touched"
 QUIET = {LoginSession.__tablename__, AuditEntry.__tablename__}  # sign-ins, last seen: not changes
 BACKGROUND = "show_state"  # every change bumps its version; named only when nothing else changed
+LOG_ONLY = {"scan"}  # a refused scan is logged there and changes nothing: not an entry of its own
 MAX_SHOWN, MAX_EXPORTED = 500, 100_000
 HEADERS = ["Thời điểm", "Ai", "Việc", "Địa chỉ gọi", "Dữ liệu ghi", "Từ máy"]
 
@@ -59,9 +60,9 @@ def _record(session):
     session.flush()  # the rows still pending are noted too
     touched = session.info.pop(TOUCHED, [])
     principal = g.get("principal")
-    if principal is None or not touched:
+    if principal is None or all(_table(what) in LOG_ONLY for what in touched):
         return
-    shown = [what for what in touched if BACKGROUND not in what] or touched
+    shown = [what for what in touched if _table(what) != BACKGROUND] or touched
     session.add(AuditEntry(conference_id=principal.conference_id, user_id=principal.user_id,
                            device_id=principal.device_id, actor=_actor(principal)[:200],
                            action=(request.endpoint or "?")[:80],
@@ -72,6 +73,10 @@ def _record(session):
 @event.listens_for(Session, "after_rollback")
 def _forget(session):
     session.info.pop(TOUCHED, None)
+
+
+def _table(what: str) -> str:
+    return what[1:].split(" ", 1)[0]
 
 
 def _actor(principal) -> str:
