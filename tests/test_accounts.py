@@ -265,3 +265,13 @@ def test_sign_in_is_limited_per_account_name_whatever_the_address(app):
     assert [attempt(f"guess-{n}", f"10.0.0.{n + 1}") for n in range(10)] == [401] * 10
     assert attempt(ADMIN_PASSWORD, "10.0.1.1") == 429  # a new address, the right password: still held
     assert account(app, "lan", "staff").get("/admin").status_code == 200  # another account is not held
+
+
+@pytest.mark.parametrize("login, password", [("", ADMIN_PASSWORD), ("a" * 41, ADMIN_PASSWORD), (ADMIN_LOGIN, ""),
+                                             (ADMIN_LOGIN, "x" * 201), ("nobody", ADMIN_PASSWORD)])
+def test_a_bad_sign_in_says_so_without_telling_which_part(app, login, password):
+    client = app.test_client()
+    token = page_csrf_token(client.get("/login").get_data(as_text=True))
+    answer = client.post("/login", data={"login": login, "password": password, "csrf_token": token})
+    assert answer.status_code == 401 and "Tên đăng nhập hoặc mật khẩu không đúng." in answer.get_data(as_text=True)
+    assert client.get("/admin").status_code == 302

@@ -1,6 +1,7 @@
 """The office (/admin): the live attendance dashboard. The set-up pages live in admin_*.py on the same bp.
 
-Every /admin page needs the admin sign-in (checked once, for the whole blueprint), and every form
+Every /admin page needs an office sign-in (checked once, for the whole blueprint, by auth.office_allows:
+the accounts and the audit trail for administrators, a secretary only reads), and every form
 carries a CSRF token (CSRFProtect is global). A refused action re-renders its page with the reason
 and a 4xx status; nothing is changed.
 """

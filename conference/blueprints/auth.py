@@ -48,8 +48,9 @@ def login():
             begin_session(user_id=user.id)
             return redirect(_safe_next(request.args.get("next")) or url_for("admin.index"))
         error = _("Tên đăng nhập hoặc mật khẩu không đúng.")
-    elif request.method == "POST":
-        error = _("Phiên đăng nhập đã hết hạn, vui lòng thử lại.")
+    elif request.method == "POST":  # an expired form, or a field empty or too long
+        error = (_("Phiên đăng nhập đã hết hạn, vui lòng thử lại.") if "csrf_token" in form.errors
+                 else _("Tên đăng nhập hoặc mật khẩu không đúng."))
     status = 401 if error else 200
     return render_template("login.html", form=form, error=error), status
 
