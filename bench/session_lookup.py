@@ -58,7 +58,8 @@ def main() -> None:
         for name, opaque in (("account", account), ("paired device", paired)):
             times, statements = measure(opaque, args.requests)
             print(f"   {name:<14} {args.requests} lookups: p50 {percentile(times, 0.5):.3f} ms, "
-                  f"p99 {percentile(times, 0.99):.3f} ms, {statements:.2f} SQL statements each (SQLite's BEGIN included)")
+                  f"p99 {percentile(times, 0.99):.3f} ms, {statements:.2f} SQL statements each "
+                  "(SQLite's BEGIN included)")
 
 
 if __name__ == "__main__":

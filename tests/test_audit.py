@@ -123,5 +123,6 @@ def test_the_trail_survives_a_kill_like_the_check_in_it_records(live_server):
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
     office.post(live_server.url + "/login", timeout=10,
                 data={"csrf_token": token, "login": "admin", "password": live_server.admin_password})
-    rows = list(csv.reader(io.StringIO(office.get(live_server.url + "/admin/audit.csv", timeout=10).text.lstrip("\ufeff"))))
+    exported = office.get(live_server.url + "/admin/audit.csv", timeout=10).text.lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(exported)))
     assert [(row[1].split(" (")[0], row[2]) for row in rows[1:]] == [("Cửa chính", "api.create_checkin")]

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+
 import sqlalchemy as sa
 
 from ..db import db, is_id, utcnow, write_transaction
 from ..errors import ConferenceError, NotFound
 from ..models import Device, Role
+from ..textnorm import clean
 from .principal import Principal
 from .sessions import end_sessions_of
-from ..textnorm import clean
 
 TOKEN_BYTES = 32
 MAX_TOKEN_LENGTH = 128
@@ -97,4 +98,3 @@ def mark_seen(device_ids: list[int]) -> None:
 def list_devices(conference_id: int) -> list[Device]:
     return list(db.session.scalars(sa.select(Device).where(Device.conference_id == conference_id)
                                    .order_by(Device.role, Device.id)))
-
