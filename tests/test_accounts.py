@@ -275,3 +275,24 @@ def test_a_bad_sign_in_says_so_without_telling_which_part(app, login, password):
     answer = client.post("/login", data={"login": login, "password": password, "csrf_token": token})
     assert answer.status_code == 401 and "Tên đăng nhập hoặc mật khẩu không đúng." in answer.get_data(as_text=True)
     assert client.get("/admin").status_code == 302
+
+
+def test_a_command_run_before_the_first_start_prints_the_new_administrators_password(tmp_path, monkeypatch):
+    from conference.cli import cli as command
+    monkeypatch.setenv("CONFERENCE_INSTANCE", str(tmp_path / "fresh"))
+    monkeypatch.delenv("CONFERENCE_ADMIN_PASSWORD", raising=False)
+    first = CliRunner().invoke(command, ["users", "list"])
+    assert first.exit_code == 0 and first.stdout.splitlines() == ["admin\tadministrator\tQuản trị"]
+    password = first.stderr.split("first administrator: admin")[1].split()[0]
+    from conference import create_app
+    assert can_sign_in(create_app({"INSTANCE_PATH": str(tmp_path / "fresh")}), ADMIN_LOGIN, password)
+    again = CliRunner().invoke(command, ["users", "list"])
+    assert again.exit_code == 0 and "first administrator" not in again.output  # printed once
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-3", "100000"])
+def test_a_bad_idle_time_stops_the_start_with_a_clear_message(tmp_path, monkeypatch, value):
+    from conference.config import load_settings
+    monkeypatch.setenv("CONFERENCE_SESSION_IDLE_HOURS", value)
+    with pytest.raises(SystemExit, match="CONFERENCE_SESSION_IDLE_HOURS must be a number of hours"):
+        load_settings(tmp_path / "instance")
