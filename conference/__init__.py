@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     db.init_app(app)
+    from .services import audit  # noqa: F401 - the audit trail's hooks on every write transaction
     csrf.init_app(app)
     limiter.init_app(app)
     from .i18n import init_app as init_i18n, select_locale, select_timezone
@@ -57,9 +58,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_error_handlers(app)
 
     from .setup import prepare_database
+    first = None
     if app.config.get("PREPARE_DATABASE", True):
         with app.app_context():
-            prepare_database(load_demo=app.config["LOAD_DEMO"])
+            first = prepare_database(load_demo=app.config["LOAD_DEMO"], admin_password=app.config["ADMIN_PASSWORD"])
+        if first:  # printed once by the start banner (cli.py), or logged under a WSGI server (wsgi.py)
+            app.extensions["first_admin_password"] = first
     return app
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,9 +25,15 @@ def _conference_id() -> int:
     return found
 
 
-def _app():
+def _app(announce: bool = True):
+    """The app; if this start made the first administrator, its password is printed here, once
+    (serve prints it in its banner instead)."""
     from . import create_app
-    return create_app()
+    app = create_app()
+    if announce and app.extensions.get("first_admin_password"):
+        click.echo(_("Đã tạo tài khoản quản trị đầu tiên: admin, mật khẩu (chỉ hiện một lần): {password}").format(
+            password=app.extensions.pop("first_admin_password")), err=True)
+    return app
 
 
 def program() -> str:
@@ -60,7 +65,7 @@ def cli(ctx: click.Context) -> None:
 @click.option("--https", "use_https", is_flag=True,
               help=N_("Phục vụ bằng chứng chỉ tự ký (camera máy tính bảng trong mạng LAN)."))
 def serve(host: str, port: int, use_https: bool) -> None:
-    app = _app()
+    app = _app(announce=False)
     scheme = "https" if use_https else "http"
     certificate = None
     if use_https:
@@ -79,16 +84,12 @@ def serve(host: str, port: int, use_https: bool) -> None:
 SCREENS = (("/door", N_("Cửa")), ("/mc", N_("MC")), ("/display", N_("Màn chiếu")), ("/admin", N_("Văn phòng")))
 
 
-def _password_line(app: Flask) -> str:
-    """The admin password, and where it came from."""
-    if os.environ.get("CONFERENCE_ADMIN_PASSWORD"):
-        line = _("Mật khẩu quản trị (CONFERENCE_ADMIN_PASSWORD): {password}")
-    elif app.config.get("ADMIN_PASSWORD_GENERATED"):
-        line = _("Mật khẩu quản trị (mới tạo): {password}")
-    else:
-        line = _("Mật khẩu quản trị (đã lưu trong {file}): {password}")
-    return line.format(password=app.config["ADMIN_PASSWORD"],
-                       file=Path(app.config["INSTANCE_PATH"]) / "admin_password")
+def _sign_in_line(app: Flask) -> str:
+    """The first start shows the new administrator's password, this once; later starts never do."""
+    first = app.extensions.pop("first_admin_password", None)
+    if first:
+        return _("Quản trị: admin, mật khẩu (chỉ hiện một lần): {password}").format(password=first)
+    return _("Văn phòng đăng nhập bằng tài khoản riêng: {command}").format(command=f"{program()} users")
 
 
 def _print_welcome(app: Flask, base: str, offline: bool) -> None:
@@ -99,7 +100,7 @@ def _print_welcome(app: Flask, base: str, offline: bool) -> None:
         click.echo(f"    {_(what):<12} {base}{path}")
     if offline:
         click.echo("  " + _("Máy này chưa vào mạng nào: nối Wi-Fi hoặc cáp mạng của hội trường rồi chạy lại."))
-    click.echo("\n  " + _password_line(app))
+    click.echo("\n  " + _sign_in_line(app))
     click.echo("  " + _("Dữ liệu: {folder}").format(folder=app.config["INSTANCE_PATH"]))
     click.echo("  " + _("Ghép thiết bị: {command}").format(command=f"{program()} token door --label '{_('Cửa 1')}'"))
     click.echo("  " + _("Máy chủ tích hợp này là máy chủ dành cho một hội trường. Dừng: Ctrl+C.") + "\n")
@@ -229,6 +230,71 @@ def invitations_command(file: Path, group_id: int | None, delegate_id: int | Non
     with _writing(file):
         count = write_invitations(_conference_id(), file, group_id, delegate_id)
     click.echo(_("Đã xuất giấy mời cho {count} đại biểu: {file}").format(count=count, file=file))
+
+
+@cli.group(cls=click.Group, help=N_("Tài khoản văn phòng: list, add, passwd, remove."))
+def users() -> None:
+    pass
+
+
+@users.command("list", help=N_("Mọi tài khoản: tên đăng nhập, vai trò, họ tên."))
+def users_list() -> None:
+    from .services.accounts import list_users
+    with _app().app_context():
+        for user in list_users():  # tab-separated for scripts, as `devices`
+            click.echo(f"{user.login}\t{user.role.value}\t{user.name}")
+
+
+def _new_password(ask: bool) -> str | None:
+    """A typed password (asked twice), or None: the service then makes one."""
+    return click.prompt(_("Mật khẩu"), hide_input=True, confirmation_prompt=True) if ask else None
+
+
+def _shown_once(password: str, ask: bool) -> None:
+    if not ask:
+        click.echo(_("Mật khẩu (chỉ hiện một lần): {password}").format(password=password))
+
+
+@users.command("add", help=N_("Tạo tài khoản LOGIN; mật khẩu (tự tạo, trừ khi có --password) chỉ in một lần."))
+@click.argument("login")
+@click.option("--role", required=True, help=N_("administrator, staff hoặc secretary."))
+@click.option("--name", default=None, help=N_("Họ tên hiển thị (mặc định: tên đăng nhập)."))
+@click.option("--password", "ask", is_flag=True, help=N_("Gõ mật khẩu thay vì để máy tạo."))
+def users_add(login: str, role: str, name: str | None, ask: bool) -> None:
+    from .services.accounts import create_user
+    with _app().app_context():
+        try:
+            user, password = create_user(login, role, name, _new_password(ask))
+        except ConferenceError as error:
+            raise Refused(error.message) from None
+        click.echo(_("Đã tạo: {login} ({role})").format(login=user.login, role=user.role.value))
+        _shown_once(password, ask)
+
+
+@users.command("passwd", help=N_("Đặt lại mật khẩu của LOGIN; mọi phiên của tài khoản kết thúc."))
+@click.argument("login")
+@click.option("--password", "ask", is_flag=True, help=N_("Gõ mật khẩu thay vì để máy tạo."))
+def users_passwd(login: str, ask: bool) -> None:
+    from .services.accounts import find_user, set_password
+    with _app().app_context():
+        try:
+            user, password = set_password(find_user(login).id, _new_password(ask))
+        except ConferenceError as error:
+            raise Refused(error.message) from None
+        click.echo(_("Đã đặt lại mật khẩu: {login}").format(login=user.login))
+        _shown_once(password, ask)
+
+
+@users.command("remove", help=N_("Xoá tài khoản LOGIN; nó bị đăng xuất ở mọi nơi."))
+@click.argument("login")
+def users_remove(login: str) -> None:
+    from .services.accounts import find_user, remove_user
+    with _app().app_context():
+        try:
+            user = remove_user(find_user(login).id)
+        except ConferenceError as error:
+            raise Refused(error.message) from None
+        click.echo(_("Đã xoá: {login}").format(login=user.login))
 
 
 def main() -> None:

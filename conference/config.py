@@ -52,15 +52,9 @@ def load_settings(instance: Path) -> dict:
     instance.mkdir(parents=True, exist_ok=True)
     secret_key = os.environ.get("SECRET_KEY") or _kept_secret(
         instance, "secret_key", lambda: secrets.token_hex(32))[0]
-    admin_password = os.environ.get("CONFERENCE_ADMIN_PASSWORD")
-    generated = False
-    if not admin_password:
-        admin_password, generated = _kept_secret(
-            instance, "admin_password", lambda: secrets.token_urlsafe(12))
     return {
         "SECRET_KEY": secret_key,
-        "ADMIN_PASSWORD": admin_password,
-        "ADMIN_PASSWORD_GENERATED": generated,
+        **_account_settings(),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "MAX_CONTENT_LENGTH": BODY_MAX_BYTES,  # uploads (rosters) and JSON bodies alike
@@ -81,6 +75,32 @@ def load_settings(instance: Path) -> dict:
         # Login must keep working if Redis goes away: count in memory until it is back.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     }
+
+
+def _account_settings() -> dict:
+    """Named accounts and server-side sessions (docs/API.md, "Sign-in and sessions")."""
+    return {
+        # If set, the account `admin` is created with (or reset to) this password at start.
+        "ADMIN_PASSWORD": os.environ.get("CONFERENCE_ADMIN_PASSWORD") or None,
+        "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug.security; slow on purpose
+        "ACCOUNT_SESSION_IDLE_HOURS": _hours("CONFERENCE_SESSION_IDLE_HOURS", 12),
+        "DEVICE_SESSION_IDLE_HOURS": _hours("CONFERENCE_DEVICE_SESSION_IDLE_HOURS", 7 * 24),
+        "LOGIN_LIMIT_PER_ADDRESS": "10 per minute",
+        "LOGIN_LIMIT_PER_ACCOUNT": "10 per 15 minutes",
+    }
+
+
+def _hours(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        hours = float(value)
+    except ValueError:
+        hours = 0
+    if not 0 < hours <= 24 * 365:
+        raise SystemExit(f"{name} must be a number of hours between 0 and 8760, not {value!r}")
+    return hours
 
 
 def _database_url(instance: Path) -> str:

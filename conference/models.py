@@ -24,6 +24,13 @@ class Role(str, enum.Enum):
     DISPLAY = "display"
 
 
+class AccountRole(str, enum.Enum):
+    """What a named office account may do (a device's Role is separate: see auth.py)."""
+    ADMINISTRATOR = "administrator"  # everything, accounts included
+    STAFF = "staff"  # set-up, delegates, papers: all of /admin but the accounts
+    SECRETARY = "secretary"  # reads the office pages (the minutes' notes will be theirs)
+
+
 class ItemKind(str, enum.Enum):
     FLAG = "flag"
     NORMAL = "normal"
@@ -272,3 +279,49 @@ class Device(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class User(Base):
+    """A named office account. Only a slow hash of the password is kept (werkzeug's scrypt)."""
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(sa.String(40), unique=True)  # lower case
+    name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    role: Mapped[AccountRole] = mapped_column(_enum(AccountRole))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LoginSession(Base):
+    """A sign-in (a user) or a pairing (a device). The cookie holds an opaque id; only its hash is
+    kept. Checked on every request, so ending it here ends it on every process at once."""
+    __tablename__ = "login_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    device_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("device.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)  # moves on with last_seen_at (idle limit)
+    ended_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    ip: Mapped[Optional[str]] = mapped_column(sa.String(45))
+    user_agent: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    user: Mapped[Optional[User]] = relationship(lazy="joined")
+    device: Mapped[Optional[Device]] = relationship(lazy="joined")
+
+
+class AuditEntry(Base):
+    """Who changed what, when and from where: one row per committed change made by a request,
+    written in that change's transaction (services/audit.py). The author is named in clear and
+    by id without a foreign key, so the trail outlives removed accounts and devices."""
+    __tablename__ = "audit_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    conference_id: Mapped[Optional[int]]
+    user_id: Mapped[Optional[int]]
+    device_id: Mapped[Optional[int]]
+    actor: Mapped[str] = mapped_column(sa.String(200))
+    action: Mapped[str] = mapped_column(sa.String(80))  # the route, e.g. "api.checkin"
+    target: Mapped[str] = mapped_column(sa.String(300))  # method and path, e.g. "POST /admin/groups/3"
+    detail: Mapped[Optional[str]] = mapped_column(sa.String(500))  # the rows written
+    ip: Mapped[Optional[str]] = mapped_column(sa.String(45))

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import current_app, g, request, session
 from flask_socketio import join_room
 
-from .auth import principal_from_session
+from .auth import SESSION_KEY, principal_from_session
 from .db import db
 from .extensions import socketio
 from .models import ShowState
@@ -249,7 +249,7 @@ def _principal(auth):
     if token is not None:
         principal = authenticate(token)
         return principal, None if principal else "invalid_token"
-    if session.get("device_token") or session.get("admin"):
+    if session.get(SESSION_KEY):
         principal = principal_from_session(session)  # a paired page's cookie, checked again
         return principal, None if principal else "invalid_token"
     return None, None

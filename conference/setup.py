@@ -30,12 +30,15 @@ def upgrade_schema() -> None:
         command.upgrade(alembic_config(connection), "head")
 
 
-def prepare_database(load_demo: bool = True) -> None:
+def prepare_database(load_demo: bool = True, admin_password: str | None = None) -> str | None:
+    """Returns the first administrator's password when it was generated now (to print once)."""
     with _one_process_at_a_time():
         upgrade_schema()
         if load_demo:
             from .services.demo import load_demo_if_empty
             load_demo_if_empty()
+        from .services.accounts import ensure_first_admin
+        return ensure_first_admin(admin_password)
 
 
 @contextmanager

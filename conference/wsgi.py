@@ -4,5 +4,8 @@ from . import create_app
 from .serving import raise_open_file_limit, tune_garbage_collector
 
 app = create_app()
+if app.extensions.get("first_admin_password"):  # the first start: shown once, in the server's log
+    app.logger.warning("first administrator: admin, password (shown once): %s",
+                       app.extensions.pop("first_admin_password"))
 tune_garbage_collector()
 raise_open_file_limit()

@@ -30,11 +30,18 @@ def unavailable(reason: str):
     pytest.skip(reason)
 
 
+# The office account every test app starts with (CONFERENCE_ADMIN_PASSWORD's path), and a quick
+# hash for it: the production default (scrypt, a quarter of a second) is checked in test_accounts.py.
+ADMIN_LOGIN, ADMIN_PASSWORD = "admin", "test-admin-password"
+FAST_HASH = "pbkdf2:sha256:1000"
+
+
 @pytest.fixture
 def app(tmp_path):
     from conference import create_app
     app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}"})
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
+                      "ADMIN_PASSWORD": ADMIN_PASSWORD, "PASSWORD_HASH_METHOD": FAST_HASH})
     yield app
     with app.app_context():
         from conference.db import db
@@ -61,7 +68,7 @@ def tokens(app, conference_id) -> dict[str, str]:
     from conference.services.devices import create_device
     made = {}
     with app.app_context():
-        for role in Role:
+        for role in Role:  # the device roles; accounts are made with services.accounts
             made[role.value] = create_device(conference_id, role, f"{role.value} test")[1]
     return made
 
@@ -90,7 +97,9 @@ class LiveServer:
         self.https = https  # serve --https with its self-signed certificate
         self.port = free_port()
         self.url = f"{'https' if https else 'http'}://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "CONFERENCE_INSTANCE": str(instance), "PYTHONUNBUFFERED": "1", **(env or {})}
+        self.env = {**os.environ, "CONFERENCE_INSTANCE": str(instance), "PYTHONUNBUFFERED": "1",
+                    "CONFERENCE_ADMIN_PASSWORD": ADMIN_PASSWORD, **(env or {})}
+        self.admin_password = self.env["CONFERENCE_ADMIN_PASSWORD"]  # the account `admin`'s
         self.process: subprocess.Popen | None = None
         self.log = instance.parent / f"server-{self.port}.log"
 
@@ -217,12 +226,17 @@ def page_csrf_token(html: str) -> str:
     return found.group(1)
 
 
-@pytest.fixture
-def admin_client(app):
-    """A test client signed in at /login as the office, as a person would; .csrf_token is valid for its forms."""
-    client = app.test_client()
+def sign_in(client, login: str = ADMIN_LOGIN, password: str = ADMIN_PASSWORD):
+    """Sign a test client in at /login with an account, as a person would; .csrf_token is then
+    valid for its forms."""
     token = page_csrf_token(client.get("/login").get_data(as_text=True))
-    answer = client.post("/login", data={"password": app.config["ADMIN_PASSWORD"], "csrf_token": token})
+    answer = client.post("/login", data={"login": login, "password": password, "csrf_token": token})
     assert answer.status_code == 302, answer.get_data(as_text=True)[:500]
     client.csrf_token = page_csrf_token(client.get("/admin").get_data(as_text=True))
     return client
+
+
+@pytest.fixture
+def admin_client(app):
+    """A test client signed in as the first administrator (`admin`)."""
+    return sign_in(app.test_client())

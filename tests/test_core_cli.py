@@ -1,5 +1,6 @@
-"""The command line as docs/API.md §2 describes it: serve prints the screens, the admin password and a
-door QR; secrets are made once (0600) and kept; token pairs devices; import-delegates exits 1 on error."""
+"""The command line as docs/API.md §2 describes it: serve prints the screens, the first administrator's
+password (once) and a door QR; secrets are made once (0600) and kept; token pairs devices;
+import-delegates exits 1 on error. The users commands: tests/test_accounts.py."""
 from __future__ import annotations
 
 import os
@@ -22,7 +23,7 @@ SCREENS = ("/door", "/mc", "/display", "/admin")
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """One live server for the tests that neither restart it nor read a fresh log."""
-    shared = LiveServer(tmp_path_factory.mktemp("cli") / "instance").start()
+    shared = LiveServer(tmp_path_factory.mktemp("cli") / "instance", env=FIRST_START).start()
     yield shared
     shared.stop()
 
@@ -32,8 +33,11 @@ def run_cli(server: LiveServer, *args: str, env: dict | None = None) -> subproce
                           capture_output=True, text=True, timeout=120)
 
 
+FIRST_START = {"CONFERENCE_ADMIN_PASSWORD": ""}  # no password given: the first start makes one
+
+
 def printed_password(log: str) -> list[str]:
-    return re.findall(r"Mật khẩu quản trị \(.*\): (\S+)", log)
+    return re.findall(r"mật khẩu \(chỉ hiện một lần\): (\S+)", log)
 
 
 def terminal_qr(log: str) -> Image.Image:
@@ -59,51 +63,56 @@ def login(server: LiveServer, password: str) -> requests.Session:
     session = requests.Session()
     page = session.get(server.url + "/login", timeout=10).text
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    session.post(server.url + "/login", data={"csrf_token": csrf, "password": password}, timeout=10)
+    session.post(server.url + "/login", data={"csrf_token": csrf, "login": "admin", "password": password},
+                 timeout=10)
     return session
 
 
-def test_serve_prints_every_screen_address_the_admin_password_and_a_door_qr(server):
+def test_serve_prints_every_screen_address_the_first_admin_password_and_a_door_qr(server):
     log = server.log.read_text(encoding="utf-8")
     for path in SCREENS:
         assert f"{server.url}{path}" in log
     [password] = printed_password(log)
-    assert password == (server.instance / "admin_password").read_text().strip()
+    assert len(password) >= 12 and not (server.instance / "admin_password").exists()
     assert login(server, password).get(server.url + "/admin", timeout=10, allow_redirects=False
                                             ).status_code == 200
     [qr] = zxingcpp.read_barcodes(terminal_qr(log), formats=zxingcpp.BarcodeFormat.QRCode)
     assert qr.text == f"{server.url}/door"
 
 
-def test_secrets_are_generated_once_private_and_kept_across_restarts(live_server):
-    files = {name: live_server.instance / name for name in ("secret_key", "admin_password")}
-    for path in files.values():
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    kept = {name: path.read_text() for name, path in files.items()}
-    assert len(kept["secret_key"].strip()) >= 64 and len(kept["admin_password"].strip()) >= 12
-    tablet = requests.Session()
-    tablet.get(f"{live_server.url}/pair/{live_server.token('door')}", timeout=10)
-    assert tablet.get(live_server.url + "/door", timeout=10, allow_redirects=False).status_code == 200
+def test_secrets_are_generated_once_private_and_kept_across_restarts(tmp_path):
+    live_server = LiveServer(tmp_path / "instance", env=FIRST_START).start()
+    try:
+        secret_key = live_server.instance / "secret_key"
+        assert stat.S_IMODE(secret_key.stat().st_mode) == 0o600
+        kept = secret_key.read_text()
+        assert len(kept.strip()) >= 64
+        tablet = requests.Session()
+        tablet.get(f"{live_server.url}/pair/{live_server.token('door')}", timeout=10)
+        assert tablet.get(live_server.url + "/door", timeout=10, allow_redirects=False).status_code == 200
 
-    live_server.restart()
-    assert {name: path.read_text() for name, path in files.items()} == kept
-    passwords = printed_password(live_server.log.read_text(encoding="utf-8"))
-    assert len(passwords) == 2 and len(set(passwords)) == 1
-    # the same secret key signs cookies, so a paired tablet stays paired through a restart
-    assert tablet.get(live_server.url + "/door", timeout=10, allow_redirects=False).status_code == 200
+        live_server.restart()
+        assert secret_key.read_text() == kept
+        # the first administrator's password was printed at the first start only, and never stored
+        assert len(printed_password(live_server.log.read_text(encoding="utf-8"))) == 1
+        assert not (live_server.instance / "admin_password").exists()
+        # the same secret key signs cookies and the session row is kept, so the tablet stays paired
+        assert tablet.get(live_server.url + "/door", timeout=10, allow_redirects=False).status_code == 200
+    finally:
+        live_server.stop()
 
 
-def test_the_admin_password_from_the_environment_overrides_the_kept_one(tmp_path):
-    first = LiveServer(tmp_path / "instance").start()
+def test_the_admin_password_from_the_environment_resets_the_first_one(tmp_path):
+    first = LiveServer(tmp_path / "instance", env=FIRST_START).start()
     first.stop()
-    kept = (tmp_path / "instance" / "admin_password").read_text().strip()
+    [generated] = printed_password(first.log.read_text(encoding="utf-8"))
     server = LiveServer(tmp_path / "instance", env={"CONFERENCE_ADMIN_PASSWORD": "mật-khẩu-hội-nghị"}).start()
     try:
-        assert printed_password(server.log.read_text(encoding="utf-8"))[-1] == "mật-khẩu-hội-nghị"
+        assert printed_password(server.log.read_text(encoding="utf-8")) == []  # given, so never printed
         admin_page = server.url + "/admin"
         assert login(server, "mật-khẩu-hội-nghị").get(admin_page, timeout=10, allow_redirects=False
                                                        ).status_code == 200
-        assert login(server, kept).get(admin_page, timeout=10, allow_redirects=False).status_code == 302
+        assert login(server, generated).get(admin_page, timeout=10, allow_redirects=False).status_code == 302
     finally:
         server.stop()
 

@@ -14,9 +14,13 @@ import sqlalchemy as sa
 from werkzeug.routing import IntegerConverter
 
 from conference.extensions import socketio
+from conftest import ADMIN_PASSWORD, FAST_HASH, sign_in
 
 ADMIN, MC, DOOR, DISPLAY, NOBODY = "admin", "mc", "door", "display", "nobody"
-ROLES = (ADMIN, MC, DOOR, DISPLAY, NOBODY)
+# Named office accounts, signed in at /login (a cookie), by their account role.
+ADMINISTRATOR, STAFF, SECRETARY = "administrator", "staff", "secretary"
+ACCOUNTS = (ADMINISTRATOR, STAFF, SECRETARY)
+ROLES = (ADMIN, MC, DOOR, DISPLAY, NOBODY) + ACCOUNTS
 EVERYONE = frozenset(ROLES)
 ADMIN_ONLY = frozenset({ADMIN})
 CONTROL = frozenset({MC, ADMIN})
@@ -128,7 +132,30 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "/admin/import"): ADMIN_ONLY,
     ("POST", "/admin/import/confirm"): ADMIN_ONLY,
     ("GET", "/admin/papers"): ADMIN_ONLY,
+    # The accounts and sessions: an administrator's account only (not a paired office device)
+    ("GET", "/admin/users"): frozenset({ADMINISTRATOR}),
+    ("POST", "/admin/users"): frozenset({ADMINISTRATOR}),
+    ("POST", "/admin/users/<int:user_id>/password"): frozenset({ADMINISTRATOR}),
+    ("POST", "/admin/users/<int:user_id>/role"): frozenset({ADMINISTRATOR}),
+    ("POST", "/admin/users/<int:user_id>/delete"): frozenset({ADMINISTRATOR}),
+    ("POST", "/admin/users/sessions/<int:session_id>/end"): frozenset({ADMINISTRATOR}),
+    ("GET", "/admin/audit"): frozenset({ADMINISTRATOR}),
+    ("GET", "/admin/audit.<any(xlsx, csv):fmt>"): frozenset({ADMINISTRATOR}),
 }
+
+
+def _with_accounts(method: str, rule: str, allowed: frozenset) -> frozenset:
+    """The accounts' rights follow from the office's (ADMIN's): an administrator and office staff
+    may all it may; a secretary only reads the office pages (GET under /admin, but not the awards
+    set-up, whose page drives the API), and changes nothing but the minutes' notes, its own work."""
+    if ADMIN not in allowed:
+        return allowed
+    reads = method == "GET" and rule.startswith("/admin") and not rule.startswith("/admin/awards")
+    notes = rule.startswith("/admin/notes")
+    return allowed | {ADMINISTRATOR, STAFF} | ({SECRETARY} if reads or notes else set())
+
+
+EXPECTED = {key: _with_accounts(*key, allowed) for key, allowed in EXPECTED.items()}
 
 # Signing in and out answer with the sign-in page (401 for a wrong password, a redirect after
 # signing out) whoever calls: for them "allowed" means answered without a server error.
@@ -176,8 +203,9 @@ def refused(response) -> bool:
     return response.status_code in (302, 303) and "/login" in location
 
 
-# Logs that a refusal is meant to add to: the door's scan log keeps refused scans too.
-LOGS = {"alembic_version", "scan"}
+# Logs that a refusal is meant to add to: the door's scan log keeps refused scans too, and a
+# session row notes when it was last seen.
+LOGS = {"alembic_version", "scan", "login_session"}
 
 
 def fingerprint(app) -> str:
@@ -195,7 +223,19 @@ def fingerprint(app) -> str:
 
 
 def headers_for(role: str, tokens: dict) -> dict:
-    return {} if role == NOBODY else {"Authorization": f"Bearer {tokens[role]}"}
+    return {} if role in (NOBODY,) + ACCOUNTS else {"Authorization": f"Bearer {tokens[role]}"}
+
+
+def account_client(app, role: str):
+    """A test client signed in at /login with a new account of this role."""
+    from conference.services.accounts import create_user
+    with app.app_context():
+        create_user(f"matrix-{role}", role, password="matrix-password")
+    return sign_in(app.test_client(), f"matrix-{role}", "matrix-password")
+
+
+def caller(app, role: str):
+    return account_client(app, role) if role in ACCOUNTS else app.test_client()
 
 
 @pytest.fixture
@@ -203,7 +243,8 @@ def matrix_app(tmp_path):
     """The app with form CSRF off, so a page's own guard answers (CSRF has its own tests)."""
     from conference import create_app
     app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True, "WTF_CSRF_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.db'}"})
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.db'}",
+                      "ADMIN_PASSWORD": ADMIN_PASSWORD, "PASSWORD_HASH_METHOD": FAST_HASH})
     yield app
     with app.app_context():
         from conference.db import db
@@ -236,8 +277,10 @@ def test_every_socket_event_has_a_row_in_the_permission_table(app):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_reaches_exactly_the_routes_the_table_gives_it(matrix_app, matrix_tokens, role):
-    client = matrix_app.test_client()
-    calls = [(m, r, u) for m, r, u in routes(matrix_app) if (m, r) in EXPECTED]
+    client = caller(matrix_app, role)
+    # signing out last, so that an account's calls are all made signed in
+    calls = sorted(((m, r, u) for m, r, u in routes(matrix_app) if (m, r) in EXPECTED),
+                   key=lambda call: call[:2] == ("POST", "/logout"))
     wrong = []
     before = fingerprint(matrix_app)
     for method, rule, url in calls:  # first every call this role may not make: none may change a thing
@@ -256,8 +299,8 @@ def test_each_role_reaches_exactly_the_routes_the_table_gives_it(matrix_app, mat
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_may_send_exactly_the_socket_events_the_table_gives_it(app, tokens, role):
-    auth = None if role == NOBODY else {"token": tokens[role]}
-    client = socketio.test_client(app, auth=auth)
+    auth = None if role in (NOBODY,) + ACCOUNTS else {"token": tokens[role]}
+    client = socketio.test_client(app, auth=auth, flask_test_client=caller(app, role))
     assert client.is_connected() == (role in SOCKET_EXPECTED["connect"])
     received = client.get_received()
     assert [m["name"] for m in received] == ["state"]

@@ -9,6 +9,7 @@ import pytest
 import requests
 import socketio
 
+from conftest import ADMIN_LOGIN, ADMIN_PASSWORD, sign_in
 from test_hostile_matrix import fingerprint, routes
 
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -16,11 +17,8 @@ SIX_MB = 6 * 1024 * 1024
 
 
 def signed_in_admin(app):
-    """A browser signed in as the office (the session cookie), as after a real sign-in."""
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["admin"] = True
-    return client
+    """A browser signed in as the office, by a real sign-in."""
+    return sign_in(app.test_client())
 
 
 def form_routes(app) -> list[tuple[str, str, str]]:
@@ -65,10 +63,10 @@ def test_login_attempts_are_limited_to_ten_a_minute(app):
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = CSRF_FIELD.search(page).group(1)
-    wrong = [client.post("/login", data={"csrf_token": token, "password": f"guess-{n}"}).status_code
+    wrong = [client.post("/login", data={"csrf_token": token, "login": f"guess-{n}", "password": "x"}).status_code
              for n in range(10)]
     assert wrong == [401] * 10
-    right = client.post("/login", data={"csrf_token": token, "password": app.config["ADMIN_PASSWORD"]})
+    right = client.post("/login", data={"csrf_token": token, "login": ADMIN_LOGIN, "password": ADMIN_PASSWORD})
     assert right.status_code == 429  # even the right password waits once the limit is reached
     assert client.get("/admin").status_code in (302, 303)
 

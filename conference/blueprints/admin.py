@@ -1,6 +1,7 @@
 """The office (/admin): the live attendance dashboard. The set-up pages live in admin_*.py on the same bp.
 
-Every /admin page needs the admin sign-in (checked once, for the whole blueprint), and every form
+Every /admin page needs an office sign-in (checked once, for the whole blueprint, by auth.office_allows:
+the accounts and the audit trail for administrators, a secretary only reads), and every form
 carries a CSRF token (CSRFProtect is global). A refused action re-renders its page with the reason
 and a 4xx status; nothing is changed.
 """
@@ -11,7 +12,7 @@ import time
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..auth import current_principal
+from ..auth import current_principal, office_allows
 from ..models import Role
 from ..services import reports
 from ..services.roster import attendance
@@ -25,10 +26,12 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def require_admin():
     """Only the office: anyone else is sent to the sign-in page and brought back afterwards."""
     principal = current_principal()
-    if principal is None or principal.role != Role.ADMIN:
-        target = request.full_path.rstrip("?") if request.method == "GET" else request.path
-        return redirect(url_for("auth.login", next=target))
-    return None
+    if office_allows(principal, request.endpoint, request.method):
+        return None
+    if principal is not None and principal.role == Role.ADMIN:  # signed in, but not for this
+        return message_page(_("Tài khoản của bạn không được làm việc này."), 403)
+    target = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    return redirect(url_for("auth.login", next=target))
 
 
 def conference_id() -> int:
@@ -80,3 +83,4 @@ def not_found_page(message: str | None = None):
 
 
 from . import admin_agenda, admin_delegates, admin_devices, admin_papers, admin_setup  # noqa: E402,F401
+from . import admin_audit, admin_users  # noqa: E402,F401

@@ -1,15 +1,17 @@
 """Sign-in for the office, pairing for devices, sign-out."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import PasswordField
+from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from ..auth import begin_session, finish_session
 from ..extensions import limiter
 from ..models import Role
-from ..services.devices import authenticate, password_matches
+from ..services.accounts import check_credentials
+from ..services.devices import authenticate
 
 bp = Blueprint("auth", __name__)
 
@@ -17,6 +19,7 @@ HOME = {Role.ADMIN: "admin.index", Role.MC: "mc.index", Role.DOOR: "door.index",
 
 
 class LoginForm(FlaskForm):
+    login = StringField("login", validators=[DataRequired(), Length(max=40)])
     password = PasswordField("password", validators=[DataRequired(), Length(max=200)])
 
 
@@ -27,41 +30,46 @@ def _safe_next(target: str | None) -> str | None:
     return None
 
 
+def _login_name() -> str:
+    """The rate-limit key of the account being tried, whatever address the tries come from."""
+    return "login-name:" + str(request.form.get("login", "")).strip().lower()[:40]
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_login_name)
 def login():
-    """The office signs in with the admin password."""
+    """Each person of the office signs in with their own login name and password."""
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        if password_matches(form.password.data, current_app.config["ADMIN_PASSWORD"]):
-            session.clear()
-            session["admin"] = True
-            session.permanent = True
+        user = check_credentials(form.login.data, form.password.data)
+        if user is not None:
+            begin_session(user_id=user.id)
             return redirect(_safe_next(request.args.get("next")) or url_for("admin.index"))
-        error = _("Mật khẩu không đúng.")
-    elif request.method == "POST":
-        error = _("Phiên đăng nhập đã hết hạn, vui lòng thử lại.")
+        error = _("Tên đăng nhập hoặc mật khẩu không đúng.")
+    elif request.method == "POST":  # an expired form, or a field empty or too long
+        error = (_("Phiên đăng nhập đã hết hạn, vui lòng thử lại.") if "csrf_token" in form.errors
+                 else _("Tên đăng nhập hoặc mật khẩu không đúng."))
     status = 401 if error else 200
     return render_template("login.html", form=form, error=error), status
 
 
 @bp.get("/pair/<token>")
 def pair(token: str):
-    """Opening a pairing address signs this device in with the token's role."""
+    """Opening a pairing address signs this device in with the token's role (a session of its own;
+    the token itself is not kept in the cookie)."""
     principal = authenticate(token)
     if principal is None:
         return render_template("pair_failed.html"), 404
-    session.clear()
-    session["device_token"] = token
-    session.permanent = True
+    begin_session(device_id=principal.device_id)
     return redirect(url_for(HOME[principal.role]))
 
 
 @bp.post("/logout")
 def logout():
-    """Forget this browser's sign-in or pairing."""
-    session.clear()
+    """End this browser's sign-in or pairing, on every server process."""
+    finish_session()
     return redirect(url_for("auth.login"))
 
 

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -13,19 +11,12 @@ from ..errors import ConferenceError, NotFound
 from ..fields import Codes, bounded_text
 from ..models import Device, Role
 from ..textnorm import clean
+from .principal import Principal
+from .sessions import end_sessions_of
 
 TOKEN_BYTES = 32
 MAX_TOKEN_LENGTH = 128
 MAX_LABEL = 80
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is asking: a role within one conference, and the name of their device."""
-    role: Role
-    conference_id: int
-    label: str
-    device_id: int | None = None
 
 
 def _digest(token: str) -> str:
@@ -84,6 +75,7 @@ def revoke_device(conference_id: int, device_id: int) -> Device:
         if device is None or device.conference_id != conference_id:
             raise NotFound("unknown_device", "Không tìm thấy thiết bị.")
         device.revoked_at = device.revoked_at or utcnow()
+        end_sessions_of(session, device_id=device.id)  # its paired browsers are signed out too
     return device
 
 
@@ -103,7 +95,3 @@ def mark_seen(device_ids: list[int]) -> None:
 def list_devices(conference_id: int) -> list[Device]:
     return list(db.session.scalars(sa.select(Device).where(Device.conference_id == conference_id)
                                    .order_by(Device.role, Device.id)))
-
-
-def password_matches(given: str | None, expected: str) -> bool:
-    return bool(given) and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
