@@ -22,6 +22,7 @@ from ..db import db, write_transaction
 from ..errors import ConferenceError
 from ..models import Delegate
 from ..textnorm import clean, fold
+from ..uploads import check_workbook
 from .roster import find_group, new_delegate, validate_fields
 from .state import bump_version
 
@@ -92,6 +93,7 @@ def _damaged_workbook_errors() -> tuple[type[BaseException], ...]:
 def _read_xlsx(content: bytes) -> list[tuple[int, list]]:
     from openpyxl import load_workbook
     try:
+        check_workbook(content)  # a decompression bomb is refused before openpyxl inflates it
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
         rows = [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
     except _damaged_workbook_errors() as error:
