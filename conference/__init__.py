@@ -28,9 +28,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    if app.config.get("BEHIND_PROXY"):  # deploy/nginx.conf: the client's address and scheme
-        from werkzeug.middleware.proxy_fix import ProxyFix
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -46,6 +43,8 @@ def create_app(test_config: dict | None = None) -> Flask:
                       message_queue=app.config["REDIS_URL"],
                       channel=app.config.get("SOCKETIO_CHANNEL", "flask-socketio"),
                       cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"))
+    from . import proxies
+    proxies.init_app(app)  # deploy/nginx.conf: the client's address and scheme, from trusted proxies only
 
     app.url_map.converters["int"] = RowIdConverter
     from .blueprints import register_blueprints
