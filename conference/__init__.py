@@ -28,6 +28,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
+    from . import security_headers
+    security_headers.init_app(app)  # CSP and friends on every response; Secure cookies under https
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
