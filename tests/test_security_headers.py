@@ -110,9 +110,14 @@ def test_no_template_has_anything_inline_the_policy_refuses(template: Path):
 
 # --- https: HSTS and Secure cookies ------------------------------------------------------------
 
+def cookies_of(response) -> list[str]:
+    """Every Set-Cookie line of a live server's answer or of a test client's."""
+    headers = response.raw.headers if isinstance(response, requests.Response) else response.headers
+    return headers.getlist("Set-Cookie")
+
+
 def secure_cookies(response) -> list[bool]:
-    cookies = response.headers.getlist("Set-Cookie") if hasattr(response.headers, "getlist") else \
-        response.raw.headers.getlist("Set-Cookie")
+    cookies = cookies_of(response)
     assert cookies, "the answer sets no cookie"
     return ["secure" in {part.strip().lower() for part in cookie.split(";")} for cookie in cookies]
 
@@ -159,7 +164,7 @@ def test_serve_https_sends_hsts_and_marks_every_cookie_secure(https_server):
     assert secure_cookies(fetch(https_server, "/login?lang=en")) == [True, True]
     paired = fetch(https_server, "/pair/" + https_server.token("door", "Cửa 1"))
     assert paired.status_code == 302 and secure_cookies(paired) == [True]
-    for cookie in paired.raw.headers.getlist("Set-Cookie"):
+    for cookie in cookies_of(paired):
         assert "HttpOnly" in cookie and "SameSite=Lax" in cookie  # kept as they were
 
 
