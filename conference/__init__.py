@@ -27,9 +27,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    if app.config.get("BEHIND_PROXY"):  # deploy/nginx.conf: the client's address and scheme
-        from werkzeug.middleware.proxy_fix import ProxyFix
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    from . import security_headers
+    security_headers.init_app(app)  # CSP and friends on every response; Secure cookies under https
     db.init_app(app)
     from .services import audit  # noqa: F401 - the audit trail's hooks on every write transaction
     csrf.init_app(app)
@@ -47,6 +46,8 @@ def create_app(test_config: dict | None = None) -> Flask:
                       message_queue=app.config["REDIS_URL"],
                       channel=app.config.get("SOCKETIO_CHANNEL", "flask-socketio"),
                       cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"))
+    from . import proxies
+    proxies.init_app(app)  # deploy/nginx.conf: the client's address and scheme, from trusted proxies only
     from .limits import limit_requests
     limit_requests(app, socketio.server.eio)  # outermost: a body over its limit reaches nothing
 

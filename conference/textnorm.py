@@ -5,9 +5,11 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
-# Control characters and lone surrogates: invisible, and refused by PostgreSQL (NUL) or by
-# UTF-8 itself (surrogates), so they never reach a stored name or a search key.
-_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# Never part of a name, whatever the script: control characters (NUL is refused by PostgreSQL),
+# lone surrogates (refused by UTF-8 itself) and format characters (zero-width spaces and joiners,
+# direction overrides and isolates, the soft hyphen, the BOM), which are invisible and can make one
+# name look like another. Vietnamese needs none of them. Whitespace among them becomes a space.
+_HIDDEN = {"Cc", "Cf", "Cs"}
 
 # Vietnamese letter order: đ is a letter of its own that follows d. Tones are compared after letters.
 _ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
@@ -19,11 +21,11 @@ _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
 
 
 def clean(text: str | None) -> str:
-    """NFC, single spaces, no control characters, trimmed: how a name is stored, whatever typed it."""
+    """NFC, single spaces, no invisible characters, trimmed: how a name is stored, whatever typed it."""
     if text is None:
         return ""
-    spaced = _SPACES.sub(" ", unicodedata.normalize("NFC", str(text)))
-    return _INVISIBLE.sub("", spaced).strip()
+    visible = "".join(ch for ch in str(text) if ch.isspace() or unicodedata.category(ch) not in _HIDDEN)
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", visible)).strip()
 
 
 def fold(text: str | None) -> str:

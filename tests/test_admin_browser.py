@@ -87,7 +87,7 @@ def test_the_dashboard_follows_a_check_in_without_a_reload(live_server, page):
     door = live_server.token("door", "Cửa 1")
     sign_in(live_server, page)
     expect(page.locator("#connection")).to_have_attribute("data-state", "online")
-    page.wait_for_function("document.getElementById('dashboard').dataset.version !== undefined")
+    page.wait_for_function("() => document.getElementById('dashboard').dataset.version !== undefined")
     expect(page.locator("#arrivals-chart")).to_have_attribute("data-state", "empty")
     present = int(page.text_content("#present"))
     missing = page.locator("#missing tr[data-id]")

@@ -66,7 +66,7 @@ def open_door(page, server, label: str = "Cửa 1") -> str:
     from playwright.sync_api import expect
     token = door_token(server, label)
     page.goto(f"{server.url}/pair/{token}")
-    page.wait_for_function("window.door && window.door.roster.size > 0")
+    page.wait_for_function("() => window.door && window.door.roster.size > 0")
     expect(page.locator("#connection")).to_have_attribute("data-state", "online")
     return token
 
@@ -269,14 +269,14 @@ def test_no_request_leaves_the_server(page, door_server):
     from playwright.sync_api import expect
     seen = record_requests(page)
     token = open_door(page, door_server)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     delegate = delegate_named(door_server, token, "Trần Thị Thu Hà")
     wedge(page, delegate["badge_code"])
     expect_result(page, "ok", delegate["full_name"])
     page.fill("#search", "nguyen")
     expect(page.locator("#results li").first).to_be_visible()
     page.reload()
-    page.wait_for_function("window.door && window.door.roster.size > 0")
+    page.wait_for_function("() => window.door && window.door.roster.size > 0")
     assert len(seen) > 15
     strangers = [url for url in seen if not url.startswith(door_server.url + "/")]
     assert strangers == []
@@ -300,14 +300,14 @@ def test_green_amber_and_red_each_have_their_own_sound_and_vibration(page, door_
     page.add_init_script(SOUND_PROBE)
     token = open_door(page, door_server)
     page.locator("#device").click()  # the first touch of the day lets the page make sounds
-    page.wait_for_function("window.door && !document.querySelector('#result-note').textContent")
+    page.wait_for_function("() => window.door && !document.querySelector('#result-note').textContent")
     delegate = delegate_named(door_server, token, "Ngô Thị Diễm")
     heard, felt = [], []
     for code, kind in ((delegate["badge_code"], "ok"), (delegate["badge_code"], "warn"), ("ZZZZZZZZZZZZZZZZ1", "error")):
         before = page.evaluate("window.heard.length")
         wedge(page, code)
         expect_result(page, kind)
-        page.wait_for_function(f"window.heard.length > {before}")
+        page.wait_for_function(f"() => window.heard.length > {before}")
         heard.append(tuple(map(tuple, page.evaluate(f"window.heard.slice({before})"))))
         felt.append(page.evaluate("window.felt.at(-1)"))
     assert len(set(heard)) == 3 and all(len(tones) >= 2 for tones in heard)

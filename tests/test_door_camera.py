@@ -96,7 +96,7 @@ def test_fake_camera_showing_a_printed_badge_checks_the_delegate_in_once(chromiu
         after = delegate_named(door_server, token, delegate["full_name"])
         assert after["checked_in_at"] and after["checked_in_device"] == "Cửa 3"
         # The badge stays in front of the camera: read again and again, sent once.
-        page.wait_for_function("window.door.camera.sightings >= 25", timeout=20000)
+        page.wait_for_function("() => window.door.camera.sightings >= 25", timeout=20000)
         assert len(posts) == 1
         assert page.locator("#result").get_attribute("data-kind") == "ok"
         strangers = [url for url in seen if not url.startswith(door_server.url + "/")]

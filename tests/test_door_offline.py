@@ -46,7 +46,7 @@ def test_scans_while_the_server_is_down_wait_on_the_tablet_and_count_once_when_i
     page.on("response", on_response)
 
     token = open_door(page, live_server, "Cửa 1")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")  # the page can reopen offline
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")  # the page can reopen offline
     first = delegate_named(live_server, token, "Dương Thị Thanh Hương")
     second = delegate_named(live_server, token, "Ngô Minh Tuấn")
 
@@ -64,7 +64,7 @@ def test_scans_while_the_server_is_down_wait_on_the_tablet_and_count_once_when_i
     expect(page.locator("#outbox-count")).to_have_text("3")
 
     page.reload()  # the service worker reopens the page; the outbox is still there
-    page.wait_for_function("window.door && window.door.outbox.size === 3")
+    page.wait_for_function("() => window.door && window.door.outbox.size === 3")
     expect(page.locator("#outbox-count")).to_have_text("3")
     expect(page.locator("#recent .recent-pending")).to_have_count(3)
     page.fill("#search", "duong thi thanh huong")  # search works offline, with the waiting status
@@ -176,7 +176,7 @@ def test_a_scan_made_offline_is_recorded_at_the_time_of_the_scan_not_of_its_deli
     assert abs(datetime.fromisoformat(sent["scanned_at"]) - checked_in_at) < NEAR
     assert abs(tablet_wait(sent) - (arrivals[0] - checked_in_at)) < NEAR
     # What the door now knows and shows is the time of the scan.
-    page.wait_for_function(f"window.door.roster.presence.has({delegate['id']})")
+    page.wait_for_function(f"() => window.door.roster.presence.has({delegate['id']})")
     known = page.evaluate(f"window.door.roster.presence.get({delegate['id']}).at")
     assert datetime.fromisoformat(known) == checked_in_at
 

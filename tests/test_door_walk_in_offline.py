@@ -35,7 +35,7 @@ def test_a_walk_in_added_offline_waits_on_the_tablet_and_is_added_once_when_the_
     name = "Đinh Thị Ngoại Tuyến"
 
     token = open_door(page, live_server, "Cửa 7")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")  # the page can reopen offline
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")  # the page can reopen offline
     listed = len(delegates(live_server, token))
 
     live_server.kill()
@@ -57,7 +57,7 @@ def test_a_walk_in_added_offline_waits_on_the_tablet_and_is_added_once_when_the_
     expect(page.locator("#outbox-count")).to_have_text("1")
 
     page.reload()  # the service worker reopens the page; the walk-in is still in the outbox
-    page.wait_for_function("window.door && window.door.outbox.size === 1")
+    page.wait_for_function("() => window.door && window.door.outbox.size === 1")
     expect(page.locator("#recent .recent-pending")).to_have_count(1)
     expect(page.locator("#recent .recent-name")).to_have_text([name])
     page.fill("#search", "ngoai tuyen")

@@ -52,9 +52,9 @@ def screens(chromium, live_server):
     mc = mc_context.new_page()
     hall = hall_context.new_page()
     mc.goto(f"{live_server.url}/pair/{token}")
-    mc.wait_for_function("document.body.dataset.version")
+    mc.wait_for_function("() => document.body.dataset.version")
     hall.goto(f"{live_server.url}/display")
-    hall.wait_for_function("document.getElementById('hall').dataset.version")
+    hall.wait_for_function("() => document.getElementById('hall').dataset.version")
     yield mc, hall, live_server.mc
     mc_context.close()
     hall_context.close()
@@ -62,7 +62,7 @@ def screens(chromium, live_server):
 
 def ready_for_the_next_press(mc) -> None:
     """The last command has been answered and the double-press guard has passed."""
-    mc.wait_for_function("!document.body.dataset.busy")
+    mc.wait_for_function("() => !document.body.dataset.busy")
     mc.wait_for_timeout(GUARD_MS)
 
 
@@ -94,7 +94,7 @@ def test_pagedown_on_the_mc_page_brings_the_next_item_to_the_projector(screens, 
     hall_shows(hall, "item", "Khai mạc hội nghị")
     assert hall.locator("#item-speaker").text_content() == "Trình bày: Mai Anh Hùng"
     assert "3. Báo cáo tổng kết" in hall.locator("#next-up").text_content()
-    mc.wait_for_function("document.getElementById('current-title').textContent === 'Khai mạc hội nghị'")
+    mc.wait_for_function("() => document.getElementById('current-title').textContent === 'Khai mạc hội nghị'")
     ready_for_the_next_press(mc)
     mc.keyboard.press("PageUp")
     hall_shows(hall, "flag")
@@ -106,7 +106,7 @@ def test_a_double_press_of_the_clicker_advances_once(screens, live_server):
     before = state(live_server)["version"]
     mc.keyboard.press("PageDown")
     mc.keyboard.press("PageDown")  # a bounce: well within the guard
-    mc.wait_for_function(f"Number(document.body.dataset.version) > {before}")
+    mc.wait_for_function(f"() => Number(document.body.dataset.version) > {before}")
     ready_for_the_next_press(mc)
     snapshot = state(live_server)
     assert (snapshot["current"], snapshot["version"]) == (1, before + 1)
@@ -118,7 +118,7 @@ def test_space_in_the_message_field_types_a_space_and_does_not_advance(screens, 
     mc.click("#message-input")
     mc.keyboard.type("Mời đại biểu")
     mc.keyboard.press("Enter")
-    hall.wait_for_function("document.getElementById('message-text').textContent === 'Mời đại biểu'")
+    hall.wait_for_function("() => document.getElementById('message-text').textContent === 'Mời đại biểu'")
     snapshot = state(live_server)
     assert snapshot["current"] is None and snapshot["version"] == before + 1
 
@@ -133,10 +133,10 @@ def test_the_projector_and_the_mc_catch_up_after_a_server_restart_without_reload
     post(live_server, headers, "/api/show/goto", {"position": 3})  # changed while the pages reconnect
     title = "Báo cáo tổng kết phong trào thi đua và công tác khen thưởng 5 năm (2015-2020), phương hướng, nhiệm vụ 5 năm tới"
     hall_shows(hall, "item", title, timeout=15000)
-    mc.wait_for_function(f"document.getElementById('current-title').textContent === {title!r}", timeout=15000)
+    mc.wait_for_function(f"() => document.getElementById('current-title').textContent === {title!r}", timeout=15000)
     for page in (mc, hall):
         assert page.evaluate("window.__sameDocument") == "still here"
-        page.wait_for_function("document.getElementById('connection').dataset.state === 'online'")
+        page.wait_for_function("() => document.getElementById('connection').dataset.state === 'online'")
     assert navigations == []
 
 
@@ -144,16 +144,16 @@ def test_while_the_server_is_down_the_screens_say_so_and_the_clock_keeps_running
     mc, hall, headers = screens
     live_server.kill()
     for page in (mc, hall):
-        page.wait_for_function("document.getElementById('connection').dataset.state === 'offline'")
-    hall.wait_for_function("getComputedStyle(document.getElementById('connection')).opacity === '1'")
+        page.wait_for_function("() => document.getElementById('connection').dataset.state === 'offline'")
+    hall.wait_for_function("() => getComputedStyle(document.getElementById('connection')).opacity === '1'")
     ticking = mc.locator("#clock").text_content()
-    mc.wait_for_function(f"document.getElementById('clock').textContent !== {ticking!r}")
+    mc.wait_for_function(f"() => document.getElementById('clock').textContent !== {ticking!r}")
     mc.keyboard.press("PageDown")
     mc.wait_for_selector("#alert:not([hidden])")
     assert "mất kết nối" in mc.locator("#alert").text_content()
     live_server.start()
     for page in (mc, hall):
-        page.wait_for_function("document.getElementById('connection').dataset.state === 'online'", timeout=15000)
+        page.wait_for_function("() => document.getElementById('connection').dataset.state === 'online'", timeout=15000)
     assert state(live_server)["current"] is None  # the press made offline was not replayed
 
 
@@ -161,11 +161,11 @@ def test_html_in_a_message_stays_text_on_the_projector(screens, live_server):
     mc, hall, headers = screens
     hostile = '<img src=x onerror="window.__pwned = 1">Mời <b>đại biểu</b> vào hội trường'
     post(live_server, headers, "/api/show/message", {"message": hostile})
-    hall.wait_for_function("!document.getElementById('message').hidden")
+    hall.wait_for_function("() => !document.getElementById('message').hidden")
     assert hall.locator("#message-text").text_content() == hostile
     assert hall.locator("#message-text *").count() == 0
     assert hall.evaluate("window.__pwned") is None
-    mc.wait_for_function("document.getElementById('message-current').textContent.includes('<img')")
+    mc.wait_for_function("() => document.getElementById('message-current').textContent.includes('<img')")
     assert mc.evaluate("window.__pwned") is None
 
 
@@ -187,14 +187,14 @@ def test_long_text_shrinks_to_fit_its_box_and_the_page_never_scrolls(screens, li
     long_message = ("Đề nghị quý vị đại biểu giữ trật tự, tắt chuông điện thoại và ổn định chỗ ngồi để hội nghị "
                     "tiếp tục chương trình theo đúng kế hoạch đã đề ra. ") * 4
     post(live_server, headers, "/api/show/message", {"message": long_message[:500]})
-    hall.wait_for_function("!document.getElementById('message').hidden")
+    hall.wait_for_function("() => !document.getElementById('message').hidden")
     assert fits(hall, "#message-text") and font_px(hall, "#message-text") < 68
     assert fits(hall, "#item-title") and fits(hall, "#item-kicker")
     post(live_server, headers, "/api/show/message", {"message": "Giải lao 10 phút"})
-    hall.wait_for_function("document.getElementById('message-text').textContent === 'Giải lao 10 phút'")
+    hall.wait_for_function("() => document.getElementById('message-text').textContent === 'Giải lao 10 phút'")
     assert font_px(hall, "#message-text") == 68  # short text goes back to full size
     hall.set_viewport_size({"width": 1280, "height": 720})
-    hall.wait_for_function("Math.round(document.getElementById('hall').getBoundingClientRect().width) === 1280")
+    hall.wait_for_function("() => Math.round(document.getElementById('hall').getBoundingClientRect().width) === 1280")
     page_size = hall.evaluate("""() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight,
                                         innerWidth, innerHeight]""")
     assert page_size[0] <= page_size[2] and page_size[1] <= page_size[3], page_size
@@ -206,14 +206,14 @@ def test_blackout_hides_everything_and_standby_shows_only_the_backdrop(screens, 
     post(live_server, headers, "/api/show/goto", {"position": 2})
     hall_shows(hall, "item", "Khai mạc hội nghị")
     mc.click(".screen-modes button[data-screen='blackout']")
-    hall.wait_for_function("document.getElementById('hall').dataset.screen === 'blackout'")
+    hall.wait_for_function("() => document.getElementById('hall').dataset.screen === 'blackout'")
     assert hall.evaluate("getComputedStyle(document.getElementById('conference-title')).visibility") == "hidden"
     assert hall.evaluate("getComputedStyle(document.getElementById('item-title')).visibility") == "hidden"
     ready_for_the_next_press(mc)
     mc.keyboard.press("b")  # a clicker's black-screen key toggles back
-    hall.wait_for_function("document.getElementById('hall').dataset.screen === 'live'")
+    hall.wait_for_function("() => document.getElementById('hall').dataset.screen === 'live'")
     mc.click(".screen-modes button[data-screen='standby']")
-    hall.wait_for_function("document.getElementById('hall').dataset.screen === 'standby'")
+    hall.wait_for_function("() => document.getElementById('hall').dataset.screen === 'standby'")
     assert hall.locator("#conference-title").is_visible() and not hall.locator("#item-title").is_visible()
     assert mc.locator(".screen-modes button[data-screen='standby']").get_attribute("aria-pressed") == "true"
 
@@ -232,11 +232,12 @@ def test_the_opening_shows_the_attendance_and_the_mc_script_reads_the_live_figur
     assert hall.locator("#attendance").is_visible()
     assert hall.locator("#attendance-count").text_content() == f"{present + 3}/{expected}"
     mc.wait_for_function(
-        f"document.getElementById('script').textContent.includes('có mặt {present + 3}/{expected} đại biểu')")
+        f"() => document.getElementById('script').textContent.includes('có mặt {present + 3}/{expected} đại biểu')")
     post(live_server, door, "/api/checkins", {"delegate_id": absent[3]["id"]})  # a late arrival
     mc.wait_for_function(
-        f"document.getElementById('script').textContent.includes('có mặt {present + 4}/{expected} đại biểu')")
-    hall.wait_for_function(f"document.getElementById('attendance-count').textContent === '{present + 4}/{expected}'")
+        f"() => document.getElementById('script').textContent.includes('có mặt {present + 4}/{expected} đại biểu')")
+    hall.wait_for_function(
+        f"() => document.getElementById('attendance-count').textContent === '{present + 4}/{expected}'")
     post(live_server, headers, "/api/show/goto", {"position": 3})
     hall_shows(hall, "item")
     assert not hall.locator("#attendance").is_visible()
@@ -249,13 +250,13 @@ def test_a_tham_luan_step_has_its_speaker_countdown_and_script(screens, live_ser
     assert hall.locator("#item-kicker").text_content().endswith("· Tham luận 2/4")
     assert hall.locator("#item-speaker").text_content() == "Trình bày: Hồ Thị Thu Trang"
     mc.wait_for_selector("#step-timer:not([hidden])")
-    mc.wait_for_function("/^[89]:\\d\\d$/.test(document.getElementById('step-remaining').textContent)")
+    mc.wait_for_function("() => /^[89]:\\d\\d$/.test(document.getElementById('step-remaining').textContent)")
     assert mc.locator("#step-timer").get_attribute("data-phase") == "normal"
     script = mc.locator("#script").text_content()
     assert script.startswith("Xin cảm ơn Đặng Ngọc Thạch.") and "Hồ Thị Thu Trang" in script
     ready_for_the_next_press(mc)
     mc.keyboard.press("PageDown")  # the next speaker, the same key
-    hall.wait_for_function("document.getElementById('item-speaker').textContent === 'Trình bày: Trần Văn Hiếu'")
+    hall.wait_for_function("() => document.getElementById('item-speaker').textContent === 'Trình bày: Trần Văn Hiếu'")
     assert state(live_server)["current_step"] == 3
 
 
@@ -267,13 +268,13 @@ def test_in_the_awards_item_the_clicker_steps_through_the_awards(screens, live_s
     def press_and_wait(key: str) -> dict:
         before = state(live_server)["version"]
         mc.keyboard.press(key)
-        mc.wait_for_function(f"Number(document.body.dataset.version) > {before}")
+        mc.wait_for_function(f"() => Number(document.body.dataset.version) > {before}")
         ready_for_the_next_press(mc)
         return state(live_server)
 
     first = press_and_wait("PageDown")  # /api/awards/next: the first decision
     assert first["current"] == 5 and first["award"]["index"] == 0 and first["award"]["reveal"] is False
-    hall.wait_for_function("document.getElementById('hall').dataset.mode === 'awards'")
+    hall.wait_for_function("() => document.getElementById('hall').dataset.mode === 'awards'")
     revealed = press_and_wait("PageDown")  # its names
     assert revealed["current"] == 5 and revealed["award"]["reveal"] is True
     back = press_and_wait("PageUp")  # /api/awards/previous
@@ -298,10 +299,10 @@ def test_the_projector_clock_is_the_servers_even_when_the_computers_clock_is_wro
     hall = context.new_page()
     hall.clock.set_system_time(datetime.now() + timedelta(hours=3, minutes=7))  # a projector PC set wrong
     hall.goto(f"{live_server.url}/display")
-    hall.wait_for_function("document.getElementById('hall').dataset.version")
+    hall.wait_for_function("() => document.getElementById('hall').dataset.version")
     hanoi = ZoneInfo("Asia/Ho_Chi_Minh")
     around = {(datetime.now(hanoi) + timedelta(seconds=delta)).strftime("%H:%M") for delta in (-2, 0, 2)}
-    hall.wait_for_function(f"{sorted(around)!r}.includes(document.getElementById('clock').textContent)")
+    hall.wait_for_function(f"() => {sorted(around)!r}.includes(document.getElementById('clock').textContent)")
     assert hall.evaluate("document.documentElement.dataset.wakeLock") == "on"  # localhost is a secure page
     context.close()
 
@@ -311,10 +312,10 @@ def test_the_foyer_screen_lists_the_whole_program_with_the_current_item(chromium
     context = chromium.new_context(viewport={"width": 1920, "height": 1080})
     foyer = context.new_page()
     foyer.goto(f"{live_server.url}/display/agenda")
-    foyer.wait_for_function("document.getElementById('hall').dataset.mode === 'agenda'")
+    foyer.wait_for_function("() => document.getElementById('hall').dataset.mode === 'agenda'")
     for position in (1, 2, 3):
         post(live_server, live_server.mc, "/api/show/goto", {"position": position})
-    foyer.wait_for_function("document.querySelectorAll('.agenda-row')[2].dataset.state === 'current'")
+    foyer.wait_for_function("() => document.querySelectorAll('.agenda-row')[2].dataset.state === 'current'")
     rows = foyer.locator(".agenda-row")
     assert rows.count() == len(state(live_server)["agenda"])
     assert [rows.nth(n).get_attribute("data-state") for n in range(4)] == ["done", "done", "current", "upcoming"]

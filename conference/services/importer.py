@@ -23,6 +23,7 @@ from ..errors import ConferenceError
 from ..fields import bounded_text
 from ..models import Delegate
 from ..textnorm import clean, fold
+from ..uploads import check_workbook
 from .roster import MAX_FIELD, find_group, new_delegate, validate_fields
 from .state import bump_version
 
@@ -93,6 +94,7 @@ def _damaged_workbook_errors() -> tuple[type[BaseException], ...]:
 def _read_xlsx(content: bytes) -> list[tuple[int, list]]:
     from openpyxl import load_workbook
     try:
+        check_workbook(content)  # a decompression bomb is refused before openpyxl inflates it
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
         rows = [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
     except _damaged_workbook_errors() as error:

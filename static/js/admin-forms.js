@@ -1,3 +1,10 @@
+// Office pages: bars and colour swatches drawn by the server carry their value in data-*, since the
+// Content-Security-Policy allows no style="" attribute; set through the DOM, they are allowed.
+for (const fill of document.querySelectorAll("[data-fill]")) fill.style.width = `${Number(fill.dataset.fill) || 0}%`;
+for (const swatch of document.querySelectorAll("[data-swatch]")) {
+  if (/^#[0-9a-f]{6}$/i.test(swatch.dataset.swatch)) swatch.style.background = swatch.dataset.swatch;
+}
+
 // Office forms: a button that removes or replaces something asks first (data-confirm on its form).
 document.addEventListener("submit", (event) => {
   const form = event.target;
