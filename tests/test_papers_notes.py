@@ -91,7 +91,7 @@ def test_in_a_browser_the_notes_save_while_typing_and_survive_a_reload(live_serv
     box.press_sequentially("Đồng chí Mai Anh Hùng khai mạc. Ý kiến: đồng ý.", delay=5)
     state = page.locator(".notes-state").nth(1)
     state.wait_for(state="visible")
-    page.wait_for_function("document.querySelectorAll('.notes-state')[1].dataset.state === 'saved'")
+    page.wait_for_function("() => document.querySelectorAll('.notes-state')[1].dataset.state === 'saved'")
     assert page.locator("button[type=submit]").nth(1).is_hidden()  # saved as typed, no button
     page.reload()
     assert page.locator("textarea").nth(1).input_value() == "Đồng chí Mai Anh Hùng khai mạc. Ý kiến: đồng ý."
