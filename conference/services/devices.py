@@ -12,6 +12,7 @@ from ..db import db, is_id, utcnow, write_transaction
 from ..errors import ConferenceError, NotFound
 from ..models import Device, Role
 from ..textnorm import clean
+from .state import default_conference_id
 
 TOKEN_BYTES = 32
 MAX_TOKEN_LENGTH = 128
@@ -72,19 +73,20 @@ def _default_label(role: Role, number: int) -> str:
 
 
 def authenticate(token: str | None) -> Principal | None:
-    """The principal for a token, or None if it is unknown, malformed or revoked."""
+    """The principal for a token, or None if it is unknown, malformed or revoked. A device
+    serves the active conference, whichever it was paired in (the door is the door)."""
     if not token or not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
         return None
     device = db.session.scalar(sa.select(Device).where(Device.token_hash == _digest(token)))
     if device is None or device.revoked_at is not None:
         return None
-    return Principal(device.role, device.conference_id, device.label, device.id)
+    return Principal(device.role, default_conference_id() or device.conference_id, device.label, device.id)
 
 
 def revoke_device(conference_id: int, device_id: int) -> Device:
     with write_transaction() as session:
         device = session.get(Device, device_id) if is_id(device_id) else None
-        if device is None or device.conference_id != conference_id:
+        if device is None:  # devices belong to the install, not to one conference
             raise NotFound("unknown_device", "Không tìm thấy thiết bị.")
         device.revoked_at = device.revoked_at or utcnow()
     return device
@@ -104,8 +106,8 @@ def mark_seen(device_ids: list[int]) -> None:
 
 
 def list_devices(conference_id: int) -> list[Device]:
-    return list(db.session.scalars(sa.select(Device).where(Device.conference_id == conference_id)
-                                   .order_by(Device.role, Device.id)))
+    """Every device of the install: each one serves whichever conference is active."""
+    return list(db.session.scalars(sa.select(Device).order_by(Device.role, Device.id)))
 
 
 def password_matches(given: str | None, expected: str) -> bool:
