@@ -42,8 +42,15 @@ def lan_address() -> str:
     return "127.0.0.1"
 
 
-def _conference_id() -> int:
+def _conference_id(chosen: int | None = None) -> int:
+    """CHOSEN if it is a conference of this install, else the active one."""
     from .services.state import default_conference_id
+    if chosen is not None:
+        from .services.lifecycle import existing
+        try:
+            return existing(chosen)
+        except ConferenceError as error:
+            raise Refused(error.message) from None
     found = default_conference_id()
     if found is None:
         raise Refused(_("Chưa có hội nghị nào trong cơ sở dữ liệu."))
@@ -97,6 +104,8 @@ def serve(host: str, port: int, use_https: bool) -> None:
     # contradict the banner: this embedded server is the one meant for a hall (docs/SCALE.md for more).
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     tune_garbage_collector()
+    from .services.backups import start_auto_backups
+    start_auto_backups(app)  # instance/backups/, every few minutes (SQLite)
     socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, ssl_context=ssl_context,
                  use_reloader=False, log_output=False)
 
@@ -207,11 +216,13 @@ def badges(out_dir: Path, no_png: bool) -> None:
 @cli.command("export-attendance", help=N_(
     "Ghi FILE (.xlsx hoặc .csv): mọi đại biểu, đoàn, có mặt hay vắng, giờ điểm danh và cửa."))
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
-def export_attendance_command(file: Path) -> None:
+@click.option("--conference", "chosen", type=int, default=None,
+              help=N_("Số của hội nghị (mặc định: hội nghị đang hoạt động)."))
+def export_attendance_command(file: Path, chosen: int | None) -> None:
     from .services.reports import write_attendance
     with _app().app_context():
         try:
-            count = write_attendance(_conference_id(), file)
+            count = write_attendance(_conference_id(chosen), file)
         except ConferenceError as error:
             raise Refused(error.message) from None
         except OSError as error:
@@ -222,17 +233,24 @@ def export_attendance_command(file: Path) -> None:
 
 @cli.command("export-minutes", help=N_("Ghi FILE (.docx): biên bản hội nghị đúng như đã diễn ra."))
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
-def export_minutes_command(file: Path) -> None:
+@click.option("--conference", "chosen", type=int, default=None,
+              help=N_("Số của hội nghị (mặc định: hội nghị đang hoạt động)."))
+def export_minutes_command(file: Path, chosen: int | None) -> None:
     from .services.reports import write_minutes
     with _app().app_context():
         try:
-            write_minutes(_conference_id(), file)
+            write_minutes(_conference_id(chosen), file)
         except ConferenceError as error:
             raise Refused(error.message) from None
         except OSError as error:
             raise Refused(_("Không ghi được {file}: {reason}").format(
                 file=file, reason=error.strerror or error)) from None
         click.echo(_("Đã xuất biên bản: {file}").format(file=file))
+
+
+from .cli_lifecycle import register  # noqa: E402 - its commands join this group
+
+register(cli)
 
 
 def main() -> None:
