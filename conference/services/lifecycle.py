@@ -2,7 +2,9 @@
 of an earlier one), and the reset of the day after a rehearsal."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -40,11 +42,15 @@ def conferences() -> list[ConferenceRow]:
     return [ConferenceRow(cid, title, day, cid == active, count, here) for cid, title, day, count, here in rows]
 
 
+@lru_cache(maxsize=1)
+def _demo_title() -> str:
+    return json.loads(DEMO_FILE.read_text(encoding="utf-8"))["conference"]["title"]
+
+
 def only_the_demo() -> bool:
     """True on a first start: the demo is the one conference, so the office is offered its own."""
-    import json
     titles = list(db.session.scalars(sa.select(Conference.title).limit(2)))
-    return len(titles) == 1 and titles[0] == json.loads(DEMO_FILE.read_text(encoding="utf-8"))["conference"]["title"]
+    return len(titles) == 1 and titles[0] == _demo_title()
 
 
 def existing(conference_id: object) -> int:
