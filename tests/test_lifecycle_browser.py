@@ -1,4 +1,4 @@
-"""In a real browser: the projector and a paired door follow an `activate` made on the command
+"""In a real browser: the projector, a paired door and the MC follow an `activate` made on the command
 line (another process), without a reload and without pairing again."""
 from __future__ import annotations
 
@@ -25,9 +25,11 @@ def test_the_projector_and_the_door_follow_an_activate_without_a_reload(live_ser
     door = chromium.new_context(viewport={"width": 1024, "height": 768}).new_page()
     door.goto(f"{live_server.url}/pair/{token}")
     expect(door.locator("#attendance")).to_have_text("0/65", timeout=15000)
+    mc = door.context.browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    mc.goto(f"{live_server.url}/pair/{live_server.token('mc')}")
     page.goto(f"{live_server.url}/display")
     expect(page.locator("#conference-title")).to_have_text(DEMO, timeout=15000)
-    for tab in (page, door):
+    for tab in (page, door, mc):
         tab.evaluate("window.notReloaded = true")
 
     # The rehearsal of the demo moves its version well past a new conference's.
@@ -36,12 +38,14 @@ def test_the_projector_and_the_door_follow_an_activate_without_a_reload(live_ser
         requests.post(f"{live_server.url}/api/checkins", json={"code": delegate["badge_code"]},
                       headers=bearer(token), timeout=10)
     expect(door.locator("#attendance")).to_have_text("3/65", timeout=10000)
+    expect(mc.locator("#attendance")).to_have_text("3/65", timeout=10000)
 
     assert cli(live_server, "new-conference", "--title", "Hội nghị tổng kết năm 2026",
                "--template", "tong-ket-nam").strip().endswith("2.")
     cli(live_server, "activate", "2")
     expect(page.locator("#conference-title")).to_have_text("Hội nghị tổng kết năm 2026", timeout=15000)
     expect(door.locator("#attendance")).to_have_text("0/0", timeout=15000)
+    expect(mc.locator("#attendance")).to_have_text("0/0", timeout=15000)
 
     # A copy of the demo: the door's roster is the copy's, with its new badge codes.
     cli(live_server, "new-conference", "--title", "Hội nghị điển hình tiên tiến lần thứ V", "--copy-from", "1")
@@ -54,6 +58,7 @@ def test_the_projector_and_the_door_follow_an_activate_without_a_reload(live_ser
                            headers=bearer(token), timeout=10)
     assert answer.status_code == 201
     expect(door.locator("#attendance")).to_have_text("1/65", timeout=10000)
-    for tab in (page, door):
+    for tab in (page, door, mc):
         assert tab.evaluate("window.notReloaded") is True
     door.context.close()
+    mc.context.close()
