@@ -101,8 +101,10 @@ def _register_error_handlers(app: Flask) -> None:
         code, message, retry_after = trouble
         app.logger.warning("storage trouble (%s): %s", code, error.orig)
         db.session.rollback()
-        body = {"error": {"code": code, "message": message}}
-        return jsonify(body), 503, {"Retry-After": str(retry_after)}
+        headers = {"Retry-After": str(retry_after)}
+        if not _wants_json():  # an office form: the reason, on a page of its own
+            return message, 503, {**headers, "Content-Type": "text/plain; charset=utf-8"}
+        return jsonify({"error": {"code": code, "message": message}}), 503, headers
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):  # a bug: log it, never show a traceback

@@ -9,7 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from conference.db import db
-from conference.models import CheckIn, Delegate
+from conference.models import CheckIn, Conference, Delegate
+
+from lifecycle_helpers import signed_in
 
 
 def _tune(app, pragma: str):
@@ -33,6 +35,7 @@ def _untune(app, engine, listener) -> None:
 def test_a_database_held_by_another_process_answers_503_storage_busy_and_the_retry_counts_once(
         app, client, auth, tmp_path):
     code = client.get("/api/delegates", headers=auth("door")).get_json()["delegates"][0]["badge_code"]
+    admin = signed_in(app)
     engine, listener = _tune(app, "PRAGMA busy_timeout=300")
     holder = sqlite3.connect(tmp_path / "test.db", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another process writing, and not letting go
@@ -40,6 +43,8 @@ def test_a_database_held_by_another_process_answers_503_storage_busy_and_the_ret
         answer = client.post("/api/checkins", json={"code": code, "nonce": "n-busy"}, headers=auth("door"))
         assert answer.status_code == 503 and answer.get_json()["error"]["code"] == "storage_busy"
         assert answer.headers["Retry-After"] == "2"
+        form = admin.post("/admin/conferences", data={"csrf_token": admin.csrf_token, "title": "Hội nghị mới"})
+        assert form.status_code == 503 and "bận" in form.get_data(as_text=True)  # the office reads why
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -48,6 +53,7 @@ def test_a_database_held_by_another_process_answers_503_storage_busy_and_the_ret
     _untune(app, engine, listener)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Conference)) == 1
 
 
 def test_a_full_disk_answers_503_storage_full_and_nothing_is_lost_or_doubled_when_space_returns(app, client, auth):
