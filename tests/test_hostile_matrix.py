@@ -123,6 +123,14 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "/admin/import"): ADMIN_ONLY,
     ("POST", "/admin/import/confirm"): ADMIN_ONLY,
     ("GET", "/admin/papers"): ADMIN_ONLY,
+    ("GET", "/admin/conferences"): ADMIN_ONLY,
+    ("POST", "/admin/conferences"): ADMIN_ONLY,
+    ("POST", "/admin/conferences/<int:conference_id>/activate"): ADMIN_ONLY,
+    ("GET", "/admin/conferences/<int:conference_id>/attendance.xlsx"): ADMIN_ONLY,
+    ("GET", "/admin/conferences/<int:conference_id>/minutes.docx"): ADMIN_ONLY,
+    ("POST", "/admin/reset-day"): ADMIN_ONLY,
+    ("POST", "/admin/backups"): ADMIN_ONLY,
+    ("GET", "/admin/backups/latest.db"): ADMIN_ONLY,
 }
 
 # Signing in and out answer with the sign-in page (401 for a wrong password, a redirect after
