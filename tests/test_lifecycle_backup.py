@@ -85,6 +85,23 @@ def test_automatic_backups_are_taken_and_only_the_newest_are_kept(tmp_path):
             backups.check_backup(path)
 
 
+def test_serve_takes_automatic_backups_into_the_instance_folder(tmp_path):
+    server = LiveServer(tmp_path / "served", env={"CONFERENCE_BACKUP_INTERVAL": "0.5", "CONFERENCE_BACKUP_KEEP": "2"})
+    server.start()
+    try:
+        folder = server.instance / "backups"
+        deadline = time.monotonic() + 20
+        while len(list(folder.glob("*-auto.db"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1.5)  # a few more rounds: still the newest two only
+    finally:
+        server.stop()
+    kept = sorted(folder.glob("*.db"))
+    assert len(kept) == 2
+    with sqlite3.connect(f"file:{kept[-1]}?mode=ro", uri=True) as copy:
+        assert copy.execute("SELECT count(*) FROM delegate").fetchone()[0] == 65
+
+
 def test_the_office_downloads_the_latest_backup(app):
     admin = signed_in(app)
     assert admin.get("/admin/backups/latest.db").status_code == 404
@@ -93,6 +110,13 @@ def test_the_office_downloads_the_latest_backup(app):
     assert answer.status_code == 200 and answer.data.startswith(backups.HEADER)
     assert "latest.db" in admin.get("/admin/conferences").get_data(as_text=True)
     assert app.test_client().get("/admin/backups/latest.db").status_code == 302  # not without the sign-in
+
+
+def test_the_office_is_warned_when_the_disk_is_nearly_full(app, monkeypatch):
+    admin = signed_in(app)
+    assert 'id="disk-low"' not in admin.get("/admin/conferences").get_data(as_text=True)
+    monkeypatch.setattr(backups, "LOW_DISK_BYTES", 10**18)  # more than any disk has free
+    assert 'id="disk-low"' in admin.get("/admin/conferences").get_data(as_text=True)
 
 
 def test_on_postgresql_backup_and_restore_point_to_pg_dump(postgres_url, tmp_path):

@@ -23,7 +23,7 @@ def first_start():
 def _page(error: str | None = None, status: int = 200):
     return render_template("admin_conferences.html", conferences=lifecycle.conferences(),
                            templates=lifecycle.template_names(), latest=backups.latest_backup()
-                           if backups.db_is_sqlite() else None, error=error), status
+                           if backups.db_is_sqlite() else None, disk_low=backups.disk_low(), error=error), status
 
 
 @bp.get("/conferences")

@@ -160,11 +160,16 @@ def _auto_loop(app, interval: float) -> None:
             with app.app_context():
                 path = backup_now("auto")
                 prune(int(app.config.get("BACKUP_KEEP") or os.environ.get("CONFERENCE_BACKUP_KEEP") or 12))
-                if shutil.disk_usage(path.parent).free < LOW_DISK_BYTES:
-                    app.logger.warning("disk nearly full: %s left for backups", shutil.disk_usage(path.parent).free)
+                if disk_low():
+                    app.logger.warning("disk nearly full: %s bytes left", shutil.disk_usage(path.parent).free)
                 db.session.remove()
         except Exception:  # noqa: BLE001 - a failed backup must not stop the next one
             app.logger.exception("automatic backup failed")
+
+
+def disk_low() -> bool:
+    """Less than LOW_DISK_BYTES free where the instance (database and backups) lives."""
+    return shutil.disk_usage(current_app.config["INSTANCE_PATH"]).free < LOW_DISK_BYTES
 
 
 def db_is_sqlite() -> bool:
