@@ -188,3 +188,17 @@ def test_the_first_page_of_the_office_offers_its_own_conference_while_only_the_d
     assert refused.status_code == 400
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Conference)) == 2
+
+
+def test_devices_belong_to_the_install_listed_and_revoked_whichever_conference_is_active(any_app):
+    from conference.services.devices import list_devices, revoke_device
+    with any_app.app_context():
+        demo = default_conference_id()
+        old_door = create_device(demo, Role.DOOR)
+        new = lifecycle.create_conference("Hội nghị mới")
+        lifecycle.activate(new)
+        second = create_device(new, Role.DOOR)[0]
+        assert second.label == "Cửa 2"  # numbered across the install, not per conference
+        assert {d.id for d in list_devices(new)} == {old_door[0].id, second.id}
+        revoke_device(new, old_door[0].id)
+        assert authenticate(old_door[1]) is None

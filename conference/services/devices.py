@@ -59,8 +59,8 @@ def create_device(conference_id: int, role: Role, label: str | None = None) -> t
     """Make a device and its token. The token is returned once; only its hash is kept."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with write_transaction() as session:
-        count = session.scalar(sa.select(sa.func.count()).select_from(Device)
-                               .where(Device.conference_id == conference_id, Device.role == role))
+        count = session.scalar(sa.select(sa.func.count()).select_from(Device)  # of the install: see list_devices
+                               .where(Device.role == role))
         device = Device(conference_id=conference_id, role=role, token_hash=_digest(token),
                         label=clean(label)[:MAX_LABEL] or _default_label(role, count + 1))
         session.add(device)
