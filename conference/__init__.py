@@ -95,9 +95,41 @@ def _register_error_handlers(app: Flask) -> None:
         body = {"error": {"code": code, "message": error.description or error.name}}
         return jsonify(body), error.code
 
+    from sqlalchemy.exc import OperationalError
+
+    @app.errorhandler(OperationalError)
+    def storage_error(error: OperationalError):
+        """The database held by another process, or the disk full: nothing was written, and the
+        caller is told to try again (the door's outbox does so by itself), never a 500."""
+        trouble = storage_trouble(error)
+        if trouble is None:
+            return unexpected_error(error)
+        code, message, retry_after = trouble
+        app.logger.warning("storage trouble (%s): %s", code, error.orig)
+        db.session.rollback()
+        headers = {"Retry-After": str(retry_after)}
+        if not _wants_json():  # an office form: the reason, on a page of its own
+            return message, 503, {**headers, "Content-Type": "text/plain; charset=utf-8"}
+        return jsonify({"error": {"code": code, "message": message}}), 503, headers
+
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):  # a bug: log it, never show a traceback
         app.logger.exception("unexpected error")
         db.session.rollback()
         body = {"error": {"code": "internal_error", "message": "Lỗi máy chủ, vui lòng thử lại."}}
         return jsonify(body), 500
+
+
+# What SQLite and PostgreSQL say when the storage, not the request, is at fault.
+_BUSY = ("database is locked", "database table is locked", "lock timeout", "could not obtain lock")
+_FULL = ("database or disk is full", "disk is full", "no space left on device", "could not extend file")
+
+
+def storage_trouble(error) -> tuple[str, str, int] | None:
+    """(code, message, seconds to wait) for a busy or full storage, None for anything else."""
+    text = str(getattr(error, "orig", error)).lower()
+    if any(words in text for words in _BUSY):
+        return "storage_busy", "Cơ sở dữ liệu đang bận, vui lòng thử lại sau giây lát.", 2
+    if any(words in text for words in _FULL):
+        return "storage_full", "Ổ đĩa máy chủ đã đầy: báo cho văn phòng giải phóng chỗ trống.", 30
+    return None

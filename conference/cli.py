@@ -17,8 +17,15 @@ from .network import lan_address
 from .serving import raise_open_file_limit, serve_embedded, tune_garbage_collector
 
 
-def _conference_id() -> int:
+def _conference_id(chosen: int | None = None) -> int:
+    """CHOSEN if it is a conference of this install, else the active one."""
     from .services.state import default_conference_id
+    if chosen is not None:
+        from .services.lifecycle import existing
+        try:
+            return existing(chosen)
+        except ConferenceError as error:
+            raise Refused(error.message) from None
     found = default_conference_id()
     if found is None:
         raise Refused(_("Chưa có hội nghị nào trong cơ sở dữ liệu."))
@@ -78,6 +85,8 @@ def serve(host: str, port: int, use_https: bool) -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     tune_garbage_collector()
     raise_open_file_limit()
+    from .services.backups import start_auto_backups
+    start_auto_backups(app)  # instance/backups/, every few minutes (SQLite)
     serve_embedded(app, host, port, certificate)
 
 
@@ -196,19 +205,23 @@ def _writing(file: Path) -> Iterator[None]:
 @cli.command("export-attendance", help=N_(
     "Ghi FILE (.xlsx hoặc .csv): mọi đại biểu, đoàn, có mặt hay vắng, giờ điểm danh và cửa."))
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
-def export_attendance_command(file: Path) -> None:
+@click.option("--conference", "chosen", type=int, default=None,
+              help=N_("Số của hội nghị (mặc định: hội nghị đang hoạt động)."))
+def export_attendance_command(file: Path, chosen: int | None) -> None:
     from .services.reports import write_attendance
     with _writing(file):
-        count = write_attendance(_conference_id(), file)
+        count = write_attendance(_conference_id(chosen), file)
     click.echo(_("Đã xuất danh sách điểm danh {count} đại biểu: {file}").format(count=count, file=file))
 
 
 @cli.command("export-minutes", help=N_("Ghi FILE (.docx): biên bản hội nghị đúng như đã diễn ra."))
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
-def export_minutes_command(file: Path) -> None:
+@click.option("--conference", "chosen", type=int, default=None,
+              help=N_("Số của hội nghị (mặc định: hội nghị đang hoạt động)."))
+def export_minutes_command(file: Path, chosen: int | None) -> None:
     from .services.reports_minutes import write_minutes
     with _writing(file):
-        write_minutes(_conference_id(), file)
+        write_minutes(_conference_id(chosen), file)
     click.echo(_("Đã xuất biên bản: {file}").format(file=file))
 
 
@@ -295,6 +308,11 @@ def users_remove(login: str) -> None:
         except ConferenceError as error:
             raise Refused(error.message) from None
         click.echo(_("Đã xoá: {login}").format(login=user.login))
+
+
+from .cli_lifecycle import register  # noqa: E402 - its commands join this group
+
+register(cli)
 
 
 def main() -> None:

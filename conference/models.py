@@ -67,6 +67,8 @@ class Conference(Base):
     secretary: Mapped[Optional[str]] = mapped_column(sa.String(120))
     award_batch_size: Mapped[int] = mapped_column(default=6)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The one the door, MC and screens serve now (services/lifecycle.py keeps it to one at most).
+    active: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     groups: Mapped[list["DelegateGroup"]] = relationship(
         back_populates="conference", order_by="DelegateGroup.position", cascade="all, delete-orphan")

@@ -162,6 +162,7 @@ def _watch_loop(app, server) -> None:
                 return
         try:
             with app.app_context():
+                follow_active_conference()
                 resync_local_screens()
                 close_revoked_sockets()
                 mark_connected_devices_seen()
@@ -189,6 +190,28 @@ def resync_local_screens() -> list[int]:
             _emit_to_screens(conference_id, snapshot, ignore_queue=True)
             sent.append(conference_id)
     return sent
+
+
+def follow_active_conference() -> list[str]:
+    """Move this process's screens that follow another conference to the active one and send
+    them its snapshot: activating switches every screen live, no reload, no re-pairing (the
+    activating process at once, the others and the CLI's activate within one watch round)."""
+    active = default_conference_id()
+    db.session.rollback()
+    moved = []
+    for conference_id in _local_rooms("conference-"):
+        if active is None or conference_id == active:
+            continue
+        for sid, _ in list(socketio.server.manager.get_participants("/", room(conference_id))):
+            socketio.server.leave_room(sid, room(conference_id), namespace="/")
+            socketio.server.enter_room(sid, room(active), namespace="/")
+            moved.append(sid)
+    if moved:
+        snapshot = build_snapshot(active)
+        db.session.rollback()
+        for sid in moved:
+            socketio.emit("state", snapshot, to=sid)
+    return moved
 
 
 def close_revoked_sockets() -> list[int]:

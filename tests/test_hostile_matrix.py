@@ -141,6 +141,14 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "/admin/users/sessions/<int:session_id>/end"): frozenset({ADMINISTRATOR}),
     ("GET", "/admin/audit"): frozenset({ADMINISTRATOR}),
     ("GET", "/admin/audit.<any(xlsx, csv):fmt>"): frozenset({ADMINISTRATOR}),
+    ("GET", "/admin/conferences"): ADMIN_ONLY,
+    ("POST", "/admin/conferences"): ADMIN_ONLY,
+    ("POST", "/admin/conferences/<int:conference_id>/activate"): ADMIN_ONLY,
+    ("GET", "/admin/conferences/<int:conference_id>/attendance.xlsx"): ADMIN_ONLY,
+    ("GET", "/admin/conferences/<int:conference_id>/minutes.docx"): ADMIN_ONLY,
+    ("POST", "/admin/reset-day"): ADMIN_ONLY,
+    ("POST", "/admin/backups"): ADMIN_ONLY,
+    ("GET", "/admin/backups/latest.db"): frozenset({ADMINISTRATOR}),  # it holds the accounts' hashes
 }
 
 

@@ -84,3 +84,4 @@ def not_found_page(message: str | None = None):
 
 from . import admin_agenda, admin_delegates, admin_devices, admin_papers, admin_setup  # noqa: E402,F401
 from . import admin_audit, admin_users  # noqa: E402,F401
+from . import admin_conferences  # noqa: E402,F401

@@ -13,6 +13,7 @@ from ..models import Device, Role
 from ..textnorm import clean
 from .principal import Principal
 from .sessions import end_sessions_of
+from .state import default_conference_id
 
 TOKEN_BYTES = 32
 MAX_TOKEN_LENGTH = 128
@@ -46,8 +47,8 @@ def create_device(conference_id: int, role: Role, label: str | None = None) -> t
     """Make a device and its token. The token is returned once; only its hash is kept."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with write_transaction() as session:
-        count = session.scalar(sa.select(sa.func.count()).select_from(Device)
-                               .where(Device.conference_id == conference_id, Device.role == role))
+        count = session.scalar(sa.select(sa.func.count()).select_from(Device)  # of the install: see list_devices
+                               .where(Device.role == role))
         device = Device(conference_id=conference_id, role=role, token_hash=_digest(token),
                         label=clean(label)[:MAX_LABEL] or _default_label(role, count + 1))
         session.add(device)
@@ -60,19 +61,20 @@ def _default_label(role: Role, number: int) -> str:
 
 
 def authenticate(token: str | None) -> Principal | None:
-    """The principal for a token, or None if it is unknown, malformed or revoked."""
+    """The principal for a token, or None if it is unknown, malformed or revoked. A device
+    serves the active conference, whichever it was paired in (the door is the door)."""
     if not token or not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
         return None
     device = db.session.scalar(sa.select(Device).where(Device.token_hash == _digest(token)))
     if device is None or device.revoked_at is not None:
         return None
-    return Principal(device.role, device.conference_id, device.label, device.id)
+    return Principal(device.role, default_conference_id() or device.conference_id, device.label, device.id)
 
 
 def revoke_device(conference_id: int, device_id: int) -> Device:
     with write_transaction() as session:
         device = session.get(Device, device_id) if is_id(device_id) else None
-        if device is None or device.conference_id != conference_id:
+        if device is None:  # devices belong to the install, not to one conference
             raise NotFound("unknown_device", "Không tìm thấy thiết bị.")
         device.revoked_at = device.revoked_at or utcnow()
         end_sessions_of(session, device_id=device.id)  # its paired browsers are signed out too
@@ -93,5 +95,5 @@ def mark_seen(device_ids: list[int]) -> None:
 
 
 def list_devices(conference_id: int) -> list[Device]:
-    return list(db.session.scalars(sa.select(Device).where(Device.conference_id == conference_id)
-                                   .order_by(Device.role, Device.id)))
+    """Every device of the install: each one serves whichever conference is active."""
+    return list(db.session.scalars(sa.select(Device).order_by(Device.role, Device.id)))

@@ -16,8 +16,10 @@ def get_conference(conference_id: int) -> Conference:
 
 
 def default_conference_id() -> int | None:
-    """The conference that screens without a token follow: the first one created."""
-    return db.session.scalar(sa.select(Conference.id).order_by(Conference.id).limit(1))
+    """The active conference, which every screen and device serves (services/lifecycle.py);
+    the first one created while none is marked (a database from before there was a choice)."""
+    return db.session.scalar(sa.select(Conference.id)
+                             .order_by(Conference.active.desc(), Conference.id).limit(1))
 
 
 def show_state(conference_id: int) -> ShowState:

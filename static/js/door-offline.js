@@ -408,6 +408,9 @@ export class Outbox {
       return false;
     }
     if (!isFinal(answer.status, answer.data)) {
+      // storage_busy / storage_full: the server says when to try again; the scan stays here till then.
+      const wait = Number(answer.headers?.get?.("Retry-After"));
+      if (answer.status === 503 && wait > 0) this.retryDelay = Math.min(wait, 60) * 1000;
       this.onTrouble("refused", answer);
       return false;
     }

@@ -31,6 +31,7 @@ let shown = null;         // the recent entry on the result panel
 let socketUp = false;
 let unsteadySince = 0;    // a request failed while the socket looked up
 let snapshot = null;
+let conferenceSeen = config.conference_id;
 
 // ---------------------------------------------------------------------------------------------
 // Connection state and the outbox counter.
@@ -371,10 +372,14 @@ function onSnapshot(state) {
   }
   const grown = expectedSeen !== null && state.attendance.expected !== expectedSeen;
   expectedSeen = state.attendance.expected;
+  // The office activated another conference: its roster and presence replace this one's at once.
+  const switched = state.conference.id !== conferenceSeen;
+  conferenceSeen = state.conference.id;
+  if (switched) { roster.presenceVersion = -1; roster.etag = null; }
   snapshot = state;
   renderAttendance();
   renderConnection();
-  if (grown || state.version !== roster.presenceVersion) scheduleSync(grown);
+  if (grown || switched || state.version !== roster.presenceVersion) scheduleSync(grown || switched);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -22,13 +22,17 @@ export function connectLive(onState, indicator) {
   });
   socket.on("disconnect", () => show("offline"));
   socket.on("connect_error", () => show("offline"));
+  let conferenceId = null;
   socket.on("state", (snapshot) => {
     // A lower version is stale: the snapshot a (re)connect is sent can arrive after the one a
     // change published meanwhile. Only the first on a new connection may go back (the
-    // database was replaced while the page was away).
-    if (snapshot.version < version && !fresh) return;
+    // database was replaced while the page was away), or the first of another conference
+    // (the office activated it: its versions count on their own).
+    const switched = conferenceId !== null && snapshot.conference?.id !== conferenceId;
+    if (snapshot.version < version && !fresh && !switched) return;
     fresh = false;
     version = snapshot.version;
+    conferenceId = snapshot.conference?.id ?? null;
     onState(snapshot);
   });
   return socket;

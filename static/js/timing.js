@@ -42,9 +42,13 @@ const ANSWER_WITHIN_MS = 5000;
 export function followLive(onSnapshot, indicator) {
   const clock = new ServerClock();
   let version = -1;
+  let conferenceId = null;
   const accept = (snapshot, sentAt, receivedAt) => {
     if (!snapshot || typeof snapshot.version !== "number") return;
     clock.sample(snapshot.server_time, sentAt, receivedAt);
+    // The office activated another conference: its versions count on their own.
+    if (conferenceId !== null && snapshot.conference?.id !== conferenceId) version = -1;
+    conferenceId = snapshot.conference?.id ?? null;
     if (snapshot.version <= version) return; // already shown, or older than what is shown
     version = snapshot.version;
     onSnapshot(snapshot);

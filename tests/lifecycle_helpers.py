@@ -1,0 +1,32 @@
+"""Shared by tests/test_lifecycle_*.py: an app on SQLite or on the machine's PostgreSQL."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import page_csrf_token
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_app(request, tmp_path):
+    from conference import create_app
+    from conference.db import db
+    url = (f"sqlite:///{tmp_path / 'l.db'}" if request.param == "sqlite"
+           else request.getfixturevalue("postgres_url"))
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def signed_in(app):
+    """A test client signed in as the office, with .csrf_token for its forms."""
+    client = app.test_client()
+    token = page_csrf_token(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"password": app.config["ADMIN_PASSWORD"], "csrf_token": token})
+    client.csrf_token = page_csrf_token(client.get("/admin").get_data(as_text=True))
+    return client
+
+
+def states(socket_client) -> list[dict]:
+    return [m["args"][0] for m in socket_client.get_received() if m["name"] == "state"]
