@@ -11,12 +11,12 @@ from flask_babel import gettext as _
 
 from ..db import db, is_id, write_transaction
 from ..errors import ConferenceError, Conflict, NotFound
+from ..fields import bounded_text
 from ..models import (AgendaItem, AgendaStep, AwardDecision, AwardForm, AwardPresentation, CheckIn,
                       Conference, Delegate, DelegateGroup, Honouree, ItemKind, Scan, ScreenMode, Vote)
 from .conference_templates import templates
 from .demo import DEMO_FILE
 from .roster import new_delegate
-from .setup_data import text_field
 from .state import bump_version, default_conference_id, show_state
 
 
@@ -90,7 +90,7 @@ def template_names() -> dict[str, str]:
 
 def create_conference(title: object, template: str | None = None, copy_from: object = None) -> int:
     """A new conference, not active yet: empty, from a template, or a copy of an earlier one."""
-    text = text_field(title, 300, _("Tên hội nghị"), required=True)
+    text = bounded_text(title, 300, _("Tên hội nghị"), required=True)
     if template and copy_from:
         raise ConferenceError("invalid_source", _("Chọn một mẫu hoặc một hội nghị để sao chép, không cả hai."))
     plan = None
