@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import page_csrf_token
+from conftest import ADMIN_PASSWORD, FAST_HASH, sign_in
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -12,7 +12,8 @@ def any_app(request, tmp_path):
     from conference.db import db
     url = (f"sqlite:///{tmp_path / 'l.db'}" if request.param == "sqlite"
            else request.getfixturevalue("postgres_url"))
-    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+                      "ADMIN_PASSWORD": ADMIN_PASSWORD, "PASSWORD_HASH_METHOD": FAST_HASH})
     yield app
     with app.app_context():
         db.session.remove()
@@ -20,12 +21,8 @@ def any_app(request, tmp_path):
 
 
 def signed_in(app):
-    """A test client signed in as the office, with .csrf_token for its forms."""
-    client = app.test_client()
-    token = page_csrf_token(client.get("/login").get_data(as_text=True))
-    client.post("/login", data={"password": app.config["ADMIN_PASSWORD"], "csrf_token": token})
-    client.csrf_token = page_csrf_token(client.get("/admin").get_data(as_text=True))
-    return client
+    """A test client signed in as the office's administrator, with .csrf_token for its forms."""
+    return sign_in(app.test_client())
 
 
 def states(socket_client) -> list[dict]:

@@ -12,7 +12,9 @@ from conference.cli import cli
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def run(request, tmp_path):
-    env = {"CONFERENCE_INSTANCE": str(tmp_path / "instance"), "CONFERENCE_LANG": "vi"}
+    # a given admin password: no first-start password line among the answers read here
+    env = {"CONFERENCE_INSTANCE": str(tmp_path / "instance"), "CONFERENCE_LANG": "vi",
+           "CONFERENCE_ADMIN_PASSWORD": "lifecycle-cli-password"}
     if request.param == "postgresql":
         env["DATABASE_URL"] = request.getfixturevalue("postgres_url")
 

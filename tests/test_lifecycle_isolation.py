@@ -24,7 +24,10 @@ NOT_ONE_CONFERENCE = {"static", "auth.login", "auth.pair", "auth.home", "door.se
 
 
 def _text(answer) -> str:
-    """What a person could read in the answer: the text, or the XML inside an .xlsx / .docx."""
+    """What a person could read in the answer: the text, the XML inside an .xlsx / .docx, or a PDF's text."""
+    if answer.data[:5] == b"%PDF-":
+        from pypdf import PdfReader
+        return "".join(page.extract_text() for page in PdfReader(io.BytesIO(answer.data)).pages)
     if answer.data[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(answer.data)) as package:
             return "".join(package.read(name).decode("utf-8", "replace") for name in package.namelist()
