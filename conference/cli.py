@@ -4,43 +4,17 @@ from __future__ import annotations
 
 import logging
 import sys
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import click
 from flask import Flask
 
+from .cli_app import chosen_conference, command_app, writing
 from .cli_i18n import N_, Group, Refused, _
+from .cli_lifecycle import register as register_lifecycle
 from .errors import ConferenceError
 from .network import lan_address
 from .serving import raise_open_file_limit, serve_embedded, tune_garbage_collector
-
-
-def _conference_id(chosen: int | None = None) -> int:
-    """CHOSEN if it is a conference of this install, else the active one."""
-    from .services.state import default_conference_id
-    if chosen is not None:
-        from .services.lifecycle import existing
-        try:
-            return existing(chosen)
-        except ConferenceError as error:
-            raise Refused(error.message) from None
-    found = default_conference_id()
-    if found is None:
-        raise Refused(_("Chưa có hội nghị nào trong cơ sở dữ liệu."))
-    return found
-
-
-def _app(announce: bool = True):
-    """The app; if this start made the first administrator, its password is printed here, once
-    (serve prints it in its banner instead)."""
-    from . import create_app
-    app = create_app()
-    if announce and app.extensions.get("first_admin_password"):
-        click.echo(_("Đã tạo tài khoản quản trị đầu tiên: admin, mật khẩu (chỉ hiện một lần): {password}").format(
-            password=app.extensions.pop("first_admin_password")), err=True)
-    return app
 
 
 def program() -> str:
@@ -72,7 +46,7 @@ def cli(ctx: click.Context) -> None:
 @click.option("--https", "use_https", is_flag=True,
               help=N_("Phục vụ bằng chứng chỉ tự ký (camera máy tính bảng trong mạng LAN)."))
 def serve(host: str, port: int, use_https: bool) -> None:
-    app = _app(announce=False)
+    app = command_app(announce=False)
     scheme = "https" if use_https else "http"
     certificate = None
     if use_https:
@@ -127,8 +101,8 @@ def _print_welcome(app: Flask, base: str, offline: bool) -> None:
 @click.option("--https", "use_https", is_flag=True, help=N_("In địa chỉ https://."))
 def token(role: str, label: str | None, host: str | None, port: int, use_https: bool) -> None:
     from .services.devices import create_device, parse_role
-    with _app().app_context():
-        device, secret = create_device(_conference_id(), parse_role(role), label)
+    with command_app().app_context():
+        device, secret = create_device(chosen_conference(), parse_role(role), label)
         scheme = "https" if use_https else "http"
         click.echo(f"{device.label}: {scheme}://{host or lan_address()}:{port}/pair/{secret}")
 
@@ -136,8 +110,8 @@ def token(role: str, label: str | None, host: str | None, port: int, use_https: 
 @cli.command("devices", help=N_("Liệt kê thiết bị đã ghép: số, vai trò, tên, đã thu hồi hay chưa."))
 def devices_command() -> None:
     from .services.devices import list_devices
-    with _app().app_context():
-        for device in list_devices(_conference_id()):
+    with command_app().app_context():
+        for device in list_devices(chosen_conference()):
             # a tab-separated list for scripts (docs/API.md §2): the same words in every language
             state = f"revoked {device.revoked_at:%Y-%m-%d %H:%M}" if device.revoked_at else "active"
             click.echo(f"{device.id}\t{device.role.value}\t{device.label}\t{state}")
@@ -147,9 +121,9 @@ def devices_command() -> None:
 @click.argument("device_id", metavar="ID", type=int)
 def revoke(device_id: int) -> None:
     from .services.devices import revoke_device
-    with _app().app_context():
+    with command_app().app_context():
         try:
-            device = revoke_device(_conference_id(), device_id)
+            device = revoke_device(chosen_conference(), device_id)
         except ConferenceError as error:
             raise Refused(error.message) from None
         click.echo(_("Đã thu hồi: {device}").format(device=f"{device.id} {device.role.value} {device.label}"))
@@ -159,9 +133,9 @@ def revoke(device_id: int) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_delegates_command(file: Path) -> None:
     from .services.importer import ImportFailed, import_delegates
-    with _app().app_context():
+    with command_app().app_context():
         try:
-            added = import_delegates(_conference_id(), file.name, file.read_bytes())
+            added = import_delegates(chosen_conference(), file.name, file.read_bytes())
         except ImportFailed as failure:
             click.echo(_("Không nhập được: {count} dòng lỗi, không có đại biểu nào được thêm.").format(
                 count=len(failure.errors)), err=True)
@@ -180,26 +154,13 @@ def import_delegates_command(file: Path) -> None:
 @click.option("--no-png", is_flag=True, help=N_("Chỉ các tờ PDF."))
 def badges(out_dir: Path, no_png: bool) -> None:
     from .services.badges import badge_texts, generate_badges
-    with _app().app_context():
-        conference_id = _conference_id()
-        total = len(badge_texts(conference_id)) * (1 if no_png else 2)
+    with command_app().app_context():
+        conference = chosen_conference()
+        total = len(badge_texts(conference)) * (1 if no_png else 2)
         with click.progressbar(length=total, label=_("Thẻ đại biểu"), file=sys.stderr) as bar:
-            count = generate_badges(conference_id, out_dir, bar.update, pngs=not no_png)
+            count = generate_badges(conference, out_dir, bar.update, pngs=not no_png)
         click.echo(_("Đã tạo {count} thẻ trong {folder}").format(count=count, folder=f"{out_dir}/"))
 
-
-
-@contextmanager
-def _writing(file: Path) -> Iterator[None]:
-    """Inside an app context: a refused export or a file that cannot be written is one line and exit 1."""
-    with _app().app_context():
-        try:
-            yield
-        except ConferenceError as error:
-            raise Refused(error.message) from None
-        except OSError as error:
-            raise Refused(_("Không ghi được {file}: {reason}").format(
-                file=file, reason=error.strerror or error)) from None
 
 
 @cli.command("export-attendance", help=N_(
@@ -209,8 +170,8 @@ def _writing(file: Path) -> Iterator[None]:
               help=N_("Số của hội nghị (mặc định: hội nghị đang hoạt động)."))
 def export_attendance_command(file: Path, chosen: int | None) -> None:
     from .services.reports import write_attendance
-    with _writing(file):
-        count = write_attendance(_conference_id(chosen), file)
+    with writing(file):
+        count = write_attendance(chosen_conference(chosen), file)
     click.echo(_("Đã xuất danh sách điểm danh {count} đại biểu: {file}").format(count=count, file=file))
 
 
@@ -220,8 +181,8 @@ def export_attendance_command(file: Path, chosen: int | None) -> None:
               help=N_("Số của hội nghị (mặc định: hội nghị đang hoạt động)."))
 def export_minutes_command(file: Path, chosen: int | None) -> None:
     from .services.reports_minutes import write_minutes
-    with _writing(file):
-        write_minutes(_conference_id(chosen), file)
+    with writing(file):
+        write_minutes(chosen_conference(chosen), file)
     click.echo(_("Đã xuất biên bản: {file}").format(file=file))
 
 
@@ -229,8 +190,8 @@ def export_minutes_command(file: Path, chosen: int | None) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 def export_script_command(file: Path) -> None:
     from .services.program_script import write_script
-    with _writing(file):
-        write_script(_conference_id(), file)
+    with writing(file):
+        write_script(chosen_conference(), file)
     click.echo(_("Đã xuất kịch bản chương trình: {file}").format(file=file))
 
 
@@ -240,8 +201,8 @@ def export_script_command(file: Path) -> None:
 @click.option("--delegate", "delegate_id", type=int, default=None, help=N_("Chỉ đại biểu này (số)."))
 def invitations_command(file: Path, group_id: int | None, delegate_id: int | None) -> None:
     from .services.invitations import write_invitations
-    with _writing(file):
-        count = write_invitations(_conference_id(), file, group_id, delegate_id)
+    with writing(file):
+        count = write_invitations(chosen_conference(), file, group_id, delegate_id)
     click.echo(_("Đã xuất giấy mời cho {count} đại biểu: {file}").format(count=count, file=file))
 
 
@@ -253,7 +214,7 @@ def users() -> None:
 @users.command("list", help=N_("Mọi tài khoản: tên đăng nhập, vai trò, họ tên."))
 def users_list() -> None:
     from .services.accounts import list_users
-    with _app().app_context():
+    with command_app().app_context():
         for user in list_users():  # tab-separated for scripts, as `devices`
             click.echo(f"{user.login}\t{user.role.value}\t{user.name}")
 
@@ -275,7 +236,7 @@ def _shown_once(password: str, ask: bool) -> None:
 @click.option("--password", "ask", is_flag=True, help=N_("Gõ mật khẩu thay vì để máy tạo."))
 def users_add(login: str, role: str, name: str | None, ask: bool) -> None:
     from .services.accounts import create_user
-    with _app().app_context():
+    with command_app().app_context():
         try:
             user, password = create_user(login, role, name, _new_password(ask))
         except ConferenceError as error:
@@ -289,7 +250,7 @@ def users_add(login: str, role: str, name: str | None, ask: bool) -> None:
 @click.option("--password", "ask", is_flag=True, help=N_("Gõ mật khẩu thay vì để máy tạo."))
 def users_passwd(login: str, ask: bool) -> None:
     from .services.accounts import find_user, set_password
-    with _app().app_context():
+    with command_app().app_context():
         try:
             user, password = set_password(find_user(login).id, _new_password(ask))
         except ConferenceError as error:
@@ -302,7 +263,7 @@ def users_passwd(login: str, ask: bool) -> None:
 @click.argument("login")
 def users_remove(login: str) -> None:
     from .services.accounts import find_user, remove_user
-    with _app().app_context():
+    with command_app().app_context():
         try:
             user = remove_user(find_user(login).id)
         except ConferenceError as error:
@@ -310,9 +271,7 @@ def users_remove(login: str) -> None:
         click.echo(_("Đã xoá: {login}").format(login=user.login))
 
 
-from .cli_lifecycle import register  # noqa: E402 - its commands join this group
-
-register(cli)
+register_lifecycle(cli)  # conferences, new-conference, activate, reset-day, backup, restore
 
 
 def main() -> None:

@@ -6,13 +6,9 @@ from pathlib import Path
 
 import click
 
+from .cli_app import chosen_conference, command_app
 from .cli_i18n import N_, Refused, _
 from .errors import ConferenceError
-
-
-def _app():
-    from .cli import _app as make
-    return make()
 
 
 def _refused(error: ConferenceError) -> Refused:
@@ -27,7 +23,7 @@ def register(cli: click.Group) -> None:
 @click.command(help=N_("Liệt kê các hội nghị: số, ngày, có mặt/triệu tập, tên; * là hội nghị đang hoạt động."))
 def conferences() -> None:
     from .services.lifecycle import conferences as rows
-    with _app().app_context():
+    with command_app().app_context():
         for row in rows():  # tab-separated for scripts, like `devices`
             day = row.date.isoformat() if row.date else "-"
             click.echo(f"{'*' if row.active else ' '}\t{row.id}\t{day}\t{row.present}/{row.delegates}\t{row.title}")
@@ -39,7 +35,7 @@ def conferences() -> None:
 @click.option("--copy-from", "copy_from", type=int, default=None, help=N_("Số của hội nghị cần sao chép."))
 def new_conference(title: str, template: str | None, copy_from: int | None) -> None:
     from .services.lifecycle import create_conference
-    with _app().app_context():
+    with command_app().app_context():
         try:
             created = create_conference(title, template=template, copy_from=copy_from)
         except ConferenceError as error:
@@ -52,7 +48,7 @@ def new_conference(title: str, template: str | None, copy_from: int | None) -> N
 @click.option("--force", is_flag=True, help=N_("Chuyển cả khi chương trình đang chạy."))
 def activate(conference_id: int, force: bool) -> None:
     from .services.lifecycle import activate as make_active
-    with _app().app_context():
+    with command_app().app_context():
         try:
             make_active(conference_id, force=force)
         except ConferenceError as error:
@@ -64,15 +60,14 @@ def activate(conference_id: int, force: bool) -> None:
 @click.option("--yes", is_flag=True, help=N_("Xác nhận: xóa điểm danh, lượt quét, giờ, kết quả."))
 @click.option("--force", is_flag=True, help=N_("Đặt lại cả khi chương trình đang chạy."))
 def reset_day(yes: bool, force: bool) -> None:
-    from .cli import _conference_id
     from .services import backups, lifecycle
     if not yes:
         raise Refused(_("Thêm --yes để xác nhận đặt lại ngày hội nghị."))
-    with _app().app_context():
+    with command_app().app_context():
         before = (lambda: click.echo(_("Đã sao lưu: {file}").format(file=backups.backup_now("before-reset")))
                   if backups.db_is_sqlite() else None)
         try:
-            cleared = lifecycle.reset_day(_conference_id(), force=force, backup=before)
+            cleared = lifecycle.reset_day(chosen_conference(), force=force, backup=before)
         except ConferenceError as error:
             raise _refused(error) from None
         click.echo(_("Đã đặt lại: {checkins} lượt điểm danh, {scans} lượt quét.").format(**cleared))
@@ -82,7 +77,7 @@ def reset_day(yes: bool, force: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def backup(file: Path) -> None:
     from .services.backups import backup_to
-    with _app().app_context():
+    with command_app().app_context():
         try:
             backup_to(file)
         except ConferenceError as error:
@@ -96,7 +91,7 @@ def backup(file: Path) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def restore(file: Path) -> None:
     from .services.backups import restore_from
-    with _app().app_context():
+    with command_app().app_context():
         try:
             restore_from(file)
         except ConferenceError as error:

@@ -8,7 +8,7 @@ from ..errors import ConferenceError, NotFound
 from ..models import ItemKind
 from ..services import agenda
 from ..services.setup_data import N_
-from .admin import bp, conference_id, direction, done, not_found_page
+from .admin_frame import bp, conference_id, direction, done, not_found_page
 
 KIND_LABELS = {  # msgids for the item kinds, in the order the select lists them
     ItemKind.NORMAL: N_("Thông thường"), ItemKind.FLAG: N_("Chào cờ"), ItemKind.TALKS: N_("Tham luận"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from ..services import audit
-from .admin import bp, conference_id
+from .admin_frame import bp, conference_id
 from .admin_papers import XLSX, _download
 
 

@@ -10,7 +10,7 @@ from ..realtime import follow_active_conference
 from ..services import backups, lifecycle, reports
 from ..services.reports_minutes import minutes_docx
 from ..services.setup_data import parse_id
-from .admin import bp, done
+from .admin_frame import bp, done
 from .admin_papers import DOCX, XLSX, _download
 
 

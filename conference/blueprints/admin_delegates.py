@@ -19,7 +19,7 @@ from ..errors import ConferenceError, NotFound
 from ..models import Role
 from ..services import importer, roster, setup_data
 from ..services.setup_data import DIGITS
-from .admin import bp, conference_id, done, message_page, not_found_page
+from .admin_frame import bp, conference_id, done, message_page, not_found_page
 from .admin_papers import send_badges
 
 if TYPE_CHECKING:

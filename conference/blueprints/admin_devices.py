@@ -16,7 +16,7 @@ from ..errors import ConferenceError
 from ..services import setup_data
 from ..services.devices import create_device, list_devices, parse_label, parse_role, revoke_device
 from ..services.setup_data import N_
-from .admin import bp, conference_id, done
+from .admin_frame import bp, conference_id, done
 
 ROLE_LABELS = {"door": N_("Cửa (điểm danh)"), "mc": N_("MC"), "display": N_("Màn chiếu"),
                "admin": N_("Quản trị")}

@@ -11,7 +11,7 @@ from ..services import badges, reports
 from ..services.reports_minutes import minutes_docx
 from ..services.roster import groups
 from ..services.setup_data import conference_or_404, parse_id
-from .admin import bp, conference_id, message_page
+from .admin_frame import bp, conference_id, message_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -99,7 +99,7 @@ def notes():
 def save_notes(item_id: int):
     """One item's notes: JSON from the page's autosave ({"notes": …}), or the form without JavaScript."""
     from ..services.secretary_notes import save_notes as save
-    from .admin import done
+    from .admin_frame import done
     payload = request.get_json(silent=True) if request.is_json else request.form
     try:
         save(conference_id(), item_id, (payload or {}).get("notes"))

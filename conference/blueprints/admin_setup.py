@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from ..errors import ConferenceError
 from ..services import roster, setup_data
-from .admin import bp, conference_id, direction, done
+from .admin_frame import bp, conference_id, direction, done
 
 
 # --- the conference -------------------------------------------------------------------------

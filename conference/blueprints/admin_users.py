@@ -13,7 +13,7 @@ from ..errors import ConferenceError
 from ..models import AccountRole
 from ..services import accounts, sessions
 from ..services.setup_data import N_
-from .admin import bp, done
+from .admin_frame import bp, done
 
 ROLE_LABELS = {AccountRole.ADMINISTRATOR: N_("Quản trị viên"), AccountRole.STAFF: N_("Cán bộ văn phòng"),
                AccountRole.SECRETARY: N_("Thư ký")}
