@@ -40,6 +40,7 @@ def test_two_consoles_pressing_at_once_move_the_show_one_place(chromium, live_se
     try:
         for page in (first, second):
             shows_version(page, on_two["version"])
+            page.wait_for_function("document.getElementById('drivers').textContent.includes('MC 1, MC 2')")
         # Both pages press at the same wall-clock instant, scheduled inside each page.
         at = int(time.time() * 1000) + 600
         for page in (first, second):
@@ -67,6 +68,8 @@ def test_two_consoles_pressing_at_once_move_the_show_one_place(chromium, live_se
         started = [item["position"] for item in final["agenda"] if item["started_at"]]
         assert started == [2, 3, 4]  # item 3 was not skipped
         assert final["agenda"][2]["ended_at"] and final["agenda"][2]["started_by"] in ("MC 1", "MC 2")
+        first.wait_for_function("[...document.querySelectorAll('.agenda-times')].some("
+                                "e => e.textContent.includes('bắt đầu bởi MC 1'))")
     finally:
         for context in (first_context, second_context, hall_context):
             context.close()

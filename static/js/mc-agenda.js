@@ -54,6 +54,7 @@ function times(snapshot, item, step, { t, timeOfDay }) {
     const start = Date.parse(node.started_at);
     const end = node.ended_at ? Date.parse(node.ended_at) : null;
     parts.push(template(t.actual, { start: timeOfDay(start), end: end ? timeOfDay(end) : "" }));
+    if (node.started_by) parts.push(template(t.started_by, { who: node.started_by }));
     if (end) {
       const actual = Math.round((end - start) / 60000);
       parts.push(template(t.minutes, { actual, planned: node.planned_minutes ?? "–" }));

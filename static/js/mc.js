@@ -23,6 +23,13 @@ const live = followLive((state) => {
   render();
 }, $("connection"));
 
+// Who else is driving: the MC devices connected now, by label (sent by the server on every change).
+live.socket.on("drivers", ({ drivers }) => {
+  const box = $("drivers");
+  box.dataset.count = String(drivers.length);
+  setText(box, template(t.drivers, { names: drivers.join(", ") }));
+});
+
 // ---- Rendering ------------------------------------------------------------------------------
 
 function render() {
