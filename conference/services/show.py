@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from ..db import utcnow, write_transaction
 from ..errors import ConferenceError, MovedElsewhere
 from ..fields import bounded_text
-from ..models import AgendaItem, ScreenMode
+from ..models import AgendaItem, ItemKind, ScreenMode
+from .awards.order import reopen_last_batch
 from .state import bump_version, locked_show_state, show_state
 
 MAX_MESSAGE = 500
@@ -74,6 +75,8 @@ def _move(conference_id: int, choose, backwards: bool | None = None, seen=None, 
         if backwards is None:
             backwards = index is not None and target is not None and target < index
         _record_times(items, old, new, backwards, by)
+        if backwards and _back_onto_awards(items, old, new):
+            reopen_last_batch(conference_id)
         state.current_position, state.current_step = new if new is not None else (None, None)
         state.moved_by = by
         bump_version(conference_id)
@@ -110,6 +113,13 @@ def _record_times(items: list[AgendaItem], old, new, backwards: bool, by: str | 
             if entry.started_at is None:
                 entry.started_at, entry.started_by = now, by
             entry.ended_at = None
+
+
+def _back_onto_awards(items: list[AgendaItem], old, new) -> bool:
+    """Going back from a later item (or the end) onto the awards item."""
+    if new is None or (old is not None and old[0] == new[0]):
+        return False
+    return next(item for item in items if item.position == new[0]).kind == ItemKind.AWARDS
 
 
 def _finished(items: list[AgendaItem]) -> bool:

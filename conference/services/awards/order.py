@@ -187,6 +187,15 @@ def _mark_called(session, announcement: Announcement) -> None:
             presentation.called_at = utcnow()
 
 
+def reopen_last_batch(conference_id: int) -> None:
+    """Coming back to the awards after their end shows the last batch, names shown, again (inside
+    the caller's transaction): Next then ends the awards again, instead of leaving the item at once."""
+    state = show_state(conference_id)
+    total = len(calling_order(conference_id))
+    if total and state.award_index is not None and state.award_index >= total:
+        state.award_index, state.award_reveal = total - 1, True
+
+
 def next_announcement(conference_id: int, seen: object = None, by: str | None = None) -> None:
     once_more_on_race(lambda: _step(conference_id, forward=True, seen=seen, by=by))
 
