@@ -5,6 +5,8 @@ restart or a reconnecting screen derives the same figures.
 """
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 
 from ..db import utcnow, write_transaction
@@ -12,7 +14,8 @@ from ..errors import ConferenceError, MovedElsewhere
 from ..fields import bounded_text
 from ..models import AgendaItem, ItemKind, ScreenMode
 from .awards.order import reopen_last_batch
-from .state import bump_version, locked_show_state, show_state
+from .reports import local_zone
+from .state import bump_version, get_conference, locked_show_state, show_state
 
 MAX_MESSAGE = 500
 
@@ -176,3 +179,11 @@ def set_screen(conference_id: int, mode: object) -> None:
     with write_transaction():
         show_state(conference_id).screen = screen
         bump_version(conference_id)
+
+
+def other_day(conference_id: int) -> date | None:
+    """The conference's date when today, at the venue, is another day (a rehearsal, or a wrong date
+    in the set-up): the MC and the office are told before the minutes record a day's clock."""
+    planned = get_conference(conference_id).date
+    today = utcnow().astimezone(local_zone()).date()
+    return planned if planned is not None and planned != today else None
