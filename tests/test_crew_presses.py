@@ -106,3 +106,42 @@ def test_presses_at_the_same_instant_on_a_real_server_move_once(live_server):
         thread.join()
     assert sorted(codes) == [200] + [409] * 9
     assert requests.get(live_server.url + "/api/state", timeout=10).json()["current"] == 3
+
+
+def test_presses_at_the_same_instant_on_postgresql_move_once(postgres_url, tmp_path):
+    """On PostgreSQL (no single writer as on SQLite) the show-state row is locked: one move."""
+    from conference import create_app
+    from conference.errors import MovedElsewhere
+    from conference.services import show
+    from conference.services.state import default_conference_id
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True,
+                      "SQLALCHEMY_DATABASE_URI": postgres_url,
+                      "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 8, "max_overflow": 2}})
+    with app.app_context():
+        conference_id = default_conference_id()
+        show.goto_item(conference_id, 2)
+        db.session.remove()
+    barrier, outcomes = threading.Barrier(8), []
+
+    def press(n):
+        with app.app_context():
+            barrier.wait()
+            try:
+                show.next_item(conference_id, seen={"position": 2, "step": None}, by=f"MC {n}")
+                outcomes.append("moved")
+            except MovedElsewhere:
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+    threads = [threading.Thread(target=press, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with app.app_context():
+        current = db.session.scalar(sa.select(AgendaItem.position).where(
+            AgendaItem.conference_id == conference_id, AgendaItem.started_at.is_not(None),
+            AgendaItem.ended_at.is_(None)))
+        db.session.remove()
+        db.engine.dispose()
+    assert sorted(outcomes) == ["moved"] + ["refused"] * 7 and current == 3
