@@ -36,12 +36,13 @@ def mc_room(conference_id: int) -> str:
     return f"mc-{conference_id}"
 
 
-_drivers: dict[str, tuple[int, str]] = {}  # sid of an MC device's socket here -> (conference id, label)
+_drivers: dict[str, tuple[tuple[str, int], str]] = {}  # sid of an MC socket here -> (_sent_key, label)
 
 
 def publish_drivers(conference_id: int) -> None:
     """Tell every MC console which MC devices are connected (to this process), by label."""
-    labels = sorted({label for cid, label in list(_drivers.values()) if cid == conference_id})
+    key = _sent_key(conference_id)
+    labels = sorted({label for where, label in list(_drivers.values()) if where == key})
     socketio.emit("drivers", {"drivers": labels}, to=mc_room(conference_id))
 
 
@@ -288,7 +289,7 @@ def on_connect(auth=None):
         join_room(device_room(principal.device_id))
     if principal and principal.role == Role.MC:
         join_room(mc_room(conference_id))
-        _drivers[request.sid] = (conference_id, principal.label)
+        _drivers[request.sid] = (_sent_key(conference_id), principal.label)
         publish_drivers(conference_id)
     snapshot = build_snapshot(conference_id)
     socketio.emit("state", snapshot, to=request.sid)
@@ -304,7 +305,7 @@ def on_disconnect(*_reason):
     """An MC console gone: the others see it leave the drivers."""
     left = _drivers.pop(request.sid, None)
     if left is not None:
-        publish_drivers(left[0])
+        publish_drivers(left[0][1])
 
 
 @socketio.on("sync")
