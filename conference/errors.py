@@ -30,3 +30,17 @@ class Forbidden(ConferenceError):
 
 class Unauthorized(ConferenceError):
     status = 401
+
+
+class MovedElsewhere(Conflict):
+    """A press made on a place the show (or the awards) has already left; moved_by says who left it."""
+
+    def __init__(self, moved_by: str | None):
+        who = f" bởi {moved_by}" if moved_by else ""
+        super().__init__("moved_elsewhere", f"Chương trình đã được chuyển{who}; lần bấm này không áp dụng.")
+        self.moved_by = moved_by
+
+    def to_dict(self) -> dict:
+        body = super().to_dict()
+        body["error"]["moved_by"] = self.moved_by
+        return body

@@ -20,6 +20,7 @@ from .resources import TRANSLATIONS
 LANGUAGES = ("vi", "en")
 DEFAULT = "vi"
 COOKIE = "lang"
+LOCK_COOKIE = "lang_lock"
 COOKIE_AGE = 365 * 24 * 3600
 DOMAIN = "messages"
 _compile_lock = threading.Lock()
@@ -33,11 +34,23 @@ def chosen_language() -> str | None:
     return chosen if chosen in LANGUAGES else None
 
 
+def locked_language() -> str | None:
+    """The language a device was locked to (a door tablet: ?lang=vi&lang_lock=1 on its pairing
+    address), so a visitor's tap cannot switch it; ?lang_lock=0 unlocks it."""
+    if not has_request_context() or request.args.get("lang_lock") == "0":
+        return None
+    if request.args.get("lang_lock") == "1" and chosen_language():
+        return chosen_language()
+    locked = request.cookies.get(LOCK_COOKIE)
+    return locked if locked in LANGUAGES else None
+
+
 def select_locale() -> str:
-    """?lang= first, then the cookie, then Vietnamese. Outside a request (CLI, exports): Vietnamese."""
+    """A locked language first, then ?lang=, then the cookie, then Vietnamese. Outside a request
+    (CLI, exports): Vietnamese."""
     if not has_request_context():
         return DEFAULT
-    chosen = chosen_language() or request.cookies.get(COOKIE)
+    chosen = locked_language() or chosen_language() or request.cookies.get(COOKIE)
     return chosen if chosen in LANGUAGES else DEFAULT
 
 
@@ -48,9 +61,15 @@ def select_timezone() -> str:
 def remember_language(response):
     """Keep an explicit ?lang= choice in a cookie, so the next page speaks the same language."""
     chosen = chosen_language()
-    if chosen and request.cookies.get(COOKIE) != chosen:
+    if chosen and request.cookies.get(COOKIE) != chosen and not request.cookies.get(LOCK_COOKIE):
         response.set_cookie(COOKIE, chosen, max_age=COOKIE_AGE, samesite="Lax", httponly=True,
                             secure=request.is_secure)
+    lock = request.args.get("lang_lock")
+    if lock == "1" and chosen:
+        response.set_cookie(LOCK_COOKIE, chosen, max_age=COOKIE_AGE, samesite="Lax", httponly=True,
+                            secure=request.is_secure)
+    elif lock == "0":
+        response.delete_cookie(LOCK_COOKIE)
     return response
 
 
@@ -95,4 +114,4 @@ def init_app(app: Flask) -> None:
     target = Path(app.config["INSTANCE_PATH"]) / "translations"
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compile_catalogues(target))
     app.after_request(remember_language)
-    app.jinja_env.globals.update(language_url=language_url, LANGUAGES=LANGUAGES)
+    app.jinja_env.globals.update(language_url=language_url, LANGUAGES=LANGUAGES, locked_language=locked_language)

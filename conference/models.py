@@ -156,6 +156,7 @@ class AgendaItem(Base):
     kind: Mapped[ItemKind] = mapped_column(_enum(ItemKind), default=ItemKind.NORMAL)
     script: Mapped[Optional[str]] = mapped_column(sa.Text)
     started_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    started_by: Mapped[Optional[str]] = mapped_column(sa.String(80))  # the device that started it
     ended_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     notes: Mapped[Optional[str]] = mapped_column(sa.Text)  # the secretary's: what was said and decided
 
@@ -175,6 +176,7 @@ class AgendaStep(Base):
     presenter: Mapped[Optional[str]] = mapped_column(sa.String(200))
     planned_minutes: Mapped[Optional[int]]
     started_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    started_by: Mapped[Optional[str]] = mapped_column(sa.String(80))  # the device that started it
     ended_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     item: Mapped[AgendaItem] = relationship(back_populates="steps")
 
@@ -190,6 +192,7 @@ class ShowState(Base):
     award_index: Mapped[Optional[int]]  # index into the calling order; None = not started
     award_reveal: Mapped[bool] = mapped_column(default=False)  # names shown after the decision
     message: Mapped[Optional[str]] = mapped_column(sa.String(500))
+    moved_by: Mapped[Optional[str]] = mapped_column(sa.String(80))  # the device that last moved a cursor
     screen: Mapped[ScreenMode] = mapped_column(_enum(ScreenMode), default=ScreenMode.LIVE)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -15,7 +15,7 @@ from flask_socketio import join_room
 from .auth import SESSION_KEY, principal_from_session
 from .db import db
 from .extensions import socketio
-from .models import ShowState
+from .models import Role, ShowState
 from .services.devices import active_devices, authenticate, mark_seen
 from .services.state import default_conference_id
 from .snapshot import build_snapshot
@@ -29,6 +29,21 @@ def room(conference_id: int) -> str:
 
 def device_room(device_id: int) -> str:
     return f"device-{device_id}"
+
+
+def mc_room(conference_id: int) -> str:
+    """The MC consoles of a conference: they hear who else is driving (the "drivers" event)."""
+    return f"mc-{conference_id}"
+
+
+_drivers: dict[str, tuple[tuple[str, int], str]] = {}  # sid of an MC socket here -> (_sent_key, label)
+
+
+def publish_drivers(conference_id: int) -> None:
+    """Tell every MC console which MC devices are connected (to this process), by label."""
+    key = _sent_key(conference_id)
+    labels = sorted({label for where, label in list(_drivers.values()) if where == key})
+    socketio.emit("drivers", {"drivers": labels}, to=mc_room(conference_id))
 
 
 def publish(conference_id: int) -> None:
@@ -295,6 +310,10 @@ def on_connect(auth=None):
     join_room(room(conference_id))
     if principal and principal.device_id is not None:
         join_room(device_room(principal.device_id))
+    if principal and principal.role == Role.MC:
+        join_room(mc_room(conference_id))
+        _drivers[request.sid] = (_sent_key(conference_id), principal.label)
+        publish_drivers(conference_id)
     snapshot = build_snapshot(conference_id)
     socketio.emit("state", snapshot, to=request.sid)
     if first_here:  # no screen here holds an older state: the watch need not send this one again
@@ -302,6 +321,14 @@ def on_connect(auth=None):
     start_watch(current_app._get_current_object())
     db.session.rollback()
     current_app.logger.debug("socket %s joined conference %s", request.sid, conference_id)
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_reason):
+    """An MC console gone: the others see it leave the drivers."""
+    left = _drivers.pop(request.sid, None)
+    if left is not None:
+        publish_drivers(left[0][1])
 
 
 @socketio.on("sync")

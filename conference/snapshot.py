@@ -21,9 +21,10 @@ def _item_json(item: AgendaItem) -> dict:
     return {"position": item.position, "title": item.title, "presenter": item.presenter,
             "planned_minutes": item.planned_minutes, "kind": item.kind.value, "script": item.script,
             "started_at": _time(item.started_at), "ended_at": _time(item.ended_at),
+            "started_by": item.started_by,
             "steps": [{"position": s.position, "title": s.title, "presenter": s.presenter,
                        "planned_minutes": s.planned_minutes, "started_at": _time(s.started_at),
-                       "ended_at": _time(s.ended_at)} for s in item.steps]}
+                       "ended_at": _time(s.ended_at), "started_by": s.started_by} for s in item.steps]}
 
 
 def conference_json(conference) -> dict:

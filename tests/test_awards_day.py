@@ -31,8 +31,11 @@ def present(client, auth, name):
 
 
 def record(client, auth, honouree_id, outcome, received_by=None, role="mc"):
+    """Recorded as the MC does after confirming (the door's check-in is not what these tests are about;
+    tests/test_crew_warnings.py covers the question asked first)."""
     return client.post("/api/awards/presentations", headers=auth(role),
-                       json={"honouree_id": honouree_id, "outcome": outcome, "received_by": received_by})
+                       json={"honouree_id": honouree_id, "outcome": outcome, "received_by": received_by,
+                             "confirm": True})
 
 
 def test_presence_follows_the_door_check_in_and_its_undo(client, auth):

@@ -33,6 +33,17 @@ def body() -> dict:
     raise ConferenceError("invalid_json", "Nội dung yêu cầu phải là một đối tượng JSON.")
 
 
+def optional_body() -> dict:
+    """body(), or {} when nothing was sent (scripts and button boxes press with no body)."""
+    return body() if request.get_data(cache=True) else {}
+
+
+def press_args() -> dict:
+    """What every press of the show or the awards carries: the place it was made on, if sent
+    (docs/API.md §6.4), and who made it, for the run-of-show log."""
+    return {"seen": optional_body().get("from"), "by": g.principal.label}
+
+
 def conference_id() -> int:
     principal = current_principal()
     if principal is not None:
@@ -113,7 +124,7 @@ def reissue(delegate_id: int):
 @require_api(*CONTROL)
 def show_next():
     """Advance to the next sub-step or item."""
-    show.next_item(conference_id())
+    show.next_item(conference_id(), **press_args())
     return changed_state_response()
 
 
@@ -121,7 +132,7 @@ def show_next():
 @require_api(*CONTROL)
 def show_previous():
     """Go back one sub-step or item."""
-    show.previous_item(conference_id())
+    show.previous_item(conference_id(), **press_args())
     return changed_state_response()
 
 
@@ -130,7 +141,7 @@ def show_previous():
 def show_goto():
     """Jump to {"position": int, "step": int|null}."""
     data = body()
-    show.goto_item(conference_id(), data.get("position"), data.get("step"))
+    show.goto_item(conference_id(), data.get("position"), data.get("step"), **press_args())
     return changed_state_response()
 
 
@@ -162,7 +173,7 @@ def awards_list():
 @require_api(*CONTROL)
 def awards_next():
     """Decision, then names, then the next announcement."""
-    awards.next_announcement(conference_id())
+    awards.next_announcement(conference_id(), **press_args())
     return changed_state_response()
 
 
@@ -170,7 +181,7 @@ def awards_next():
 @require_api(*CONTROL)
 def awards_previous():
     """One step back in the awards."""
-    awards.previous_announcement(conference_id())
+    awards.previous_announcement(conference_id(), **press_args())
     return changed_state_response()
 
 

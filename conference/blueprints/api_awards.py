@@ -36,10 +36,10 @@ def honouree_response(honouree_id: int, status: int = 200):
 @bp.post("/awards/presentations")
 @require_api(*CONTROL)
 def record_presentation():
-    """Record {"honouree_id", "outcome": received|proxy|absent, "received_by"} for the minutes."""
+    """Record {"honouree_id", "outcome": received|proxy|absent, "received_by", "confirm"} for the minutes."""
     data = body()
     presentation = award_day.record_presentation(conference_id(), data.get("honouree_id"), data.get("outcome"),
-                                                 data.get("received_by"))
+                                                 data.get("received_by"), data.get("confirm", False))
     return honouree_response(presentation.honouree_id)
 
 

@@ -52,8 +52,23 @@ def search_delegates(conference_id: int, query: str | None, limit: int | None = 
     for word in fold(query).split():
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         statement = statement.where(Delegate.search_key.like(f"%{escaped}%", escape="\\"))
-    found = sorted_vietnamese(list(db.session.scalars(statement)))
+    words = fold(query).split()
+    found = sorted(db.session.scalars(statement), key=lambda d: (match_rank(d.full_name, words),
+                                                                 name_sort_key(d.full_name)))
     return found[:limit] if limit else found
+
+
+def match_rank(full_name: str, words: list[str]) -> int:
+    """Names first (docs/DOOR.md): 0 the whole name, 1 every word starting a word of the name, 2
+    every word inside the name, 3 found only with the unit or the code. The door's tablet ranks
+    the same way (static/js/door-offline.js)."""
+    name = fold(full_name)
+    parts = name.split()
+    if not words or " ".join(words) == name:
+        return 0
+    if all(any(part.startswith(word) for part in parts) for word in words):
+        return 1
+    return 2 if all(word in name for word in words) else 3
 
 
 def get_delegate(conference_id: int, delegate_id: object) -> Delegate:

@@ -5,13 +5,17 @@ restart or a reconnecting screen derives the same figures.
 """
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 
 from ..db import utcnow, write_transaction
-from ..errors import ConferenceError
+from ..errors import ConferenceError, MovedElsewhere
 from ..fields import bounded_text
-from ..models import AgendaItem, ScreenMode
-from .state import bump_version, show_state
+from ..models import AgendaItem, ItemKind, ScreenMode
+from .awards.order import reopen_last_batch
+from .reports import local_zone
+from .state import bump_version, get_conference, locked_show_state, show_state
 
 MAX_MESSAGE = 500
 
@@ -30,18 +34,41 @@ def _cursor_list(items: list[AgendaItem]) -> list[tuple[int, int | None]]:
     return places
 
 
-def _move(conference_id: int, choose, backwards: bool | None = None) -> None:
+def parse_seen(seen: object) -> tuple[int | None, int | None] | None:
+    """The place a press was made on, {"position": int|null, "step": int|null}, or None if not sent."""
+    if seen is None:
+        return None
+    if not isinstance(seen, dict) or not all(_optional_int(seen.get(key)) for key in ("position", "step")):
+        raise ConferenceError("invalid_from", "“from” phải là {\"position\": số|null, \"step\": số|null}.")
+    return seen.get("position"), seen.get("step")
+
+
+def _optional_int(value: object) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def refuse_if_moved(state, here: tuple, seen: tuple | None) -> None:
+    """A press made on a place the show has already left was meant for that place: not applied
+    again (two consoles pressing at once move the show once). Presses that name no place
+    (scripts, button boxes) always apply."""
+    if seen is not None and tuple(seen) != tuple(here):
+        raise MovedElsewhere(state.moved_by)
+
+
+def _move(conference_id: int, choose, backwards: bool | None = None, seen=None, by: str | None = None) -> None:
     """Move the cursor to choose(places, current index, finished); record what starts and ends.
 
-    A target of None is past the end going forward, before the start going backwards.
+    A target of None is past the end going forward, before the start going backwards. The
+    show-state row is locked first, so two presses are judged one after the other.
     """
     with write_transaction() as session:
+        state = locked_show_state(conference_id)
         items = _agenda(session, conference_id)
         if not items:
             raise ConferenceError("empty_agenda", "Chương trình chưa có mục nào.", 409)
-        state = show_state(conference_id)
         places = _cursor_list(items)
         here = (state.current_position, state.current_step)
+        refuse_if_moved(state, here, parse_seen(seen))
         index = places.index(here) if here in places else None
         target = choose(places, index, _finished(items))
         if target == index:
@@ -50,16 +77,19 @@ def _move(conference_id: int, choose, backwards: bool | None = None) -> None:
         new = places[target] if target is not None else None
         if backwards is None:
             backwards = index is not None and target is not None and target < index
-        _record_times(items, old, new, backwards)
+        _record_times(items, old, new, backwards, by)
+        if backwards and _back_onto_awards(items, old, new):
+            reopen_last_batch(conference_id)
         state.current_position, state.current_step = new if new is not None else (None, None)
+        state.moved_by = by
         bump_version(conference_id)
 
 
-def _record_times(items: list[AgendaItem], old, new, backwards: bool) -> None:
+def _record_times(items: list[AgendaItem], old, new, backwards: bool, by: str | None) -> None:
     """The run-of-show log, kept on the rows themselves.
 
     Going forward ends the place left and starts the place reached (an item keeps the time it
-    first started). Going back undoes the place left (and, when it leaves an item, that item
+    first started, and who started it). Going back undoes the place left (and, when it leaves an item, that item
     with its steps): it did not really happen yet, so it loses its times (an accidental press
     must not leave a false start for the minutes and the timers), and the place returned to
     resumes (its end is cleared).
@@ -76,40 +106,50 @@ def _record_times(items: list[AgendaItem], old, new, backwards: bool) -> None:
         if backwards:
             item = by_position[old[0]]
             for entry in [item, *item.steps] if left_item else [node(old)]:
-                entry.started_at = entry.ended_at = None
+                entry.started_at = entry.ended_at = entry.started_by = None
         else:
             node(old).ended_at = now
             if left_item:
                 by_position[old[0]].ended_at = now
     if new is not None:
         for entry in {by_position[new[0]], node(new)}:
-            entry.started_at = entry.started_at or now
+            if entry.started_at is None:
+                entry.started_at, entry.started_by = now, by
             entry.ended_at = None
+
+
+def _back_onto_awards(items: list[AgendaItem], old, new) -> bool:
+    """Going back from a later item (or the end) onto the awards item."""
+    if new is None or (old is not None and old[0] == new[0]):
+        return False
+    return next(item for item in items if item.position == new[0]).kind == ItemKind.AWARDS
 
 
 def _finished(items: list[AgendaItem]) -> bool:
     return bool(items) and items[-1].ended_at is not None
 
 
-def next_item(conference_id: int) -> None:
-    """Advance one place; past the last place the show is finished (current becomes null)."""
+def next_item(conference_id: int, seen: object = None, by: str | None = None) -> None:
+    """Advance one place; past the last place the show is finished (current becomes null).
+    seen: the place the press was made on (parse_seen); by: the device's label, for the log."""
     def choose(places, index, finished):
         if index is None:
             return None if finished else 0
         return index + 1 if index + 1 < len(places) else None
-    _move(conference_id, choose, backwards=False)
+    _move(conference_id, choose, backwards=False, seen=seen, by=by)
 
 
-def previous_item(conference_id: int) -> None:
+def previous_item(conference_id: int, seen: object = None, by: str | None = None) -> None:
     """Go back one place: from the end to the last place, from the first item to before the start."""
     def choose(places, index, finished):
         if index is None:
             return len(places) - 1 if finished else None
         return index - 1 if index > 0 else None
-    _move(conference_id, choose, backwards=True)
+    _move(conference_id, choose, backwards=True, seen=seen, by=by)
 
 
-def goto_item(conference_id: int, position: object, step: object = None) -> None:
+def goto_item(conference_id: int, position: object, step: object = None, seen: object = None,
+              by: str | None = None) -> None:
     if not isinstance(position, int) or isinstance(position, bool):
         raise ConferenceError("invalid_position", "“position” phải là số thứ tự của một mục.")
     if step is not None and (not isinstance(step, int) or isinstance(step, bool)):
@@ -119,7 +159,7 @@ def goto_item(conference_id: int, position: object, step: object = None) -> None
         if (position, step) not in places:
             raise ConferenceError("unknown_position", "Không có mục này trong chương trình.", 404)
         return places.index((position, step))
-    _move(conference_id, choose)
+    _move(conference_id, choose, seen=seen, by=by)
 
 
 def set_message(conference_id: int, message: object) -> None:
@@ -139,3 +179,11 @@ def set_screen(conference_id: int, mode: object) -> None:
     with write_transaction():
         show_state(conference_id).screen = screen
         bump_version(conference_id)
+
+
+def other_day(conference_id: int) -> date | None:
+    """The conference's date when today, at the venue, is another day (a rehearsal, or a wrong date
+    in the set-up): the MC and the office are told before the minutes record a day's clock."""
+    planned = get_conference(conference_id).date
+    today = utcnow().astimezone(local_zone()).date()
+    return planned if planned is not None and planned != today else None

@@ -31,6 +31,14 @@ def show_state(conference_id: int) -> ShowState:
     return state
 
 
+def locked_show_state(conference_id: int) -> ShowState:
+    """The show-state row, locked until the transaction ends (PostgreSQL: FOR UPDATE; SQLite's
+    writer already holds the database), so moves of the cursor are judged one after another."""
+    show_state(conference_id)
+    return db.session.scalars(sa.select(ShowState).where(ShowState.conference_id == conference_id)
+                              .with_for_update().execution_options(populate_existing=True)).one()
+
+
 def bump_version(conference_id: int) -> None:
     """Every committed change calls this in its own transaction, so versions never go back."""
     db.session.info.setdefault("changed", set()).add(conference_id)  # published after the commit

@@ -156,9 +156,15 @@ function closeProxy() {
   rerender();
 }
 
+// "Received in person" for someone the door has not admitted asks first (the server refuses it
+// with not_checked_in unless confirmed): a wrong row tapped must not enter the minutes.
 async function record(honouree, outcome, receivedBy) {
   const body = { honouree_id: honouree.id, outcome };
   if (receivedBy) body.received_by = receivedBy;
+  if (outcome === "received" && honouree.present === false) {
+    if (!window.confirm(t("confirm_not_admitted", { name: honouree.name }))) return false;
+    body.confirm = true;
+  }
   return send("POST", "/api/awards/presentations", body);
 }
 

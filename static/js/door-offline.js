@@ -243,12 +243,20 @@ export class Roster {
     for (const delegate of this.everyone()) {
       if (words.every((word) => delegate.key.includes(word))) found.push(delegate);
     }
-    const folded = fold(query);
-    const starts = (d) => (fold(d.full_name).split(" ").some((w) => w.startsWith(words[0])) ? 0 : 1);
-    found.sort((a, b) => (fold(a.full_name) === folded ? -1 : 0) - (fold(b.full_name) === folded ? -1 : 0)
-      || starts(a) - starts(b) || compareNames(a.full_name, b.full_name));
+    const rank = new Map(found.map((d) => [d.id, matchRank(d.full_name, words)]));
+    found.sort((a, b) => rank.get(a.id) - rank.get(b.id) || compareNames(a.full_name, b.full_name));
     return found.slice(0, limit);
   }
+}
+
+// Names first (docs/DOOR.md), as the server ranks them (services/roster.py match_rank): 0 the whole
+// name, 1 every word starting a word of the name, 2 every word inside the name, 3 unit or code only.
+export function matchRank(fullName, words) {
+  const name = fold(fullName);
+  const parts = name.split(" ");
+  if (words.join(" ") === name) return 0;
+  if (words.every((word) => parts.some((part) => part.startsWith(word)))) return 1;
+  return words.every((word) => name.includes(word)) ? 2 : 3;
 }
 
 // The search key, as the server builds it: folded name, folded unit, code in lower case.

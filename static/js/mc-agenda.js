@@ -41,8 +41,22 @@ function line(snapshot, item, step, { t, timeOfDay, goto }) {
   if (node.presenter) info.append(el("span", "agenda-presenter", node.presenter));
   info.append(el("span", "agenda-times", times(snapshot, item, step, { t, timeOfDay })));
   box.append(info);
-  box.append(gotoButton(t, () => goto(item.position, step ? step.position : null)));
+  const warning = backWarning(snapshot, item, step, t);
+  gotoButton(t, warning, box, () => goto(item.position, step ? step.position : null));
   return box;
+}
+
+// A jump back over what already ran says, before the second tap, what it does to the recorded
+// times (services/show.py _record_times): the place left loses its start, the place reached runs
+// on (its end is cleared), whatever lies between keeps its times.
+function backWarning(snapshot, item, step, t) {
+  const target = [item.position, step ? step.position : 0];
+  const here = snapshot.current == null ? null : [snapshot.current, snapshot.current_step ?? 0];
+  if (!here && !snapshot.finished) return "";
+  if (here && !(target[0] < here[0] || (target[0] === here[0] && target[1] < here[1]))) return "";
+  const label = (position, stepPosition) => (stepPosition ? `${position}.${stepPosition}` : String(position));
+  const values = { target: label(item.position, step?.position), left: here ? label(here[0], here[1]) : "" };
+  return template(here ? t.goto_back : t.goto_back_finished, values);
 }
 
 function times(snapshot, item, step, { t, timeOfDay }) {
@@ -54,6 +68,7 @@ function times(snapshot, item, step, { t, timeOfDay }) {
     const start = Date.parse(node.started_at);
     const end = node.ended_at ? Date.parse(node.ended_at) : null;
     parts.push(template(t.actual, { start: timeOfDay(start), end: end ? timeOfDay(end) : "" }));
+    if (node.started_by) parts.push(template(t.started_by, { who: node.started_by }));
     if (end) {
       const actual = Math.round((end - start) / 60000);
       parts.push(template(t.minutes, { actual, planned: node.planned_minutes ?? "–" }));
@@ -62,9 +77,11 @@ function times(snapshot, item, step, { t, timeOfDay }) {
   return parts.join(" · ");
 }
 
-function gotoButton(t, onConfirm) {
+function gotoButton(t, warning, box, onConfirm) {
   const button = el("button", "goto", t.goto);
   button.type = "button";
+  const note = el("p", "goto-warning", warning);
+  note.hidden = true;
   let armedUntil = 0;
   button.addEventListener("click", () => {
     if (Date.now() < armedUntil) {
@@ -72,14 +89,16 @@ function gotoButton(t, onConfirm) {
       onConfirm();
       return;
     }
-    armedUntil = Date.now() + CONFIRM_MS;
+    armedUntil = Date.now() + (warning ? 2 * CONFIRM_MS : CONFIRM_MS);  // time to read the warning
     button.textContent = t.goto_confirm;
     button.classList.add("armed");
+    note.hidden = !warning;
     setTimeout(() => {
       if (Date.now() < armedUntil) return;
       button.textContent = t.goto;
       button.classList.remove("armed");
-    }, CONFIRM_MS + 50);
+      note.hidden = true;
+    }, armedUntil - Date.now() + 50);
   });
-  return button;
+  box.append(button, note);
 }

@@ -23,6 +23,13 @@ const live = followLive((state) => {
   render();
 }, $("connection"));
 
+// Who else is driving: the MC devices connected now, by label (sent by the server on every change).
+live.socket.on("drivers", ({ drivers }) => {
+  const box = $("drivers");
+  box.dataset.count = String(drivers.length);
+  setText(box, template(t.drivers, { names: drivers.join(", ") }));
+});
+
 // ---- Rendering ------------------------------------------------------------------------------
 
 function render() {
@@ -203,11 +210,23 @@ function press(direction) {
   else path = awardsDrivePrevious(place) ? "/api/awards/previous" : "/api/show/previous";
   const button = $(direction > 0 ? "next" : "previous");
   button.classList.add("pressed");
-  command(path).finally(() => button.classList.remove("pressed"));
+  command(path, { from: path.startsWith("/api/awards/") ? awardPlace() : showPlace() })
+    .finally(() => button.classList.remove("pressed"));
+}
+
+// The place this console shows: a press made on it is not applied if the show has left it
+// meanwhile (another console moved it), so two consoles pressing at once move the show once.
+function showPlace() {
+  return { position: snapshot.current, step: snapshot.current_step };
+}
+
+function awardPlace() {
+  const award = snapshot.award;
+  return award ? { index: award.index, reveal: award.reveal } : { index: null, reveal: false };
 }
 
 function goto(position, step) {
-  command("/api/show/goto", { position, step });
+  command("/api/show/goto", { position, step, from: showPlace() });
 }
 
 // One request at a time; its answer (the new snapshot) is shown at once, before the broadcast.
@@ -222,13 +241,26 @@ async function command(path, body) {
     ]);
     live.offer(answer.data, sentAt, Date.now());
     showAlert(null);
+    showNotice(null);
   } catch (error) {
+    if (error.code === "moved_elsewhere") {
+      showAlert(null);
+      showNotice(error.body.error.moved_by ? template(t.moved_by, { who: error.body.error.moved_by }) : t.moved);
+      return;
+    }
     const offline = !error.status;
     showAlert(offline ? t.offline : template(t.failed, { message: error.message }));
   } finally {
     busy = false;
     delete document.body.dataset.busy;
   }
+}
+
+// Quiet: another console's press won the race; the new place arrives with the broadcast.
+function showNotice(text) {
+  const notice = $("notice");
+  notice.hidden = !text;
+  setText(notice, text);
 }
 
 function showAlert(text) {

@@ -24,17 +24,26 @@ OUTCOMES = ("received", "proxy", "absent")
 
 
 def record_presentation(conference_id: int, honouree_id: object, outcome: object,
-                        received_by: object = None) -> AwardPresentation:
-    """Received (by the person, or a collective's representative), nhận thay by a named proxy, or absent."""
+                        received_by: object = None, confirm: object = False) -> AwardPresentation:
+    """Received (by the person, or a collective's representative), nhận thay by a named proxy, or absent.
+    "Received" for an honouree whose delegate the door has not admitted asks first: 409
+    not_checked_in unless confirm is true (a mistaken tap must not put a false "received" in the minutes)."""
     if outcome not in OUTCOMES:
         raise ConferenceError("invalid_outcome", "Kết quả phải là received, proxy hoặc absent.")
+    if not isinstance(confirm, bool):
+        raise ConferenceError("invalid_confirm", "“confirm” phải là true hoặc false.")
     name = bounded_text(received_by, LIMITS["received_by"], "received_by", "received_by", numbers=True)
-    return once_more_on_race(lambda: _record(conference_id, honouree_id, outcome, name))
+    return once_more_on_race(lambda: _record(conference_id, honouree_id, outcome, name, confirm))
 
 
-def _record(conference_id: int, honouree_id: object, outcome: str, name: str | None) -> AwardPresentation:
+def _record(conference_id: int, honouree_id: object, outcome: str, name: str | None,
+            confirm: bool = False) -> AwardPresentation:
     with write_transaction() as session:
         honouree = get_honouree(conference_id, honouree_id)
+        if outcome == "received" and not confirm and honouree.delegate is not None \
+                and honouree.delegate.checkin is None:
+            raise ConferenceError("not_checked_in", "Cửa chưa ghi nhận đại biểu này có mặt; xác nhận nếu "
+                                  "họ đã nhận trực tiếp.", 409)
         if outcome == "proxy":
             name = name or honouree.proxy_name
             if not name:

@@ -20,7 +20,8 @@ import sqlalchemy as sa
 
 from ...db import db, utcnow, write_transaction
 from ...models import AwardDecision, AwardForm, AwardPresentation, Conference, Delegate, Honouree, HonoureeKind
-from ..state import bump_version, show_state
+from ...errors import ConferenceError, MovedElsewhere
+from ..state import bump_version, locked_show_state, show_state
 from .common import get_honouree, once_more_on_race, presentations_of
 
 
@@ -129,12 +130,34 @@ def announcement_json(announcement: Announcement, total: int) -> dict:
 
 # --- stepping (two-step reveal) ------------------------------------------------------------------
 
-def _step(conference_id: int, forward: bool) -> None:
-    """Each announcement has two steps: the decision, then the names (a two-step reveal)."""
+def parse_seen_award(seen: object) -> tuple[int | None, bool] | None:
+    """The awards cursor a press was made on, {"index": int|null, "reveal": bool}, or None if not sent."""
+    if seen is None:
+        return None
+    index = seen.get("index") if isinstance(seen, dict) else False
+    if (not isinstance(seen, dict) or not isinstance(seen.get("reveal", False), bool)
+            or not (index is None or (isinstance(index, int) and not isinstance(index, bool)))):
+        raise ConferenceError("invalid_from", "“from” phải là {\"index\": số|null, \"reveal\": true|false}.")
+    return index, seen.get("reveal", False)
+
+
+def _seen_here(state, total: int) -> tuple[int | None, bool]:
+    """The cursor as the snapshot shows it (past the end is the end)."""
+    if state.award_index is None:
+        return None, False
+    return (total, False) if state.award_index >= total else (state.award_index, state.award_reveal)
+
+
+def _step(conference_id: int, forward: bool, seen=None, by: str | None = None) -> None:
+    """Each announcement has two steps: the decision, then the names (a two-step reveal).
+    A press made on a cursor already left is refused, as for the show (services/show.py)."""
     with write_transaction() as session:
+        state = locked_show_state(conference_id)
         order = calling_order(conference_id)
         total = len(order)
-        state = show_state(conference_id)
+        seen = parse_seen_award(seen)
+        if seen is not None and seen != _seen_here(state, total):
+            raise MovedElsewhere(state.moved_by)
         places = [(i, reveal) for i in range(total) for reveal in (False, True)] + [(total, False)]
         here = (state.award_index, state.award_reveal) if state.award_index is not None else None
         if here is not None and here not in places:  # the order shrank under us: resume at its end
@@ -147,6 +170,7 @@ def _step(conference_id: int, forward: bool) -> None:
         if target == index:
             return
         state.award_index, state.award_reveal = places[target] if target is not None else (None, False)
+        state.moved_by = by
         if state.award_reveal:
             _mark_called(session, order[state.award_index])
         bump_version(conference_id)
@@ -163,12 +187,21 @@ def _mark_called(session, announcement: Announcement) -> None:
             presentation.called_at = utcnow()
 
 
-def next_announcement(conference_id: int) -> None:
-    once_more_on_race(lambda: _step(conference_id, forward=True))
+def reopen_last_batch(conference_id: int) -> None:
+    """Coming back to the awards after their end shows the last batch, names shown, again (inside
+    the caller's transaction): Next then ends the awards again, instead of leaving the item at once."""
+    state = show_state(conference_id)
+    total = len(calling_order(conference_id))
+    if total and state.award_index is not None and state.award_index >= total:
+        state.award_index, state.award_reveal = total - 1, True
 
 
-def previous_announcement(conference_id: int) -> None:
-    once_more_on_race(lambda: _step(conference_id, forward=False))
+def next_announcement(conference_id: int, seen: object = None, by: str | None = None) -> None:
+    once_more_on_race(lambda: _step(conference_id, forward=True, seen=seen, by=by))
+
+
+def previous_announcement(conference_id: int, seen: object = None, by: str | None = None) -> None:
+    once_more_on_race(lambda: _step(conference_id, forward=False, seen=seen, by=by))
 
 
 def award_snapshot(conference_id: int) -> dict | None:

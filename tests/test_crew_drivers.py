@@ -1,0 +1,27 @@
+"""Who is driving: every MC console hears which MC devices are connected, by label, as they come
+and go; other roles neither hear it nor count."""
+from __future__ import annotations
+
+from conference.extensions import socketio as server_socketio
+from conference.models import Role
+from conference.services.devices import create_device
+
+
+def drivers(test_client) -> list[list[str]]:
+    return [m["args"][0]["drivers"] for m in test_client.get_received() if m["name"] == "drivers"]
+
+
+def test_mc_consoles_see_each_other_come_and_go(app, conference_id):
+    with app.app_context():
+        first, second, door = (create_device(conference_id, role, label)[1] for role, label in
+                               ((Role.MC, "MC 1"), (Role.MC, "MC 2"), (Role.DOOR, "Cửa 1")))
+    one = server_socketio.test_client(app, auth={"token": first})
+    assert drivers(one) == [["MC 1"]]
+    at_door = server_socketio.test_client(app, auth={"token": door})
+    assert drivers(one) == [] and drivers(at_door) == []  # a door is not a driver and is not told
+    two = server_socketio.test_client(app, auth={"token": second})
+    assert drivers(one) == [["MC 1", "MC 2"]] and drivers(two) == [["MC 1", "MC 2"]]
+    two.disconnect()
+    assert drivers(one) == [["MC 1"]]
+    one.disconnect()
+    at_door.disconnect()
