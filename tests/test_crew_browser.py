@@ -20,12 +20,12 @@ def console(chromium, server, label: str):
     context = chromium.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.goto(f"{server.url}/pair/{server.token('mc', label)}")
-    page.wait_for_function("document.body.dataset.version")
+    page.wait_for_function("() => document.body.dataset.version")
     return context, page
 
 
 def shows_version(page, version: int) -> None:
-    page.wait_for_function(f"Number(document.body.dataset.version) === {version}", timeout=5000)
+    page.wait_for_function(f"() => Number(document.body.dataset.version) === {version}", timeout=5000)
 
 
 def test_two_consoles_pressing_at_once_move_the_show_one_place(chromium, live_server):
@@ -40,7 +40,7 @@ def test_two_consoles_pressing_at_once_move_the_show_one_place(chromium, live_se
     try:
         for page in (first, second):
             shows_version(page, on_two["version"])
-            page.wait_for_function("document.getElementById('drivers').textContent.includes('MC 1, MC 2')")
+            page.wait_for_function("() => document.getElementById('drivers').textContent.includes('MC 1, MC 2')")
         # Both pages press at the same wall-clock instant, scheduled inside each page.
         at = int(time.time() * 1000) + 600
         for page in (first, second):
@@ -48,7 +48,7 @@ def test_two_consoles_pressing_at_once_move_the_show_one_place(chromium, live_se
                 new KeyboardEvent('keydown', {key: 'PageDown', bubbles: true})), at - Date.now())""", at)
         first.wait_for_timeout(600)
         for page in (first, second):
-            page.wait_for_function("!document.body.dataset.busy")
+            page.wait_for_function("() => !document.body.dataset.busy")
         after = state(live_server)
         assert (after["current"], after["version"]) == (3, on_two["version"] + 1)
         for page in (first, second):
@@ -68,7 +68,7 @@ def test_two_consoles_pressing_at_once_move_the_show_one_place(chromium, live_se
         started = [item["position"] for item in final["agenda"] if item["started_at"]]
         assert started == [2, 3, 4]  # item 3 was not skipped
         assert final["agenda"][2]["ended_at"] and final["agenda"][2]["started_by"] in ("MC 1", "MC 2")
-        first.wait_for_function("[...document.querySelectorAll('.agenda-times')].some("
+        first.wait_for_function("() => [...document.querySelectorAll('.agenda-times')].some("
                                 "e => e.textContent.includes('bắt đầu bởi MC 1'))")
     finally:
         for context in (first_context, second_context, hall_context):

@@ -43,10 +43,10 @@ def test_the_tablet_lists_name_matches_before_unit_matches(page, live_server):
     add_people(lambda body: requests.post(live_server.url + "/api/delegates", json=body, headers=admin,
                                           timeout=10).status_code)
     page.goto(f"{live_server.url}/pair/{live_server.token('door', 'Cửa 1')}")
-    page.wait_for_function("window.door && window.door.roster.size > 0")
+    page.wait_for_function("() => window.door && window.door.roster.size > 0")
     for query in ("xuyen", "uyen"):
         page.fill("#search", query)
         names = page.locator("#results .person-name")
         expect(names.first).to_be_visible()
-        page.wait_for_function("document.querySelectorAll('#results .person-name').length >= 4")
+        page.wait_for_function("() => document.querySelectorAll('#results .person-name').length >= 4")
         assert [name for name in names.all_text_contents() if name in EXPECTED] == EXPECTED, query

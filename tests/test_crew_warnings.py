@@ -74,7 +74,7 @@ def test_a_goto_back_says_what_it_does_to_the_times_and_received_asks(page, live
     mc = bearer(live_server.token("mc", "MC 1"))
     requests.post(live_server.url + "/api/show/goto", json={"position": 3}, headers=mc, timeout=5).raise_for_status()
     page.goto(f"{live_server.url}/pair/{live_server.token('mc', 'MC 2')}")
-    page.wait_for_function("document.body.dataset.version")
+    page.wait_for_function("() => document.body.dataset.version")
     items = page.locator("#agenda > li")
     back = items.nth(1).locator(":scope > .agenda-line")
     back.locator(".goto").click()
@@ -85,7 +85,7 @@ def test_a_goto_back_says_what_it_does_to_the_times_and_received_asks(page, live
     forward.locator(".goto").click()
     assert not forward.locator(".goto-warning").is_visible()  # forward: nothing to warn about
     back.locator(".goto").click()
-    page.wait_for_function("document.getElementById('current-title').textContent.length > 0 && "
+    page.wait_for_function("() => document.getElementById('current-title').textContent.length > 0 && "
                            "!document.body.dataset.busy")
     state = requests.get(live_server.url + "/api/state", timeout=5).json()
     assert state["current"] == 2 and state["agenda"][2]["started_at"] is None
@@ -106,4 +106,4 @@ def test_a_goto_back_says_what_it_does_to_the_times_and_received_asks(page, live
     assert next(h for h in award["honourees"] if h["id"] == honouree_id)["outcome"] is None  # declined
     page.once("dialog", lambda dialog: dialog.accept())
     row.get_by_role("button", name="Đã nhận", exact=True).click()
-    page.wait_for_function(f"document.querySelector('[data-honouree-id=\"{honouree_id}\"] .done-received')")
+    page.wait_for_function(f"() => document.querySelector('[data-honouree-id=\"{honouree_id}\"] .done-received')")
