@@ -19,6 +19,7 @@ from ..textnorm import clean
 from .sessions import end_sessions_of
 
 FIRST_LOGIN = "admin"
+FIRST_NAME = "Quản trị"  # the first administrator's name, as shown (the office may rename it): data, not interface
 LOGIN = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")
 MAX_NAME = 120
 MIN_PASSWORD, MAX_PASSWORD = 8, 200
@@ -164,7 +165,7 @@ def ensure_first_admin(password: str | None) -> str | None:
     user = db.session.scalar(sa.select(User).where(User.login == FIRST_LOGIN))
     if password:
         if user is None:
-            create_user(FIRST_LOGIN, AccountRole.ADMINISTRATOR, "Quản trị", password)
+            create_user(FIRST_LOGIN, AccountRole.ADMINISTRATOR, FIRST_NAME, password)
         elif not check_password_hash(user.password_hash, password):
             set_password(user.id, password)
         db.session.rollback()
@@ -172,4 +173,4 @@ def ensure_first_admin(password: str | None) -> str | None:
     if user is not None or db.session.scalar(sa.select(User.id).limit(1)) is not None:
         db.session.rollback()
         return None
-    return create_user(FIRST_LOGIN, AccountRole.ADMINISTRATOR, "Quản trị")[1]
+    return create_user(FIRST_LOGIN, AccountRole.ADMINISTRATOR, FIRST_NAME)[1]
