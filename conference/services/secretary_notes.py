@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..db import db, is_id, write_transaction
-from ..errors import ConferenceError, NotFound
+from ..db import write_transaction
+from ..errors import ConferenceError
 from ..models import AgendaItem
+from . import agenda
 
 MAX_NOTES = 20000
 # Control characters other than line breaks and tabs, and lone surrogates: never part of a note.
@@ -20,8 +20,7 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def agenda_with_notes(conference_id: int) -> list[AgendaItem]:
-    return list(db.session.scalars(sa.select(AgendaItem).where(AgendaItem.conference_id == conference_id)
-                                   .order_by(AgendaItem.position)))
+    return agenda.items(conference_id)
 
 
 def clean_notes(value: object) -> str | None:
@@ -37,9 +36,7 @@ def clean_notes(value: object) -> str | None:
 def save_notes(conference_id: int, item_id: int, value: object) -> AgendaItem:
     """Store what the secretary has typed for the item so far (the whole text, each time)."""
     notes = clean_notes(value)
-    with write_transaction() as session:
-        item = session.get(AgendaItem, item_id) if is_id(item_id) else None
-        if item is None or item.conference_id != conference_id:
-            raise NotFound("unknown_item", _("Không tìm thấy mục này trong chương trình."))
+    with write_transaction():
+        item = agenda.get_item(conference_id, item_id)
         item.notes = notes
     return item
