@@ -15,7 +15,6 @@ from .extensions import babel, csrf, limiter, socketio
 from .resources import STATIC, TEMPLATES
 
 
-
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app. Tests pass the settings they need; nothing else differs."""
     instance = Path((test_config or {}).get("INSTANCE_PATH") or os.environ.get("CONFERENCE_INSTANCE")
@@ -27,6 +26,22 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
+    _init_extensions(app)
+    _wrap_wsgi(app)
+
+    app.url_map.converters["int"] = RowIdConverter
+    from .blueprints import register_blueprints
+    register_blueprints(app)
+    # Browsers ask for /favicon.ico on their own (pages link static/favicon.svg).
+    app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))
+    _register_error_handlers(app)
+
+    _prepare_database(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    """The database, forms, sign-in limits, languages and sockets, each wiring itself to the app."""
     from . import security_headers
     security_headers.init_app(app)  # CSP and friends on every response; Secure cookies under https
     db.init_app(app)
@@ -46,26 +61,25 @@ def create_app(test_config: dict | None = None) -> Flask:
                       message_queue=app.config["REDIS_URL"],
                       channel=app.config.get("SOCKETIO_CHANNEL", "flask-socketio"),
                       cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"))
+
+
+def _wrap_wsgi(app: Flask) -> None:
+    """Around the whole app, sockets included: the trusted proxies' headers, then the body limits."""
     from . import proxies
     proxies.init_app(app)  # deploy/nginx.conf: the client's address and scheme, from trusted proxies only
     from .limits import limit_requests
     limit_requests(app, socketio.server.eio)  # outermost: a body over its limit reaches nothing
 
-    app.url_map.converters["int"] = RowIdConverter
-    from .blueprints import register_blueprints
-    register_blueprints(app)
-    # Browsers ask for /favicon.ico on their own (pages link static/favicon.svg).
-    app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))
-    _register_error_handlers(app)
 
+def _prepare_database(app: Flask) -> None:
+    """Migrate, load the demo on first start, make the first administrator (its password kept once)."""
     from .setup import prepare_database
-    first = None
-    if app.config.get("PREPARE_DATABASE", True):
-        with app.app_context():
-            first = prepare_database(load_demo=app.config["LOAD_DEMO"], admin_password=app.config["ADMIN_PASSWORD"])
-        if first:  # printed once by the start banner (cli.py), or logged under a WSGI server (wsgi.py)
-            app.extensions["first_admin_password"] = first
-    return app
+    if not app.config.get("PREPARE_DATABASE", True):
+        return
+    with app.app_context():
+        first = prepare_database(load_demo=app.config["LOAD_DEMO"], admin_password=app.config["ADMIN_PASSWORD"])
+    if first:  # printed once by the start banner (cli.py), or logged under a WSGI server (wsgi.py)
+        app.extensions["first_admin_password"] = first
 
 
 class RowIdConverter(IntegerConverter):
