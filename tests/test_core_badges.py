@@ -203,7 +203,7 @@ VIETNAMESE_LETTERS = ("aàảãáạăằẳẵắặâầẩẫấậbcdđeè�
 
 def test_badges_print_names_exactly_in_an_embedded_font_that_has_every_vietnamese_letter(printed):
     from reportlab.pdfbase.ttfonts import TTFont
-    from conference.services.badges import FONT_DIR
+    from conference.services.print_text import FONT_DIR
     reader = PdfReader(printed / "badges.pdf")
     fonts = defaultdict(set)
     for page in reader.pages:

@@ -7,24 +7,21 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import qrcode
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from ..models import Conference, Delegate
-from ..resources import STATIC
+from .print_text import (BOLD, LEADING, PNG_BOLD, PNG_REGULAR, REGULAR, TextBlock, fit_blocks, fit_size, one_line,
+                         pil_font, register_fonts, text_width)
 from .roster import get_group
 
-FONT_DIR = STATIC / "vendor" / "fonts"
-REGULAR, BOLD = "BeVietnamPro", "BeVietnamPro-Bold"
 BADGE_W, BADGE_H = 90 * mm, 60 * mm
 COLUMNS, ROWS = 2, 4
 DEFAULT_COLOR = "#b71c1c"
@@ -57,12 +54,6 @@ def qr_matrix(code: str) -> list[list[bool]]:
     return qr.get_matrix()
 
 
-@lru_cache(maxsize=1)
-def _register_fonts() -> None:
-    pdfmetrics.registerFont(TTFont(REGULAR, str(FONT_DIR / "BeVietnamPro-Regular.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "BeVietnamPro-Bold.ttf")))
-
-
 def _slots() -> Iterator[tuple[float, float]]:
     """Lower-left corners of the badges on a sheet, row by row, forever (a new page each time round)."""
     page_w, page_h = A4
@@ -72,12 +63,6 @@ def _slots() -> Iterator[tuple[float, float]]:
         for row in range(ROWS):
             for column in range(COLUMNS):
                 yield left + column * BADGE_W, top - (row + 1) * BADGE_H
-
-
-def _fit(text: str, font: str, size: float, width: float, smallest: float = 6) -> float:
-    while size > smallest and pdfmetrics.stringWidth(text, font, size) > width:
-        size -= 0.5
-    return size
 
 
 def _cut_guides(pdf: canvas.Canvas) -> None:
@@ -100,20 +85,6 @@ PAD = 4 * mm  # white edge inside the cut line
 BAND = 11 * mm  # the coloured band with the conference's title
 QR_SIZE = 30 * mm
 GROUP_BAR = 6 * mm
-LEADING = 1.3  # line height / font size: room for the stacked marks of Ố, Ặ over the line below
-SMALLEST = 5.0  # pt; below this a badge is no longer read at arm's length
-
-
-@dataclass(frozen=True)
-class TextBlock:
-    """One text of the badge laid out: its font, its size, its lines."""
-    font: str
-    size: float
-    lines: tuple[str, ...]
-
-    @property
-    def height(self) -> float:
-        return len(self.lines) * self.size * LEADING
 
 
 def qr_square(x: float, y: float) -> tuple[float, float, float]:
@@ -126,100 +97,6 @@ def text_column(x: float, y: float) -> tuple[float, float, float, float]:
     under the band, over the group bar, a clear PAD from each."""
     left, bottom = x + PAD, y + PAD + GROUP_BAR + 1.5 * mm
     return left, bottom, BADGE_W - 3 * PAD - QR_SIZE, y + BADGE_H - BAND - 2 * mm - bottom
-
-
-PNG_REGULAR, PNG_BOLD = "png-regular", "png-bold"  # the PNG's fonts, as fit_blocks names them
-
-
-def text_width(text: str, font: str, size: float) -> float:
-    """Width of text in a PDF font (points) or in one of the PNG's fonts (pixels)."""
-    if font in (PNG_REGULAR, PNG_BOLD):
-        return _pil_font(font == PNG_BOLD, round(size)).getlength(text)
-    return pdfmetrics.stringWidth(text, font, size)
-
-
-def _pieces(word: str, font: str, size: float, width: float) -> Iterator[str]:
-    """A word wider than the line, cut where it must be (a long code, a name typed without spaces)."""
-    if text_width(word, font, size) <= width:
-        yield word
-        return
-    piece = ""
-    for char in word:
-        if piece and text_width(piece + char, font, size) > width:
-            yield piece
-            piece = char
-        else:
-            piece += char
-    if piece:
-        yield piece
-
-
-def wrap(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
-    """The text broken at spaces into lines no wider than width."""
-    lines, current = [], ""
-    for word in text.split():
-        for piece in _pieces(word, font, size, width):
-            candidate = f"{current} {piece}" if current else piece
-            if current and text_width(candidate, font, size) > width:
-                lines.append(current)
-                current = piece
-            else:
-                current = candidate
-    return tuple(lines + [current] if current else lines)
-
-
-def fit_blocks(texts: list[tuple[str, str, float]], width: float, height: float,
-               gap: float = 1.2 * mm, smallest: float = SMALLEST) -> list[TextBlock]:
-    """(text, font, size) laid out top to bottom in width x height. Each text first wraps onto as
-    many lines as the box allows at its own size; only if they still do not fit does the largest
-    shrink (the name, to the size of the others), then all together down to smallest; past that
-    the last lines are cut with "…". Nothing is ever drawn outside the box."""
-    texts = [(text, font, size) for text, font, size in texts if text]
-    if not texts:
-        return []
-    cap = max(size for _, _, size in texts)
-    while True:
-        blocks = [TextBlock(font, min(size, cap), wrap(text, font, min(size, cap), width))
-                  for text, font, size in texts]
-        total = sum(block.height for block in blocks) + gap * (len(blocks) - 1)
-        step = max(0.25, cap / 40)  # about 2.5 % a step: a quarter point on a badge, a pixel on the PNG
-        if total <= height or cap - step < smallest:
-            return _cut_to(blocks, width, height, gap)
-        cap -= step
-
-
-def _cut_to(blocks: list[TextBlock], width: float, height: float, gap: float) -> list[TextBlock]:
-    kept, used = [], 0.0
-    for block in blocks:
-        room = int((height - used + 1e-6) // (block.size * LEADING))
-        if room >= len(block.lines):
-            kept.append(block)
-            used += block.height + gap
-            continue
-        if room > 0:
-            lines = block.lines[:room]
-            kept.append(TextBlock(block.font, block.size, lines[:-1] + (
-                _ellipsis(lines[-1], block.font, block.size, width),)))
-        elif kept:
-            last = kept[-1]
-            kept[-1] = TextBlock(last.font, last.size, last.lines[:-1] + (
-                _ellipsis(last.lines[-1], last.font, last.size, width),))
-        break
-    return kept
-
-
-def _ellipsis(line: str, font: str, size: float, width: float) -> str:
-    while line and text_width(line + "…", font, size) > width:
-        line = line[:-1]
-    return line.rstrip() + "…"
-
-
-def _one_line(text: str, font: str, size: float, width: float, smallest: float = SMALLEST) -> tuple[str, float]:
-    """A text on one line: shrunk to fit, and past the smallest size cut with "…"."""
-    size = _fit(text, font, size, width, smallest)
-    if pdfmetrics.stringWidth(text, font, size) > width:
-        text = _ellipsis(text, font, size, width)
-    return text, size
 
 
 def _draw_blocks(pdf: canvas.Canvas, left: float, top: float, blocks: list[TextBlock],
@@ -244,13 +121,13 @@ def _draw_badge(pdf: canvas.Canvas, x: float, y: float, badge: BadgeText) -> Non
     title_h = sum(block.height for block in title)
     _draw_blocks(pdf, x + PAD, y + BADGE_H - (BAND - title_h) / 2, title, centred_in=BADGE_W - 2 * PAD)
     qr_x, qr_y, qr_size = qr_square(x, y)
-    _draw_qr(pdf, qr_x, qr_y, qr_size, badge.code)
+    draw_qr(pdf, qr_x, qr_y, qr_size, badge.code)
     pdf.setFillColorRGB(0.3, 0.3, 0.3)
-    code, size = _one_line(badge.code, REGULAR, 6, qr_size)
+    code, size = one_line(badge.code, REGULAR, 6, qr_size)
     pdf.setFont(REGULAR, size)
     pdf.drawCentredString(qr_x + qr_size / 2, y + PAD - 0.5 * mm, code)
     left, bottom, width, height = text_column(x, y)
-    name_size = _fit(badge.full_name, BOLD, 15, width, 11)  # a name reads best on one line: shrunk a little first
+    name_size = fit_size(badge.full_name, BOLD, 15, width, 11)  # a name reads best on one line: shrunk a little first
     blocks = fit_blocks([(badge.full_name, BOLD, name_size), (badge.position, REGULAR, 8.5),
                          (badge.unit, REGULAR, 8.5)], width, height)
     pdf.setFillColorRGB(0.1, 0.1, 0.1)
@@ -258,7 +135,7 @@ def _draw_badge(pdf: canvas.Canvas, x: float, y: float, badge: BadgeText) -> Non
     pdf.setFillColor(badge.color)
     pdf.rect(x + PAD, y + PAD, width, GROUP_BAR, stroke=0, fill=1)
     pdf.setFillColorRGB(1, 1, 1)
-    size = _fit(badge.group, BOLD, 7, width - 2 * mm, 6)
+    size = fit_size(badge.group, BOLD, 7, width - 2 * mm, 6)
     blocks = ([TextBlock(BOLD, size, (badge.group,))]
               if pdfmetrics.stringWidth(badge.group, BOLD, size) <= width - 2 * mm  # else two lines
               else fit_blocks([(badge.group, BOLD, 7)], width - 2 * mm, GROUP_BAR - 0.6 * mm))
@@ -266,7 +143,7 @@ def _draw_badge(pdf: canvas.Canvas, x: float, y: float, badge: BadgeText) -> Non
     _draw_blocks(pdf, x + PAD + 1 * mm, y + PAD + (GROUP_BAR + group_h) / 2, blocks)
 
 
-def _draw_qr(pdf: canvas.Canvas, x: float, y: float, size: float, code: str) -> None:
+def draw_qr(pdf: canvas.Canvas, x: float, y: float, size: float, code: str) -> None:
     matrix = qr_matrix(code)
     quiet = 2  # modules of white margin inside the given square (the badge is white anyway)
     cell = size / (len(matrix) + 2 * quiet)
@@ -281,7 +158,7 @@ def _draw_qr(pdf: canvas.Canvas, x: float, y: float, size: float, code: str) -> 
 
 def write_pdf(path: Path, badges: Iterable[BadgeText], progress: Callable[[int], None] | None = None) -> int:
     """A4 sheets of 8 badges with dashed cut guides. Returns the number of badges."""
-    _register_fonts()
+    register_fonts()
     pdf = canvas.Canvas(str(path), pagesize=A4)
     pdf.setTitle("Thẻ đại biểu")
     slots, count = _slots(), 0
@@ -295,12 +172,6 @@ def write_pdf(path: Path, badges: Iterable[BadgeText], progress: Callable[[int],
             progress(1)
     pdf.save()
     return count
-
-
-@lru_cache(maxsize=128)
-def _pil_font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
-    name = "BeVietnamPro-Bold.ttf" if bold else "BeVietnamPro-Regular.ttf"
-    return ImageFont.truetype(str(FONT_DIR / name), size)
 
 
 def write_png(path: Path, badge: BadgeText) -> None:
@@ -334,7 +205,7 @@ def write_png(path: Path, badge: BadgeText) -> None:
 def _png_blocks(draw, blocks: list[TextBlock], top: float, width: int, fills: tuple[str, ...]) -> None:
     """Each block's lines centred, one under the other, from top down (gap: 8 px)."""
     for block, fill in zip(blocks, fills):
-        font = _pil_font(block.font == PNG_BOLD, round(block.size))
+        font = pil_font(block.font == PNG_BOLD, round(block.size))
         for line in block.lines:
             draw.text(((width - draw.textlength(line, font=font)) / 2, top), line, font=font, fill=fill)
             top += block.size * LEADING
@@ -344,10 +215,10 @@ def _png_blocks(draw, blocks: list[TextBlock], top: float, width: int, fills: tu
 def _centred(draw, text: str, size: int, width: int, y: int, bold: bool, fill: str) -> None:
     if not text:
         return
-    font = _pil_font(bold, size)
+    font = pil_font(bold, size)
     while size > 14 and draw.textlength(text, font=font) > width - 40:
         size -= 2
-        font = _pil_font(bold, size)
+        font = pil_font(bold, size)
     draw.text(((width - draw.textlength(text, font=font)) / 2, y), text, font=font, fill=fill)
 
 

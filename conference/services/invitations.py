@@ -23,7 +23,8 @@ from reportlab.pdfgen import canvas
 from ..db import db, is_id
 from ..errors import ConferenceError
 from ..models import AgendaItem, Conference, Delegate, DelegateGroup
-from .badges import BOLD, REGULAR, BadgeText, _draw_qr, _register_fonts, badge_texts, wrap
+from .badges import BadgeText, badge_texts, draw_qr
+from .print_text import BOLD, REGULAR, register_fonts, wrap
 from .docx_layout import BOTTOM, LEFT, QUOC_HIEU, RIGHT, TIEU_NGU, TOP, agency_lines, symbol
 from .reports import hhmm, local_zone, vn_date, vn_day
 from .reports_minutes import conference_subject
@@ -75,7 +76,7 @@ def invitations_pdf(conference_id: int, group_id: int | None = None, delegate_id
     """The invitations as one PDF, a page per delegate."""
     delegates = chosen_delegates(conference_id, group_id, delegate_id)
     plan = program(conference_id)
-    _register_fonts()
+    register_fonts()
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4, initialFontName=REGULAR, initialFontSize=12)  # never a Helvetica
     pdf.setTitle("Giấy mời")
@@ -194,7 +195,7 @@ def _qr_and_signature(pdf, conference: Conference, delegate: BadgeText, y: float
     if top - QR_SIZE - 12 < BOTTOM * mm + 40:  # a program too long for one page: QR and signature overleaf
         pdf.showPage()
         top = PAGE_H - TOP * mm - 10
-    _draw_qr(pdf, X0, top - QR_SIZE, QR_SIZE, delegate.code)
+    draw_qr(pdf, X0, top - QR_SIZE, QR_SIZE, delegate.code)
     pdf.setFont(REGULAR, 8)
     pdf.drawString(X0 + 2 * mm, top - QR_SIZE - 9, delegate.code)
     signer_mid = X0 + (X1 - X0) * 0.72
