@@ -5,7 +5,7 @@ from flask import render_template, request
 
 from ..services import audit
 from .admin_frame import bp, conference_id
-from .admin_papers import XLSX, _download
+from .admin_papers import XLSX, download
 
 
 @bp.get("/audit")
@@ -21,5 +21,5 @@ def audit_export(fmt: str):
     """The whole trail (or the filtered part) as a spreadsheet."""
     text = request.args.get("q", "")[:100]
     if fmt == "xlsx":
-        return _download(audit.audit_xlsx(conference_id(), text), "nhat-ky.xlsx", XLSX)
-    return _download(audit.audit_csv(conference_id(), text), "nhat-ky.csv", "text/csv; charset=utf-8")
+        return download(audit.audit_xlsx(conference_id(), text), "nhat-ky.xlsx", XLSX)
+    return download(audit.audit_csv(conference_id(), text), "nhat-ky.csv", "text/csv; charset=utf-8")

@@ -11,7 +11,7 @@ from ..services import backups, lifecycle, reports
 from ..services.reports_minutes import minutes_docx
 from ..services.setup_data import parse_id
 from .admin_frame import bp, done
-from .admin_papers import DOCX, XLSX, _download
+from .admin_papers import DOCX, XLSX, download
 
 
 @bp.app_context_processor
@@ -96,7 +96,7 @@ def past_attendance(conference_id: int):
         cid = lifecycle.existing(conference_id)
     except ConferenceError as error:
         return _page(error.message, error.status)
-    return _download(reports.attendance_xlsx(cid), f"diem-danh-{cid}.xlsx", XLSX)
+    return download(reports.attendance_xlsx(cid), f"diem-danh-{cid}.xlsx", XLSX)
 
 
 @bp.get("/conferences/<int:conference_id>/minutes.docx")
@@ -105,4 +105,4 @@ def past_minutes(conference_id: int):
         cid = lifecycle.existing(conference_id)
     except ConferenceError as error:
         return _page(error.message, error.status)
-    return _download(minutes_docx(cid), f"bien-ban-{cid}.docx", DOCX)
+    return download(minutes_docx(cid), f"bien-ban-{cid}.docx", DOCX)

@@ -17,7 +17,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _download(data: bytes, name: str, mimetype: str):
+def download(data: bytes, name: str, mimetype: str):
     response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
     response.headers["Cache-Control"] = "no-store"  # always the current state, never a cached copy
     return response
@@ -31,7 +31,7 @@ def send_badges(name: str, delegate_ids=None, group_id: int | None = None):
         return message_page(error.message, error.status)
     if data is None:
         return message_page(_("Không có đại biểu nào để in thẻ."), 404)
-    return _download(data, name, "application/pdf")
+    return download(data, name, "application/pdf")
 
 
 @bp.get("/papers")
@@ -57,21 +57,21 @@ def export_attendance(fmt: str):
     """Every delegate with group, present or absent, time and door."""
     cid = conference_id()
     if fmt == "xlsx":
-        return _download(reports.attendance_xlsx(cid), "diem-danh.xlsx", XLSX)
-    return _download(reports.attendance_csv(cid), "diem-danh.csv", "text/csv; charset=utf-8")
+        return download(reports.attendance_xlsx(cid), "diem-danh.xlsx", XLSX)
+    return download(reports.attendance_csv(cid), "diem-danh.csv", "text/csv; charset=utf-8")
 
 
 @bp.get("/exports/minutes.docx")
 def export_minutes():
     """The biên bản of the conference as it happened, to edit, sign and file."""
-    return _download(minutes_docx(conference_id()), "bien-ban-hoi-nghi.docx", DOCX)
+    return download(minutes_docx(conference_id()), "bien-ban-hoi-nghi.docx", DOCX)
 
 
 @bp.get("/exports/script.docx")
 def export_script():
     """The kịch bản chương trình: planned times, presenters and the MC's lời dẫn, to print and approve."""
     from ..services.program_script import script_docx
-    return _download(script_docx(conference_id()), "kich-ban-chuong-trinh.docx", DOCX)
+    return download(script_docx(conference_id()), "kich-ban-chuong-trinh.docx", DOCX)
 
 
 @bp.get("/invitations.pdf")
@@ -85,7 +85,7 @@ def invitations_pdf():
     except ConferenceError as error:
         return message_page(error.message, error.status)
     suffix = f"-nhom-{group_id}" if group_id else f"-dai-bieu-{delegate_id}" if delegate_id else ""
-    return _download(data, f"giay-moi{suffix}.pdf", "application/pdf")
+    return download(data, f"giay-moi{suffix}.pdf", "application/pdf")
 
 
 @bp.get("/notes")

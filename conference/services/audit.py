@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..db import db, in_write_transaction
 from ..models import AuditEntry, LoginSession
-from .reports import _csv_safe, _text_cell, to_local
+from .reports import csv_safe, text_cell, to_local
 
 TOUCHED = "audit_touched"
 QUIET = {LoginSession.__tablename__, AuditEntry.__tablename__}  # sign-ins, last seen: not changes
@@ -109,7 +109,7 @@ def audit_csv(conference_id: int, text: str | None = None) -> bytes:
     writer.writerow(HEADERS)
     for entry in entries(conference_id, text, MAX_EXPORTED):
         moment, *rest = _row(entry)
-        writer.writerow([f"{moment:%d/%m/%Y %H:%M:%S}", *(_csv_safe(value) for value in rest)])
+        writer.writerow([f"{moment:%d/%m/%Y %H:%M:%S}", *(csv_safe(value) for value in rest)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -120,12 +120,12 @@ def audit_xlsx(conference_id: int, text: str | None = None) -> bytes:
     sheet = book.active
     sheet.title = "Nhật ký"
     for column, title in enumerate(HEADERS, start=1):
-        _text_cell(sheet, 1, column, title).font = Font(bold=True)
+        text_cell(sheet, 1, column, title).font = Font(bold=True)
     for line, entry in enumerate(entries(conference_id, text, MAX_EXPORTED), start=2):
         moment, *rest = _row(entry)
         sheet.cell(line, 1, moment).number_format = "dd/mm/yyyy hh:mm:ss"
         for column, value in enumerate(rest, start=2):
-            _text_cell(sheet, line, column, value)
+            text_cell(sheet, line, column, value)
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

@@ -29,7 +29,7 @@ from .docx_layout import BOTTOM, LEFT, QUOC_HIEU, RIGHT, TIEU_NGU, TOP, agency_l
 from .reports import hhmm, local_zone, vn_date, vn_day
 from .reports_minutes import conference_subject
 from .state import get_conference
-from .timing import _planned_rows, planned_start
+from .timing import planned_rows, planned_start
 
 PAGE_W, PAGE_H = A4
 X0, X1 = LEFT * mm, PAGE_W - RIGHT * mm  # the text column
@@ -49,7 +49,7 @@ def program(conference_id: int) -> Program:
     conference = get_conference(conference_id)
     items = list(db.session.scalars(sa.select(AgendaItem).where(AgendaItem.conference_id == conference_id)
                                     .options(sa.orm.selectinload(AgendaItem.steps)).order_by(AgendaItem.position)))
-    rows = _planned_rows(items, planned_start(conference, local_zone()))
+    rows = planned_rows(items, planned_start(conference, local_zone()))
     starts = [hhmm(datetime.fromisoformat(row["planned_start"])) if row["planned_start"] else "" for row in rows]
     return Program(conference, [(start, item.title) for start, item in zip(starts, items)])
 

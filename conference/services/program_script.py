@@ -26,7 +26,7 @@ from . import docx_layout as layout
 from .reports import hhmm, local_zone, vn_date
 from .reports_minutes import conference_subject
 from .state import get_conference
-from .timing import _planned_rows, planned_start
+from .timing import planned_rows, planned_start
 
 COLUMNS = (28, 97, 40)  # mm: time, content and lời dẫn, who
 BLANK = "……"
@@ -78,7 +78,7 @@ def render_script(conference_id: int):
     conference = get_conference(conference_id)
     items = list(db.session.scalars(sa.select(AgendaItem).where(AgendaItem.conference_id == conference_id)
                                     .options(sa.orm.selectinload(AgendaItem.steps)).order_by(AgendaItem.position)))
-    rows = _planned_rows(items, planned_start(conference, local_zone()))
+    rows = planned_rows(items, planned_start(conference, local_zone()))
     values = script_values(conference, conference_id)
     document = Document()
     layout.setup(document, "Kịch bản chương trình")

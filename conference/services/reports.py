@@ -103,7 +103,7 @@ def attendance_rows(conference_id: int) -> list[AttendanceRow]:
     return rows
 
 
-def _csv_safe(value: object) -> object:
+def csv_safe(value: object) -> object:
     """Spreadsheets run a cell that starts with = + - @ as a formula; a leading ' keeps it text."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
@@ -116,10 +116,10 @@ def attendance_csv(conference_id: int) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(ATTENDANCE_HEADERS)
     for row in attendance_rows(conference_id):
-        writer.writerow([row.number, *(_csv_safe(v) for v in (row.full_name, row.position, row.unit, row.group)),
+        writer.writerow([row.number, *(csv_safe(v) for v in (row.full_name, row.position, row.unit, row.group)),
                          PRESENT if row.present else ABSENT,
                          f"{row.checked_in_at:%d/%m/%Y %H:%M}" if row.checked_in_at else "",
-                         _csv_safe(row.device or "")])
+                         csv_safe(row.device or "")])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -135,15 +135,15 @@ def attendance_xlsx(conference_id: int) -> bytes:
     sheet = book.active
     sheet.title = "Điểm danh"
     present = sum(1 for r in rows if r.present)
-    _text_cell(sheet, 1, 1, "DANH SÁCH ĐIỂM DANH ĐẠI BIỂU").font = Font(bold=True, size=14)
-    _text_cell(sheet, 2, 1, _conference_line(conference))
-    _text_cell(sheet, 3, 1, f"Có mặt {present}/{len(rows)} đại biểu")
+    text_cell(sheet, 1, 1, "DANH SÁCH ĐIỂM DANH ĐẠI BIỂU").font = Font(bold=True, size=14)
+    text_cell(sheet, 2, 1, _conference_line(conference))
+    text_cell(sheet, 3, 1, f"Có mặt {present}/{len(rows)} đại biểu")
     for column in range(1, 4):
         sheet.merge_cells(start_row=column, end_row=column, start_column=1, end_column=len(ATTENDANCE_HEADERS))
     header_row = 5
     wrapped = Alignment(vertical="top", wrap_text=True)
     for column, title in enumerate(ATTENDANCE_HEADERS, start=1):
-        cell = _text_cell(sheet, header_row, column, title)
+        cell = text_cell(sheet, header_row, column, title)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="EEEEEE")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -152,10 +152,10 @@ def attendance_xlsx(conference_id: int) -> bytes:
         sheet.cell(line, 1, row.number).alignment = Alignment(vertical="top")
         for column, value in enumerate((row.full_name, row.position, row.unit, row.group,
                                         PRESENT if row.present else ABSENT), start=2):
-            _text_cell(sheet, line, column, value).alignment = wrapped  # a long position wraps, never clipped
+            text_cell(sheet, line, column, value).alignment = wrapped  # a long position wraps, never clipped
         if row.checked_in_at:
             sheet.cell(line, 7, row.checked_in_at.replace(microsecond=0)).number_format = "dd/mm/yyyy hh:mm"
-        _text_cell(sheet, line, 8, row.device)
+        text_cell(sheet, line, 8, row.device)
         sheet.cell(line, 7).alignment = sheet.cell(line, 8).alignment = wrapped
     for column, width in enumerate(COLUMN_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
@@ -189,7 +189,7 @@ def _fit_row_heights(sheet, header_row: int, rows: list[AttendanceRow]) -> None:
         sheet.row_dimensions[header_row + offset].height = ROW_POINTS * lines + 2
 
 
-def _text_cell(sheet, row: int, column: int, value: str | None):
+def text_cell(sheet, row: int, column: int, value: str | None):
     """A cell that holds text exactly; openpyxl would otherwise treat "=…" as a formula."""
     cell = sheet.cell(row, column)
     if value is not None:
@@ -202,11 +202,11 @@ def _summary_sheet(book, conference_id: int, rows: list[AttendanceRow]) -> None:
     from openpyxl.styles import Font
     sheet = book.create_sheet("Tổng hợp")
     for column, title in enumerate(("Thành phần", "Có mặt", "Triệu tập", "Vắng"), start=1):
-        _text_cell(sheet, 1, column, title).font = Font(bold=True)
+        text_cell(sheet, 1, column, title).font = Font(bold=True)
     line = 1
     for name, present, expected in group_figures(conference_id, rows):
         line += 1
-        _text_cell(sheet, line, 1, name)
+        text_cell(sheet, line, 1, name)
         sheet.cell(line, 2, present)
         sheet.cell(line, 3, expected)
         sheet.cell(line, 4, expected - present)

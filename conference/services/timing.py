@@ -58,7 +58,7 @@ def _steps_total(item: AgendaItem) -> timedelta:
     return sum((minutes(step.planned_minutes) for step in item.steps), timedelta())
 
 
-def _planned_rows(items: list[AgendaItem], start: datetime | None) -> list[dict]:
+def planned_rows(items: list[AgendaItem], start: datetime | None) -> list[dict]:
     """Planned start and end of every item and step on the plan's clock."""
     rows, cursor = [], start
     for item in items:
@@ -133,7 +133,7 @@ def schedule(conference: Conference, items: list[AgendaItem], current: int | Non
         "projected_end": _iso(projected_end),
         "offset_seconds": offset,
         "finished": finished,
-        "items": _planned_rows(items, plan_start),
+        "items": planned_rows(items, plan_start),
     }
 
 
