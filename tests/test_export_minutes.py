@@ -61,7 +61,7 @@ def run_the_day(app, conference_id, client, auth) -> dict:
                     for honouree in announcement.honourees:
                         if plan:
                             outcome, by = plan.pop(0)
-                            award_day.record_presentation(conference_id, honouree.id, outcome, by)
+                            award_day.record_presentation(conference_id, honouree.id, outcome, by, confirm=True)
                             outcomes[honouree.id] = outcome
                     if not plan:
                         break

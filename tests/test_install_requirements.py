@@ -110,3 +110,12 @@ def test_the_package_takes_its_dependencies_from_requirements_txt():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert "dependencies" in project["project"]["dynamic"]
     assert project["tool"]["setuptools"]["dynamic"]["dependencies"] == {"file": ["requirements.txt"]}
+
+
+def test_the_wheel_lists_every_python_package_of_the_code():
+    """A package left out of pyproject.toml is missing from the installed program (only the slow
+    test_install_fresh.py would notice): every folder of conference/ with an __init__.py is listed."""
+    import tomllib
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "conference").rglob("__init__.py")}
+    assert found <= listed, f"packages missing from pyproject.toml: {sorted(found - listed)}"

@@ -26,7 +26,8 @@ def run_demo_day(conference_id: int) -> None:
     """40 delegates in, every item and step run, every award presented, the vote taken, notes typed."""
     from conference.db import db
     from conference.models import AgendaItem, Delegate
-    from conference.services import award_day, awards, checkin, secretary_notes, show
+    from conference.services import awards, checkin, secretary_notes, show
+    from conference.services.awards import day as award_day
     for delegate_id in list(db.session.scalars(sa.select(Delegate.id).order_by(Delegate.id)))[:40]:
         checkin.check_in(conference_id, delegate_id=delegate_id, device="Cửa 1")
     for _ in range(100):
@@ -40,7 +41,7 @@ def run_demo_day(conference_id: int) -> None:
                 awards.next_announcement(conference_id)  # the decision
                 awards.next_announcement(conference_id)  # the names
                 for honouree in announcement.honourees:
-                    award_day.record_presentation(conference_id, honouree.id, "received", None)
+                    award_day.record_presentation(conference_id, honouree.id, "received", None, confirm=True)
         if running.kind.value == "vote":
             award_day.record_vote(conference_id, 38)
         if running.position in NOTES:

@@ -27,9 +27,11 @@ def client_from(app, address: str):
 
 
 def wrong_passwords(client, forwarded_for, count: int = 30) -> list[int]:
-    """`count` wrong sign-ins, each claiming the forwarded address forwarded_for(n)."""
+    """`count` wrong sign-ins, each claiming the forwarded address forwarded_for(n), each for another
+    login name, so that only the limit per address can answer 429 (the one per account is tested
+    in test_accounts.py)."""
     token = CSRF_FIELD.search(client.get("/login").get_data(as_text=True)).group(1)
-    return [client.post("/login", data={"csrf_token": token, "login": "admin", "password": f"guess-{n}"},
+    return [client.post("/login", data={"csrf_token": token, "login": f"person{n}", "password": f"guess-{n}"},
                         headers={"X-Forwarded-For": forwarded_for(n)}).status_code for n in range(count)]
 
 
