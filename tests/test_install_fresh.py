@@ -80,7 +80,7 @@ def test_the_readme_serve_command_serves_the_demo_in_a_fresh_venv(served, checko
 def test_the_readme_test_command_collects_every_test_in_a_fresh_venv(served, checkout):
     test_command = readme_commands()[1]
     assert test_command.endswith("-m pytest")
-    done = subprocess.run(f"{test_command} --collect-only -q", shell=True, cwd=checkout,
+    done = subprocess.run(f"{test_command} --collect-only -q -n 0", shell=True, cwd=checkout,  # -n 0: listed here
                           env=clean_env(), capture_output=True, text=True, timeout=INSTALL_SECONDS)
     report = done.stdout + done.stderr
     assert done.returncode == 0, report[-3000:]
