@@ -132,8 +132,9 @@ def test_the_projector_and_the_mc_catch_up_after_a_server_restart_without_reload
     live_server.restart()
     post(live_server, headers, "/api/show/goto", {"position": 3})  # changed while the pages reconnect
     title = "Báo cáo tổng kết phong trào thi đua và công tác khen thưởng 5 năm (2015-2020), phương hướng, nhiệm vụ 5 năm tới"
-    hall_shows(hall, "item", title, timeout=15000)
-    mc.wait_for_function(f"() => document.getElementById('current-title').textContent === {title!r}", timeout=15000)
+    # 30 s: a restart on a loaded machine, and the pages' reconnect backing off meanwhile (up to 5 s a try)
+    hall_shows(hall, "item", title, timeout=30000)
+    mc.wait_for_function(f"() => document.getElementById('current-title').textContent === {title!r}", timeout=30000)
     for page in (mc, hall):
         assert page.evaluate("window.__sameDocument") == "still here"
         page.wait_for_function("() => document.getElementById('connection').dataset.state === 'online'")
