@@ -133,7 +133,7 @@ def damaged_workbook(part: str, xml: bytes) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("filename, content, status, message", [
+UNREADABLE = [
     ("hong.xlsx", b"PK\x03\x04 not really a workbook", 400, "Không đọc được tệp Excel"),
     ("cat-doi.xlsx", damaged_workbook("xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row>"), 400,
      "Không đọc được tệp"),
@@ -142,7 +142,12 @@ def damaged_workbook(part: str, xml: bytes) -> bytes:
     ("danh-sach.txt", b"Ho va ten\nA\n", 400, "Chỉ nhận tệp .xlsx hoặc .csv"),
     ("khong-tieu-de.csv", "Tên gọi,Nơi ở\nA,B\n".encode(), 422, "Họ và tên"),
     ("rong.csv", b"", 422, "Họ và tên"),
-])
+]
+
+
+# Named by the file: a generated workbook's bytes (its time stamps) would name the case differently
+# in each test worker.
+@pytest.mark.parametrize("filename, content, status, message", UNREADABLE, ids=[case[0] for case in UNREADABLE])
 def test_an_unreadable_or_unsuitable_file_gets_a_clear_message_and_no_traceback(
         admin_client, app, conference_id, filename, content, status, message):
     before = delegate_count(app, conference_id)
