@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .cli_app import chosen_conference, command_app
+from .cli_app import chosen_conference, command_app, writing
 from .cli_i18n import N_, Refused, _
 from .errors import ConferenceError
 
@@ -77,14 +77,9 @@ def reset_day(yes: bool, force: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def backup(file: Path) -> None:
     from .services.backups import backup_to
-    with command_app().app_context():
-        try:
-            backup_to(file)
-        except ConferenceError as error:
-            raise _refused(error) from None
-        except OSError as error:
-            raise Refused(_("Không ghi được {file}: {reason}").format(file=file, reason=error.strerror or error)) from None
-        click.echo(_("Đã sao lưu: {file}").format(file=file))
+    with writing(file):  # refused, or a file that cannot be written: one line, exit 1, as the exports
+        backup_to(file)
+    click.echo(_("Đã sao lưu: {file}").format(file=file))
 
 
 @click.command(help=N_("Khôi phục cơ sở dữ liệu từ bản sao lưu FILE (tệp được kiểm tra trước)."))
