@@ -181,6 +181,24 @@ class AgendaStep(Base):
     item: Mapped[AgendaItem] = relationship(back_populates="steps")
 
 
+class ShowRun(Base):
+    """One stretch of time the show stood on an item (step_id None) or on one of its steps.
+
+    The run-of-show log the minutes read: an item run again after a go-to back has a second run
+    instead of one stretch that swallows the items between, so no two runs ever overlap. The
+    rows' own started_at / ended_at are kept as their summary (first start, last end) for the
+    live timers.
+    """
+    __tablename__ = "show_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="CASCADE"))
+    step_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("agenda_step.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    started_by: Mapped[Optional[str]] = mapped_column(sa.String(80))  # the device that started it
+
+
 class ShowState(Base):
     """The live state of the day. Its version grows with every committed change of any kind."""
     __tablename__ = "show_state"

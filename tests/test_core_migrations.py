@@ -53,3 +53,30 @@ def test_there_is_one_migration_head():
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def test_upgrading_turns_the_times_already_recorded_into_one_run_each(tmp_path):
+    """A day run before the run-of-show log (revision 0006) reads the same after the upgrade."""
+    from alembic import command
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0006")
+        connection.execute(sa.text(
+            "INSERT INTO conference (id, title, award_batch_size, created_at) VALUES (1, 'H', 6, '2020-03-05')"))
+        connection.execute(sa.text(
+            "INSERT INTO agenda_item (id, conference_id, position, title, kind, started_at, ended_at, started_by) "
+            "VALUES (1, 1, 1, 'Chào cờ', 'flag', '2020-03-05 00:30:00', '2020-03-05 00:35:00', 'MC 1'), "
+            "(2, 1, 2, 'Tham luận', 'talks', '2020-03-05 00:35:00', NULL, 'MC 1'), "
+            "(3, 1, 3, 'Bế mạc', 'closing', NULL, NULL, NULL)"))
+        connection.execute(sa.text(
+            "INSERT INTO agenda_step (id, item_id, position, title, started_at, ended_at) "
+            "VALUES (1, 2, 1, 'Người 1', '2020-03-05 00:36:00', NULL), (2, 2, 2, 'Người 2', NULL, NULL)"))
+        command.upgrade(alembic_config(connection), "head")
+        found = connection.execute(sa.text(
+            "SELECT item_id, step_id, started_at, ended_at, started_by FROM show_run ORDER BY item_id, step_id"
+        )).all()
+    engine.dispose()
+    assert [tuple(row) for row in found] == [
+        (1, None, "2020-03-05 00:30:00", "2020-03-05 00:35:00", "MC 1"),
+        (2, None, "2020-03-05 00:35:00", None, "MC 1"),
+        (2, 1, "2020-03-05 00:36:00", None, None)]

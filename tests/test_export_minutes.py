@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from docx import Document
 
-from conference.db import db, write_transaction
+from conference.db import db
 from conference.models import AgendaItem, AwardPresentation, Candidate, Delegate, Honouree
 from conference.services.reports import vn_date, vn_day
 
@@ -80,7 +80,6 @@ def test_the_minutes_state_the_day_as_it_happened(admin_client, app, auth, confe
     header, numbering = table_rows(document.tables[0])
     assert header[0].split("\n") == ["UBND THỊ XÃ AN KHÊ", "ỦY BAN NHÂN DÂN", "PHƯỜNG AN TÂN", ""]  # "" : the rule
     assert header[1].split("\n") == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", ""]
-    assert numbering == ["Số:       /BB-UBND", "An Tân, ngày 05 tháng 3 năm 2020"]
     assert "BIÊN BẢN" in body and "Hội nghị Điển hình tiên tiến phường An Tân Lần thứ IV (2020-2025)" in body
     with app.app_context():
         expected = db.session.scalar(sa.select(sa.func.count(Delegate.id)))
@@ -96,7 +95,9 @@ def test_the_minutes_state_the_day_as_it_happened(admin_client, app, auth, confe
         called = {h.id: h for h in db.session.scalars(
             sa.select(Honouree).join(AwardPresentation, AwardPresentation.honouree_id == Honouree.id))}
         candidates = list(db.session.scalars(sa.select(Candidate.full_name).order_by(Candidate.position)))
-    assert f"Vào lúc {clock(start)}, ngày 05 tháng 3 năm 2020." in body
+    ran_on = vn_day(start.astimezone(HANOI).date())  # the day the clock was read, not the planned 05/3/2020
+    assert numbering == ["Số:       /BB-UBND", f"An Tân, {ran_on}"]
+    assert f"Vào lúc {clock(start)}, {ran_on}." in body
     assert "Địa điểm: Hội trường UBND phường An Tân." in body
     assert "Chủ tọa: Mai Anh Hùng." in body and "Thư ký: Lê Thị Ngọc Diệp." in body
     assert f"có mặt {day['present']}/{expected} đại biểu" in body
@@ -131,18 +132,89 @@ def test_the_minutes_state_the_day_as_it_happened(admin_client, app, auth, confe
     assert "Nơi nhận:\n- UBND thị xã An Khê (để báo cáo);" in body and body.endswith("- Lưu: VT.")
 
 
-def test_times_in_the_minutes_are_wall_clock_times_in_vietnam(admin_client, app, conference_id):
-    utc = lambda hour, minute: datetime(2020, 3, 5, hour, minute, tzinfo=timezone.utc)  # noqa: E731
-    with app.app_context(), write_transaction() as session:
-        items = list(session.scalars(sa.select(AgendaItem).order_by(AgendaItem.position)))
-        for number, item in enumerate(items):
-            item.started_at, item.ended_at = utc(0, 30 + 3 * number), utc(0, 32 + 3 * number)
-        items[-1].ended_at = utc(4, 5)  # 11:05 in Hanoi (UTC+7)
+class Clock:
+    """The show service's clock, moved by hand."""
+
+    def __init__(self, start: datetime):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def at(self, hour: int, minute: int, day: int = 5) -> None:
+        self.now = datetime(2020, 3, day, hour, minute, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def show_clock(monkeypatch):
+    from conference.services import show
+    fake = Clock(datetime(2020, 3, 5, 0, 30, tzinfo=timezone.utc))
+    monkeypatch.setattr(show, "utcnow", fake)
+    return fake
+
+
+def goto(app, conference_id, position: int) -> None:
+    from conference.services import show
+    with app.app_context():
+        show.goto_item(conference_id, position)
+
+
+def finish(app, conference_id) -> None:
+    from conference.services import show
+    with app.app_context():
+        last = max(db.session.scalars(sa.select(AgendaItem.position)
+                                      .where(AgendaItem.conference_id == conference_id)))
+        show.goto_item(conference_id, last)
+        show.next_item(conference_id)
+
+
+def test_times_in_the_minutes_are_wall_clock_times_in_vietnam(admin_client, app, conference_id, show_clock):
+    goto(app, conference_id, 1)
+    show_clock.at(0, 32)
+    goto(app, conference_id, 2)
+    show_clock.at(4, 5)  # 11:05 in Hanoi (UTC+7)
+    finish(app, conference_id)
     body = text_of(minutes(admin_client))
     assert "Vào lúc 07 giờ 30 phút, ngày 05 tháng 3 năm 2020." in body
     assert "Hội nghị kết thúc vào lúc 11 giờ 05 phút cùng ngày." in body
     rows = table_rows(minutes(admin_client).tables[1])
     assert rows[1][3:] == ["07:30", "07:32"] and rows[-1][4] == "11:05"
+
+
+def test_a_rehearsal_on_another_day_is_dated_by_its_own_clock(admin_client, app, conference_id, show_clock):
+    show_clock.at(1, 0, day=3)  # 08:00 on 3 March, two days before the planned 5 March
+    goto(app, conference_id, 1)
+    show_clock.at(17, 10, day=3)  # 00:10 on 4 March in Hanoi: past midnight
+    finish(app, conference_id)
+    document = minutes(admin_client)
+    body = text_of(document)
+    assert "Vào lúc 08 giờ 00 phút, ngày 03 tháng 3 năm 2020." in body
+    assert "An Tân, ngày 03 tháng 3 năm 2020" in table_rows(document.tables[0])[1]
+    assert "ngày 05 tháng 3 năm 2020" not in body and "05/3/2020" not in body
+    assert "Hội nghị kết thúc vào lúc 00 giờ 10 phút ngày 04 tháng 3 năm 2020." in body
+    assert table_rows(document.tables[1])[-1][4] == "00:10 (04/03)"  # another day's time says its day
+
+
+def test_a_go_to_back_and_forth_gives_each_run_its_own_times(admin_client, app, conference_id, show_clock):
+    """The MC ran items 1-5, went back to 2 for a forgotten point, then on again: item 2 is listed
+    twice and no time of one item falls inside another's."""
+    for number, minute in enumerate((0, 5, 10, 40, 50), start=1):
+        show_clock.at(1, minute)
+        goto(app, conference_id, number)
+    show_clock.at(2, 0)
+    goto(app, conference_id, 2)
+    show_clock.at(2, 6)
+    goto(app, conference_id, 3)
+    show_clock.at(2, 8)
+    goto(app, conference_id, 4)
+    rows = {row[0]: row for row in table_rows(minutes(admin_client).tables[1])[1:]}
+    assert rows["2"][3:] == ["08:05\n09:00", "08:10\n09:06"]
+    assert rows["3"][3:] == ["08:10\n09:06", "08:40\n09:08"]
+    assert rows["4"][3:] == ["08:40\n09:08", "08:50\n"]
+    assert rows["5"][3:] == ["", ""]  # left going back before it had begun: no false start
+    spans = sorted((start, end or "99:99") for row in rows.values() if "." not in row[0]
+                   for start, end in zip(row[3].split("\n"), row[4].split("\n")) if start)
+    assert all(end <= later for (_, end), (later, _) in zip(spans, spans[1:]))  # none overlaps the next
 
 
 def test_minutes_made_before_anything_happened_leave_blanks_to_fill_by_hand(admin_client, app, conference_id):

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from conference.db import db, utcnow, write_transaction
 from conference.extensions import socketio as server_socketio
 from conference.models import (AgendaItem, AgendaStep, AwardPresentation, Badge, CheckIn, Delegate, Honouree,
-                               Role, Scan, ShowState, Vote)
+                               Role, Scan, ShowRun, ShowState, Vote)
 from conference.services import backups, lifecycle
 from conference.services.devices import create_device
 from conference.services.state import default_conference_id
@@ -44,9 +44,10 @@ def test_reset_clears_the_day_and_keeps_the_set_up_delegates_and_badges(any_app)
     with any_app.app_context():
         delegates, badges_before = _count(Delegate), set(db.session.scalars(sa.select(Badge.code)))
         assert _count(CheckIn) == 3 and _count(Scan) >= 3 and _count(AgendaItem, AgendaItem.started_at.isnot(None))
+        assert _count(ShowRun) >= 5
         assert lifecycle.show_running(cid)
         lifecycle.reset_day(cid, force=True)
-        assert _count(CheckIn) == _count(Scan) == _count(AwardPresentation) == _count(Vote) == 0
+        assert _count(CheckIn) == _count(Scan) == _count(AwardPresentation) == _count(Vote) == _count(ShowRun) == 0
         assert _count(AgendaItem, AgendaItem.started_at.isnot(None) | AgendaItem.ended_at.isnot(None)) == 0
         assert _count(AgendaStep, AgendaStep.started_at.isnot(None)) == 0
         state = db.session.get(ShowState, cid)

@@ -4,6 +4,7 @@ PDF is read back word by word with its position on the page."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -22,15 +23,40 @@ NOTES = {  # what the secretary types under items 2 and 8 during the day
 }
 
 
+class DemoDayClock:
+    """The show's clock on the demo's planned day, from 07:30 in An Tân, three minutes a move."""
+
+    def __init__(self):
+        self.now = datetime(2020, 3, 5, 0, 27, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def tick(self) -> None:
+        self.now += timedelta(minutes=3)
+
+
 def run_demo_day(conference_id: int) -> None:
-    """40 delegates in, every item and step run, every award presented, the vote taken, notes typed."""
+    """40 delegates in, every item and step run, every award presented, the vote taken, notes typed,
+    on the planned day (the minutes are dated by the day their clock was read)."""
     from conference.db import db
-    from conference.models import AgendaItem, Delegate
-    from conference.services import awards, checkin, secretary_notes, show
-    from conference.services.awards import day as award_day
+    from conference.models import Delegate
+    from conference.services import checkin, show
     for delegate_id in list(db.session.scalars(sa.select(Delegate.id).order_by(Delegate.id)))[:40]:
         checkin.check_in(conference_id, delegate_id=delegate_id, device="Cửa 1")
+    clock = DemoDayClock()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(show, "utcnow", clock)
+        _run_the_program(conference_id, clock)
+
+
+def _run_the_program(conference_id: int, clock: DemoDayClock) -> None:
+    from conference.db import db
+    from conference.models import AgendaItem
+    from conference.services import awards, secretary_notes, show
+    from conference.services.awards import day as award_day
     for _ in range(100):
+        clock.tick()
         show.next_item(conference_id)
         running = db.session.scalars(sa.select(AgendaItem).where(AgendaItem.started_at.is_not(None),
                                                                  AgendaItem.ended_at.is_(None))).first()

@@ -170,3 +170,62 @@ def test_goto_a_place_not_in_the_program_is_refused_and_changes_nothing(client, 
     response = client.post("/api/show/goto", json=body, headers=auth("mc"))
     assert response.status_code == status and response.get_json()["error"]["code"] == code
     assert version(app, conference_id) == before
+
+
+def runs(app, conference_id) -> dict[tuple[int, int | None], list[tuple]]:
+    """Each place's runs, (start, end) in time order, by (item position, step position or None)."""
+    from conference.services.show_runs import runs_by_key
+    with app.app_context():
+        places = {(item.id, None): (item.position, None) for item in agenda(app, conference_id)}
+        places.update({(item.id, step.id): (item.position, step.position)
+                       for item in agenda(app, conference_id) for step in item.steps})
+        return {places[key]: found for key, found in runs_by_key(conference_id).items()}
+
+
+def test_undoing_a_slip_leaves_no_trace_in_the_runs(client, app, auth, conference_id, clock):
+    for _ in range(3):
+        press(client, auth, "next")
+        clock.advance(10)
+    press(client, auth, "next")  # item 4 by a slip
+    clock.advance(0.2)
+    press(client, auth, "previous")
+    clock.advance(5)
+    press(client, auth, "next")
+    logged = runs(app, conference_id)
+    start = datetime(2020, 3, 5, 0, 30, tzinfo=timezone.utc)
+    assert logged[(3, None)] == [(start + timedelta(minutes=20), start + timedelta(minutes=35.2))]  # one run
+    assert logged[(4, None)] == [(clock.now, None)]
+
+
+def test_a_goto_back_over_items_that_ran_gives_the_item_a_second_run(client, app, auth, conference_id, clock):
+    for position in (1, 2, 3, 5, 6):
+        press(client, auth, "goto", position=position)
+        clock.advance(10)
+    press(client, auth, "goto", position=2)  # back for a point forgotten
+    clock.advance(4)
+    press(client, auth, "goto", position=3)
+    clock.advance(3)
+    press(client, auth, "goto", position=6)
+    logged = runs(app, conference_id)
+    assert [len(logged[(p, None)]) for p in (1, 2, 3, 5, 6)] == [1, 2, 2, 1, 1]  # 6's first run was undone
+    assert (4, None) not in logged  # jumped over: never held
+    spans = sorted(run for key, found in logged.items() if key[1] is None for run in found)
+    for (_, end), (later, _) in zip(spans, spans[1:]):
+        assert end is not None and end <= later  # one after the other, none overlapping
+    item2 = agenda(app, conference_id)[1]
+    assert (item2.started_at, item2.ended_at) == (logged[(2, None)][0][0], logged[(2, None)][1][1])
+
+
+def test_leaving_an_item_backwards_undoes_the_steps_begun_in_it(client, app, auth, conference_id, clock):
+    press(client, auth, "goto", position=3)
+    clock.advance(30)
+    press(client, auth, "goto", position=4, step=1)
+    clock.advance(5)
+    press(client, auth, "next")  # speaker 2
+    clock.advance(5)
+    press(client, auth, "goto", position=3)
+    logged = runs(app, conference_id)
+    assert not any(key[0] == 4 for key in logged)
+    talks = agenda(app, conference_id)[3]
+    assert talks.started_at is None and all(step.started_at is None for step in talks.steps)
+    assert logged[(3, None)] == [(logged[(3, None)][0][0], None)]  # item 3 resumed its one run

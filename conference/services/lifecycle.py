@@ -17,6 +17,7 @@ from ..models import (AgendaItem, AgendaStep, AwardDecision, AwardForm, AwardPre
 from .conference_templates import templates
 from .demo import DEMO_FILE
 from .roster import new_delegate
+from .show_runs import forget_runs
 from .state import bump_version, default_conference_id, show_state
 
 
@@ -173,6 +174,7 @@ def reset_day(conference_id: object, force: bool = False, backup=None) -> dict[s
             "presentations": session.execute(sa.delete(AwardPresentation)
                                              .where(AwardPresentation.honouree_id.in_(honourees))).rowcount,
             "votes": session.execute(sa.delete(Vote).where(Vote.conference_id == target)).rowcount,
+            "runs": forget_runs(target),
         }
         session.execute(sa.update(AgendaItem).where(AgendaItem.conference_id == target)
                         .values(started_at=None, ended_at=None))

@@ -23,10 +23,14 @@ from ..errors import ConferenceError
 from ..models import AgendaItem, AwardPresentation, Candidate, Conference, HonoureeKind, ItemKind, Vote
 from . import docx_layout as layout
 from .awards import calling_order
-from .reports import attendance_rows, group_figures, hhmm, to_local, vn_clock, vn_date, vn_day
+from .reports import attendance_rows, group_figures, to_local, vn_clock, vn_date, vn_day
+from .show_runs import runs_by_key
 from .state import get_conference
 
 BLANK_TIME = "…… giờ …… phút"
+
+
+Run = tuple[datetime, datetime | None]  # one stretch the show stood on a place (show_runs.py)
 
 
 @dataclass
@@ -34,8 +38,7 @@ class ProgramLine:
     number: str
     title: str
     presenter: str | None
-    started_at: datetime | None
-    ended_at: datetime | None
+    runs: list[Run]  # in time order; two or more when the MC came back to it
     step: bool = False
     notes: str | None = None  # the secretary's, for an item
 
@@ -101,13 +104,13 @@ def _award_lines(conference_id: int) -> list[AwardLine]:
     return lines
 
 
-def _program(items: list[AgendaItem]) -> list[ProgramLine]:
+def _program(items: list[AgendaItem], runs: dict) -> list[ProgramLine]:
     lines = []
     for item in items:
-        lines.append(ProgramLine(str(item.position), item.title, item.presenter, item.started_at, item.ended_at,
+        lines.append(ProgramLine(str(item.position), item.title, item.presenter, runs.get((item.id, None), []),
                                  notes=item.notes))
         lines.extend(ProgramLine(f"{item.position}.{step.position}", step.title, step.presenter,
-                                 step.started_at, step.ended_at, step=True) for step in item.steps)
+                                 runs.get((item.id, step.id), []), step=True) for step in item.steps)
     return lines
 
 
@@ -117,20 +120,22 @@ def minutes_data(conference_id: int) -> Minutes:
     items = list(db.session.scalars(sa.select(AgendaItem).where(AgendaItem.conference_id == conference_id)
                                     .options(sa.orm.selectinload(AgendaItem.steps))
                                     .order_by(AgendaItem.position)))
-    starts = [i.started_at for i in items if i.started_at]
-    ends = [i.ended_at for i in items if i.ended_at]
-    finished = bool(items) and items[-1].ended_at is not None
+    runs = runs_by_key(conference_id)
+    item_runs = [run for item in items for run in runs.get((item.id, None), [])]
+    finished = bool(item_runs) and all(end is not None for _, end in item_runs) and items[-1].ended_at is not None
     rows = attendance_rows(conference_id)
     vote = db.session.scalar(sa.select(Vote).where(Vote.conference_id == conference_id)
                              .order_by(Vote.id.desc()).limit(1))
     vote_item = next((i for i in items if i.kind == ItemKind.VOTE), None)
-    started_at = min(starts) if starts else None
-    day = conference.date or (to_local(started_at).date() if started_at else date.today())
+    started_at = min((start for start, _ in item_runs), default=None)
+    # The day the clock was read on, never the planned date with another day's clock (a rehearsal,
+    # a wrong date in the set-up); the planned date only while nothing has been recorded.
+    day = to_local(started_at).date() if started_at else (conference.date or date.today())
     candidates = list(db.session.scalars(sa.select(Candidate).where(Candidate.conference_id == conference_id)
                                          .order_by(Candidate.position)))
-    return Minutes(conference, day, started_at, max(ends) if finished else None,
+    return Minutes(conference, day, started_at, max(end for _, end in item_runs) if finished else None,
                    sum(r.present for r in rows), len(rows), group_figures(conference_id, rows)[:-1],
-                   _program(items), _award_lines(conference_id), candidates, vote,
+                   _program(items, runs), _award_lines(conference_id), candidates, vote,
                    vote_item.title if vote_item else None)
 
 
@@ -138,6 +143,14 @@ def minutes_data(conference_id: int) -> Minutes:
 # Column widths in mm; each table fills the 165 mm between the margins.
 PROGRAM_COLUMNS = (13, 72, 41, 19.5, 19.5)
 AWARD_COLUMNS = (13, 44, 56, 52)
+
+
+def clock_on(moment: datetime | None, day: date) -> str:
+    """"09:05", or "00:10 (06/03)" for a time read on another day than the minutes' own."""
+    local = to_local(moment)
+    if local is None:
+        return ""
+    return f"{local:%H:%M}" if local.date() == day else f"{local:%H:%M} ({local.day:02d}/{local.month:02d})"
 
 
 def _labelled(document, label: str, text: str) -> None:
@@ -199,10 +212,11 @@ def _program_section(document, data: Minutes) -> None:
     layout.paragraph(document, "III. NỘI DUNG HỘI NGHỊ", bold=True)
     layout.paragraph(document, "Hội nghị đã diễn ra theo chương trình sau (giờ thực tế):", indent=True)
     table = _table(document, ("STT", "Nội dung", "Người trình bày", "Bắt đầu", "Kết thúc"), PROGRAM_COLUMNS)
-    for line in data.program:
+    for line in data.program:  # a place run twice has a line per run in its time cells
+        starts = "\n".join(clock_on(start, data.day) for start, _ in line.runs)
+        ends = "\n".join(clock_on(end, data.day) for _, end in line.runs)
         layout.add_row(table, PROGRAM_COLUMNS, (line.number, ("- " if line.step else "") + line.title,
-                                                line.presenter or "", hhmm(line.started_at),
-                                                hhmm(line.ended_at)), left_columns=(1, 2))
+                                                line.presenter or "", starts, ends), left_columns=(1, 2))
 
 
 def _proceedings(document, data: Minutes) -> None:
@@ -213,7 +227,8 @@ def _proceedings(document, data: Minutes) -> None:
     layout.paragraph(document, "", after=0)
     layout.paragraph(document, "Diễn biến hội nghị", bold=True, indent=True)
     for line in noted:
-        when = f" ({hhmm(line.started_at)} - {hhmm(line.ended_at)})" if line.started_at and line.ended_at else ""
+        spans = [f"{clock_on(start, data.day)} - {clock_on(end, data.day)}" for start, end in line.runs if end]
+        when = f" ({'; '.join(spans)})" if spans else ""
         layout.paragraph(document, f"{line.number}. {line.title}{when}", italic=True, indent=True, after=2)
         for text in filter(None, (part.strip() for part in line.notes.splitlines())):
             layout.paragraph(document, text, indent=True)
@@ -263,7 +278,9 @@ def _vote_section(document, data: Minutes) -> None:
 
 def _closing(document, data: Minutes) -> None:
     clock = vn_clock(data.ended_at) if data.ended_at else BLANK_TIME
-    layout.paragraph(document, f"Hội nghị kết thúc vào lúc {clock} cùng ngày.", indent=True)
+    end_day = to_local(data.ended_at).date() if data.ended_at else data.day
+    same_day = "cùng ngày" if end_day == data.day else vn_day(end_day)
+    layout.paragraph(document, f"Hội nghị kết thúc vào lúc {clock} {same_day}.", indent=True)
     layout.paragraph(document, "Biên bản được lập thành 02 bản, có giá trị như nhau; đã được đọc lại cho "
                                "hội nghị nghe và thống nhất thông qua./.", indent=True)
     layout.signatures(document, (("THƯ KÝ", data.conference.secretary), ("CHỦ TỌA", data.conference.chair)))

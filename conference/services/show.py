@@ -15,6 +15,7 @@ from ..fields import bounded_text
 from ..models import AgendaItem, ItemKind, ScreenMode
 from .awards.order import reopen_last_batch
 from .reports import local_zone
+from .show_runs import record_move
 from .state import bump_version, get_conference, locked_show_state, show_state
 
 MAX_MESSAGE = 500
@@ -77,45 +78,12 @@ def _move(conference_id: int, choose, backwards: bool | None = None, seen=None, 
         new = places[target] if target is not None else None
         if backwards is None:
             backwards = index is not None and target is not None and target < index
-        _record_times(items, old, new, backwards, by)
+        record_move(conference_id, items, old, new, backwards, by, utcnow())
         if backwards and _back_onto_awards(items, old, new):
             reopen_last_batch(conference_id)
         state.current_position, state.current_step = new if new is not None else (None, None)
         state.moved_by = by
         bump_version(conference_id)
-
-
-def _record_times(items: list[AgendaItem], old, new, backwards: bool, by: str | None) -> None:
-    """The run-of-show log, kept on the rows themselves.
-
-    Going forward ends the place left and starts the place reached (an item keeps the time it
-    first started, and who started it). Going back undoes the place left (and, when it leaves an item, that item
-    with its steps): it did not really happen yet, so it loses its times (an accidental press
-    must not leave a false start for the minutes and the timers), and the place returned to
-    resumes (its end is cleared).
-    """
-    now = utcnow()
-    by_position = {item.position: item for item in items}
-
-    def node(place):
-        item = by_position[place[0]]
-        return item if place[1] is None else next(s for s in item.steps if s.position == place[1])
-
-    if old is not None:
-        left_item = new is None or new[0] != old[0]
-        if backwards:
-            item = by_position[old[0]]
-            for entry in [item, *item.steps] if left_item else [node(old)]:
-                entry.started_at = entry.ended_at = entry.started_by = None
-        else:
-            node(old).ended_at = now
-            if left_item:
-                by_position[old[0]].ended_at = now
-    if new is not None:
-        for entry in {by_position[new[0]], node(new)}:
-            if entry.started_at is None:
-                entry.started_at, entry.started_by = now, by
-            entry.ended_at = None
 
 
 def _back_onto_awards(items: list[AgendaItem], old, new) -> bool:
