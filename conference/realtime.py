@@ -2,6 +2,7 @@
 
 With REDIS_URL set, Flask-SocketIO routes emits through Redis so every server process
 delivers them to its own clients; each process also watches its own sockets (start_watch).
+Which MC consoles are connected (the "drivers" event) is kept by drivers.py.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from flask import current_app, g, request, session
 from flask_socketio import join_room
 
+from . import drivers
 from .auth import SESSION_KEY, principal_from_session
 from .db import db
 from .extensions import socketio
@@ -29,21 +31,6 @@ def room(conference_id: int) -> str:
 
 def device_room(device_id: int) -> str:
     return f"device-{device_id}"
-
-
-def mc_room(conference_id: int) -> str:
-    """The MC consoles of a conference: they hear who else is driving (the "drivers" event)."""
-    return f"mc-{conference_id}"
-
-
-_drivers: dict[str, tuple[tuple[str, int], str]] = {}  # sid of an MC socket here -> (_sent_key, label)
-
-
-def publish_drivers(conference_id: int) -> None:
-    """Tell every MC console which MC devices are connected (to this process), by label."""
-    key = _sent_key(conference_id)
-    labels = sorted({label for where, label in list(_drivers.values()) if where == key})
-    socketio.emit("drivers", {"drivers": labels}, to=mc_room(conference_id))
 
 
 def publish(conference_id: int) -> None:
@@ -118,6 +105,8 @@ def _send(conference_id: int) -> dict:
 #    once (disconnect_device); the others, or every process when the CLI revoked, within one interval.
 # 3. The office sees when each device was last connected: Device.last_seen_at, written for the
 #    devices connected here at most once every SEEN_INTERVAL each (one UPDATE for all of them).
+# 4. The MC consoles hear who is driving on every process: drivers.watch keeps this process's
+#    entry in Redis alive and repairs its consoles' list.
 WATCH_INTERVAL = 2.0
 SEEN_INTERVAL = 60.0
 _sent: dict[tuple[str, int], int] = {}  # (database, conference id) -> newest version sent here
@@ -177,6 +166,7 @@ def _watch_loop(app, server) -> None:
                 return
         try:
             with app.app_context():
+                drivers.watch()  # first: it needs Redis only, and a database hiccup must not stop it
                 follow_active_conference()
                 resync_local_screens()
                 close_revoked_sockets()
@@ -311,9 +301,7 @@ def on_connect(auth=None):
     if principal and principal.device_id is not None:
         join_room(device_room(principal.device_id))
     if principal and principal.role == Role.MC:
-        join_room(mc_room(conference_id))
-        _drivers[request.sid] = (_sent_key(conference_id), principal.label)
-        publish_drivers(conference_id)
+        drivers.arrive(request.sid, conference_id, principal.label)
     snapshot = build_snapshot(conference_id)
     socketio.emit("state", snapshot, to=request.sid)
     if first_here:  # no screen here holds an older state: the watch need not send this one again
@@ -326,9 +314,7 @@ def on_connect(auth=None):
 @socketio.on("disconnect")
 def on_disconnect(*_reason):
     """An MC console gone: the others see it leave the drivers."""
-    left = _drivers.pop(request.sid, None)
-    if left is not None:
-        publish_drivers(left[0][1])
+    drivers.leave(request.sid)
 
 
 @socketio.on("sync")
