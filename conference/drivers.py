@@ -56,6 +56,21 @@ def leave(sid: str) -> None:
         _publish(left[0][1])
 
 
+def follow(sids: list[str], conference_id: int) -> None:
+    """Sockets moved to the conference just made active: its MC consoles hear, and count in, the
+    new conference's drivers; the old conference's consoles hear them leave."""
+    before = {_here[sid][0][1] for sid in sids if sid in _here}
+    for sid in sids:
+        if sid in _here:
+            socketio.server.leave_room(sid, mc_room(_here[sid][0][1]), namespace="/")
+            socketio.server.enter_room(sid, mc_room(conference_id), namespace="/")
+            _here[sid] = (_key(conference_id), _here[sid][1])
+    for moved_from in sorted(before - {conference_id}):
+        _publish(moved_from)
+    if before:
+        _publish(conference_id)
+
+
 def watch() -> None:
     """One watch round: keep this process's entries alive, and bring its consoles to the list."""
     if _client() is None:

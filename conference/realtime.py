@@ -212,6 +212,7 @@ def follow_active_conference() -> list[str]:
             socketio.server.enter_room(sid, room(active), namespace="/")
             moved.append(sid)
     if moved:
+        drivers.follow(moved, active)
         snapshot = build_snapshot(active)
         db.session.rollback()
         for sid in moved:

@@ -25,3 +25,23 @@ def test_mc_consoles_see_each_other_come_and_go(app, conference_id):
     assert drivers(one) == [["MC 1"]]
     one.disconnect()
     at_door.disconnect()
+
+
+def test_an_mc_console_moved_by_an_activate_hears_the_new_conference_drivers(app, conference_id):
+    from conference.services import lifecycle
+    with app.app_context():
+        token = create_device(conference_id, Role.MC, "MC 1")[1]
+    console = server_socketio.test_client(app, auth={"token": token})
+    assert drivers(console) == [["MC 1"]]
+    with app.app_context():
+        new = lifecycle.create_conference("Hội nghị mới")
+        lifecycle.activate(new)
+        from conference.realtime import follow_active_conference
+        assert follow_active_conference()  # what the watch does within a round
+    assert drivers(console) == [["MC 1"]]  # now as a driver of the new conference
+    with app.app_context():
+        second = create_device(new, Role.MC, "MC 2")[1]
+    other = server_socketio.test_client(app, auth={"token": second})
+    assert drivers(console) == [["MC 1", "MC 2"]]  # it hears the new conference's consoles
+    other.disconnect()
+    console.disconnect()
