@@ -92,19 +92,26 @@ def _print_welcome(app: Flask, base: str, offline: bool) -> None:
     qr.print_ascii(out=sys.stdout, invert=True)
 
 
-@cli.command(help=N_("Tạo mã thiết bị cho ROLE và in địa chỉ ghép thiết bị."))
-@click.argument("role", type=click.Choice(["admin", "mc", "door", "display"]))
+@cli.command(help=N_("Tạo mã thiết bị cho ROLE và in địa chỉ ghép thiết bị (button: các địa chỉ bấm nút)."))
+@click.argument("role", type=click.Choice(["admin", "mc", "door", "display", "button"]))
 @click.option("--label", default=None, help=N_("Tên thiết bị, ví dụ 'Cửa 1'."))
 @click.option("--host", default=None, help=N_("Máy trong địa chỉ in ra (mặc định: địa chỉ LAN của máy này)."))
 @click.option("--port", default=5000, type=int, envvar="PORT",
               help=N_("Cổng trong địa chỉ in ra (biến môi trường PORT; mặc định 5000)."))
 @click.option("--https", "use_https", is_flag=True, help=N_("In địa chỉ https://."))
 def token(role: str, label: str | None, host: str | None, port: int, use_https: bool) -> None:
+    from .blueprints.press import press_addresses
     from .services.devices import create_device, parse_role
     with command_app().app_context():
         device, secret = create_device(chosen_conference(), parse_role(role), label)
-        scheme = "https" if use_https else "http"
-        click.echo(f"{device.label}: {scheme}://{host or lan_address()}:{port}/pair/{secret}")
+        base = f"{'https' if use_https else 'http'}://{host or lan_address()}:{port}"
+        if role != "button":
+            click.echo(f"{device.label}: {base}/pair/{secret}")
+            return
+        first, *others = press_addresses(base, secret)  # a button box pairs no page: it presses
+        click.echo(f"{device.label}: {first}")
+        for address in others:
+            click.echo(f"  {address}")
 
 
 @cli.command("devices", help=N_("Liệt kê thiết bị đã ghép: số, vai trò, tên, đã thu hồi hay chưa."))

@@ -9,10 +9,12 @@ import re
 import socket
 import time
 
+from gunicorn.glogging import Logger
 from gunicorn.workers.gthread import _DEFER as DEFER_TO_POLLER, ThreadWorker
 from werkzeug.exceptions import RequestTimeout
 
 from .config import HEADER_TIMEOUT
+from .log_redaction import redact_logger
 from .serving import EmbeddedRequestHandler, body_time
 
 
@@ -139,3 +141,14 @@ def request_complete(waiting: bytes, most: int) -> bool:
     length = re.search(rb"\r\ncontent-length:[ \t]*(\d+)", waiting[:end], re.IGNORECASE)
     body = int(length.group(1)) if length else 0
     return body > most - end - 4 or len(waiting) - end - 4 >= body  # a large body is read by its thread
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger (deploy/gunicorn.command: --logger-class) with every token in an address
+    written /press/… and /pair/…: its access log, if one is turned on (--access-logfile), names
+    each request, and its error log names a request it could not handle (log_redaction.py)."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        redact_logger(self.error_log)
+        redact_logger(self.access_log)

@@ -39,8 +39,9 @@ def body_limit(environ: dict) -> int | None:
 
 
 def wants_json(request: Request) -> bool:
-    """Whether an error is answered in the API's JSON shape rather than as a page."""
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    """Whether an error is answered in the API's JSON shape rather than as a page (a button box's
+    press address too: its unknown action is a short JSON answer, not a page with links)."""
+    return request.path.startswith(("/api/", "/press/")) or request.accept_mimetypes.best == "application/json"
 
 
 class BodyLimit:

@@ -22,6 +22,7 @@ class Role(str, enum.Enum):
     MC = "mc"
     DOOR = "door"
     DISPLAY = "display"
+    BUTTON = "button"  # a button box: presses the show through its own press addresses only (blueprints/press.py)
 
 
 class AccountRole(str, enum.Enum):

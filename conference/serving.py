@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import io
+import logging
 import socket
 import ssl
 import time
@@ -13,6 +14,7 @@ from werkzeug.exceptions import RequestTimeout
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler, load_ssl_context
 
 from .config import BODY_MAX_BYTES, BODY_MIN_RATE, HEADER_TIMEOUT
+from .log_redaction import redact_logger
 
 
 def tune_garbage_collector() -> None:
@@ -44,7 +46,11 @@ def raise_open_file_limit() -> None:
 
 def serve_embedded(app, host: str, port: int, certificate: tuple[str, str] | None = None) -> None:
     """`python3 -m conference serve`: Werkzeug's threaded server, one thread per connection, with
-    the time limits of EmbeddedRequestHandler and the TLS handshake in the connection's thread."""
+    the time limits of EmbeddedRequestHandler and the TLS handshake in the connection's thread.
+    Werkzeug's lines name the request (an access line, or "Bad request syntax ('GET /press/…')"
+    even at the ERROR level `serve` keeps it to): a token in the address is written /press/…
+    (log_redaction.py)."""
+    redact_logger(logging.getLogger("werkzeug"))
     server = EmbeddedServer(host, port, app, certificate)
     server.log_startup()
     server.serve_forever()

@@ -143,11 +143,15 @@ class LiveServer:
         return self.start()
 
     def token(self, role: str, label: str | None = None) -> str:
-        """A device token made with the real CLI, as an organiser would."""
+        """A device token made with the real CLI, as an organiser would: from the pairing address
+        it prints, or for a button box from its first press address."""
         command = [sys.executable, "-m", "conference", "token", role, "--host", "127.0.0.1",
                    "--port", str(self.port)] + (["--label", label] if label else [])
         output = subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True, text=True, check=True)
-        return output.stdout.strip().rsplit("/pair/", 1)[1]
+        first = output.stdout.strip().splitlines()[0]
+        if role == "button":
+            return first.split("/press/", 1)[1].split("/", 1)[0]
+        return first.rsplit("/pair/", 1)[1]
 
 
 @pytest.fixture

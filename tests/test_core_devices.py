@@ -43,7 +43,7 @@ def test_admin_pairs_a_device_and_gets_its_token_and_pairing_address(client, aut
 
 def test_device_list_gives_id_role_label_created_and_revoked(client, auth, tokens):
     listed = client.get("/api/devices", headers=auth("admin")).get_json()["devices"]
-    assert {d["role"] for d in listed} == {"admin", "mc", "door", "display"}
+    assert {d["role"] for d in listed} == {"admin", "mc", "door", "display", "button"}
     for device in listed:
         assert set(device) >= {"id", "role", "label", "created_at", "revoked_at"}
         assert "token" not in device and "token_hash" not in device

@@ -96,7 +96,9 @@ def page_urls(app) -> list[tuple[str, str]]:
     ids = {"item_id": 1, "delegate_id": 1}
     pages = []
     for rule in app.url_map.iter_rules():
-        if "GET" not in rule.methods or rule.endpoint in NOT_PAGES or rule.rule.startswith("/api/"):
+        if "GET" not in rule.methods or rule.endpoint in NOT_PAGES:
+            continue
+        if rule.rule.startswith(("/api/", "/press/")):  # JSON for programs and button boxes, not pages
             continue
         if "." in rule.rule.rsplit("/", 1)[-1]:  # a download (.pdf, .xlsx, .docx, .db, .js …), not a page
             continue

@@ -16,15 +16,17 @@ from werkzeug.routing import IntegerConverter
 from conference.extensions import socketio
 from conftest import ADMIN_PASSWORD, FAST_HASH, sign_in
 
-ADMIN, MC, DOOR, DISPLAY, NOBODY = "admin", "mc", "door", "display", "nobody"
+ADMIN, MC, DOOR, DISPLAY, BUTTON, NOBODY = "admin", "mc", "door", "display", "button", "nobody"
 # Named office accounts, signed in at /login (a cookie), by their account role.
 ADMINISTRATOR, STAFF, SECRETARY = "administrator", "staff", "secretary"
 ACCOUNTS = (ADMINISTRATOR, STAFF, SECRETARY)
-ROLES = (ADMIN, MC, DOOR, DISPLAY, NOBODY) + ACCOUNTS
+ROLES = (ADMIN, MC, DOOR, DISPLAY, BUTTON, NOBODY) + ACCOUNTS
 EVERYONE = frozenset(ROLES)
 ADMIN_ONLY = frozenset({ADMIN})
 CONTROL = frozenset({MC, ADMIN})
 DOORS = frozenset({DOOR, ADMIN})
+BUTTONS = frozenset({BUTTON})
+PRESS = "/press/<token>"  # a press address: the token in it is the caller's own (press_url)
 
 # (method, rule) -> the roles that may. Anything else must be refused: 401/403, or a page's
 # redirect to the sign-in page.
@@ -64,6 +66,10 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("DELETE", "/api/awards/presentations/<int:honouree_id>"): CONTROL,
     ("GET", "/api/awards/log"): CONTROL,
     ("POST", "/api/vote"): CONTROL,
+    # A button box: its press addresses only, by GET or POST; its token is refused everywhere else
+    **{(method, PRESS + action): BUTTONS for method in ("GET", "POST")
+       for action in ("/next", "/previous", "/goto/<int:position>", "/goto/<int:position>/<int:step>",
+                      "/awards/next", "/awards/previous", "/screen/<any(blackout, standby, live):mode>")},
     # The office: API
     ("POST", "/api/delegates/<int:delegate_id>/reissue"): ADMIN_ONLY,
     ("GET", "/api/devices"): ADMIN_ONLY,
@@ -171,7 +177,9 @@ SIGN_IN = {("POST", "/login"), ("POST", "/logout")}
 
 # Socket.IO events of the default namespace -> the roles that may send them.
 # disconnect changes nothing but the MC consoles' list of who is driving (realtime.py).
-SOCKET_EXPECTED: dict[str, frozenset] = {"connect": EVERYONE, "disconnect": EVERYONE, "sync": EVERYONE}
+# A button box's token opens no socket (it presses through its addresses only).
+SOCKET_EXPECTED: dict[str, frozenset] = {"connect": EVERYONE - BUTTONS, "disconnect": EVERYONE - BUTTONS,
+                                         "sync": EVERYONE - BUTTONS}
 
 ABSENT_ID = 987654  # ids in the addresses point at nothing, so an allowed call changes nothing either
 SAMPLE_VALUES = {"int": str(ABSENT_ID), "path": "css/app.css", "any": "csv"}
@@ -235,6 +243,12 @@ def headers_for(role: str, tokens: dict) -> dict:
     return {} if role in (NOBODY,) + ACCOUNTS else {"Authorization": f"Bearer {tokens[role]}"}
 
 
+def press_url(url: str, role: str, tokens: dict) -> str:
+    """A press address carries its token in the path: each role tries its own token there (an MC's
+    or the office's must be refused as much as nobody's), the others' routes are left as they are."""
+    return url.replace("/press/x/", f"/press/{tokens.get(role, 'x')}/", 1)
+
+
 def account_client(app, role: str):
     """A test client signed in at /login with a new account of this role."""
     from conference.services.accounts import create_user
@@ -294,13 +308,15 @@ def test_each_role_reaches_exactly_the_routes_the_table_gives_it(matrix_app, mat
     before = fingerprint(matrix_app)
     for method, rule, url in calls:  # first every call this role may not make: none may change a thing
         if role not in EXPECTED[(method, rule)]:
-            response = client.open(url, method=method, headers=headers_for(role, matrix_tokens), json={})
+            response = client.open(press_url(url, role, matrix_tokens), method=method,
+                                   headers=headers_for(role, matrix_tokens), json={})
             if not refused(response):
                 wrong.append(f"{method} {rule}: {response.status_code}, expected a refusal")
     assert fingerprint(matrix_app) == before, "a refused call changed the database"
     for method, rule, url in calls:
         if role in EXPECTED[(method, rule)]:
-            response = client.open(url, method=method, headers=headers_for(role, matrix_tokens), json={})
+            response = client.open(press_url(url, role, matrix_tokens), method=method,
+                                   headers=headers_for(role, matrix_tokens), json={})
             if response.status_code >= 500 or (refused(response) and (method, rule) not in SIGN_IN):
                 wrong.append(f"{method} {rule}: {response.status_code}, expected it to be allowed")
     assert not wrong, f"{role}: " + "; ".join(wrong)
@@ -311,6 +327,8 @@ def test_each_role_may_send_exactly_the_socket_events_the_table_gives_it(app, to
     auth = None if role in (NOBODY,) + ACCOUNTS else {"token": tokens[role]}
     client = socketio.test_client(app, auth=auth, flask_test_client=caller(app, role))
     assert client.is_connected() == (role in SOCKET_EXPECTED["connect"])
+    if not client.is_connected():
+        return
     received = client.get_received()
     # An MC device also hears who is driving (the "drivers" event).
     assert [m["name"] for m in received] == (["drivers", "state"] if role == "mc" else ["state"])

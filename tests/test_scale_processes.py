@@ -225,6 +225,7 @@ def test_the_nginx_example_proxies_pages_api_and_both_socket_transports(tmp_path
     site = site.replace("server 127.0.0.1:5001;", f"server 127.0.0.1:{first.port};")
     site = site.replace("server 127.0.0.1:5002;", f"server 127.0.0.1:{second.port};")
     site = site.replace("server 127.0.0.1:5003;\n", "")
+    site = site.replace("/var/log/nginx/access.log", f"{tmp_path}/access.log")
     assert f"server 127.0.0.1:{second.port};" in site and "ip_hash;" in site
     (tmp_path / "site.conf").write_text(site, encoding="utf-8")
     import tempfile

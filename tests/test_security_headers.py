@@ -16,6 +16,8 @@ from conference.security_headers import CONTENT_SECURITY_POLICY
 from conftest import ROOT, LiveServer, bearer, page_csrf_token
 
 EXPECTED = {"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
+# A button box's press address (docs/SHOW.md §6) holds its token: never sent on at all, never kept.
+PRESS_EXPECTED = {**EXPECTED, "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 # Pages that answer something else than 200 on purpose, over plain http.
 NOT_200 = {"auth.pair": 302, "door.certificate": 404,
            "admin.latest_backup": 404}  # no certificate made yet, no backup taken yet: still answered with the headers
@@ -25,10 +27,10 @@ def directives(policy: str) -> dict[str, set[str]]:
     return {name: set(values) for name, *values in (part.split() for part in policy.split(";") if part.strip())}
 
 
-def assert_protected(response, what: str) -> None:
+def assert_protected(response, what: str, expected: dict = EXPECTED) -> None:
     headers = response.headers
     assert headers.get("Content-Security-Policy") == CONTENT_SECURITY_POLICY, what
-    assert {name: headers.get(name) for name in EXPECTED} == EXPECTED, what
+    assert {name: headers.get(name) for name in expected} == expected, what
     assert "Strict-Transport-Security" not in headers, what  # plain http: HSTS would be ignored or harmful
     assert all("secure" not in cookie.lower() for cookie in headers.getlist("Set-Cookie")), what
 
@@ -76,12 +78,13 @@ def test_every_page_and_api_answer_carries_the_headers(app, callers, tokens):
     rules = [rule for rule in app.url_map.iter_rules() if "GET" in rule.methods]
     assert len(rules) > 30
     for rule in rules:
-        path = fill(rule, values)
+        press = rule.rule.startswith("/press/")  # a press address takes a button box's token only
+        path = fill(rule, {**values, "token": tokens["button"]} if press else values)
         response = callers(path)
         assert response.status_code != 500, path
         if not rule.arguments or set(rule.arguments) <= set(values):
             assert response.status_code == NOT_200.get(rule.endpoint, 200), (path, response.status_code)
-        assert_protected(response, path)
+        assert_protected(response, path, PRESS_EXPECTED if press else EXPECTED)
 
 
 def test_refusals_and_errors_carry_the_headers_too(client):

@@ -12,6 +12,7 @@ from ..models import Role
 from ..services import awards, checkin, devices, roster, show
 from ..services.state import default_conference_id
 from ..snapshot import build_snapshot
+from .press import press_addresses
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -195,12 +196,17 @@ def devices_list():
 @bp.post("/devices")
 @require_api(Role.ADMIN)
 def devices_create():
-    """Pair a device: {"role", "label"} -> its token (shown once) and pairing address."""
+    """Pair a device: {"role", "label"} -> its token (shown once) and pairing address; for a button
+    box, which pairs no page, its press addresses instead."""
     data = body()
     device, token = devices.create_device(conference_id(), devices.parse_role(data.get("role")),
                                           devices.parse_label(data.get("label")))
-    return jsonify({"device": devices.device_json(device), "token": token,
-                    "pair_url": f"{request.host_url}pair/{token}"}), 201
+    made = {"device": devices.device_json(device), "token": token}
+    if device.role == Role.BUTTON:
+        made["press_urls"] = press_addresses(request.host_url.rstrip("/"), token)
+    else:
+        made["pair_url"] = f"{request.host_url}pair/{token}"
+    return jsonify(made), 201
 
 
 @bp.delete("/devices/<int:device_id>")

@@ -16,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..db import db, in_write_transaction
+from ..log_redaction import redact
 from ..models import AuditEntry, LoginSession
 from .reports import csv_safe, text_cell, to_local
 
@@ -66,7 +67,7 @@ def _record(session):
     session.add(AuditEntry(conference_id=principal.conference_id, user_id=principal.user_id,
                            device_id=principal.device_id, actor=_actor(principal)[:200],
                            action=(request.endpoint or "?")[:80],
-                           target=f"{request.method} {request.full_path.rstrip('?')}"[:300],
+                           target=redact(f"{request.method} {request.full_path.rstrip('?')}")[:300],  # no token
                            detail=", ".join(shown)[:500], ip=(request.remote_addr or "")[:45] or None))
 
 

@@ -28,7 +28,7 @@ def parse_role(value: object) -> Role:
     try:
         return Role(value) if isinstance(value, str) else Role(None)
     except ValueError:
-        raise ConferenceError("invalid_role", "Vai trò phải là admin, mc, door hoặc display.") from None
+        raise ConferenceError("invalid_role", "Vai trò phải là admin, mc, door, display hoặc button.") from None
 
 
 def parse_label(value: object) -> str | None:
@@ -56,18 +56,37 @@ def create_device(conference_id: int, role: Role, label: str | None = None) -> t
 
 
 def _default_label(role: Role, number: int) -> str:
-    names = {Role.DOOR: "Cửa", Role.MC: "MC", Role.DISPLAY: "Màn hình", Role.ADMIN: "Quản trị"}
+    names = {Role.DOOR: "Cửa", Role.MC: "MC", Role.DISPLAY: "Màn hình", Role.ADMIN: "Quản trị",
+             Role.BUTTON: "Nút bấm"}
     return f"{names[role]} {number}"
 
 
 def authenticate(token: str | None) -> Principal | None:
     """The principal for a token, or None if it is unknown, malformed or revoked. A device
-    serves the active conference, whichever it was paired in (the door is the door)."""
+    serves the active conference, whichever it was paired in (the door is the door).
+    A button box's token is None here too: it presses through its press addresses only
+    (authenticate_button), so as a Bearer, for /pair or on a socket it opens nothing."""
+    device = _active_device(token)
+    if device is None or device.role == Role.BUTTON:
+        return None
+    return _principal(device)
+
+
+def authenticate_button(token: str | None) -> Principal | None:
+    """The principal of a button box's token, or None for any other: an MC's or the office's
+    token in a press address is refused, so that address can only ever press."""
+    device = _active_device(token)
+    return _principal(device) if device is not None and device.role == Role.BUTTON else None
+
+
+def _active_device(token: str | None) -> Device | None:
     if not token or not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
         return None
     device = db.session.scalar(sa.select(Device).where(Device.token_hash == _digest(token)))
-    if device is None or device.revoked_at is not None:
-        return None
+    return device if device is not None and device.revoked_at is None else None
+
+
+def _principal(device: Device) -> Principal:
     return Principal(device.role, default_conference_id() or device.conference_id, device.label, device.id)
 
 
