@@ -122,7 +122,7 @@ def minutes_data(conference_id: int) -> Minutes:
                                     .order_by(AgendaItem.position)))
     runs = runs_by_key(conference_id)
     item_runs = [run for item in items for run in runs.get((item.id, None), [])]
-    finished = bool(item_runs) and all(end is not None for _, end in item_runs) and items[-1].ended_at is not None
+    finished = bool(item_runs) and items[-1].ended_at is not None  # past the last item: no run is open
     rows = attendance_rows(conference_id)
     vote = db.session.scalar(sa.select(Vote).where(Vote.conference_id == conference_id)
                              .order_by(Vote.id.desc()).limit(1))
