@@ -5,12 +5,13 @@ import os
 from pathlib import Path
 
 from flask import Flask, jsonify, request
+from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from .config import default_instance, load_settings
 from .db import MAX_ID, db, on_commit
-from .errors import ConferenceError
+from .errors import N_, ConferenceError
 from .extensions import babel, csrf, limiter, socketio
 from .resources import STATIC, TEMPLATES
 
@@ -118,7 +119,8 @@ def _register_error_handlers(app: Flask) -> None:
         trouble = storage_trouble(error)
         if trouble is None:
             return unexpected_error(error)
-        code, message, retry_after = trouble
+        code, msgid, retry_after = trouble
+        message = gettext(msgid)
         app.logger.warning("storage trouble (%s): %s", code, error.orig)
         db.session.rollback()
         headers = {"Retry-After": str(retry_after)}
@@ -130,7 +132,7 @@ def _register_error_handlers(app: Flask) -> None:
     def unexpected_error(error: Exception):  # a bug: log it, never show a traceback
         app.logger.exception("unexpected error")
         db.session.rollback()
-        body = {"error": {"code": "internal_error", "message": "Lỗi máy chủ, vui lòng thử lại."}}
+        body = {"error": {"code": "internal_error", "message": gettext("Lỗi máy chủ, vui lòng thử lại.")}}
         return jsonify(body), 500
 
 
@@ -140,10 +142,10 @@ _FULL = ("database or disk is full", "disk is full", "no space left on device", 
 
 
 def storage_trouble(error) -> tuple[str, str, int] | None:
-    """(code, message, seconds to wait) for a busy or full storage, None for anything else."""
+    """(code, msgid, seconds to wait) for a busy or full storage, None for anything else."""
     text = str(getattr(error, "orig", error)).lower()
     if any(words in text for words in _BUSY):
-        return "storage_busy", "Cơ sở dữ liệu đang bận, vui lòng thử lại sau giây lát.", 2
+        return "storage_busy", N_("Cơ sở dữ liệu đang bận, vui lòng thử lại sau giây lát."), 2
     if any(words in text for words in _FULL):
-        return "storage_full", "Ổ đĩa máy chủ đã đầy: báo cho văn phòng giải phóng chỗ trống.", 30
+        return "storage_full", N_("Ổ đĩa máy chủ đã đầy: báo cho văn phòng giải phóng chỗ trống."), 30
     return None

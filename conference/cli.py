@@ -85,7 +85,8 @@ def _print_welcome(app: Flask, base: str, offline: bool) -> None:
         click.echo("  " + _("Máy này chưa vào mạng nào: nối Wi-Fi hoặc cáp mạng của hội trường rồi chạy lại."))
     click.echo("\n  " + _sign_in_line(app))
     click.echo("  " + _("Dữ liệu: {folder}").format(folder=app.config["INSTANCE_PATH"]))
-    click.echo("  " + _("Ghép thiết bị: {command}").format(command=f"{program()} token door --label '{_('Cửa 1')}'"))
+    door = _("Cửa 1")
+    click.echo("  " + _("Ghép thiết bị: {command}").format(command=f"{program()} token door --label '{door}'"))
     click.echo("  " + _("Máy chủ tích hợp này là máy chủ dành cho một hội trường. Dừng: Ctrl+C.") + "\n")
     qr = qrcode.QRCode(border=1)
     qr.add_data(f"{base}/door")
@@ -132,7 +133,7 @@ def revoke(device_id: int) -> None:
         try:
             device = revoke_device(chosen_conference(), device_id)
         except ConferenceError as error:
-            raise Refused(error.message) from None
+            raise Refused.of(error) from None
         click.echo(_("Đã thu hồi: {device}").format(device=f"{device.id} {device.role.value} {device.label}"))
 
 
@@ -147,10 +148,10 @@ def import_delegates_command(file: Path) -> None:
             click.echo(_("Không nhập được: {count} dòng lỗi, không có đại biểu nào được thêm.").format(
                 count=len(failure.errors)), err=True)
             for error in failure.errors:
-                click.echo("  " + _("dòng {row}: {message}").format(row=error.row, message=_(error.message)), err=True)
+                click.echo("  " + _("dòng {row}: {message}").format(row=error.row, message=error.text(_)), err=True)
             sys.exit(1)
         except ConferenceError as error:
-            click.echo(_("Không nhập được: {message}").format(message=_(error.message)), err=True)
+            click.echo(_("Không nhập được: {message}").format(message=error.text(_)), err=True)
             sys.exit(1)
         click.echo(_("Đã nhập {count} đại biểu.").format(count=added))
 
@@ -247,7 +248,7 @@ def users_add(login: str, role: str, name: str | None, ask: bool) -> None:
         try:
             user, password = create_user(login, role, name, _new_password(ask))
         except ConferenceError as error:
-            raise Refused(error.message) from None
+            raise Refused.of(error) from None
         click.echo(_("Đã tạo: {login} ({role})").format(login=user.login, role=user.role.value))
         _shown_once(password, ask)
 
@@ -261,7 +262,7 @@ def users_passwd(login: str, ask: bool) -> None:
         try:
             user, password = set_password(find_user(login).id, _new_password(ask))
         except ConferenceError as error:
-            raise Refused(error.message) from None
+            raise Refused.of(error) from None
         click.echo(_("Đã đặt lại mật khẩu: {login}").format(login=user.login))
         _shown_once(password, ask)
 
@@ -274,7 +275,7 @@ def users_remove(login: str) -> None:
         try:
             user = remove_user(find_user(login).id)
         except ConferenceError as error:
-            raise Refused(error.message) from None
+            raise Refused.of(error) from None
         click.echo(_("Đã xoá: {login}").format(login=user.login))
 
 

@@ -21,7 +21,7 @@ def chosen_conference(chosen: int | None = None) -> int:
         try:
             return existing(chosen)
         except ConferenceError as error:
-            raise Refused(error.message) from None
+            raise Refused.of(error) from None
     found = default_conference_id()
     if found is None:
         raise Refused(_("Chưa có hội nghị nào trong cơ sở dữ liệu."))
@@ -46,7 +46,7 @@ def writing(file: Path) -> Iterator[None]:
         try:
             yield
         except ConferenceError as error:
-            raise Refused(error.message) from None
+            raise Refused.of(error) from None
         except OSError as error:
             raise Refused(_("Không ghi được {file}: {reason}").format(
                 file=file, reason=error.strerror or error)) from None

@@ -6,37 +6,23 @@ when a command runs, together with the few words click prints itself (Usage, Opt
 """
 from __future__ import annotations
 
-import gettext
-import hashlib
 import os
-from functools import lru_cache
 
 import click
 
-
-def N_(message: str) -> str:
-    """Mark a message for the catalogue; it is translated later, when shown."""
-    return message
+from .errors import ConferenceError, N_
 
 
 def language() -> str:
     return "en" if os.environ.get("CONFERENCE_LANG", "").lower().startswith("en") else "vi"
 
 
-@lru_cache(maxsize=2)
-def _catalogue(code: str) -> gettext.NullTranslations:
-    from io import BytesIO
-
-    from .i18n import DOMAIN, TRANSLATIONS, _compiled
-    po = TRANSLATIONS / code / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not po.is_file():
-        return gettext.NullTranslations()
-    return gettext.GNUTranslations(BytesIO(_compiled(str(po), hashlib.sha256(po.read_bytes()).hexdigest())))
-
-
 def _(message: str) -> str:
     """MESSAGE (a Vietnamese msgid) in the command line's language."""
-    return message if language() == "vi" else _catalogue(language()).gettext(message)
+    if language() == "vi":
+        return message
+    from .i18n import catalogue
+    return catalogue(language()).gettext(message)
 
 
 CLICK_WORDS = {"Usage:": N_("Cách dùng:"), "Options": N_("Tùy chọn"), "Commands": N_("Lệnh")}
@@ -79,12 +65,16 @@ def speak(command: click.Command) -> None:
 
 
 class Refused(click.ClickException):
-    """A refusal (exit 1), printed as one line in the command line's language (click's own
-    ClickException would put its English "Error:" before a Vietnamese message). The services'
-    messages are msgids of the catalogue, so they are translated here too."""
+    """A refusal (exit 1): MESSAGE, already in the command line's language, printed as one line
+    (click's own ClickException would put its English "Error:" before a Vietnamese message)."""
+
+    @classmethod
+    def of(cls, error: ConferenceError) -> Refused:
+        """A service's refusal, its message put in the command line's language."""
+        return cls(error.text(_))
 
     def show(self, file=None) -> None:
-        click.echo(_("Lỗi: {message}").format(message=_(self.format_message())), file=file, err=file is None)
+        click.echo(_("Lỗi: {message}").format(message=self.format_message()), file=file, err=file is None)
 
 
 class Command(click.Command):

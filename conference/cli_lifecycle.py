@@ -11,10 +11,6 @@ from .cli_i18n import N_, Refused, _
 from .errors import ConferenceError
 
 
-def _refused(error: ConferenceError) -> Refused:
-    return Refused(error.message)
-
-
 def register(cli: click.Group) -> None:
     for command in (conferences, new_conference, activate, reset_day, backup, restore):
         cli.add_command(command)
@@ -39,7 +35,7 @@ def new_conference(title: str, template: str | None, copy_from: int | None) -> N
         try:
             created = create_conference(title, template=template, copy_from=copy_from)
         except ConferenceError as error:
-            raise _refused(error) from None
+            raise Refused.of(error) from None
         click.echo(_("Đã tạo hội nghị số {id}.").format(id=created))
 
 
@@ -52,7 +48,7 @@ def activate(conference_id: int, force: bool) -> None:
         try:
             make_active(conference_id, force=force)
         except ConferenceError as error:
-            raise _refused(error) from None
+            raise Refused.of(error) from None
         click.echo(_("Hội nghị số {id} đang hoạt động.").format(id=conference_id))
 
 
@@ -69,7 +65,7 @@ def reset_day(yes: bool, force: bool) -> None:
         try:
             cleared = lifecycle.reset_day(chosen_conference(), force=force, backup=before)
         except ConferenceError as error:
-            raise _refused(error) from None
+            raise Refused.of(error) from None
         click.echo(_("Đã đặt lại: {checkins} lượt điểm danh, {scans} lượt quét.").format(**cleared))
 
 
@@ -90,5 +86,5 @@ def restore(file: Path) -> None:
         try:
             restore_from(file)
         except ConferenceError as error:
-            raise _refused(error) from None
+            raise Refused.of(error) from None
         click.echo(_("Đã khôi phục từ {file}.").format(file=file))

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from flask_babel import gettext as _
-
-from .errors import ConferenceError
+from .errors import ConferenceError, Label
 from .textnorm import clean
 
 
@@ -33,21 +31,21 @@ def bounded_text(value: object, limit: int, label: str, codes: str | Codes = "fi
                  required: bool = False, numbers: bool = False) -> str | None:
     """`value` as stored (textnorm.clean) and at most `limit` characters; None when empty and optional.
 
-    `label` names the field in the message; `codes` is a stem for Codes.of or the codes themselves.
+    `label` names the field in the message (a msgid: it is translated with it); `codes` is a stem for Codes.of or the codes themselves.
     With `numbers`, a number is text too, as a spreadsheet cell holds it (12.0 is "12").
     """
     if numbers and isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
     if value is not None and not isinstance(value, str):
-        raise _refusal(codes, "invalid", _("Trường “%(field)s” không hợp lệ.", field=label))
+        raise _field_refusal(codes, "invalid", "Trường “%(field)s” không hợp lệ.", field=Label(label))
     text = clean(value) or None
     if text is None and required:
-        raise _refusal(codes, "missing", _("Cần nhập “%(field)s”.", field=label))
+        raise _field_refusal(codes, "missing", "Cần nhập “%(field)s”.", field=Label(label))
     if text is not None and len(text) > limit:
-        raise _refusal(codes, "too_long", _("“%(field)s” dài quá %(limit)d ký tự.", field=label, limit=limit))
+        raise _field_refusal(codes, "too_long", "“%(field)s” dài quá %(limit)d ký tự.", field=Label(label), limit=limit)
     return text
 
 
-def _refusal(codes: str | Codes, fault: str, message: str) -> ConferenceError:
+def _field_refusal(codes: str | Codes, fault: str, msgid: str, **values) -> ConferenceError:
     """The error, its codes worked out only now: most texts pass (an import checks 2,000 rows)."""
-    return ConferenceError(getattr(Codes.of(codes) if isinstance(codes, str) else codes, fault), message)
+    return ConferenceError(getattr(Codes.of(codes) if isinstance(codes, str) else codes, fault), msgid, **values)

@@ -6,10 +6,12 @@ repository holds no generated .mo file. scripts/i18n.sh extracts and updates the
 """
 from __future__ import annotations
 
+import gettext
 import hashlib
 import os
 import threading
 from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -26,32 +28,51 @@ DOMAIN = "messages"
 _compile_lock = threading.Lock()
 
 
-def chosen_language() -> str | None:
+def chosen_language(args=None) -> str | None:
     """The language asked for in this request (?lang=), if it is one we speak."""
-    if not has_request_context():
+    if args is None and not has_request_context():
         return None
-    chosen = request.args.get("lang")
+    chosen = (request.args if args is None else args).get("lang")
     return chosen if chosen in LANGUAGES else None
 
 
-def locked_language() -> str | None:
+def locked_language(args=None, cookies=None) -> str | None:
     """The language a device was locked to (a door tablet: ?lang=vi&lang_lock=1 on its pairing
     address), so a visitor's tap cannot switch it; ?lang_lock=0 unlocks it."""
-    if not has_request_context() or request.args.get("lang_lock") == "0":
+    if args is None:
+        if not has_request_context():
+            return None
+        args, cookies = request.args, request.cookies
+    if args.get("lang_lock") == "0":
         return None
-    if request.args.get("lang_lock") == "1" and chosen_language():
-        return chosen_language()
-    locked = request.cookies.get(LOCK_COOKIE)
+    if args.get("lang_lock") == "1" and chosen_language(args):
+        return chosen_language(args)
+    locked = cookies.get(LOCK_COOKIE)
     return locked if locked in LANGUAGES else None
 
 
+def language_of(args, cookies) -> str:
+    """A locked language first, then ?lang=, then the cookie, then Vietnamese: from a request's
+    arguments and cookies (a WSGI layer outside Flask has them too, conference/limits.py)."""
+    chosen = locked_language(args, cookies) or chosen_language(args) or cookies.get(COOKIE)
+    return chosen if chosen in LANGUAGES else DEFAULT
+
+
 def select_locale() -> str:
-    """A locked language first, then ?lang=, then the cookie, then Vietnamese. Outside a request
-    (CLI, exports): Vietnamese."""
+    """The request's language (language_of). Outside a request (CLI, exports): Vietnamese."""
     if not has_request_context():
         return DEFAULT
-    chosen = locked_language() or chosen_language() or request.cookies.get(COOKIE)
-    return chosen if chosen in LANGUAGES else DEFAULT
+    return language_of(request.args, request.cookies)
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def catalogue(code: str) -> gettext.NullTranslations:
+    """The translations of language CODE, compiled in memory: for the command line and the WSGI
+    layers, which have no Flask app to ask."""
+    po = TRANSLATIONS / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po.is_file():
+        return gettext.NullTranslations()
+    return gettext.GNUTranslations(BytesIO(_compiled(str(po), hashlib.sha256(po.read_bytes()).hexdigest())))
 
 
 def select_timezone() -> str:
@@ -82,8 +103,6 @@ def language_url(code: str) -> str:
 @lru_cache(maxsize=8)
 def _compiled(po_path: str, digest: str) -> bytes:
     """The .mo bytes of a .po file (cached per content, so many test apps compile once)."""
-    from io import BytesIO
-
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
     with open(po_path, "rb") as handle:

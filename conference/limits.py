@@ -16,6 +16,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
 from .config import BODY_MAX_BYTES, PACKET_MAX_BYTES
+from .errors import N_
 
 SOCKET_IO_PATH = "/socket.io/"
 
@@ -62,8 +63,13 @@ class BodyLimit:
 
 
 def too_large(environ: dict, limit: int) -> Response:
-    message = f"Nội dung gửi lên lớn quá {limit // 1024} KB."
-    if wants_json(Request(environ)):  # reads the headers only, never the body
+    """413, in the language the request asks for: this layer is outside Flask, so it reads the
+    language from the address and the cookies itself, and the words from the catalogue."""
+    from .i18n import catalogue, language_of
+    request = Request(environ)  # reads the headers and the address only, never the body
+    message = catalogue(language_of(request.args, request.cookies)).gettext(
+        N_("Nội dung gửi lên lớn quá %(kb)d KB.")) % {"kb": limit // 1024}
+    if wants_json(request):
         body = {"error": {"code": "request_entity_too_large", "message": message}}
         return Response(json.dumps(body, ensure_ascii=False), 413, mimetype="application/json")
     return RequestEntityTooLarge(message).get_response(environ)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import zipfile
 
-from flask_babel import gettext as _
 
 from .errors import ConferenceError
 
@@ -31,7 +30,8 @@ def check_workbook(content: bytes) -> None:
     if len(parts) > MAX_PARTS or sum(part.file_size for part in parts) > MAX_INFLATED or any(
             part.file_size > RATIO_FROM and part.file_size > MAX_RATIO * max(part.compress_size, 1)
             for part in parts):
-        raise ConferenceError("workbook_too_large", _(
+        raise ConferenceError(
+            "workbook_too_large",
             "Tệp Excel này khi giải nén lớn bất thường (quá %(mb)d MB hoặc quá %(parts)d phần), nên không "
             "được đọc. Hãy lưu lại bảng trong Excel, hoặc xuất ra .csv, rồi tải lên lại.",
-            mb=MAX_INFLATED // (1024 * 1024), parts=MAX_PARTS), 413)
+            413, mb=MAX_INFLATED // (1024 * 1024), parts=MAX_PARTS)

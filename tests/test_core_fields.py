@@ -70,9 +70,10 @@ def test_a_required_field_names_itself_when_empty():
 
 def test_the_message_is_english_when_english_is_chosen(app):
     with app.test_request_context("/?lang=en"):
-        assert refusal("x" * 3, 2, "Seat").message == "“Seat” is longer than 2 characters."
-        assert refusal(1, 2, "Seat").message == "The field “Seat” is invalid."
-        assert refusal("", 2, "Seat", required=True).message == "“Seat” is required."
+        assert refusal("x" * 3, 2, "Ghế").localized() == "“Seat” is longer than 2 characters."
+        assert refusal(1, 2, "Ghế").localized() == "The field “Seat” is invalid."
+        assert refusal("", 2, "Ghế", required=True).localized() == "“Seat” is required."
+        assert refusal("x" * 3, 2, "Ghế").message == "“Ghế” dài quá 2 ký tự."  # logs and the audit: Vietnamese
 
 
 @given(st.one_of(st.none(), st.text(max_size=80), st.integers(), st.floats(allow_nan=False)))
@@ -86,10 +87,11 @@ def test_whatever_comes_in_the_answer_is_none_a_clean_bounded_text_or_a_refusal(
 
 
 def test_fields_imports_nothing_a_service_could_import_back():
-    """Every service uses fields.py, so it must stand below them all: errors, textnorm, Babel only."""
+    """Every service uses fields.py, so it must stand below them all: errors and textnorm only (the
+    message is put in a language where it is read, so not even Babel)."""
     tree = ast.parse((ROOT / "conference" / "fields.py").read_text(encoding="utf-8"))
     imported = {(node.level, node.module) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    assert imported == {(0, "__future__"), (0, "typing"), (0, "flask_babel"), (1, "errors"), (1, "textnorm")}
+    assert imported == {(0, "__future__"), (0, "typing"), (1, "errors"), (1, "textnorm")}
 
 
 def test_a_delegate_field_is_named_in_the_chosen_language(app):
@@ -97,7 +99,9 @@ def test_a_delegate_field_is_named_in_the_chosen_language(app):
     with app.test_request_context("/?lang=en"):
         with pytest.raises(ConferenceError) as caught:
             validate_fields("N" * 121)
-    assert (caught.value.code, caught.value.message) == ("name_too_long", "“Full name” is longer than 120 characters.")
-    with app.test_request_context("/"), pytest.raises(ConferenceError) as caught:
-        validate_fields("Lê Văn Tám", unit={"a": 1})
-    assert (caught.value.code, caught.value.message) == ("invalid_field", "Trường “Đơn vị” không hợp lệ.")
+        assert (caught.value.code, caught.value.localized()) == ("name_too_long",
+                                                                 "“Full name” is longer than 120 characters.")
+    with app.test_request_context("/"):
+        with pytest.raises(ConferenceError) as caught:
+            validate_fields("Lê Văn Tám", unit={"a": 1})
+        assert (caught.value.code, caught.value.localized()) == ("invalid_field", "Trường “Đơn vị” không hợp lệ.")

@@ -43,7 +43,7 @@ def add_item():
         item = agenda.add_item(conference_id(), form.get("title"), form.get("presenter"),
                                form.get("planned_minutes"), form.get("kind"), form.get("script"))
     except ConferenceError as error:
-        return agenda_page(error.message, form, error.status)
+        return agenda_page(error.localized(), form, error.status)
     return done(_("Đã thêm mục “%(title)s”.", title=item.title), "admin.agenda_item", item_id=item.id)
 
 
@@ -52,7 +52,7 @@ def move_item(item_id: int):
     try:
         agenda.move_item(conference_id(), item_id, direction())
     except ConferenceError as error:
-        return agenda_page(error.message, status=error.status)
+        return agenda_page(error.localized(), status=error.status)
     return done(_("Đã đổi thứ tự."), "admin.agenda_list")
 
 
@@ -61,7 +61,7 @@ def delete_item(item_id: int):
     try:
         title = agenda.remove_item(conference_id(), item_id)
     except ConferenceError as error:
-        return agenda_page(error.message, status=error.status)
+        return agenda_page(error.localized(), status=error.status)
     return done(_("Đã xóa mục “%(title)s”.", title=title), "admin.agenda_list")
 
 
@@ -93,7 +93,7 @@ def save_item(item_id: int):
         agenda.update_item(conference_id(), item_id, form.get("title"), form.get("presenter"),
                            form.get("planned_minutes"), form.get("kind"), form.get("script"))
     except ConferenceError as error:
-        return item_page(item_id, error.message, form, status=error.status)
+        return item_page(item_id, error.localized(), form, status=error.status)
     return done(_("Đã lưu mục này."), "admin.agenda_item", item_id=item_id)
 
 
@@ -105,7 +105,7 @@ def add_step(item_id: int):
         agenda.add_step(conference_id(), item_id, form.get("title"), form.get("presenter"),
                         form.get("planned_minutes"))
     except ConferenceError as error:
-        return item_page(item_id, error.message, status=error.status)
+        return item_page(item_id, error.localized(), status=error.status)
     return done(_("Đã thêm bước."), "admin.agenda_item", item_id=item_id)
 
 
@@ -126,7 +126,7 @@ def save_step(step_id: int):
         agenda.update_step(conference_id(), step_id, form.get("title"), form.get("presenter"),
                            form.get("planned_minutes"))
     except ConferenceError as error:
-        return item_page(item_id, error.message, failed=step_id, status=error.status)
+        return item_page(item_id, error.localized(), failed=step_id, status=error.status)
     return done(_("Đã lưu."), "admin.agenda_item", item_id=item_id)
 
 
@@ -138,7 +138,7 @@ def move_step(step_id: int):
     try:
         agenda.move_step(conference_id(), step_id, direction())
     except ConferenceError as error:
-        return item_page(item_id, error.message, status=error.status)
+        return item_page(item_id, error.localized(), status=error.status)
     return done(_("Đã đổi thứ tự."), "admin.agenda_item", item_id=item_id)
 
 
@@ -150,5 +150,5 @@ def delete_step(step_id: int):
     try:
         agenda.remove_step(conference_id(), step_id)
     except ConferenceError as error:
-        return item_page(item_id, error.message, status=error.status)
+        return item_page(item_id, error.localized(), status=error.status)
     return done(_("Đã xóa bước."), "admin.agenda_item", item_id=item_id)

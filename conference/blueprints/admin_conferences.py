@@ -39,7 +39,7 @@ def create_conference():
         copy_from = parse_id(source.removeprefix("copy:")) if source.startswith("copy:") else None
         lifecycle.create_conference(request.form.get("title"), template=template, copy_from=copy_from)
     except ConferenceError as error:
-        return _page(error.message, error.status)
+        return _page(error.localized(), error.status)
     return done(_("Đã tạo hội nghị. Chọn “Đưa vào hoạt động” khi sẵn sàng."), "admin.conferences")
 
 
@@ -48,7 +48,7 @@ def activate(conference_id: int):
     try:
         lifecycle.activate(conference_id, force=request.form.get("force") == "1")
     except ConferenceError as error:
-        return _page(error.message, error.status)
+        return _page(error.localized(), error.status)
     follow_active_conference()  # every screen of this process switches now
     return done(_("Hội nghị này đang hoạt động: mọi màn hình và thiết bị đã chuyển sang."), "admin.conferences")
 
@@ -62,7 +62,7 @@ def reset_day():
         cid = lifecycle.existing(parse_id(request.form.get("conference_id", "")))
         lifecycle.reset_day(cid, force=request.form.get("force") == "1", backup=_backup_if_possible)
     except ConferenceError as error:
-        return _page(error.message, error.status)
+        return _page(error.localized(), error.status)
     return done(_("Đã đặt lại ngày hội nghị (đã sao lưu trước)."), "admin.conferences")
 
 
@@ -76,7 +76,7 @@ def backup_now():
     try:
         backups.backup_now("manual")
     except ConferenceError as error:
-        return _page(error.message, error.status)
+        return _page(error.localized(), error.status)
     return done(_("Đã sao lưu."), "admin.conferences")
 
 
@@ -95,7 +95,7 @@ def past_attendance(conference_id: int):
     try:
         cid = lifecycle.existing(conference_id)
     except ConferenceError as error:
-        return _page(error.message, error.status)
+        return _page(error.localized(), error.status)
     return download(reports.attendance_xlsx(cid), f"diem-danh-{cid}.xlsx", XLSX)
 
 
@@ -104,5 +104,5 @@ def past_minutes(conference_id: int):
     try:
         cid = lifecycle.existing(conference_id)
     except ConferenceError as error:
-        return _page(error.message, error.status)
+        return _page(error.localized(), error.status)
     return download(minutes_docx(cid), f"bien-ban-{cid}.docx", DOCX)

@@ -70,7 +70,7 @@ def create_delegate():
         delegate = setup_data.create_delegate(conference_id(), form.get("full_name"), form.get("position"),
                                               form.get("unit"), form.get("group_id"), form.get("seat"))
     except ConferenceError as error:
-        return delegate_page(None, error.message, form, error.status)
+        return delegate_page(None, error.localized(), form, error.status)
     return done(_("Đã thêm đại biểu “%(name)s”.", name=delegate.full_name), "admin.delegate",
                 delegate_id=delegate.id)
 
@@ -92,7 +92,7 @@ def save_delegate(delegate_id: int):
         setup_data.update_delegate(conference_id(), delegate_id, form.get("full_name"), form.get("position"),
                                    form.get("unit"), form.get("group_id"), form.get("seat"))
     except ConferenceError as error:
-        return delegate_page(_own_delegate(delegate_id), error.message, form, error.status)
+        return delegate_page(_own_delegate(delegate_id), error.localized(), form, error.status)
     return done(_("Đã lưu."), "admin.delegate", delegate_id=delegate_id)
 
 
@@ -102,7 +102,7 @@ def reissue(delegate_id: int):
     try:
         roster.reissue_badge(conference_id(), delegate_id)
     except ConferenceError as error:
-        return message_page(error.message, error.status)
+        return message_page(error.localized(), error.status)
     return done(_("Đã cấp thẻ mới; thẻ cũ không còn dùng được. Hãy in lại thẻ."), "admin.delegate",
                 delegate_id=delegate_id, reissued=1)
 
@@ -113,7 +113,7 @@ def delete_delegate(delegate_id: int):
     try:
         name = setup_data.remove_delegate(conference_id(), delegate_id)
     except ConferenceError as error:
-        return message_page(error.message, error.status)
+        return message_page(error.localized(), error.status)
     return done(_("Đã xóa đại biểu “%(name)s”.", name=name), "admin.delegates")
 
 
@@ -153,7 +153,7 @@ def import_preview():
     try:
         preview = importer.parse_rows(conference_id(), filename, content)
     except ConferenceError as error:
-        return import_page(error.message, filename=filename, status=error.status)
+        return import_page(error.localized(), filename=filename, status=error.status)
     if preview.errors:
         session.pop("import", None)
         return import_page(preview=preview, filename=filename, status=422)
@@ -175,7 +175,7 @@ def import_confirm():
         preview = importer.ImportResult(errors=failure.errors)
         return import_page(preview=preview, filename=filename, status=422)
     except ConferenceError as error:
-        return import_page(error.message, filename=filename, status=error.status)
+        return import_page(error.localized(), filename=filename, status=error.status)
     importer.forget_upload(ticket)
     session.pop("import", None)
     return done(ngettext("Đã nhập %(num)d đại biểu từ “%(file)s”.", "Đã nhập %(num)d đại biểu từ “%(file)s”.", added,

@@ -90,7 +90,7 @@ def add_device():
         role = parse_role(request.form.get("role", ""))
         device, token = create_device(conference_id(), role, parse_label(request.form.get("label")))
     except ConferenceError as error:
-        return devices_page(error.message, status=error.status)
+        return devices_page(error.localized(), status=error.status)
     session["pairing"] = {"token": token, "label": device.label, "role": role.value}
     if role == Role.BUTTON:
         return done(_("Đã tạo hộp nút bấm “%(label)s”. Chép các địa chỉ bấm nút bên dưới vào Companion "
@@ -104,7 +104,7 @@ def rename_device(device_id: int):
     try:
         setup_data.rename_device(conference_id(), device_id, request.form.get("label"))
     except ConferenceError as error:
-        return devices_page(error.message, failed=device_id, status=error.status)
+        return devices_page(error.localized(), failed=device_id, status=error.status)
     return done(_("Đã đổi tên thiết bị."), "admin.devices")
 
 
@@ -114,5 +114,5 @@ def revoke(device_id: int):
     try:
         device = revoke_device(conference_id(), device_id)
     except ConferenceError as error:
-        return devices_page(error.message, status=error.status)
+        return devices_page(error.localized(), status=error.status)
     return done(_("Đã thu hồi thiết bị “%(label)s”.", label=device.label), "admin.devices")

@@ -28,7 +28,7 @@ def send_badges(name: str, delegate_ids=None, group_id: int | None = None):
     try:
         data = badges.badges_pdf(conference_id(), delegate_ids=delegate_ids, group_id=group_id)
     except ConferenceError as error:
-        return message_page(error.message, error.status)
+        return message_page(error.localized(), error.status)
     if data is None:
         return message_page(_("Không có đại biểu nào để in thẻ."), 404)
     return download(data, name, "application/pdf")
@@ -83,7 +83,7 @@ def invitations_pdf():
         delegate_id = parse_id(request.args.get("delegate", ""))
         data = make(conference_id(), group_id, delegate_id)
     except ConferenceError as error:
-        return message_page(error.message, error.status)
+        return message_page(error.localized(), error.status)
     suffix = f"-nhom-{group_id}" if group_id else f"-dai-bieu-{delegate_id}" if delegate_id else ""
     return download(data, f"giay-moi{suffix}.pdf", "application/pdf")
 
@@ -106,7 +106,7 @@ def save_notes(item_id: int):
     except ConferenceError as error:
         if request.is_json:
             return error.to_dict(), error.status
-        return message_page(error.message, error.status)
+        return message_page(error.localized(), error.status)
     if request.is_json:
         return {"saved": True}
     return done(_("Đã lưu."), "admin.notes")

@@ -32,7 +32,7 @@ def save_conference():
     try:
         setup_data.update_conference(conference_id(), request.form)
     except ConferenceError as error:
-        return conference_page(error.message, request.form), error.status
+        return conference_page(error.localized(), request.form), error.status
     return done(_("Đã lưu thông tin hội nghị."), "admin.conference")
 
 
@@ -56,7 +56,7 @@ def add_group():
     try:
         group = setup_data.create_group(conference_id(), request.form.get("name"), request.form.get("color"))
     except ConferenceError as error:
-        return groups_page(error.message, request.form, status=error.status)
+        return groups_page(error.localized(), request.form, status=error.status)
     return done(_("Đã thêm thành phần “%(name)s”.", name=group.name), "admin.groups")
 
 
@@ -66,7 +66,7 @@ def save_group(group_id: int):
     try:
         setup_data.update_group(conference_id(), group_id, request.form.get("name"), request.form.get("color"))
     except ConferenceError as error:
-        return groups_page(error.message, request.form, failed=group_id, status=error.status)
+        return groups_page(error.localized(), request.form, failed=group_id, status=error.status)
     return done(_("Đã lưu."), "admin.groups")
 
 
@@ -76,7 +76,7 @@ def move_group(group_id: int):
     try:
         setup_data.move_group(conference_id(), group_id, direction())
     except ConferenceError as error:
-        return groups_page(error.message, status=error.status)
+        return groups_page(error.localized(), status=error.status)
     return done(_("Đã đổi thứ tự."), "admin.groups")
 
 
@@ -86,7 +86,7 @@ def delete_group(group_id: int):
     try:
         setup_data.delete_group(conference_id(), group_id)
     except ConferenceError as error:
-        return groups_page(error.message, status=error.status)
+        return groups_page(error.localized(), status=error.status)
     return done(_("Đã xóa thành phần."), "admin.groups")
 
 
@@ -113,7 +113,7 @@ def add_candidate():
         candidate = setup_data.add_candidate(conference_id(), form.get("full_name"), form.get("title"),
                                              form.get("unit"), form.get("delegate_id"))
     except ConferenceError as error:
-        return candidates_page(error.message, form, status=error.status)
+        return candidates_page(error.localized(), form, status=error.status)
     return done(_("Đã thêm “%(name)s” vào danh sách đề cử.", name=candidate.full_name), "admin.candidates")
 
 
@@ -124,7 +124,7 @@ def save_candidate(candidate_id: int):
         setup_data.update_candidate(conference_id(), candidate_id, form.get("full_name"), form.get("title"),
                                     form.get("unit"), form.get("delegate_id"))
     except ConferenceError as error:
-        return candidates_page(error.message, form, failed=candidate_id, status=error.status)
+        return candidates_page(error.localized(), form, failed=candidate_id, status=error.status)
     return done(_("Đã lưu."), "admin.candidates")
 
 
@@ -133,7 +133,7 @@ def move_candidate(candidate_id: int):
     try:
         setup_data.move_candidate(conference_id(), candidate_id, direction())
     except ConferenceError as error:
-        return candidates_page(error.message, status=error.status)
+        return candidates_page(error.localized(), status=error.status)
     return done(_("Đã đổi thứ tự."), "admin.candidates")
 
 
@@ -142,5 +142,5 @@ def delete_candidate(candidate_id: int):
     try:
         setup_data.remove_candidate(conference_id(), candidate_id)
     except ConferenceError as error:
-        return candidates_page(error.message, status=error.status)
+        return candidates_page(error.localized(), status=error.status)
     return done(_("Đã xóa khỏi danh sách đề cử."), "admin.candidates")

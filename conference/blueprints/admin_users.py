@@ -49,7 +49,7 @@ def users_add():
         user, password = accounts.create_user(request.form.get("login"), request.form.get("role"),
                                               request.form.get("name"), request.form.get("password"))
     except ConferenceError as error:
-        return users_page(error.message, status=error.status)
+        return users_page(error.localized(), status=error.status)
     return users_page(shown=_shown(user, password))
 
 
@@ -59,7 +59,7 @@ def users_password(user_id: int):
     try:
         user, password = accounts.set_password(user_id, request.form.get("password"))
     except ConferenceError as error:
-        return users_page(error.message, status=error.status)
+        return users_page(error.localized(), status=error.status)
     return users_page(shown=_shown(user, password))
 
 
@@ -68,7 +68,7 @@ def users_role(user_id: int):
     try:
         user = accounts.change_role(user_id, request.form.get("role"))
     except ConferenceError as error:
-        return users_page(error.message, status=error.status)
+        return users_page(error.localized(), status=error.status)
     return done(_("Đã đổi vai trò của “%(login)s”.", login=user.login), "admin.users")
 
 
@@ -78,7 +78,7 @@ def users_remove(user_id: int):
     try:
         user = accounts.remove_user(user_id)
     except ConferenceError as error:
-        return users_page(error.message, status=error.status)
+        return users_page(error.localized(), status=error.status)
     return done(_("Đã xoá tài khoản “%(login)s”.", login=user.login), "admin.users")
 
 
@@ -88,5 +88,5 @@ def users_end_session(session_id: int):
     try:
         sessions.end_session_by_id(session_id)
     except ConferenceError as error:
-        return users_page(error.message, status=error.status)
+        return users_page(error.localized(), status=error.status)
     return done(_("Đã kết thúc phiên đăng nhập."), "admin.users")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, g, jsonify, request
+from flask_babel import gettext
 
 from .. import realtime
 from ..auth import current_principal, require_api
@@ -19,6 +20,15 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 DOOR = (Role.DOOR, Role.ADMIN)
 CONTROL = (Role.MC, Role.ADMIN)
 MAX_QUERY = 100
+
+
+def door_answer(outcome: checkin.Outcome):
+    """A check-in's answer. Its refusal is kept in Vietnamese (a repeated nonce gets the first
+    answer again, as it was stored) and told in the request's language here."""
+    error = outcome.body.get("error")
+    if not error:
+        return jsonify(outcome.body), outcome.status
+    return jsonify({**outcome.body, "error": {**error, "message": gettext(error["message"])}}), outcome.status
 
 
 def body() -> dict:
@@ -76,7 +86,7 @@ def create_checkin():
     outcome = checkin.check_in(conference_id(), code=data.get("code"), delegate_id=data.get("delegate_id"),
                                nonce=data.get("nonce"), device=data.get("device") or g.principal.label,
                                scanned_at=data.get("scanned_at"), sent_at=data.get("sent_at"))
-    return jsonify(outcome.body), outcome.status
+    return door_answer(outcome)
 
 
 @bp.delete("/checkins/<int:delegate_id>")
@@ -84,7 +94,7 @@ def create_checkin():
 def delete_checkin(delegate_id: int):
     """Undo a check-in made by mistake."""
     outcome = checkin.undo_check_in(conference_id(), delegate_id, device=g.principal.label)
-    return jsonify(outcome.body), outcome.status
+    return door_answer(outcome)
 
 
 @bp.get("/delegates")
@@ -93,7 +103,7 @@ def delegates():
     """Delegates whose name, unit or code matches q, diacritics ignored; all when q is empty."""
     query = request.args.get("q", "")
     if len(query) > MAX_QUERY:
-        raise ConferenceError("query_too_long", f"Từ khóa dài quá {MAX_QUERY} ký tự.")
+        raise ConferenceError("query_too_long", "Từ khóa dài quá %(limit)d ký tự.", limit=MAX_QUERY)
     found = roster.search_delegates(conference_id(), query)
     return jsonify({"delegates": [roster.delegate_json(d) for d in found]})
 
@@ -110,7 +120,7 @@ def create_delegate():
                                     check_in=bool(data.get("check_in")), nonce=data.get("nonce"),
                                     device=g.principal.label, scanned_at=data.get("scanned_at"),
                                     sent_at=data.get("sent_at"))
-    return jsonify(outcome.body), outcome.status
+    return door_answer(outcome)
 
 
 @bp.post("/delegates/<int:delegate_id>/reissue")

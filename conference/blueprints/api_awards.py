@@ -181,7 +181,8 @@ def import_honourees():
         raise ConferenceError("missing_file", "Chưa chọn tệp (.xlsx hoặc .csv).")
     content = upload.stream.read(MAX_UPLOAD + 1)
     if len(content) > MAX_UPLOAD:
-        raise ConferenceError("file_too_large", f"Tệp lớn quá {MAX_UPLOAD // (1024 * 1024)} MB.", 413)
+        raise ConferenceError("file_too_large", "Tệp lớn quá %(mb)d MB.", 413,
+                              mb=MAX_UPLOAD // (1024 * 1024))
     if request.args.get("preview") in ("1", "true", "yes"):
         return jsonify(award_import.preview_honourees(conference_id(), upload.filename, content))
     return jsonify(award_import.import_honourees(conference_id(), upload.filename, content)), 201

@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, request, send_file
+from flask_babel import gettext as _
 
 from ..auth import current_principal, require_api, require_page
 from ..models import Role
@@ -72,7 +73,7 @@ def certificate():
     """The public half of the self-signed certificate of `serve --https`, to install on a tablet."""
     path = Path(current_app.config["INSTANCE_PATH"]) / "tls-cert.pem"
     if not path.exists():
-        return Response("Máy chủ chưa chạy với --https.\n", status=404, mimetype="text/plain")
+        return Response(_("Máy chủ chưa chạy với --https.") + "\n", status=404, mimetype="text/plain")
     return send_file(path, mimetype="application/x-pem-file", as_attachment=True,
                      download_name="conference-day.pem", max_age=0)
 

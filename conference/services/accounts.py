@@ -48,7 +48,7 @@ def parse_name(value: object, login: str) -> str:
         raise ConferenceError("invalid_name", "Họ tên phải là chuỗi.")
     name = clean(value or "")
     if len(name) > MAX_NAME:
-        raise ConferenceError("invalid_name", f"Họ tên tối đa {MAX_NAME} ký tự.")
+        raise ConferenceError("invalid_name", "Họ tên tối đa %(limit)d ký tự.", limit=MAX_NAME)
     return name or login
 
 
@@ -57,7 +57,8 @@ def parse_password(value: object) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or not MIN_PASSWORD <= len(value) <= MAX_PASSWORD:
-        raise ConferenceError("invalid_password", f"Mật khẩu dài {MIN_PASSWORD}–{MAX_PASSWORD} ký tự.")
+        raise ConferenceError("invalid_password", "Mật khẩu dài %(low)d–%(high)d ký tự.",
+                              low=MIN_PASSWORD, high=MAX_PASSWORD)
     return value
 
 
@@ -95,7 +96,7 @@ def create_user(login: object, role: object, name: object = None,
     password_hash = _hash(password)  # slow: outside the write lock
     with write_transaction() as session:
         if session.scalar(sa.select(User.id).where(User.login == login)) is not None:
-            raise Conflict("duplicate_login", f"Đã có tài khoản “{login}”.")
+            raise Conflict("duplicate_login", "Đã có tài khoản “%(login)s”.", login=login)
         user = User(login=login, name=name, role=role, password_hash=password_hash)
         session.add(user)
     return user, password

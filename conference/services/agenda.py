@@ -7,10 +7,9 @@ positions, and the minutes must describe the program as it ran.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from ..db import db, is_id, write_transaction
-from ..errors import ConferenceError, Conflict, NotFound
+from ..errors import N_, ConferenceError, Conflict, NotFound
 from ..fields import bounded_text
 from ..models import AgendaItem, AgendaStep, ItemKind
 from .setup_data import int_field
@@ -30,14 +29,14 @@ def items(conference_id: int) -> list[AgendaItem]:
 def get_item(conference_id: int, item_id: object) -> AgendaItem:
     item = db.session.get(AgendaItem, item_id) if is_id(item_id) else None
     if item is None or item.conference_id != conference_id:
-        raise NotFound("unknown_item", _("Không tìm thấy mục này trong chương trình."))
+        raise NotFound("unknown_item", "Không tìm thấy mục này trong chương trình.")
     return item
 
 
 def get_step(conference_id: int, step_id: object) -> AgendaStep:
     step = db.session.get(AgendaStep, step_id) if is_id(step_id) else None
     if step is None or step.item.conference_id != conference_id:
-        raise NotFound("unknown_step", _("Không tìm thấy bước này."))
+        raise NotFound("unknown_step", "Không tìm thấy bước này.")
     return step
 
 
@@ -51,31 +50,31 @@ def show_started(conference_id: int) -> bool:
 
 def _require_not_started(conference_id: int) -> None:
     if show_started(conference_id):
-        raise Conflict("show_started", _("Chương trình đã bắt đầu: chỉ sửa được nội dung, không đổi được "
-                                         "thứ tự hay thêm, bớt mục."))
+        raise Conflict("show_started", "Chương trình đã bắt đầu: chỉ sửa được nội dung, không đổi được "
+                                         "thứ tự hay thêm, bớt mục.")
 
 
 def _item_values(title: object, presenter: object, planned_minutes: object, kind: object,
                  script: object) -> dict:
     if script is not None and not isinstance(script, str):
-        raise ConferenceError("invalid_field", _("Lời dẫn không hợp lệ."))
+        raise ConferenceError("invalid_field", "Lời dẫn không hợp lệ.")
     script_text = (script or "").replace("\r\n", "\n").strip() or None
     if script_text and len(script_text) > MAX_SCRIPT:
-        raise ConferenceError("field_too_long", _("Lời dẫn dài quá %(limit)d ký tự.", limit=MAX_SCRIPT))
+        raise ConferenceError("field_too_long", "Lời dẫn dài quá %(limit)d ký tự.", limit=MAX_SCRIPT)
     try:
         item_kind = ItemKind(kind or ItemKind.NORMAL.value)
     except ValueError:
-        raise ConferenceError("invalid_kind", _("Loại mục không hợp lệ.")) from None
-    return {"title": bounded_text(title, 300, _("Tên mục"), required=True),
-            "presenter": bounded_text(presenter, 200, _("Người trình bày")),
-            "planned_minutes": int_field(planned_minutes, _("Số phút dự kiến"), 0, MAX_MINUTES),
+        raise ConferenceError("invalid_kind", "Loại mục không hợp lệ.") from None
+    return {"title": bounded_text(title, 300, N_("Tên mục"), required=True),
+            "presenter": bounded_text(presenter, 200, N_("Người trình bày")),
+            "planned_minutes": int_field(planned_minutes, N_("Số phút dự kiến"), 0, MAX_MINUTES),
             "kind": item_kind, "script": script_text}
 
 
 def _step_values(title: object, presenter: object, planned_minutes: object) -> dict:
-    return {"title": bounded_text(title, 300, _("Nội dung"), required=True),
-            "presenter": bounded_text(presenter, 200, _("Người trình bày")),
-            "planned_minutes": int_field(planned_minutes, _("Số phút dự kiến"), 0, MAX_MINUTES)}
+    return {"title": bounded_text(title, 300, N_("Nội dung"), required=True),
+            "presenter": bounded_text(presenter, 200, N_("Người trình bày")),
+            "planned_minutes": int_field(planned_minutes, N_("Số phút dự kiến"), 0, MAX_MINUTES)}
 
 
 def update_item(conference_id: int, item_id: int, title: object, presenter: object = None,

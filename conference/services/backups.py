@@ -13,7 +13,6 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import gettext as _
 
 from ..db import Base, db
 from ..errors import ConferenceError
@@ -25,8 +24,8 @@ log = logging.getLogger(__name__)
 
 def _require_sqlite() -> None:
     if db.engine.dialect.name != "sqlite":
-        raise ConferenceError("use_pg_dump", _("Cơ sở dữ liệu là PostgreSQL: sao lưu bằng pg_dump, "
-                                               "khôi phục bằng pg_restore (xem docs/OFFICE.md)."))
+        raise ConferenceError("use_pg_dump", "Cơ sở dữ liệu là PostgreSQL: sao lưu bằng pg_dump, "
+                                               "khôi phục bằng pg_restore (xem docs/OFFICE.md).")
 
 
 def backup_dir() -> Path:
@@ -78,8 +77,8 @@ def prune(keep: int) -> None:
         old.unlink(missing_ok=True)
 
 
-def _refuse(message: str):
-    raise ConferenceError("not_a_backup", message)
+def _refuse(msgid: str, **values):
+    raise ConferenceError("not_a_backup", msgid, **values)
 
 
 def check_backup(path: Path) -> None:
@@ -90,9 +89,9 @@ def check_backup(path: Path) -> None:
         with open(path, "rb") as handle:
             header = handle.read(len(HEADER))
     except OSError as error:
-        _refuse(_("Không đọc được tệp: {reason}").format(reason=error.strerror or error))
+        _refuse("Không đọc được tệp: %(reason)s", reason=error.strerror or str(error))
     if header != HEADER:
-        _refuse(_("Tệp này không phải là bản sao lưu SQLite."))
+        _refuse("Tệp này không phải là bản sao lưu SQLite.")
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -100,19 +99,19 @@ def check_backup(path: Path) -> None:
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
-        _refuse(_("Tệp sao lưu bị hỏng hoặc không đủ: {reason}").format(reason=error))
+        _refuse("Tệp sao lưu bị hỏng hoặc không đủ: %(reason)s", reason=str(error))
 
 
 def _check_contents(connection: sqlite3.Connection) -> None:
     if connection.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-        _refuse(_("Tệp sao lưu bị hỏng (integrity_check)."))
+        _refuse("Tệp sao lưu bị hỏng (integrity_check).")
     tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if not set(Base.metadata.tables) | {"alembic_version"} <= tables:
-        _refuse(_("Tệp này không phải là bản sao lưu của Conference day."))
+        _refuse("Tệp này không phải là bản sao lưu của Conference day.")
     revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     if revision is None or revision[0] != _head_revision():
-        _refuse(_("Bản sao lưu thuộc một phiên bản khác của Conference day ({found}, cần {expected}).").format(
-            found=revision[0] if revision else "?", expected=_head_revision()))
+        _refuse("Bản sao lưu thuộc một phiên bản khác của Conference day (%(found)s, cần %(expected)s).",
+                found=revision[0] if revision else "?", expected=_head_revision())
 
 
 def _head_revision() -> str:

@@ -54,7 +54,7 @@ def _refusal(code: str, message: str, status: int, **extra) -> Outcome:
 def _bad_time() -> ConferenceError:
     hours = MAX_SCAN_AGE // timedelta(hours=1)
     return ConferenceError("invalid_scanned_at", "Thời điểm quét “scanned_at” không hợp lệ (cần dạng ISO 8601 "
-                           f"có múi giờ, không ở tương lai, không quá {hours} giờ trước).")
+                           "có múi giờ, không ở tương lai, không quá %(hours)d giờ trước).", hours=hours)
 
 
 def _bad_sent_time() -> ConferenceError:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
+from ..errors import N_
 from .demo import DEMO_FILE
 
 OPENING = ("Kính thưa quý vị đại biểu, thưa toàn thể hội nghị!\n"
@@ -37,7 +38,7 @@ GROUPS_WARD = [
 
 YEAR_END = {
     "name": "tong-ket-nam",
-    "title": "Hội nghị tổng kết năm",
+    "title": N_("Hội nghị tổng kết năm"),  # the list of templates shows the title in the page's language
     "groups": GROUPS_WARD,
     "agenda": [
         _item("Chào cờ", 5, FLAG, "flag"),
@@ -64,7 +65,7 @@ YEAR_END = {
 
 CIVIL_SERVANTS = {
     "name": "can-bo-cong-chuc",
-    "title": "Hội nghị cán bộ, công chức",
+    "title": N_("Hội nghị cán bộ, công chức"),
     "groups": [
         {"name": "Thường trực Đảng ủy", "color": "#c62828"},
         {"name": "Lãnh đạo UBND", "color": "#1565c0"},
@@ -104,7 +105,7 @@ def _model_plan() -> dict:
     demo = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
     return {
         "name": "dien-hinh-tien-tien",
-        "title": "Hội nghị điển hình tiên tiến",
+        "title": N_("Hội nghị điển hình tiên tiến"),
         "groups": demo["groups"],
         "agenda": [{key: item.get(key) for key in ("title", "planned_minutes", "kind", "script")}
                    for item in demo["agenda"]],

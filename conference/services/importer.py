@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..db import db, write_transaction
-from ..errors import ConferenceError
+from ..errors import N_, ConferenceError, Translate, Words, render
 from ..fields import bounded_text
 from ..models import Delegate
 from ..textnorm import clean, fold
@@ -44,9 +44,32 @@ _LOOKUP = {alias: key for key, aliases in HEADERS.items() for alias in aliases}
 
 
 @dataclass
-class RowError:
+class RowError(Words):
+    """What is wrong with one row: a msgid and its values, put in a language where it is read."""
     row: int  # the row number as the spreadsheet shows it
-    message: str
+    msgid: str
+    values: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, row: int, error: ConferenceError) -> RowError:
+        return cls(row, error.msgid, error.values)
+
+    def text(self, translate: Translate | None = None) -> str:
+        return render(self.msgid, self.values, translate)
+
+    @property
+    def message(self) -> str:
+        return self.text()
+
+
+@dataclass
+class RowLines(Words):
+    """The first rows' errors on one line, "dòng 3: …; dòng 7: …"."""
+    errors: list[RowError]
+
+    def text(self, translate: Translate | None = None) -> str:
+        return "; ".join(render(N_("dòng %(row)d: %(problem)s"), {"row": error.row, "problem": error}, translate)
+                         for error in self.errors)
 
 
 @dataclass
@@ -59,13 +82,13 @@ class ImportFailed(ConferenceError):
     status = 422
 
     def __init__(self, errors: list[RowError]):
-        lines = "; ".join(f"dòng {e.row}: {e.message}" for e in errors[:20])
-        super().__init__("import_failed", f"Không nhập được ({len(errors)} lỗi): {lines}")
+        super().__init__("import_failed", N_("Không nhập được (%(count)d lỗi): %(lines)s"),
+                         count=len(errors), lines=RowLines(errors[:20]))
         self.errors = errors
 
     def to_dict(self) -> dict:
         body = super().to_dict()
-        body["error"]["rows"] = [{"row": e.row, "message": e.message} for e in self.errors]
+        body["error"]["rows"] = [{"row": e.row, "message": e.localized()} for e in self.errors]
         return body
 
 
@@ -98,7 +121,8 @@ def _read_xlsx(content: bytes) -> list[tuple[int, list]]:
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
         rows = [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
     except _damaged_workbook_errors() as error:
-        raise ConferenceError("unreadable_file", f"Không đọc được tệp Excel: {type(error).__name__}.") from None
+        raise ConferenceError("unreadable_file", "Không đọc được tệp Excel: %(problem)s.",
+                               problem=type(error).__name__) from None
     return rows
 
 
@@ -131,7 +155,7 @@ def _csv_rows(text: str, delimiter: str) -> list[tuple[int, list]]:
         return [(number, row) for number, row in
                 enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1)]
     except csv.Error as error:
-        raise ConferenceError("unreadable_file", f"Tệp CSV hỏng: {error}.") from None
+        raise ConferenceError("unreadable_file", "Tệp CSV hỏng: %(problem)s.", problem=str(error)) from None
 
 
 def _find_header(rows) -> tuple[int, dict[int, str]]:
@@ -159,19 +183,20 @@ def parse_rows(conference_id: int, filename: str, content: bytes) -> ImportResul
         if not any(clean(v if v is None else str(v)) for v in values.values()):
             continue  # a blank row
         if len(result.rows) >= MAX_ROWS:
-            result.errors.append(RowError(number, f"quá {MAX_ROWS} dòng"))
+            result.errors.append(RowError(number, "quá %(limit)d dòng", {"limit": MAX_ROWS}))
             break
         try:
             fields = validate_fields(values.get("full_name"), values.get("position"),
                                      values.get("unit"), values.get("seat"))
-            group = find_group(conference_id, bounded_text(values.get("group"), MAX_FIELD, "Thành phần",
+            group = find_group(conference_id, bounded_text(values.get("group"), MAX_FIELD, N_("Thành phần"),
                                                            numbers=True))
         except ConferenceError as error:
-            result.errors.append(RowError(number, error.message))
+            result.errors.append(RowError.of(number, error))
             continue
         key = _identity(fields)
         if key in seen:
-            result.errors.append(RowError(number, f"trùng với dòng {seen[key]} ({fields['full_name']})"))
+            result.errors.append(RowError(number, "trùng với dòng %(row)d (%(name)s)",
+                                          {"row": seen[key], "name": fields["full_name"]}))
             continue
         seen[key] = number
         result.rows.append({**fields, "group": group.name if group else None, "row": number})
@@ -191,7 +216,8 @@ def _already_in_database(conference_id: int, rows: list[dict]) -> list[RowError]
     """A row for a delegate the conference already has is refused, naming the row."""
     existing = {_identity({"full_name": name, "unit": unit}): name for name, unit in db.session.execute(
         sa.select(Delegate.full_name, Delegate.unit).where(Delegate.conference_id == conference_id))}
-    return [RowError(row["row"], f"đã có trong danh sách đại biểu: {existing[_identity(row)]}")
+    return [RowError(row["row"], "đã có trong danh sách đại biểu: %(name)s",
+                     {"name": existing[_identity(row)]})
             for row in rows if _identity(row) in existing]
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -60,15 +59,15 @@ def chosen_delegates(conference_id: int, group_id: int | None = None,
     if group_id is not None:
         group = db.session.get(DelegateGroup, group_id) if is_id(group_id) else None
         if group is None or group.conference_id != conference_id:
-            raise ConferenceError("unknown_group", _("Không tìm thấy thành phần đại biểu."), 404)
+            raise ConferenceError("unknown_group", "Không tìm thấy thành phần đại biểu.", 404)
     if delegate_id is not None:
         delegate = db.session.get(Delegate, delegate_id) if is_id(delegate_id) else None
         if delegate is None or delegate.conference_id != conference_id:
-            raise ConferenceError("unknown_delegate", _("Không tìm thấy đại biểu."), 404)
+            raise ConferenceError("unknown_delegate", "Không tìm thấy đại biểu.", 404)
     chosen = badge_texts(conference_id, delegate_ids=[delegate_id] if delegate_id is not None else None,
                          group_id=group_id)
     if not chosen:
-        raise ConferenceError("nobody", _("Không có đại biểu nào để in giấy mời."), 404)
+        raise ConferenceError("nobody", "Không có đại biểu nào để in giấy mời.", 404)
     return chosen
 
 
@@ -209,7 +208,7 @@ def _qr_and_signature(pdf, conference: Conference, delegate: BadgeText, y: float
 def write_invitations(conference_id: int, path, group_id: int | None = None, delegate_id: int | None = None) -> int:
     """Write the invitations to path (.pdf). Returns how many delegates they are for."""
     if path.suffix.lower() != ".pdf":
-        raise ConferenceError("unsupported_file", _("Giấy mời chỉ xuất được dưới dạng .pdf."))
+        raise ConferenceError("unsupported_file", "Giấy mời chỉ xuất được dưới dạng .pdf.")
     data = invitations_pdf(conference_id, group_id, delegate_id)
     path.write_bytes(data)
     return len(chosen_delegates(conference_id, group_id, delegate_id))

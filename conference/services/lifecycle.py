@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from ..db import db, is_id, write_transaction
-from ..errors import ConferenceError, Conflict, NotFound
+from ..errors import N_, ConferenceError, Conflict, NotFound
 from ..fields import bounded_text
 from ..models import (AgendaItem, AgendaStep, AwardDecision, AwardForm, AwardPresentation, CheckIn,
                       Conference, Delegate, DelegateGroup, Honouree, ItemKind, Scan, ScreenMode, Vote)
@@ -57,7 +56,7 @@ def only_the_demo() -> bool:
 def existing(conference_id: object) -> int:
     """conference_id if it is one of this install's conferences; refused otherwise."""
     if not is_id(conference_id) or db.session.get(Conference, conference_id) is None:
-        raise NotFound("unknown_conference", _("Không tìm thấy hội nghị."))
+        raise NotFound("unknown_conference", "Không tìm thấy hội nghị.")
     return conference_id
 
 
@@ -73,8 +72,8 @@ def activate(conference_id: object, force: bool = False) -> int:
     target = existing(conference_id)
     current = default_conference_id()
     if current != target and show_running(current) and not force:
-        raise Conflict("show_running", _("Chương trình của hội nghị đang hoạt động đang chạy; "
-                                         "dùng “buộc” (--force) nếu thật sự muốn chuyển."))
+        raise Conflict("show_running", "Chương trình của hội nghị đang hoạt động đang chạy; "
+                                         "dùng “buộc” (--force) nếu thật sự muốn chuyển.")
     with write_transaction() as session:
         session.execute(sa.update(Conference).where(Conference.id != target).values(active=False))
         session.execute(sa.update(Conference).where(Conference.id == target).values(active=True))
@@ -91,14 +90,14 @@ def template_names() -> dict[str, str]:
 
 def create_conference(title: object, template: str | None = None, copy_from: object = None) -> int:
     """A new conference, not active yet: empty, from a template, or a copy of an earlier one."""
-    text = bounded_text(title, 300, _("Tên hội nghị"), required=True)
+    text = bounded_text(title, 300, N_("Tên hội nghị"), required=True)
     if template and copy_from:
-        raise ConferenceError("invalid_source", _("Chọn một mẫu hoặc một hội nghị để sao chép, không cả hai."))
+        raise ConferenceError("invalid_source", "Chọn một mẫu hoặc một hội nghị để sao chép, không cả hai.")
     plan = None
     if template:
         plan = templates().get(template)
         if plan is None:
-            raise NotFound("unknown_template", _("Không có mẫu hội nghị này."))
+            raise NotFound("unknown_template", "Không có mẫu hội nghị này.")
     source = existing(copy_from) if copy_from is not None else None
     with write_transaction() as session:
         conference = Conference(title=text)
@@ -160,7 +159,7 @@ def reset_day(conference_id: object, force: bool = False, backup=None) -> dict[s
     so every screen gets the reset state in one publish."""
     target = existing(conference_id)
     if show_running(target) and not force:
-        raise Conflict("show_running", _("Chương trình đang chạy; dùng “buộc” (--force) nếu thật sự muốn đặt lại."))
+        raise Conflict("show_running", "Chương trình đang chạy; dùng “buộc” (--force) nếu thật sự muốn đặt lại.")
     db.session.rollback()
     if backup is not None:
         backup()

@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext
 
 from ..db import db, is_id, utcnow, write_transaction
-from ..errors import ConferenceError, NotFound
+from ..errors import N_, ConferenceError, NotFound
 from ..fields import Codes, bounded_text
 from ..models import Badge, CheckIn, Delegate, DelegateGroup
 from ..textnorm import clean, fold, name_sort_key
@@ -104,7 +102,7 @@ def groups(conference_id: int) -> list[DelegateGroup]:
 def get_group(conference_id: int, group_id: object) -> DelegateGroup:
     group = db.session.get(DelegateGroup, group_id) if is_id(group_id) else None
     if group is None or group.conference_id != conference_id:
-        raise NotFound("unknown_group", _("Không tìm thấy thành phần đại biểu."))
+        raise NotFound("unknown_group", "Không tìm thấy thành phần đại biểu.")
     return group
 
 
@@ -133,7 +131,7 @@ def find_group(conference_id: int, name: str | None) -> DelegateGroup | None:
     known.update({fold(g.name): g for g in found})
     if wanted in known:
         return known[wanted]
-    raise ConferenceError("unknown_group", f"Không có thành phần đại biểu “{clean(name)}”.")
+    raise ConferenceError("unknown_group", "Không có thành phần đại biểu “%(name)s”.", name=clean(name))
 
 
 def _known_groups(conference_id: int) -> dict[str, DelegateGroup]:
@@ -149,8 +147,7 @@ def _known_groups(conference_id: int) -> dict[str, DelegateGroup]:
 # docs/API.md §6.3 names these codes: a non-text field is invalid_field, the name's own are *_name.
 NAME_CODES = Codes("invalid_field", "missing_name", "name_too_long")
 # Translated only when a message is written: an import checks 2,000 rows that are mostly right.
-LABELS = {"full_name": lazy_gettext("Họ và tên"), "position": lazy_gettext("Chức vụ"),
-          "unit": lazy_gettext("Đơn vị"), "seat": lazy_gettext("Ghế")}
+LABELS = {"full_name": N_("Họ và tên"), "position": N_("Chức vụ"), "unit": N_("Đơn vị"), "seat": N_("Ghế")}
 
 
 def validate_fields(full_name: object, position: object = None, unit: object = None,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from flask_babel import gettext as _
 
 from ..db import write_transaction
 from ..errors import ConferenceError
@@ -26,10 +25,10 @@ def agenda_with_notes(conference_id: int) -> list[AgendaItem]:
 def clean_notes(value: object) -> str | None:
     """Lines kept as typed (NFC, \\n line ends, no control characters); empty is None."""
     if value is not None and not isinstance(value, str):
-        raise ConferenceError("invalid_field", _("Ghi chép không hợp lệ."))
+        raise ConferenceError("invalid_field", "Ghi chép không hợp lệ.")
     text = _INVISIBLE.sub("", unicodedata.normalize("NFC", (value or "").replace("\r\n", "\n").replace("\r", "\n")))
     if len(text) > MAX_NOTES:
-        raise ConferenceError("field_too_long", _("Ghi chép dài quá %(limit)d ký tự.", limit=MAX_NOTES))
+        raise ConferenceError("field_too_long", "Ghi chép dài quá %(limit)d ký tự.", limit=MAX_NOTES)
     return text if text.strip() else None
 
 

@@ -10,10 +10,9 @@ from datetime import date
 from typing import Mapping
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from ..db import db, is_id, write_transaction
-from ..errors import ConferenceError, Conflict, NotFound
+from ..errors import N_, ConferenceError, Conflict, Label, NotFound
 from ..fields import bounded_text
 from ..models import Candidate, CheckIn, Conference, Delegate, DelegateGroup, Device
 from ..textnorm import fold
@@ -36,15 +35,15 @@ def int_field(value: object, label: str, low: int, high: int, required: bool = F
     """An integer in [low, high] from a form string or a number; empty means None."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise ConferenceError("missing_field", _("Cần nhập “%(field)s”.", field=label))
+            raise ConferenceError("missing_field", "Cần nhập “%(field)s”.", field=Label(label))
         return None
     try:
         number = int(value.strip()) if isinstance(value, str) else value
     except ValueError:
         number = None
     if not isinstance(number, int) or isinstance(number, bool) or not low <= number <= high:
-        raise ConferenceError("invalid_number", _("“%(field)s” phải là số nguyên từ %(low)d đến %(high)d.",
-                                                  field=label, low=low, high=high))
+        raise ConferenceError("invalid_number", "“%(field)s” phải là số nguyên từ %(low)d đến %(high)d.",
+                              field=Label(label), low=low, high=high)
     return number
 
 
@@ -52,13 +51,13 @@ def _date_field(value: object) -> date | None:
     if isinstance(value, date) or value is None:
         return value
     if not isinstance(value, str):
-        raise ConferenceError("invalid_date", _("Ngày không hợp lệ."))
+        raise ConferenceError("invalid_date", "Ngày không hợp lệ.")
     if not value.strip():
         return None
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise ConferenceError("invalid_date", _("Ngày không hợp lệ (cần dạng năm-tháng-ngày).")) from None
+        raise ConferenceError("invalid_date", "Ngày không hợp lệ (cần dạng năm-tháng-ngày).") from None
 
 
 def _clock_field(value: object) -> str | None:
@@ -66,23 +65,18 @@ def _clock_field(value: object) -> str | None:
         return None
     match = CLOCK.fullmatch(value.strip()) if isinstance(value, str) else None
     if not match:
-        raise ConferenceError("invalid_time", _("Giờ bắt đầu phải có dạng giờ:phút, ví dụ 07:30."))
+        raise ConferenceError("invalid_time", "Giờ bắt đầu phải có dạng giờ:phút, ví dụ 07:30.")
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
 def _conference(session, conference_id: int) -> Conference:
     conference = session.get(Conference, conference_id)
     if conference is None:
-        raise NotFound("unknown_conference", _("Không tìm thấy hội nghị."))
+        raise NotFound("unknown_conference", "Không tìm thấy hội nghị.")
     return conference
 
 
 # --- the conference itself ---------------------------------------------------------------
-
-def N_(text: str) -> str:
-    """Marks a message for extraction; it is translated where it is shown."""
-    return text
-
 
 CONFERENCE_LABELS = {
     "title": N_("Tên hội nghị"), "edition": N_("Lần thứ"), "period": N_("Giai đoạn"),
@@ -93,11 +87,11 @@ CONFERENCE_LABELS = {
 
 def update_conference(conference_id: int, data: Mapping[str, object]) -> Conference:
     """Change the details every screen and paper shows: title, edition, period, venue, date, chair..."""
-    values = {key: bounded_text(data.get(key), limit, _(CONFERENCE_LABELS[key]), required=required)
+    values = {key: bounded_text(data.get(key), limit, CONFERENCE_LABELS[key], required=required)
               for key, (limit, required) in CONFERENCE_TEXT.items()}
     values["date"] = _date_field(data.get("date"))
     values["starts_at"] = _clock_field(data.get("starts_at"))
-    values["award_batch_size"] = int_field(data.get("award_batch_size"), _("Số người mỗi lượt lên nhận"),
+    values["award_batch_size"] = int_field(data.get("award_batch_size"), N_("Số người mỗi lượt lên nhận"),
                                            1, MAX_BATCH, required=True)
     with write_transaction() as session:
         conference = _conference(session, conference_id)
@@ -110,14 +104,14 @@ def update_conference(conference_id: int, data: Mapping[str, object]) -> Confere
 # --- delegate groups (the plan's "Thành phần", in protocol order) ---------------------------
 
 def _group_values(conference_id: int, name: object, color: object, group_id: int | None):
-    text = bounded_text(name, 200, _("Tên thành phần"), required=True)
+    text = bounded_text(name, 200, N_("Tên thành phần"), required=True)
     if color is None or color == "":
         color = DEFAULT_COLOR
     if not isinstance(color, str) or not COLOR.fullmatch(color):
-        raise ConferenceError("invalid_color", _("Màu phải có dạng #rrggbb."))
+        raise ConferenceError("invalid_color", "Màu phải có dạng #rrggbb.")
     for other in groups(conference_id):
         if other.id != group_id and fold(other.name) == fold(text):
-            raise Conflict("duplicate_group", _("Đã có thành phần “%(name)s”.", name=other.name))
+            raise Conflict("duplicate_group", "Đã có thành phần “%(name)s”.", name=other.name)
     return text, color.lower()
 
 
@@ -164,9 +158,8 @@ def delete_group(conference_id: int, group_id: int) -> None:
         group = get_group(conference_id, group_id)
         members = session.scalar(sa.select(sa.func.count(Delegate.id)).where(Delegate.group_id == group.id))
         if members:
-            raise Conflict("group_not_empty", _("Thành phần “%(name)s” còn %(count)d đại biểu; hãy chuyển họ "
-                                                "sang thành phần khác trước khi xóa.",
-                                                name=group.name, count=members))
+            raise Conflict("group_not_empty", "Thành phần “%(name)s” còn %(count)d đại biểu; hãy chuyển họ "
+                           "sang thành phần khác trước khi xóa.", name=group.name, count=members)
         session.delete(group)
         session.flush()
         for number, each in enumerate(groups(conference_id), start=1):
@@ -184,7 +177,7 @@ def parse_id(value: object) -> int | None:
         return value
     if isinstance(value, str) and DIGITS.fullmatch(value.strip()):
         return int(value.strip())
-    raise ConferenceError("invalid_id", _("Lựa chọn không hợp lệ."))
+    raise ConferenceError("invalid_id", "Lựa chọn không hợp lệ.")
 
 
 def _optional_group(conference_id: int, group_id: object) -> DelegateGroup | None:
@@ -239,7 +232,7 @@ def candidates(conference_id: int) -> list[Candidate]:
 def _candidate(session, conference_id: int, candidate_id: int) -> Candidate:
     candidate = session.get(Candidate, candidate_id) if is_id(candidate_id) else None
     if candidate is None or candidate.conference_id != conference_id:
-        raise NotFound("unknown_candidate", _("Không tìm thấy người trong danh sách đề cử."))
+        raise NotFound("unknown_candidate", "Không tìm thấy người trong danh sách đề cử.")
     return candidate
 
 
@@ -247,12 +240,12 @@ def _candidate_values(session, conference_id: int, full_name: object, title: obj
                       delegate_id: object) -> dict:
     delegate_id = parse_id(delegate_id)
     delegate = get_delegate(conference_id, delegate_id) if delegate_id is not None else None
-    name = bounded_text(full_name, 120, _("Họ và tên")) or (delegate.full_name if delegate else None)
+    name = bounded_text(full_name, 120, N_("Họ và tên")) or (delegate.full_name if delegate else None)
     if name is None:
-        raise ConferenceError("missing_name", _("Cần nhập họ và tên, hoặc chọn một đại biểu."))
+        raise ConferenceError("missing_name", "Cần nhập họ và tên, hoặc chọn một đại biểu.")
     return {"full_name": name,
-            "title": bounded_text(title, 200, _("Chức vụ")) or (delegate.position if delegate else None),
-            "unit": bounded_text(unit, 200, _("Đơn vị")) or (delegate.unit if delegate else None),
+            "title": bounded_text(title, 200, N_("Chức vụ")) or (delegate.position if delegate else None),
+            "unit": bounded_text(unit, 200, N_("Đơn vị")) or (delegate.unit if delegate else None),
             "delegate_id": delegate.id if delegate else None}
 
 
@@ -307,11 +300,11 @@ def remove_candidate(conference_id: int, candidate_id: int) -> None:
 
 def rename_device(conference_id: int, device_id: int, label: object) -> Device:
     """Give a paired device a name people recognise ("Cửa chính", "Máy MC")."""
-    text = bounded_text(label, 80, _("Tên thiết bị"), required=True)
+    text = bounded_text(label, 80, N_("Tên thiết bị"), required=True)
     with write_transaction() as session:
         device = session.get(Device, device_id) if is_id(device_id) else None
         if device is None or device.conference_id != conference_id:
-            raise NotFound("unknown_device", _("Không tìm thấy thiết bị."))
+            raise NotFound("unknown_device", "Không tìm thấy thiết bị.")
         device.label = text
     return device
 
@@ -319,5 +312,5 @@ def rename_device(conference_id: int, device_id: int, label: object) -> Device:
 def conference_or_404(conference_id: int) -> Conference:
     conference = db.session.get(Conference, conference_id)
     if conference is None:
-        raise NotFound("unknown_conference", _("Không tìm thấy hội nghị."))
+        raise NotFound("unknown_conference", "Không tìm thấy hội nghị.")
     return conference

@@ -10,7 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from ..db import utcnow, write_transaction
-from ..errors import ConferenceError, MovedElsewhere
+from ..errors import N_, ConferenceError, MovedElsewhere
 from ..fields import bounded_text
 from ..models import AgendaItem, ItemKind, ScreenMode
 from .awards.order import reopen_last_batch
@@ -132,7 +132,7 @@ def goto_item(conference_id: int, position: object, step: object = None, seen: o
 
 def set_message(conference_id: int, message: object) -> None:
     """A line for the hall, or None to clear it."""
-    text = bounded_text(message, MAX_MESSAGE, "Thông báo", "message")
+    text = bounded_text(message, MAX_MESSAGE, N_("Thông báo"), "message")
     with write_transaction():
         show_state(conference_id).message = text
         bump_version(conference_id)

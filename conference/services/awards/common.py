@@ -20,7 +20,7 @@ LIMITS = {"name": 200, "unit": 200, "citation": 4000, "proxy_name": 120, "receiv
 
 def as_int(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ConferenceError(f"invalid_{name}", f"“{name}” phải là số nguyên.")
+        raise ConferenceError("invalid_" + name, "“%(field)s” phải là số nguyên.", field=name)
     return value
 
 

@@ -89,7 +89,8 @@ def record_vote(conference_id: int, agreed: object):
         present = present_count(conference_id)
         if not 0 <= agreed <= present:
             raise ConferenceError("invalid_agreed",
-                                  f"Số tán thành phải từ 0 đến {present} (số đại biểu có mặt).", 422)
+                                  "Số tán thành phải từ 0 đến %(present)d (số đại biểu có mặt).", 422,
+                                  present=present)
         vote = Vote(conference_id=conference_id, agreed=agreed, present=present, recorded_at=utcnow())
         session.add(vote)
         bump_version(conference_id)

@@ -13,7 +13,7 @@ import re
 import sqlalchemy as sa
 
 from ...db import db, write_transaction
-from ...errors import ConferenceError
+from ...errors import N_, ConferenceError
 from ...fields import bounded_text
 from ...models import AwardDecision, Delegate, Honouree, HonoureeKind
 from ...textnorm import clean, fold
@@ -84,31 +84,33 @@ class _Roster:
             if len(found) > 1:
                 if not required:
                     return None
-                raise ConferenceError("ambiguous_delegate", f"có {len(found)} đại biểu tên “{clean(name)}”")
+                raise ConferenceError("ambiguous_delegate", "có %(count)d đại biểu tên “%(name)s”",
+                                      count=len(found), name=clean(name))
         if required:
-            raise ConferenceError("unknown_delegate", f"không có đại biểu “{clean(name)}” trong danh sách đại biểu")
+            raise ConferenceError("unknown_delegate", "không có đại biểu “%(name)s” trong danh sách đại biểu",
+                                  name=clean(name))
         return None
 
     def decision(self, values: dict, row: int) -> tuple[object, dict]:
         """(key, description) of the decision a row belongs to: an existing one, or one to create."""
-        number = _cell(values, "number", "số quyết định", LIMITS["number"], required=True)
-        issuer = _cell(values, "issuer", "cấp ban hành", LIMITS["issuer"])
-        form_name = _cell(values, "form", "hình thức", LIMITS["form_name"])
+        number = _cell(values, "number", N_("số quyết định"), LIMITS["number"], required=True)
+        issuer = _cell(values, "issuer", N_("cấp ban hành"), LIMITS["issuer"])
+        form_name = _cell(values, "form", N_("hình thức"), LIMITS["form_name"])
         form = self.forms.get(fold(form_name)) if form_name else None
         if form_name and form is None:
-            raise ConferenceError("unknown_form", f"không có hình thức “{form_name}” trong danh mục")
+            raise ConferenceError("unknown_form", "không có hình thức “%(form)s” trong danh mục", form=form_name)
         matches = [d for d in self.decisions
                    if fold(d.number) == fold(number) and (not issuer or fold(d.issuer) == fold(issuer))]
         if len(matches) > 1 and form:
             matches = [d for d in matches if d.form_id == form.id]
         if len(matches) > 1:
-            raise ConferenceError("ambiguous_decision",
-                                  f"có {len(matches)} quyết định số {number}; ghi thêm cột “Cấp ban hành”")
+            raise ConferenceError("ambiguous_decision", "có %(count)d quyết định số %(number)s; ghi thêm cột “Cấp ban hành”",
+                                  count=len(matches), number=number)
         if matches:
             found = matches[0]
             if form and found.form_id != form.id:
-                raise ConferenceError("form_mismatch", f"quyết định số {found.number} tặng “{found.form.name}”, "
-                                      f"không phải “{form.name}”")
+                raise ConferenceError("form_mismatch", "quyết định số %(number)s tặng “%(given)s”, không phải “%(form)s”",
+                                      number=found.number, given=found.form.name, form=form.name)
             return found.id, {"id": found.id, "number": found.number, "issuer": found.issuer,
                               "form": found.form.name, "new": False}
         return self._new_decision(values, number, issuer, form, row)
@@ -118,16 +120,19 @@ class _Roster:
         known = self.new.get(key)
         if known is None:
             if form is None:
-                raise ConferenceError("missing_form", f"chưa có quyết định số {number}; cần cột “Hình thức”")
+                raise ConferenceError("missing_form", "chưa có quyết định số %(number)s; cần cột “Hình thức”",
+                                      number=number)
             if issuer is None:
-                raise ConferenceError("missing_issuer", f"chưa có quyết định số {number}; cần cột “Cấp ban hành”")
+                raise ConferenceError("missing_issuer", "chưa có quyết định số %(number)s; cần cột “Cấp ban hành”",
+                                      number=number)
             known = {"id": None, "number": number, "issuer": issuer, "form": form.name, "form_id": form.id,
                      "signed_on": as_date(values.get("signed_on")),
-                     "reason": _cell(values, "reason", "lý do", LIMITS["reason"]), "new": True, "row": row}
+                     "reason": _cell(values, "reason", N_("lý do"), LIMITS["reason"]), "new": True, "row": row}
             self.new[key] = known
         elif (form and form.id != known["form_id"]) or (issuer and fold(issuer) != fold(known["issuer"])):
             raise ConferenceError("decision_mismatch",
-                                  f"quyết định số {number} ghi khác với dòng {known['row']} (hình thức, cấp ban hành)")
+                                  "quyết định số %(number)s ghi khác với dòng %(row)d (hình thức, cấp ban hành)",
+                                  number=number, row=known["row"])
         return key, {k: known[k] for k in ("id", "number", "issuer", "form", "new")}
 
 
@@ -137,26 +142,30 @@ def _cell(values: dict, key: str, label: str, limit: int, required: bool = False
 
 def _check_row(roster: _Roster, values: dict, row: int) -> dict:
     key, decision = roster.decision(values, row)
-    kind_text = _cell(values, "kind", "loại (tập thể/cá nhân)", 40, required=True)
+    kind_text = _cell(values, "kind", N_("loại (tập thể/cá nhân)"), 40, required=True)
     try:
         kind = parse_kind(kind_text)
     except ConferenceError:
-        raise ConferenceError("invalid_kind", f"loại “{kind_text}” phải là “tập thể” hoặc “cá nhân”") from None
-    name = _cell(values, "name", "tên", LIMITS["name"], required=True)
-    representative = _cell(values, "representative", "đại biểu nhận", 120)
+        raise ConferenceError("invalid_kind", "loại “%(kind)s” phải là “tập thể” hoặc “cá nhân”",
+                              kind=kind_text) from None
+    name = _cell(values, "name", N_("tên"), LIMITS["name"], required=True)
+    representative = _cell(values, "representative", N_("đại biểu nhận"), 120)
     if representative:
         delegate = roster.delegate(representative, required=True)
     else:
         delegate = roster.delegate(name, required=False) if kind == HonoureeKind.INDIVIDUAL else None
     duplicate = (key, kind, fold(name))
     if duplicate in roster.seen:
-        where = f"dòng {roster.seen[duplicate]}" if roster.seen[duplicate] else "danh sách hiện có"
-        raise ConferenceError("duplicate_honouree", f"“{name}” đã có trong quyết định này ({where})")
+        if roster.seen[duplicate]:
+            raise ConferenceError("duplicate_honouree", "“%(name)s” đã có trong quyết định này (dòng %(row)d)",
+                                  name=name, row=roster.seen[duplicate])
+        raise ConferenceError("duplicate_honouree", "“%(name)s” đã có trong quyết định này (danh sách hiện có)",
+                              name=name)
     roster.seen[duplicate] = row
     return {"row": row, "decision": decision, "decision_key": key, "kind": kind.value, "name": name,
-            "unit": _cell(values, "unit", "đơn vị", LIMITS["unit"]),
-            "citation": _cell(values, "citation", "thành tích", LIMITS["citation"]),
-            "proxy_name": _cell(values, "proxy", "người nhận thay", LIMITS["proxy_name"]),
+            "unit": _cell(values, "unit", N_("đơn vị"), LIMITS["unit"]),
+            "citation": _cell(values, "citation", N_("thành tích"), LIMITS["citation"]),
+            "proxy_name": _cell(values, "proxy", N_("người nhận thay"), LIMITS["proxy_name"]),
             "delegate_id": delegate.id if delegate else None,
             "delegate_name": delegate.full_name if delegate else None}
 
@@ -170,12 +179,12 @@ def _check_table(conference_id: int, rows) -> tuple[ImportResult, _Roster]:
         if not any(clean(plain(v)) for v in values.values() if v is not None):
             continue  # a blank row
         if len(result.rows) + len(result.errors) >= IMPORT_MAX_ROWS:
-            result.errors.append(RowError(number, f"quá {IMPORT_MAX_ROWS} dòng"))
+            result.errors.append(RowError(number, "quá %(limit)d dòng", {"limit": IMPORT_MAX_ROWS}))
             break
         try:
             result.rows.append(_check_row(roster, values, number))
         except ConferenceError as error:
-            result.errors.append(RowError(number, error.message))
+            result.errors.append(RowError.of(number, error))
     if not result.rows and not result.errors:
         result.errors.append(RowError(header_index + 1, "bảng không có dòng dữ liệu nào"))
     return result, roster
@@ -190,7 +199,7 @@ def preview_honourees(conference_id: int, filename: str, content: bytes) -> dict
     rows = read_table(filename, content)
     result, roster = _check_table(conference_id, rows)
     return {"rows": [_public_row(r) for r in result.rows],
-            "errors": [{"row": e.row, "message": e.message} for e in result.errors],
+            "errors": [{"row": e.row, "message": e.localized()} for e in result.errors],
             "new_decisions": [{"number": d["number"], "issuer": d["issuer"], "form": d["form"]}
                               for d in roster.new.values()]}
 

@@ -109,7 +109,7 @@ def delete_form(conference_id: int, form_id: object) -> None:
         form = get_form(conference_id, form_id)
         used = session.scalar(sa.select(sa.func.count(AwardDecision.id)).where(AwardDecision.form_id == form.id))
         if used:
-            raise Conflict("form_in_use", f"Hình thức này đang dùng trong {used} quyết định.")
+            raise Conflict("form_in_use", "Hình thức này đang dùng trong %(count)d quyết định.", count=used)
         session.delete(form)
         bump_version(conference_id)
 
@@ -121,7 +121,7 @@ def _apply_form(conference_id: int, form: AwardForm, data: dict, creating: bool)
             AwardForm.conference_id == conference_id, AwardForm.id != (form.id or 0),
             sa.func.lower(AwardForm.name) == name.lower()))
         if clash:
-            raise Conflict("duplicate_form", f"Đã có hình thức “{name}”.")
+            raise Conflict("duplicate_form", "Đã có hình thức “%(name)s”.", name=name)
         form.name = name
     if creating or "rank" in data:
         form.rank = as_int(data.get("rank"), "rank")
@@ -248,7 +248,8 @@ def reorder(conference_id: int, honouree_ids: object) -> list[Announcement]:
                 raise ConferenceError("duplicate_in_order", "Một người được khen thưởng xuất hiện hai lần.", 422)
             unknown = set(honouree_ids) - honourees.keys()
             if unknown:
-                raise NotFound("unknown_honouree", f"Không có người/tập thể được khen thưởng số {min(unknown)}.")
+                raise NotFound("unknown_honouree", "Không có người/tập thể được khen thưởng số %(id)d.",
+                               id=min(unknown))
             if len(honouree_ids) != len(honourees):
                 raise ConferenceError("incomplete_order",
                                       "Thứ tự phải gồm tất cả người/tập thể được khen thưởng.", 422)
@@ -265,7 +266,8 @@ def set_batch_size(conference_id: int, size: object) -> int:
     """How many honourees go up to the stage together."""
     size = as_int(size, "batch_size")
     if not 1 <= size <= MAX_BATCH:
-        raise ConferenceError("invalid_batch_size", f"Số người mỗi lượt phải từ 1 đến {MAX_BATCH}.")
+        raise ConferenceError("invalid_batch_size", "Số người mỗi lượt phải từ 1 đến %(limit)d.",
+                              limit=MAX_BATCH)
     with write_transaction():
         get_conference(conference_id).award_batch_size = size
         bump_version(conference_id)
