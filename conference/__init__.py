@@ -104,11 +104,8 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        if not _wants_json():
-            return error
-        code = (error.name or "error").lower().replace(" ", "_")
-        body = {"error": {"code": code, "message": error.description or error.name}}
-        return jsonify(body), error.code
+        from .http_errors import answer
+        return answer(error, _wants_json())
 
     from sqlalchemy.exc import OperationalError
 

@@ -133,3 +133,22 @@ def test_a_device_token_for_a_press_address_is_refused_in_english(client, tokens
     answer = client.post("/api/show/next?lang=en", headers=bearer("not-a-token"))
     assert answer.status_code == 401
     assert answer.json["error"]["message"] == "Sign in or use a valid device token."
+
+
+def test_a_wrong_address_or_method_is_told_in_the_request_language_not_in_werkzeugs_english(client):
+    page = client.get("/no-such-page?lang=vi")
+    assert page.status_code == 404 and "Không có trang hoặc địa chỉ này." in page.get_data(as_text=True)
+    assert 'lang="vi"' in page.get_data(as_text=True) and "requested URL" not in page.get_data(as_text=True)
+    english = client.get("/api/no-such-thing?lang=en")
+    assert english.json["error"] == {"code": "not_found", "message": "There is no such page or address."}
+    wrong_method = client.put("/api/state?lang=vi")
+    assert wrong_method.status_code == 405 and "GET" in wrong_method.headers["Allow"]
+    assert wrong_method.json["error"]["message"] == "Địa chỉ này không nhận cách gửi này."
+
+
+def test_a_form_without_its_csrf_token_says_what_to_do_in_the_chosen_language(client):
+    english = client.post("/login?lang=en", data={"login": "admin", "password": "x"})
+    assert english.status_code == 400
+    assert "reload the page and send again" in english.get_data(as_text=True)
+    vietnamese = client.post("/login?lang=vi", data={"login": "admin", "password": "x"})
+    assert "hãy tải lại trang rồi gửi lại" in vietnamese.get_data(as_text=True)

@@ -69,6 +69,7 @@ def test_login_attempts_are_limited_to_ten_a_minute(app):
     assert wrong == [401] * 10
     right = client.post("/login", data={"csrf_token": token, "login": ADMIN_LOGIN, "password": ADMIN_PASSWORD})
     assert right.status_code == 429  # even the right password waits once the limit is reached
+    assert "Thử quá nhiều lần; hãy chờ một lát rồi thử lại." in right.get_data(as_text=True)  # not "10 per 1 minute"
     assert client.get("/admin").status_code in (302, 303)
 
 
