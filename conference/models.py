@@ -185,10 +185,10 @@ class AgendaStep(Base):
 class ShowRun(Base):
     """One stretch of time the show stood on an item (step_id None) or on one of its steps.
 
-    The run-of-show log the minutes read: an item run again after a go-to back has a second run
-    instead of one stretch that swallows the items between, so no two runs ever overlap. The
-    rows' own started_at / ended_at are kept as their summary (first start, last end) for the
-    live timers.
+    The run-of-show log the minutes and the live timers read: an item run again after a go-to
+    back has a second run instead of one stretch that swallows the items between, so no two runs
+    ever overlap, and its timer counts its runs. The rows' own started_at / ended_at are kept as
+    their summary (first start, last end).
     """
     __tablename__ = "show_run"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,6 +9,7 @@ from .db import db, in_write_transaction, utcnow
 from .models import AgendaItem, Candidate, ShowState, Vote
 from .services.awards import award_snapshot
 from .services.roster import attendance
+from .services.show_runs import NOT_RUN, RunTime, run_times, runs_by_key
 from .services.state import get_conference, show_state
 from .services.timing import timing_json
 
@@ -17,14 +18,20 @@ def _time(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def _item_json(item: AgendaItem) -> dict:
+def _run_json(run: RunTime) -> dict:
+    """How the timers count a place (docs/SHOW.md §7): closed runs + (now - open run's start)."""
+    return {"closed_run_seconds": int(run.closed.total_seconds()), "open_run_started_at": _time(run.open_since)}
+
+
+def _item_json(item: AgendaItem, runs: dict) -> dict:
     return {"position": item.position, "title": item.title, "presenter": item.presenter,
             "planned_minutes": item.planned_minutes, "kind": item.kind.value, "script": item.script,
             "started_at": _time(item.started_at), "ended_at": _time(item.ended_at),
-            "started_by": item.started_by,
+            "started_by": item.started_by, **_run_json(runs.get((item.id, None), NOT_RUN)),
             "steps": [{"position": s.position, "title": s.title, "presenter": s.presenter,
                        "planned_minutes": s.planned_minutes, "started_at": _time(s.started_at),
-                       "ended_at": _time(s.ended_at), "started_by": s.started_by} for s in item.steps]}
+                       "ended_at": _time(s.ended_at), "started_by": s.started_by,
+                       **_run_json(runs.get((item.id, s.id), NOT_RUN))} for s in item.steps]}
 
 
 def conference_json(conference) -> dict:
@@ -71,11 +78,12 @@ def _build_snapshot(conference_id: int) -> dict:
                                     .order_by(Candidate.position))
     vote = db.session.scalar(sa.select(Vote).where(Vote.conference_id == conference_id)
                              .order_by(Vote.id.desc()).limit(1))
+    runs = run_times(runs_by_key(conference_id))  # one query for every place's runs
     return {
         "version": state.version,
         "server_time": utcnow().isoformat(),
         "conference": conference_json(conference),
-        "agenda": [_item_json(item) for item in agenda],
+        "agenda": [_item_json(item, runs) for item in agenda],
         "current": state.current_position,
         "current_step": state.current_step,
         "finished": state.current_position is None and bool(agenda) and agenda[-1].ended_at is not None,
@@ -87,5 +95,5 @@ def _build_snapshot(conference_id: int) -> dict:
         if vote else None,
         "message": state.message,
         "screen": state.screen.value,
-        "timing": timing_json(conference, agenda, state),  # planned vs actual, projected end
+        "timing": timing_json(conference, agenda, state, runs),  # planned vs actual, projected end
     }

@@ -324,3 +324,39 @@ def test_the_foyer_screen_lists_the_whole_program_with_the_current_item(chromium
     for n in range(rows.count()):
         assert fits(foyer, f".agenda-row:nth-child({n + 1}) .agenda-title")
     context.close()
+
+
+def seconds_of(text: str) -> int:
+    """"0:04" or "1:02:05" as seconds."""
+    total = 0
+    for part in text.split(":"):
+        total = total * 60 + int(part)
+    return total
+
+
+def test_an_item_back_for_a_second_run_times_its_runs_not_the_items_between(screens, live_server):
+    mc, hall, headers = screens
+    run_seconds = "async ([node, now]) => (await import('/static/js/timing.js')).runSeconds(node, now)"
+    node = {"started_at": "2020-03-05T00:35:00+00:00", "closed_run_seconds": 600,
+            "open_run_started_at": "2020-03-05T01:01:00+00:00"}
+    now = datetime.fromisoformat("2020-03-05T01:05:30+00:00").timestamp() * 1000
+    assert mc.evaluate(run_seconds, [node, now]) == 600 + 270  # not the 30:30 since its first start
+    assert mc.evaluate(run_seconds, [{**node, "open_run_started_at": None}, now]) == 600  # closed
+    assert mc.evaluate(run_seconds, [{"started_at": None, "closed_run_seconds": 0}, now]) is None
+
+    post(live_server, headers, "/api/show/goto", {"position": 2})
+    mc.wait_for_timeout(1000)
+    post(live_server, headers, "/api/show/goto", {"position": 3})
+    mc.wait_for_timeout(3000)  # item 3 runs
+    post(live_server, headers, "/api/show/goto", {"position": 4})
+    back = post(live_server, headers, "/api/show/goto", {"position": 2})  # item 3 ran since: a second run
+    mc.wait_for_function(f"() => Number(document.body.dataset.version) >= {back['version']}")
+    mc.wait_for_timeout(600)  # a tick of the timers
+    item2 = back["agenda"][1]
+    since_first_start = (datetime.fromisoformat(back["server_time"])
+                         - datetime.fromisoformat(item2["started_at"])).total_seconds()
+    assert item2["closed_run_seconds"] >= 1
+    assert datetime.fromisoformat(item2["open_run_started_at"]) > datetime.fromisoformat(item2["started_at"])
+    shown = seconds_of(mc.locator("#item-elapsed").text_content())
+    assert item2["closed_run_seconds"] <= shown <= item2["closed_run_seconds"] + 2
+    assert shown <= since_first_start - 2  # the 3 seconds of item 3 are not counted

@@ -229,3 +229,82 @@ def test_leaving_an_item_backwards_undoes_the_steps_begun_in_it(client, app, aut
     talks = agenda(app, conference_id)[3]
     assert talks.started_at is None and all(step.started_at is None for step in talks.steps)
     assert logged[(3, None)] == [(logged[(3, None)][0][0], None)]  # item 3 resumed its one run
+
+
+@pytest.fixture
+def frozen(monkeypatch, clock):
+    """The test's clock for the snapshot and its timing block too (their "now"), each read built afresh
+    (a snapshot is otherwise reused for a second of real time while the version stands)."""
+    from conference import snapshot
+    from conference.services import timing
+    monkeypatch.setattr(timing, "utcnow", clock)
+    monkeypatch.setattr(snapshot, "utcnow", clock)
+    monkeypatch.setattr(snapshot, "REUSE_SECONDS", 0)
+    return clock
+
+
+def at(minute: float) -> str:
+    """The test clock's start (07:30 on the day, Vietnam time) plus some minutes, as the snapshot writes it."""
+    return (datetime(2020, 3, 5, 0, 30, tzinfo=timezone.utc) + timedelta(minutes=minute)).isoformat()
+
+
+def test_an_item_back_for_more_runs_is_timed_by_its_runs_not_since_its_first_start(client, auth, frozen):
+    for position, minutes in ((1, 5), (2, 10), (3, 7), (4, 6), (5, 3)):  # item 2 runs 07:35-07:45
+        press(client, auth, "goto", position=position)
+        frozen.advance(minutes)
+    snapshot = press(client, auth, "goto", position=2)  # 08:01, back for a point forgotten
+    item2 = snapshot["agenda"][1]
+    assert item2["started_at"] == at(5)  # the summary is unchanged: the first start
+    assert (item2["closed_run_seconds"], item2["open_run_started_at"]) == (10 * 60, at(31))
+    # 20 planned, 10 used: due at 08:11 (not 07:55, 20 minutes after its first start)
+    later = (35 + 36 + 35 + 20 + 24 + 15 + 20) * 60  # items 3 to 9
+    assert snapshot["timing"]["pending_from"] == at(41)
+    assert snapshot["timing"]["pending_seconds"] == later
+    assert snapshot["timing"]["projected_end"] == at(41 + later / 60)
+    assert snapshot["agenda"][4]["open_run_started_at"] is None  # item 5 left backwards: its run undone
+    assert snapshot["agenda"][4]["closed_run_seconds"] == 0
+
+    frozen.advance(4)
+    press(client, auth, "goto", position=3)  # 08:05: item 2 has run 10 + 4 minutes
+    frozen.advance(2)
+    press(client, auth, "goto", position=4)
+    frozen.advance(1)
+    snapshot = press(client, auth, "goto", position=2)  # 08:08: a third run (item 3 ran since)
+    item2, item3 = snapshot["agenda"][1], snapshot["agenda"][2]
+    assert (item2["closed_run_seconds"], item2["open_run_started_at"]) == (14 * 60, at(38))
+    assert item2["started_at"] == at(5) and item2["ended_at"] is None
+    assert (item3["closed_run_seconds"], item3["open_run_started_at"]) == ((7 + 2) * 60, None)
+    assert snapshot["timing"]["pending_from"] == at(38 + 20 - 14)
+    assert snapshot["timing"]["projected_end"] == at(38 + 20 - 14 + later / 60)
+
+    frozen.advance(10)  # 08:18: 14 + 10 minutes used of 20, so it is over and pushes the day
+    snapshot = client.get("/api/state").get_json()
+    assert snapshot["timing"]["pending_from"] == at(44)
+    assert snapshot["timing"]["projected_end"] == at(48 + later / 60)  # from now, never earlier
+
+
+def test_a_speaker_back_for_a_second_run_counts_down_what_is_left(client, auth, frozen):
+    press(client, auth, "goto", position=4, step=1)
+    frozen.advance(3)
+    for minutes in (5, 4, 2):  # speakers 2, 3, 4
+        press(client, auth, "next")
+        frozen.advance(minutes)
+    snapshot = press(client, auth, "goto", position=4, step=2)  # speaker 2 again: 4 was undone, 3 ran since
+    talks = snapshot["agenda"][3]
+    step2 = talks["steps"][1]
+    assert (step2["closed_run_seconds"], step2["open_run_started_at"]) == (5 * 60, at(14))
+    assert (talks["closed_run_seconds"], talks["open_run_started_at"]) == (0, at(0))  # the item's one run
+    assert snapshot["timing"]["pending_from"] == at(14 + 9 - 5)  # 9 planned, 5 used
+    assert snapshot["timing"]["pending_seconds"] == (8 + 10 + 35 + 20 + 24 + 15 + 20) * 60
+
+
+def test_a_place_with_one_run_is_timed_from_its_start_as_before(client, auth, frozen):
+    for _ in range(4):  # items 1-3, then item 4's introduction
+        snapshot = press(client, auth, "next")
+        frozen.advance(6)
+    done, current = snapshot["agenda"][2], snapshot["agenda"][3]
+    assert (done["closed_run_seconds"], done["open_run_started_at"]) == (6 * 60, None)
+    assert current["open_run_started_at"] == current["started_at"] == at(18)
+    assert current["closed_run_seconds"] == 0
+    assert snapshot["timing"]["pending_from"] == at(18 + 36)
+    assert all((step["closed_run_seconds"], step["open_run_started_at"]) == (0, None) for step in current["steps"])

@@ -129,3 +129,40 @@ def test_an_item_without_planned_minutes_ends_now_at_the_earliest(plan):
     items[1].started_at = local(7, 35)
     timing = run(plan, local(7, 50), current=2)
     assert timing["projected_end"] == (local(7, 50) + timedelta(minutes=56)).isoformat()
+
+
+def test_an_item_back_for_a_second_run_is_due_when_its_runs_use_up_its_plan(plan):
+    from conference.services.show_runs import RunTime
+    conference, items = plan
+    for number, item in enumerate(items, 1):
+        item.id = number
+    items[0].started_at, items[0].ended_at = local(7, 30), local(7, 35)
+    items[1].started_at = local(7, 35)  # the summary: first start; ran 07:35-07:45, back since 08:00
+    items[2].started_at, items[2].ended_at = local(7, 45), local(8, 0)
+    runs = {(1, None): RunTime(timedelta(minutes=5)), (2, None): RunTime(timedelta(minutes=10), local(8, 0)),
+            (3, None): RunTime(timedelta(minutes=15))}
+    timing = schedule(conference, items, 2, None, local(8, 5), ZONE, runs)
+    assert hhmm(timing["pending_from"]) == "08:10"  # 20 planned - 10 used, from 08:00
+    assert hhmm(timing["projected_end"]) == "09:06"  # then tham luận 36' and bế mạc 20'
+    # counted from its first start it would have been due at 07:55, and the day would end at 09:01
+    assert hhmm(schedule(conference, items, 2, None, local(8, 5), ZONE)["projected_end"]) == "09:01"
+
+
+def test_runs_that_used_up_the_plan_project_from_now(plan):
+    from conference.services.show_runs import RunTime
+    conference, items = plan
+    for number, item in enumerate(items, 1):
+        item.id = number
+    items[1].started_at = local(7, 35)
+    runs = {(2, None): RunTime(timedelta(minutes=25), local(8, 0))}
+    timing = schedule(conference, items, 2, None, local(8, 2), ZONE, runs)
+    assert hhmm(timing["pending_from"]) == "07:55"  # 08:00 + 20 - 25: already over
+    assert timing["projected_end"] == (local(8, 2) + timedelta(minutes=56)).isoformat()
+
+
+def test_a_run_time_is_its_closed_runs_and_the_start_of_the_open_one():
+    from conference.services.show_runs import RunTime, run_times
+    key = (2, None)
+    times = run_times({key: [(local(7, 35), local(7, 45)), (local(8, 0), local(8, 4)), (local(8, 10), None)]})
+    assert times[key] == RunTime(timedelta(minutes=14), local(8, 10))  # at 08:13: 17 minutes, not 38
+    assert run_times({key: [(local(7, 35), local(7, 45))]})[key] == RunTime(timedelta(minutes=10), None)

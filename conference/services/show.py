@@ -1,7 +1,8 @@
 """The run-of-show: next / previous / goto over items and their sub-steps, times recorded.
 
-Times are stored, never counted in memory (as Ontime does): elapsed = now - started_at, so a
-restart or a reconnecting screen derives the same figures.
+Times are stored, never counted in memory (as Ontime does): elapsed = the place's closed runs +
+(now - its open run's start) (services/show_runs.py), so a restart or a reconnecting screen
+derives the same figures.
 """
 from __future__ import annotations
 

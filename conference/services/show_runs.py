@@ -2,8 +2,10 @@
 
 A move ends or undoes the runs of the places it leaves and starts or resumes the runs of the
 places it reaches, in the move's own transaction. The rows' started_at / ended_at are then set
-from their runs (the first start, the last end, none while a run is open), which is what the
-live timers read. The rules (docs/SHOW.md §7):
+from their runs (the first start, the last end, none while a run is open), as a summary for the
+agenda and the minutes. The live timers count the runs themselves (run_times): the time a place
+has run is its closed runs' length plus its open run so far, never the stretch since its first
+start, which would swallow the items that ran in between. The rules (docs/SHOW.md §7):
 
 - Forward: the places left end now; each place reached starts a new run.
 - Back: the place left had not really begun, so its open run is deleted (leaving an item also
@@ -16,7 +18,8 @@ live timers read. The rules (docs/SHOW.md §7):
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -54,6 +57,26 @@ def runs_by_key(conference_id: int) -> dict[Key, list[tuple[datetime, datetime |
                                   .order_by(ShowRun.started_at, ShowRun.id)):
         found[(run.item_id, run.step_id)].append((run.started_at, run.ended_at))
     return found
+
+
+@dataclass(frozen=True)
+class RunTime:
+    """How long a place has run: its closed runs' total length, and the start of its open run."""
+    closed: timedelta = timedelta()
+    open_since: datetime | None = None  # the time so far is closed + (now - open_since)
+
+
+NOT_RUN = RunTime()
+
+
+def run_times(runs: dict[Key, list[tuple[datetime, datetime | None]]]) -> dict[Key, RunTime]:
+    """Each place's run time, from runs_by_key (read once: the snapshot needs every place's)."""
+    times = {}
+    for key, found in runs.items():
+        closed = sum((end - start for start, end in found if end is not None), timedelta())
+        open_since = next((start for start, end in found if end is None), None)
+        times[key] = RunTime(closed, open_since)
+    return times
 
 
 def forget_runs(conference_id: int) -> int:

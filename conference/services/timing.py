@@ -13,6 +13,12 @@ where pending_from is when the current item (or tham luận step) is planned to 
 pending_seconds is the planned length of everything after it. An item that overruns pushes
 the rest of the day; one that ends early pulls it in.
 
+The current place is planned to end when its planned minutes are used up, counting its runs
+(services/show_runs.py): pending_from = start of its open run + (planned - its earlier, closed
+runs). An item back for a second run after a go-to has only what its first run left of its
+plan; the items that ran in between do not count against it. With one run this is its start
+plus the planned minutes.
+
 Two baselines:
 - "clock": the day runs on the date of the plan, so the baseline is the plan's own clock
   (07:30 plus the planned minutes). A late start counts as behind.
@@ -29,6 +35,7 @@ from flask import current_app
 
 from ..db import utcnow
 from ..models import AgendaItem, AgendaStep, Conference, ShowState
+from .show_runs import NOT_RUN, Key, RunTime
 
 
 @dataclass(frozen=True)
@@ -85,7 +92,22 @@ def _current_place(items: list[AgendaItem], position: int | None, step: int | No
     return Place(item, found)
 
 
-def _pending(items: list[AgendaItem], place: Place) -> tuple[datetime, timedelta]:
+def _run_time(runs: dict[Key, RunTime] | None, item: AgendaItem, step: AgendaStep | None = None) -> RunTime:
+    """The place's runs; without them (a plan built in memory) one run from the row's start."""
+    if runs is None:
+        return RunTime(open_since=(step or item).started_at)
+    return runs.get((item.id, step.id if step else None), NOT_RUN)
+
+
+def _due(run: RunTime, row: AgendaItem | AgendaStep) -> datetime:
+    """When a place runs out of its planned minutes: its open run's start plus what is left."""
+    if run.open_since is None:  # no open run recorded (should not happen for the current place)
+        return row.started_at + minutes(row.planned_minutes)
+    return run.open_since + minutes(row.planned_minutes) - run.closed
+
+
+def _pending(items: list[AgendaItem], place: Place,
+             runs: dict[Key, RunTime] | None = None) -> tuple[datetime, timedelta]:
     """When the current place is planned to end, and the planned length of everything after it."""
     later = sum((minutes(entry.planned_minutes) for entry in items if entry.position > place.item.position),
                 timedelta())
@@ -93,14 +115,17 @@ def _pending(items: list[AgendaItem], place: Place) -> tuple[datetime, timedelta
     if step is not None and step.planned_minutes is not None and step.started_at is not None:
         rest_of_item = sum((minutes(entry.planned_minutes) for entry in place.item.steps
                             if entry.position > step.position), timedelta())
-        return step.started_at + minutes(step.planned_minutes), rest_of_item + later
-    started = place.item.started_at
-    return started + minutes(place.item.planned_minutes), later
+        return _due(_run_time(runs, place.item, step), step), rest_of_item + later
+    return _due(_run_time(runs, place.item), place.item), later
 
 
 def schedule(conference: Conference, items: list[AgendaItem], current: int | None,
-             current_step: int | None, now: datetime, zone: ZoneInfo) -> dict:
-    """The "timing" block of the snapshot (see the module docstring for the rule)."""
+             current_step: int | None, now: datetime, zone: ZoneInfo,
+             runs: dict[Key, RunTime] | None = None) -> dict:
+    """The "timing" block of the snapshot (see the module docstring for the rule).
+
+    runs: each place's run time (show_runs.run_times); None counts each place from its start.
+    """
     plan_start = planned_start(conference, zone)
     total = sum((minutes(item.planned_minutes) for item in items), timedelta())
     first_start = min((item.started_at for item in items if item.started_at), default=None)
@@ -117,7 +142,7 @@ def schedule(conference: Conference, items: list[AgendaItem], current: int | Non
         projected_end = pending_from
     else:
         if place is not None and place.item.started_at is not None:
-            pending_from, pending = _pending(items, place)
+            pending_from, pending = _pending(items, place, runs)
         else:  # not started yet: the day can begin at the planned time at the earliest
             pending_from, pending = (plan_start if on_plan_day else None), total
         projected_end = max(pending_from or now, now) + pending
@@ -144,10 +169,11 @@ def local_zone(name: str | None) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def timing_json(conference: Conference, items: list[AgendaItem], state: ShowState) -> dict:
+def timing_json(conference: Conference, items: list[AgendaItem], state: ShowState,
+                runs: dict[Key, RunTime] | None = None) -> dict:
     """The snapshot's "timing" block, now, in the conference's time zone."""
     zone = local_zone(current_app.config.get("BABEL_DEFAULT_TIMEZONE"))
-    return schedule(conference, items, state.current_position, state.current_step, utcnow(), zone)
+    return schedule(conference, items, state.current_position, state.current_step, utcnow(), zone, runs)
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -69,8 +69,8 @@ function times(snapshot, item, step, { t, timeOfDay }) {
     const end = node.ended_at ? Date.parse(node.ended_at) : null;
     parts.push(template(t.actual, { start: timeOfDay(start), end: end ? timeOfDay(end) : "" }));
     if (node.started_by) parts.push(template(t.started_by, { who: node.started_by }));
-    if (end) {
-      const actual = Math.round((end - start) / 60000);
+    if (end) {  // the minutes its runs used, not the stretch from its first start to its last end
+      const actual = Math.round(node.closed_run_seconds / 60);
       parts.push(template(t.minutes, { actual, planned: node.planned_minutes ?? "–" }));
     }
   }

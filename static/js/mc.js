@@ -5,7 +5,7 @@ import { renderAwardPanel } from "./awards-mc.js";
 import { renderAgenda } from "./mc-agenda.js";
 import {
   bareStepTitle, clockFormat, currentPlace, followLive, formatDuration, nextPlace, pageConfig, phase, projection,
-  secondsSince, template,
+  runSeconds, template,
 } from "./timing.js";
 
 const config = pageConfig("page-config");
@@ -132,7 +132,9 @@ function renderHall() {
     : t.message_none);
 }
 
-// ---- Timers: from the stored start times and the corrected clock, every half second --------
+// ---- Timers: from the stored runs and the corrected clock, every half second ----------------
+// A place's time is its runs' (closed runs + the open one so far), so an item back for a second
+// run after a go-to back goes on from what its first run used; a step counts down what is left.
 
 function tick() {
   const now = live.clock.now();
@@ -147,7 +149,7 @@ function tick() {
 }
 
 function showTimer(box, value, sub, node, now, countdown) {
-  const elapsed = node ? secondsSince(node.started_at, now) : null;
+  const elapsed = runSeconds(node, now);
   const planned = node?.planned_minutes ? node.planned_minutes * 60 : null;
   box.dataset.phase = phase(elapsed, planned);
   if (elapsed == null) {

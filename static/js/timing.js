@@ -1,5 +1,5 @@
 // The run-of-show as the screens derive it: the places of the program, timers computed from the
-// stored start times and a clock corrected to the server's, the projected end of the day, and a
+// stored runs and a clock corrected to the server's, the projected end of the day, and a
 // live connection that notices when it has gone quiet. Nothing is counted down in memory.
 import { connectLive } from "./live.js";
 
@@ -122,6 +122,14 @@ export function plannedRow(snapshot, item, step = null) {
 
 export function secondsSince(iso, now) {
   return iso ? Math.max(0, Math.floor((now - Date.parse(iso)) / 1000)) : null;
+}
+
+// How long an item or step has run (docs/SHOW.md §7): its earlier, closed runs plus its open run
+// so far. One back for a second run after a go-to back does not count the items that ran in
+// between; with one run this is the time since its start. null before it has ever started.
+export function runSeconds(node, now) {
+  if (!node?.started_at) return null;
+  return node.closed_run_seconds + (secondsSince(node.open_run_started_at, now) ?? 0);
 }
 
 // "normal", then "warning" for the last fifth of the planned time (at least one minute, at most
