@@ -3,15 +3,18 @@
     python3 bench/checkin_load.py [--delegates 2000] [--doors 20] [--screens 3]
     python3 bench/checkin_load.py --postgres postgres@127.0.0.1:5432 --redis redis://127.0.0.1:6379/0 --servers 2
 
-Each door is a thread with its own keep-alive HTTP connection and its own device token; the
-doors are spread over a few client processes so the load generator does not queue on one GIL.
+Each door is a thread with its own HTTP session and its own device token (the embedded server
+answers every request with Connection: close, so each scan opens a connection, as a tablet's
+would); the doors are spread over a few client processes so the load generator does not queue
+on one GIL.
 Every delegate is scanned once (each scan with its own nonce, as the door page sends): half of
 them flat out (each door scans again as soon as it has its answer: the most the server can do),
 then the same doors read GET /api/state as often, then the other half at a steady 150 scans/s
 in all (--rate), where each latency counts from the moment the scan was due. A few screens stay connected
 throughout (projector, MC, office), so every check-in is published to someone, as on the day.
-Prints throughput, p50/p99 latency and errors of both, and checks the database counted each
-delegate exactly once.
+Prints throughput, p50/p99 latency, errors and the server's CPU time per request of each (from
+/proc: unlike the others it hardly moves with other work on the machine), and checks the database
+counted each delegate exactly once.
 
 With --postgres (and --redis), the same load runs against the scale-out set-up instead: a database
 of its own on that PostgreSQL (dropped afterwards) and --servers processes of the production command
@@ -75,9 +78,12 @@ def _client_process(doors: list[tuple[str, int, str, list]], start_at: float, in
     queue.put(results)
 
 
-def run_phase(urls: list[str], tokens: list[str], jobs_per_door: list[list], rate: float = 0) -> dict:
-    """Run every door at once (door n on server n mod len(urls)), flat out or at `rate` requests/s
-    in all; returns throughput, latency percentiles and the error count."""
+def run_phase(servers: list[Server], tokens: list[str], jobs_per_door: list[list], rate: float = 0) -> dict:
+    """Run every door at once (door n on server n mod len(servers)), flat out or at `rate` requests/s
+    in all; returns throughput, latency percentiles, the error count and the servers' CPU time per
+    request (each door's warm-up read counted as a request)."""
+    urls = [server.url for server in servers]
+    cpu_before = sum(server.cpu_seconds() for server in servers)
     start_at = time.time() + 1.5
     interval = len(tokens) / rate if rate else 0.0
     queue = multiprocessing.Queue()
@@ -90,11 +96,13 @@ def run_phase(urls: list[str], tokens: list[str], jobs_per_door: list[list], rat
     results = [row for _ in processes for row in queue.get(timeout=600)]
     for process in processes:
         process.join()
+    cpu = sum(server.cpu_seconds() for server in servers) - cpu_before
     latencies = [seconds for seconds, _, _ in results]
     wall = max(ended for _, _, ended in results) - start_at
     return {"requests": len(results), "errors": sum(1 for _, ok, _ in results if not ok),
             "per_second": len(results) / wall, "p50": percentile(latencies, 0.50) * 1000,
-            "p99": percentile(latencies, 0.99) * 1000, "max": max(latencies) * 1000, "wall": wall}
+            "p99": percentile(latencies, 0.99) * 1000, "max": max(latencies) * 1000, "wall": wall,
+            "cpu_ms": cpu * 1000 / (len(results) + len(tokens))}
 
 
 def connect_screens(urls: list[str], count: int) -> list:
@@ -125,7 +133,7 @@ def count_checkins(instance: Path, database_url: str | None) -> tuple[int, int]:
 def report(name: str, figures: dict) -> None:
     print(f"   {name:<22} {figures['requests']:>5} requests in {figures['wall']:5.1f} s: "
           f"{figures['per_second']:6.1f}/s, p50 {figures['p50']:6.1f} ms, p99 {figures['p99']:6.1f} ms, "
-          f"max {figures['max']:6.1f} ms, errors {figures['errors']}")
+          f"max {figures['max']:6.1f} ms, errors {figures['errors']}, server CPU {figures['cpu_ms']:.2f} ms a request")
 
 
 def setup_name(args) -> str:
@@ -180,9 +188,9 @@ def main() -> int:
         flat_out, paced = codes[:half], codes[half:]
         screens = connect_screens(urls, args.screens)
         try:
-            saturated = run_phase(urls, tokens, [flat_out[n::args.doors] for n in range(args.doors)])
-            reads = run_phase(urls, tokens, [[None] * len(flat_out[n::args.doors]) for n in range(args.doors)])
-            steady = run_phase(urls, tokens, [paced[n::args.doors] for n in range(args.doors)], args.rate)
+            saturated = run_phase(servers, tokens, [flat_out[n::args.doors] for n in range(args.doors)])
+            reads = run_phase(servers, tokens, [[None] * len(flat_out[n::args.doors]) for n in range(args.doors)])
+            steady = run_phase(servers, tokens, [paced[n::args.doors] for n in range(args.doors)], args.rate)
         finally:
             for screen in screens:
                 screen.disconnect()

@@ -154,18 +154,41 @@ class Server:
         self.__exit__()
         raise RuntimeError("server did not start within 60 s")
 
-    def peak_memory_mb(self) -> float:
-        """The server's peak resident memory (VmHWM) so far, its worker processes included."""
-        pids, total = [self.process.pid], 0
+    def _processes(self) -> Iterator[int]:
+        """The server's process and its worker processes (Linux: /proc)."""
+        pids = [self.process.pid]
         while pids:
             pid = pids.pop()
+            yield pid
+            try:
+                pids += [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+            except OSError:
+                pass
+
+    def peak_memory_mb(self) -> float:
+        """The server's peak resident memory (VmHWM) so far, its worker processes included."""
+        total = 0
+        for pid in self._processes():
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
-                pids += [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
             except OSError:
                 continue
             total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
         return total / 1024
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the server has used so far, its worker processes included; NaN
+        without /proc. Unlike a rate or a latency it hardly moves with other work on the machine."""
+        total = 0.0
+        for pid in self._processes():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                if pid == self.process.pid:
+                    return float("nan")
+                continue
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+        return total
 
     def __exit__(self, *exc) -> None:
         if self.process and self.process.poll() is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import io
 import logging
+import select
 import socket
 import ssl
 import time
@@ -69,12 +70,38 @@ class EmbeddedServer(ThreadedWSGIServer):
                                                        do_handshake_on_connect=False)
 
 
+def _wait(connection: socket.socket, writing: bool, deadline: float) -> None:
+    """Until the connection can be read (or written), or TimeoutError once `deadline` has passed.
+    poll() where there is one: it takes any descriptor, and raise_open_file_limit() lets them pass
+    select()'s 1,024; Windows has only select(), which has no such limit there."""
+    left = deadline - time.monotonic()
+    if left <= 0 or not _ready(connection, writing, left):
+        raise TimeoutError("the client took too long")
+
+
+if hasattr(select, "poll"):
+    def _ready(connection: socket.socket, writing: bool, seconds: float) -> bool:
+        poller = select.poll()
+        poller.register(connection, select.POLLOUT if writing else select.POLLIN)
+        return bool(poller.poll(seconds * 1000))
+else:  # Windows
+    def _ready(connection: socket.socket, writing: bool, seconds: float) -> bool:
+        ready = select.select([] if writing else [connection], [connection] if writing else [], [], seconds)
+        return bool(ready[0] or ready[1])
+
+
 class _DeadlineReader(io.RawIOBase):
-    """The connection's reads, each given only the time left before `deadline` (a monotonic time):
-    a socket timeout alone bounds each read, so a client sending a byte every few seconds would
-    never be cut off. Late, a read raises `late`, or with None (the answer has started, what is read
-    is dropped) ends as if the client had closed: Werkzeug's drain then closes its selector, which
-    it leaks when the read raises (an epoll descriptor per refused body, until a garbage collection)."""
+    """The connection's reads, all within `deadline` (a monotonic time): a socket timeout alone
+    bounds each read, so a client sending a byte every few seconds would never be cut off. Late, a
+    read raises `late`, or with None (the answer has started, what is read is dropped) ends as if
+    the client had closed: Werkzeug's drain then closes its selector, which it leaks when the read
+    raises (an epoll descriptor per refused body, until a garbage collection).
+
+    The socket is non-blocking (EmbeddedRequestHandler.setup): a read takes what has arrived at
+    once, and waits only when nothing has. A socket timeout set before each read did the same with
+    three system calls where one is enough (set the timeout, poll, receive), each letting go of the
+    interpreter's lock: under twenty doors that cost 0.1-0.2 ms of CPU a request
+    (bench/checkin_load.py)."""
 
     def __init__(self, connection: socket.socket):
         self.connection = connection
@@ -85,14 +112,16 @@ class _DeadlineReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
-        if self.deadline is None:
+        if self.deadline is None:  # a WebSocket: its socket is blocking again (run_wsgi)
             return self.connection.recv_into(buffer)
         try:
-            left = self.deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError("the client took too long")
-            self.connection.settimeout(left)
-            return self.connection.recv_into(buffer)
+            while True:
+                try:
+                    return self.connection.recv_into(buffer)
+                except (BlockingIOError, ssl.SSLWantReadError):  # nothing has arrived yet
+                    _wait(self.connection, False, self.deadline)
+                except ssl.SSLWantWriteError:  # TLS must write before it can read
+                    _wait(self.connection, True, self.deadline)
         except OSError:
             if self.late is None:
                 return 0
@@ -101,6 +130,35 @@ class _DeadlineReader(io.RawIOBase):
     def expect(self, seconds: float | None, late: type[Exception] | None) -> None:
         self.deadline = None if seconds is None else time.monotonic() + seconds
         self.late = late
+
+
+class _DeadlineWriter(io.RawIOBase):
+    """The answer's writes on the non-blocking socket, each within HEADER_TIMEOUT (what the socket
+    timeout gave a sendall): a client that stops reading cannot hold its thread. It sends at once
+    while the socket's buffer has room, and waits only when it is full (a sendall under a timeout
+    polls before every send). TimeoutError is one of the errors on which Werkzeug drops the
+    connection."""
+
+    def __init__(self, connection: socket.socket):
+        self.connection = connection
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        view, deadline = memoryview(data).cast("B"), None
+        while view:
+            try:
+                view = view[self.connection.send(view):]
+                continue
+            except ssl.SSLWantReadError:  # TLS must read before it can write
+                writing = False
+            except (BlockingIOError, ssl.SSLWantWriteError):  # the socket's buffer is full
+                writing = True
+            if deadline is None:
+                deadline = time.monotonic() + HEADER_TIMEOUT
+            _wait(self.connection, writing, deadline)
+        return len(data)
 
 
 def body_time(content_length: str | None) -> float:
@@ -117,13 +175,16 @@ class EmbeddedRequestHandler(WSGIRequestHandler):
     most, so that it sees the answer rather than a reset, then the connection closes. A WebSocket
     has no time limit: engine.io's ping every 25 s closes one whose client has gone."""
 
-    timeout = HEADER_TIMEOUT
+    # The connection's socket is non-blocking (socketserver's setup sets this timeout on it): every
+    # read and write waits by itself, within its own deadline (_DeadlineReader, _DeadlineWriter).
+    timeout = 0.0
     LINGER = 1.0
 
     def setup(self) -> None:
         super().setup()
         self.reader = _DeadlineReader(self.connection)
         self.rfile = io.BufferedReader(self.reader)
+        self.wfile = _DeadlineWriter(self.connection)
 
     def handle(self) -> None:
         if isinstance(self.connection, ssl.SSLSocket) and not self._handshake():
@@ -131,9 +192,17 @@ class EmbeddedRequestHandler(WSGIRequestHandler):
         super().handle()
 
     def _handshake(self) -> bool:
+        """The TLS handshake, within HEADER_TIMEOUT in all."""
+        deadline = time.monotonic() + HEADER_TIMEOUT
         try:
-            self.connection.do_handshake()
-            return True
+            while True:
+                try:
+                    self.connection.do_handshake()
+                    return True
+                except ssl.SSLWantReadError:
+                    _wait(self.connection, False, deadline)
+                except ssl.SSLWantWriteError:
+                    _wait(self.connection, True, deadline)
         except (OSError, ssl.SSLError):  # a port scan, plain http on the https port, too slow
             return False
 
@@ -144,7 +213,7 @@ class EmbeddedRequestHandler(WSGIRequestHandler):
     def run_wsgi(self) -> None:
         if self.headers.get("Upgrade", "").lower() == "websocket":
             self.reader.expect(None, None)
-            self.connection.settimeout(None)
+            self.connection.settimeout(None)  # blocking, for the WebSocket's own reads and writes
         else:  # the application answers 408, as any error
             self.reader.expect(body_time(self.headers.get("Content-Length")), RequestTimeout)
         super().run_wsgi()
@@ -153,5 +222,4 @@ class EmbeddedRequestHandler(WSGIRequestHandler):
         if self.reader.deadline is not None:
             left = self.reader.deadline - time.monotonic()
             self.reader.expect(min(left, self.LINGER), None)
-            self.connection.settimeout(self.timeout)  # for the answer's writes
         super().send_response(code, message)

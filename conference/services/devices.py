@@ -13,7 +13,7 @@ from ..models import Device, Role
 from ..textnorm import clean
 from .principal import Principal
 from .sessions import end_sessions_of
-from .state import default_conference_id
+from .state import ACTIVE_CONFERENCE_ID
 
 TOKEN_BYTES = 32
 MAX_TOKEN_LENGTH = 128
@@ -66,28 +66,35 @@ def authenticate(token: str | None) -> Principal | None:
     serves the active conference, whichever it was paired in (the door is the door).
     A button box's token is None here too: it presses through its press addresses only
     (authenticate_button), so as a Bearer, for /pair or on a socket it opens nothing."""
-    device = _active_device(token)
-    if device is None or device.role == Role.BUTTON:
+    found = _active_device(token)
+    if found is None or found[0].role == Role.BUTTON:
         return None
-    return _principal(device)
+    return _principal(*found)
 
 
 def authenticate_button(token: str | None) -> Principal | None:
     """The principal of a button box's token, or None for any other: an MC's or the office's
     token in a press address is refused, so that address can only ever press."""
-    device = _active_device(token)
-    return _principal(device) if device is not None and device.role == Role.BUTTON else None
+    found = _active_device(token)
+    return _principal(*found) if found is not None and found[0].role == Role.BUTTON else None
 
 
-def _active_device(token: str | None) -> Device | None:
+# Every request of a device (each scan of a door) is authenticated: the device and the id of the
+# active conference it serves come back in one statement, built once, rather than in two queries.
+_DEVICE_BY_TOKEN = (sa.select(Device, ACTIVE_CONFERENCE_ID.scalar_subquery())
+                    .where(Device.token_hash == sa.bindparam("token_hash")))
+
+
+def _active_device(token: str | None) -> tuple[Device, int | None] | None:
+    """The device of a token, unrevoked, and the active conference's id (None while there is none)."""
     if not token or not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
         return None
-    device = db.session.scalar(sa.select(Device).where(Device.token_hash == _digest(token)))
-    return device if device is not None and device.revoked_at is None else None
+    found = db.session.execute(_DEVICE_BY_TOKEN, {"token_hash": _digest(token)}).first()
+    return (found[0], found[1]) if found is not None and found[0].revoked_at is None else None
 
 
-def _principal(device: Device) -> Principal:
-    return Principal(device.role, default_conference_id() or device.conference_id, device.label, device.id)
+def _principal(device: Device, active_conference_id: int | None) -> Principal:
+    return Principal(device.role, active_conference_id or device.conference_id, device.label, device.id)
 
 
 def revoke_device(conference_id: int, device_id: int) -> Device:

@@ -15,11 +15,15 @@ def get_conference(conference_id: int) -> Conference:
     return conference
 
 
+# The active conference, which every screen and device serves (services/lifecycle.py); the first
+# one created while none is marked (a database from before there was a choice). Built once: a
+# statement is immutable, and this one is read on every request of a device (services/devices.py).
+ACTIVE_CONFERENCE_ID = sa.select(Conference.id).order_by(Conference.active.desc(), Conference.id).limit(1)
+
+
 def default_conference_id() -> int | None:
-    """The active conference, which every screen and device serves (services/lifecycle.py);
-    the first one created while none is marked (a database from before there was a choice)."""
-    return db.session.scalar(sa.select(Conference.id)
-                             .order_by(Conference.active.desc(), Conference.id).limit(1))
+    """The id of the active conference (ACTIVE_CONFERENCE_ID), None while there is none."""
+    return db.session.scalar(ACTIVE_CONFERENCE_ID)
 
 
 def show_state(conference_id: int) -> ShowState:
