@@ -26,6 +26,11 @@ class Words:
     def text(self, translate: Translate | None = None) -> str:
         raise NotImplementedError
 
+    @property
+    def message(self) -> str:
+        """In Vietnamese (logs, the audit trail, Vietnamese pages)."""
+        return self.text()
+
     def localized(self) -> str:
         """In the current request's language (Vietnamese outside a request: the CLI uses text())."""
         from flask import has_app_context
@@ -65,11 +70,6 @@ class ConferenceError(Exception, Words):
     def text(self, translate: Translate | None = None) -> str:
         """The message in the language of TRANSLATE (a gettext); Vietnamese without one."""
         return render(self.msgid, self.values, translate)
-
-    @property
-    def message(self) -> str:
-        """The Vietnamese message (logs, the audit trail, Vietnamese pages)."""
-        return self.text()
 
     def to_dict(self) -> dict:
         return {"error": {"code": self.code, "message": self.localized()}}

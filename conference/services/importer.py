@@ -57,10 +57,6 @@ class RowError(Words):
     def text(self, translate: Translate | None = None) -> str:
         return render(self.msgid, self.values, translate)
 
-    @property
-    def message(self) -> str:
-        return self.text()
-
 
 @dataclass
 class RowLines(Words):
