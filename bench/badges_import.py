@@ -2,8 +2,8 @@
 
     python3 bench/badges_import.py [--delegates 2000] [--no-png]
 
-Runs the services themselves (conference/services/importer.py import_delegates and
-conference/services/badges.py generate_badges) in this process on a fresh SQLite instance,
+Runs the services themselves (conference/checkin/importer.py import_delegates and
+conference/papers/badges.py generate_badges) in this process on a fresh SQLite instance,
 the way `python3 -m conference import-delegates` and `python3 -m conference badges` do.
 The badges are the demo's 65 delegates plus the imported ones: one PDF of A4 sheets and one
 PNG per delegate.
@@ -22,9 +22,9 @@ from common import header, make_app, roster_csv, roster_xlsx, scratch  # noqa: E
 
 
 def timed_import(filename: str, content: bytes) -> tuple[float, int]:
-    from conference.db import db
-    from conference.services.importer import import_delegates
-    from conference.services.state import default_conference_id
+    from conference.core.db import db
+    from conference.checkin.importer import import_delegates
+    from conference.core.state import default_conference_id
     app = make_app(scratch("import") / "instance")
     with app.app_context():
         conference_id = default_conference_id()
@@ -38,11 +38,11 @@ def timed_import(filename: str, content: bytes) -> tuple[float, int]:
 def timed_badges(delegates: int, pngs: bool) -> tuple[float, int, int]:
     import sqlalchemy as sa
 
-    from conference.db import db
-    from conference.models import Delegate
-    from conference.services.badges import generate_badges
-    from conference.services.importer import import_delegates
-    from conference.services.state import default_conference_id
+    from conference.core.db import db
+    from conference.core.models import Delegate
+    from conference.papers.badges import generate_badges
+    from conference.checkin.importer import import_delegates
+    from conference.core.state import default_conference_id
     app = make_app(scratch("badges") / "instance")
     with app.app_context():
         conference_id = default_conference_id()

@@ -120,8 +120,8 @@ def count_checkins(instance: Path, database_url: str | None) -> tuple[int, int]:
     import sqlalchemy as sa
 
     from common import make_app
-    from conference.db import db
-    from conference.models import CheckIn
+    from conference.core.db import db
+    from conference.core.models import CheckIn
     app = make_app(instance, database_url)
     with app.app_context():
         rows = db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn))

@@ -82,11 +82,11 @@ def prepare_instance(instance: Path, delegates: int, roles: dict[str, int],
     """Demo conference + `delegates` imported rows + device tokens. Returns codes and tokens."""
     import sqlalchemy as sa
 
-    from conference.db import db
-    from conference.models import Delegate, Role
-    from conference.services.devices import create_device
-    from conference.services.importer import import_delegates
-    from conference.services.state import default_conference_id
+    from conference.core.db import db
+    from conference.core.models import Delegate, Role
+    from conference.accounts.devices import create_device
+    from conference.checkin.importer import import_delegates
+    from conference.core.state import default_conference_id
     app = make_app(instance, database_url)
     with app.app_context():
         conference_id = default_conference_id()

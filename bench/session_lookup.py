@@ -4,7 +4,7 @@ conference an account works on; a write at most once a minute).
 
     python3 bench/session_lookup.py [--requests 5000]
 
-Runs services/sessions.py session_principal in this process on a fresh SQLite instance, for an
+Runs accounts/sessions.py session_principal in this process on a fresh SQLite instance, for an
 account's session and for a paired device's, as every cookie request and socket connect does.
 """
 from __future__ import annotations
@@ -22,8 +22,8 @@ from common import header, make_app, percentile, scratch  # noqa: E402
 def measure(opaque: str, count: int) -> tuple[list[float], float]:
     """Per-lookup times (ms) and SQL statements per lookup."""
     import sqlalchemy as sa
-    from conference.db import db
-    from conference.services.sessions import session_principal
+    from conference.core.db import db
+    from conference.accounts.sessions import session_principal
     statements = 0
 
     def counted(*_args):
@@ -46,11 +46,11 @@ def main() -> None:
     args = parser.parse_args()
     header("session lookup per cookie request (SQLite, in process)")
     app = make_app(scratch("sessions") / "instance")
-    from conference.models import Role
-    from conference.services.accounts import find_user
-    from conference.services.devices import create_device
-    from conference.services.sessions import start_session
-    from conference.services.state import default_conference_id
+    from conference.core.models import Role
+    from conference.accounts.users import find_user
+    from conference.accounts.devices import create_device
+    from conference.accounts.sessions import start_session
+    from conference.core.state import default_conference_id
     with app.app_context():
         account = start_session(user_id=find_user("admin").id)
         device = create_device(default_conference_id(), Role.DOOR, "Cửa 1")[0]

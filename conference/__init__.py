@@ -9,11 +9,11 @@ from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from .config import default_instance, load_settings
-from .db import MAX_ID, db, on_commit
-from .errors import N_, ConferenceError
-from .extensions import babel, csrf, limiter, socketio
-from .resources import STATIC, TEMPLATES
+from conference.core.config import default_instance, load_settings
+from conference.core.db import MAX_ID, db, on_commit
+from conference.core.errors import N_, ConferenceError
+from conference.core.extensions import babel, csrf, limiter, socketio
+from conference.core.resources import STATIC, TEMPLATES
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -31,7 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _wrap_wsgi(app)
 
     app.url_map.converters["int"] = RowIdConverter
-    from .blueprints import register_blueprints
+    from conference.web.blueprints import register_blueprints
     register_blueprints(app)
     # Browsers ask for /favicon.ico on their own (pages link static/favicon.svg).
     app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))
@@ -43,20 +43,20 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     """The database, forms, sign-in limits, languages and sockets, each wiring itself to the app."""
-    from . import security_headers
+    from conference.web import security_headers
     security_headers.init_app(app)  # CSP and friends on every response; Secure cookies under https
     db.init_app(app)
-    from .services import audit  # noqa: F401 - the audit trail's hooks on every write transaction
+    from conference.accounts import audit  # noqa: F401 - the audit trail's hooks on every write transaction
     csrf.init_app(app)
     limiter.init_app(app)
-    from .i18n import init_app as init_i18n, select_locale, select_timezone
+    from conference.core.i18n import init_app as init_i18n, select_locale, select_timezone
     init_i18n(app)  # compiles the catalogues into the instance folder and remembers ?lang=
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     from flask_babel import get_locale
     app.jinja_env.globals["get_locale"] = get_locale
     # Imported before init_app: its handlers then join socketio.handlers, which every init_app
     # registers on its new server (imported after, they would bind to the first app's server only).
-    from . import realtime  # registers the socket handlers
+    from conference.live import realtime  # registers the socket handlers
     on_commit(realtime.publish)  # every committed change goes to the screens
     socketio.init_app(app, async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
                       message_queue=app.config["REDIS_URL"],
@@ -66,15 +66,15 @@ def _init_extensions(app: Flask) -> None:
 
 def _wrap_wsgi(app: Flask) -> None:
     """Around the whole app, sockets included: the trusted proxies' headers, then the body limits."""
-    from . import proxies
+    from conference.web import proxies
     proxies.init_app(app)  # deploy/nginx.conf: the client's address and scheme, from trusted proxies only
-    from .limits import limit_requests
+    from conference.web.limits import limit_requests
     limit_requests(app, socketio.server.eio)  # outermost: a body over its limit reaches nothing
 
 
 def _prepare_database(app: Flask) -> None:
     """Migrate, load the demo on first start, make the first administrator (its password kept once)."""
-    from .setup import prepare_database
+    from conference.office.first_start import prepare_database
     if not app.config.get("PREPARE_DATABASE", True):
         return
     with app.app_context():
@@ -93,7 +93,7 @@ class RowIdConverter(IntegerConverter):
 
 
 def _wants_json() -> bool:
-    from .limits import wants_json
+    from conference.web.limits import wants_json
     return wants_json(request)
 
 
@@ -104,7 +104,7 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        from .http_errors import answer
+        from conference.web.http_errors import answer
         return answer(error, _wants_json())
 
     from sqlalchemy.exc import OperationalError

@@ -1,3 +1,3 @@
-from .cli import main
+from conference.cli.commands import main
 
 main()

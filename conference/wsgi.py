@@ -1,7 +1,7 @@
 """The production entry point for a WSGI server: gunicorn ... 'conference.wsgi:app'
 (deploy/gunicorn.command). Imported in the worker, so the tuning applies to the process that serves."""
-from . import create_app
-from .serving import raise_open_file_limit, tune_garbage_collector
+from conference import create_app
+from conference.web.serving import raise_open_file_limit, tune_garbage_collector
 
 app = create_app()
 if app.extensions.get("first_admin_password"):  # the first start: shown once, in the server's log

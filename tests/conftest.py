@@ -44,7 +44,7 @@ def app(tmp_path):
                       "ADMIN_PASSWORD": ADMIN_PASSWORD, "PASSWORD_HASH_METHOD": FAST_HASH})
     yield app
     with app.app_context():
-        from conference.db import db
+        from conference.core.db import db
         db.session.remove()
         db.engine.dispose()
 
@@ -57,15 +57,15 @@ def client(app):
 @pytest.fixture
 def conference_id(app) -> int:
     with app.app_context():
-        from conference.services.state import default_conference_id
+        from conference.core.state import default_conference_id
         return default_conference_id()
 
 
 @pytest.fixture
 def tokens(app, conference_id) -> dict[str, str]:
     """One device token per role for the demo conference."""
-    from conference.models import Role
-    from conference.services.devices import create_device
+    from conference.core.models import Role
+    from conference.accounts.devices import create_device
     made = {}
     with app.app_context():
         for role in Role:  # the device roles; accounts are made with services.accounts

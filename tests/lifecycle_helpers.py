@@ -9,7 +9,7 @@ from conftest import ADMIN_PASSWORD, FAST_HASH, sign_in
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_app(request, tmp_path):
     from conference import create_app
-    from conference.db import db
+    from conference.core.db import db
     url = (f"sqlite:///{tmp_path / 'l.db'}" if request.param == "sqlite"
            else request.getfixturevalue("postgres_url"))
     app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True, "SQLALCHEMY_DATABASE_URI": url,

@@ -17,8 +17,8 @@ SHOWN = re.compile(r'<code id="shown-password">([^<]+)</code>')
 
 def users_in(app) -> dict[str, str]:
     """login -> role, as stored."""
-    from conference.db import db
-    from conference.models import User
+    from conference.core.db import db
+    from conference.core.models import User
     with app.app_context():
         found = {user.login: user.role.value for user in db.session.scalars(sa.select(User))}
         db.session.rollback()
@@ -35,8 +35,8 @@ def can_sign_in(app, login: str, password: str) -> bool:
 
 def test_the_first_start_makes_the_administrator_admin_with_a_password_given_once(tmp_path):
     from conference import create_app
-    from conference.db import db
-    from conference.models import AccountRole, User
+    from conference.core.db import db
+    from conference.core.models import AccountRole, User
     settings = {"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True,
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'first.db'}"}
     app = create_app(settings)
@@ -86,7 +86,7 @@ def test_an_old_shared_password_file_is_ignored(tmp_path):
 @pytest.fixture
 def cli(tmp_path, monkeypatch):
     """Run `python3 -m conference users ...` in this process, on an instance of its own."""
-    from conference.cli import cli as command
+    from conference.cli.commands import cli as command
     monkeypatch.setenv("CONFERENCE_INSTANCE", str(tmp_path / "cli-instance"))
     monkeypatch.setenv("CONFERENCE_ADMIN_PASSWORD", ADMIN_PASSWORD)
     runner = CliRunner()
@@ -160,7 +160,7 @@ def post(client, url: str, **data):
 
 
 def user_id(app, login: str) -> int:
-    from conference.services.accounts import find_user
+    from conference.accounts.users import find_user
     with app.app_context():
         return find_user(login).id
 
@@ -212,7 +212,7 @@ def test_the_accounts_page_refuses_bad_input_and_changes_nothing(app, admin_clie
 # --- what each account role may do -------------------------------------------------------------
 
 def account(app, login: str, role: str):
-    from conference.services.accounts import create_user
+    from conference.accounts.users import create_user
     with app.app_context():
         create_user(login, role, password=f"{login}-password")
     return sign_in(app.test_client(), login, f"{login}-password")
@@ -278,7 +278,7 @@ def test_a_bad_sign_in_says_so_without_telling_which_part(app, login, password):
 
 
 def test_a_command_run_before_the_first_start_prints_the_new_administrators_password(tmp_path, monkeypatch):
-    from conference.cli import cli as command
+    from conference.cli.commands import cli as command
     monkeypatch.setenv("CONFERENCE_INSTANCE", str(tmp_path / "fresh"))
     monkeypatch.delenv("CONFERENCE_ADMIN_PASSWORD", raising=False)
     first = CliRunner().invoke(command, ["users", "list"])
@@ -292,7 +292,7 @@ def test_a_command_run_before_the_first_start_prints_the_new_administrators_pass
 
 @pytest.mark.parametrize("value", ["abc", "0", "-3", "100000"])
 def test_a_bad_idle_time_stops_the_start_with_a_clear_message(tmp_path, monkeypatch, value):
-    from conference.config import load_settings
+    from conference.core.config import load_settings
     monkeypatch.setenv("CONFERENCE_SESSION_IDLE_HOURS", value)
     with pytest.raises(SystemExit, match="CONFERENCE_SESSION_IDLE_HOURS must be a number of hours"):
         load_settings(tmp_path / "instance")

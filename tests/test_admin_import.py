@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from conference.db import db
-from conference.models import Delegate
+from conference.core.db import db
+from conference.core.models import Delegate
 
 
 def office_workbook(rows, heading=True) -> bytes:
@@ -178,8 +178,8 @@ def test_the_import_is_checked_again_on_confirm_and_refused_whole_if_the_groups_
     before = delegate_count(app, conference_id)
     assert preview(admin_client, "ok.xlsx", office_workbook(GOOD_ROWS)).status_code == 200
     with app.app_context():
-        from conference.models import DelegateGroup
-        from conference.services.setup_data import update_group
+        from conference.core.models import DelegateGroup
+        from conference.office.details import update_group
         group = db.session.scalar(sa.select(DelegateGroup).where(DelegateGroup.name == "Tổ dân phố"))
         update_group(conference_id, group.id, "Tổ dân phố (đã đổi tên)", group.color)
     answer = confirm(admin_client)

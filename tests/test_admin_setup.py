@@ -7,8 +7,9 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from conference.db import db
-from conference.models import AgendaItem, Badge, Candidate, CheckIn, Conference, Delegate, DelegateGroup, Device, Role
+from conference.core.db import db
+from conference.core.models import (AgendaItem, Badge, Candidate, CheckIn, Conference, Delegate, DelegateGroup,
+                                    Device, Role)
 
 from conftest import bearer, page_csrf_token
 
@@ -127,7 +128,7 @@ def test_steps_are_added_moved_and_removed_with_positions_kept_dense(admin_clien
     added = steps()[-1]
     assert added["presenter"] == "Y Blim Niê" and added["position"] == len(steps())
     with app.app_context():
-        from conference.models import AgendaStep
+        from conference.core.models import AgendaStep
         step_ids = list(db.session.scalars(sa.select(AgendaStep.id).where(AgendaStep.item_id == talks.id)
                                            .order_by(AgendaStep.position)))
     assert form(admin_client, f"/admin/agenda/steps/{step_ids[-1]}/move", direction="up").status_code == 303
@@ -261,7 +262,7 @@ def test_a_new_device_shows_its_pairing_qr_once_and_that_token_signs_the_tablet_
 
 
 def test_the_device_list_shows_when_each_device_was_last_connected(admin_client, app, conference_id):
-    from conference.services.devices import create_device, mark_seen
+    from conference.accounts.devices import create_device, mark_seen
     with app.app_context():
         seen = create_device(conference_id, Role.DISPLAY, "Màn chiếu hội trường")[0].id
         never = create_device(conference_id, Role.DOOR, "Cửa chưa dùng")[0].id
@@ -281,7 +282,7 @@ def test_the_device_list_shows_when_each_device_was_last_connected(admin_client,
 
 def test_the_pairing_address_uses_the_lan_address_when_the_office_browses_on_the_server(admin_client, app,
                                                                                        monkeypatch):
-    from conference.blueprints import admin_devices
+    from conference.accounts import device_pages as admin_devices
     monkeypatch.setattr(admin_devices, "lan_address", lambda: "192.168.1.20")
     form(admin_client, "/admin/devices", role="door", label="Cửa 2")
     page = admin_client.get("/admin/devices", base_url="http://localhost:5000").get_data(as_text=True)

@@ -1,6 +1,6 @@
 """The shape of the code: page and API routes read and write through the services, never the database.
 
-A route may import from the services, auth, errors and flask; from `conference.models` only the enums
+A route may import from the services, auth, errors and flask; from `conference.core.models` only the enums
 (Role, ItemKind...), which name values and query nothing. It may not import the database module
 (`db`, `is_id`, `write_transaction`...), SQLAlchemy, or a mapped model class, whatever path it takes
 (a service re-exporting one counts too), nor reach a `db.session` through another module.
@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from flask_sqlalchemy import SQLAlchemy
 
-from conference.db import Base
+from conference.core.db import Base
+from layout import CONFERENCE, view_modules
 
-BLUEPRINTS = Path(__file__).resolve().parents[1] / "conference" / "blueprints"
-PACKAGE = "conference.blueprints"
-DATABASE_MODULES = ("conference.db", "conference.models", "sqlalchemy", "flask_sqlalchemy")
+EXAMPLE_PACKAGE = "conference.checkin"  # the package the examples below are read as part of
+DATABASE_MODULES = ("conference.core.db", "conference.core.models", "sqlalchemy", "flask_sqlalchemy")
 
 
 def _under(module: str, roots: tuple[str, ...]) -> bool:
@@ -47,8 +47,8 @@ def _nodes(tree: ast.AST):
         yield from _nodes(child)
 
 
-def _imports(tree: ast.AST):
-    """(line, module, name or None) for every import, relative ones resolved against the blueprints."""
+def _imports(tree: ast.AST, package: str):
+    """(line, module, name or None) for every import, relative ones resolved against the package."""
     for node in _nodes(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -56,7 +56,7 @@ def _imports(tree: ast.AST):
         elif isinstance(node, ast.ImportFrom):
             module = node.module or ""
             if node.level:
-                module = importlib.util.resolve_name("." * node.level + module, PACKAGE)
+                module = importlib.util.resolve_name("." * node.level + module, package)
             for alias in node.names:
                 yield node.lineno, module, alias.name
 
@@ -77,7 +77,7 @@ def _why_forbidden(module: str, name: str | None) -> str | None:
     value = _imported_object(module, name)
     if isinstance(value, type) and issubclass(value, enum.Enum):
         return None  # an enum names values; it cannot query
-    if _under(module, ("conference.db", "sqlalchemy", "flask_sqlalchemy")):
+    if _under(module, ("conference.core.db", "sqlalchemy", "flask_sqlalchemy")):
         return f"imports {name} from {module}"
     if isinstance(value, types.ModuleType) and _under(value.__name__, DATABASE_MODULES):
         return f"imports the module {value.__name__}"
@@ -87,8 +87,8 @@ def _why_forbidden(module: str, name: str | None) -> str | None:
         return f"imports the model {name}"
     if _under(getattr(value, "__module__", None) or "", ("sqlalchemy", "flask_sqlalchemy")):
         return f"imports SQLAlchemy's {name}"
-    if module == "conference.models":
-        return f"imports {name} from conference.models (only its enums are allowed)"
+    if module == "conference.core.models":
+        return f"imports {name} from conference.core.models (only its enums are allowed)"
     return None
 
 
@@ -101,57 +101,62 @@ def _session_reach(node: ast.AST) -> bool:
         isinstance(owner, ast.Attribute) and owner.attr == "db")
 
 
-def violations(source: str) -> list[str]:
+def violations(source: str, package: str = EXAMPLE_PACKAGE) -> list[str]:
     """What in this route source reaches the database, one line each ("line N: why")."""
     tree = ast.parse(source)
-    found = [f"line {line}: {why}" for line, module, name in _imports(tree)
+    found = [f"line {line}: {why}" for line, module, name in _imports(tree, package)
              if (why := _why_forbidden(module, name))]
     found += [f"line {node.lineno}: uses db.session" for node in _nodes(tree) if _session_reach(node)]
     return found
 
 
-ROUTE_FILES = sorted(BLUEPRINTS.glob("*.py"))
+ROUTE_FILES = view_modules()
 
 
-@pytest.mark.parametrize("path", ROUTE_FILES, ids=lambda path: path.name)
+def _package(path: Path) -> str:
+    return ".".join(("conference", *path.parent.relative_to(CONFERENCE).parts))
+
+
+@pytest.mark.parametrize("path", ROUTE_FILES, ids=lambda path: path.relative_to(CONFERENCE).as_posix())
 def test_routes_reach_the_database_only_through_services(path):
-    assert violations(path.read_text(encoding="utf-8")) == []
+    assert violations(path.read_text(encoding="utf-8"), _package(path)) == []
 
 
 def test_every_route_file_is_checked():
-    names = {path.name for path in ROUTE_FILES}
-    assert {"door.py", "admin.py", "admin_delegates.py", "admin_papers.py", "api.py"} <= names
+    names = {path.relative_to(CONFERENCE).as_posix() for path in ROUTE_FILES}
+    assert {"checkin/door.py", "checkin/dashboard_pages.py", "checkin/delegate_pages.py", "papers/pages.py",
+            "web/api.py", "office/frame.py", "show/press.py", "awards/api.py"} <= names
 
 
 # The check itself, on sources written to break the rule (and some that keep it): it must catch each.
 BREAKING = {
-    "the database handle": "from ..db import db",
-    "a helper of the database module": "from ..db import is_id",
-    "the database module, relative": "from .. import db",
-    "the database module, absolute": "import conference.db",
+    "the database handle": "from ..core.db import db",
+    "a helper of the database module": "from ..core.db import is_id",
+    "the database module, relative": "from ..core import db",
+    "the database module, absolute": "import conference.core.db",
     "SQLAlchemy as sa": "import sqlalchemy as sa",
     "SQLAlchemy's select": "from sqlalchemy import select",
     "SQLAlchemy's orm": "import sqlalchemy.orm",
     "Flask-SQLAlchemy": "from flask_sqlalchemy import SQLAlchemy",
-    "a model": "from ..models import Delegate",
-    "a model beside an enum": "from ..models import Role, DelegateGroup",
-    "the models module": "from .. import models",
-    "every model": "from ..models import *",
-    "a model re-exported by a service": "from ..services.roster import Delegate",
-    "the handle re-exported by a service": "from ..services.roster import db",
-    "an import late in a function": "def view():\n    from ..models import AgendaStep\n    return AgendaStep",
-    "the session through a service": "from ..services import roster\nroster.db.session.scalars(None)",
+    "a model": "from ..core.models import Delegate",
+    "a model beside an enum": "from ..core.models import Role, DelegateGroup",
+    "the models module": "from ..core import models",
+    "every model": "from ..core.models import *",
+    "a model re-exported by a service": "from .roster import Delegate",
+    "the handle re-exported by a service": "from .roster import db",
+    "an import late in a function": "def view():\n    from ..core.models import AgendaStep\n    return AgendaStep",
+    "the session through a service": "from . import roster\nroster.db.session.scalars(None)",
     "a module-level TYPE_CHECKING else branch": (
-        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    pass\nelse:\n    from ..db import db"),
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    pass\nelse:\n    from ..core.db import db"),
 }
 KEEPING = {
-    "an enum": "from ..models import Role",
-    "two enums": "from ..models import ItemKind, Role",
-    "a service": "from ..services import roster\nroster.groups(1)",
-    "a service function": "from ..services.roster import groups",
+    "an enum": "from ..core.models import Role",
+    "two enums": "from ..core.models import ItemKind, Role",
+    "a service": "from . import roster\nroster.groups(1)",
+    "a service function": "from .roster import groups",
     "the cookie session": "from flask import session\nsession.get('import')",
     "a model for annotations only": (
-        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..models import Delegate"),
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..core.models import Delegate"),
 }
 
 

@@ -13,8 +13,8 @@ from conftest import bearer, sign_in
 
 
 def trail(app) -> list:
-    from conference.db import db
-    from conference.models import AuditEntry
+    from conference.core.db import db
+    from conference.core.models import AuditEntry
     with app.app_context():
         rows = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)).all()
         db.session.expunge_all()
@@ -69,7 +69,8 @@ def test_reads_refusals_and_signing_in_and_out_add_nothing(app, client, tokens, 
 
 def test_the_entry_is_written_in_the_changes_transaction(app, admin_client, monkeypatch):
     """If the audit row cannot be written, the change is not made either."""
-    from conference.services import audit, roster
+    from conference.accounts import audit
+    from conference.checkin import roster
 
     def broken(_principal):
         raise RuntimeError("the audit row could not be made")
@@ -101,7 +102,7 @@ def test_the_trail_page_filters_and_exports(app, admin_client, client, tokens):
 
 @pytest.mark.parametrize("role", ["staff", "secretary"])
 def test_only_administrators_read_the_trail(app, role):
-    from conference.services.accounts import create_user
+    from conference.accounts.users import create_user
     with app.app_context():
         create_user("lan", role, password="lan-password")
     lan = sign_in(app.test_client(), "lan", "lan-password")

@@ -7,8 +7,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from conference.db import db
-from conference.models import AwardDecision, Honouree
+from conference.core.db import db
+from conference.core.models import AwardDecision, Honouree
 
 
 def version(client) -> int:
@@ -32,9 +32,9 @@ def form_id(client, auth, name_start: str) -> int:
 def guarded(tmp_path_factory):
     """One app shared by the tests of refused requests: they change nothing, so they can share it."""
     from conference import create_app
-    from conference.models import Role
-    from conference.services.devices import create_device
-    from conference.services.state import default_conference_id
+    from conference.core.models import Role
+    from conference.accounts.devices import create_device
+    from conference.core.state import default_conference_id
     folder = tmp_path_factory.mktemp("roles")
     app = create_app({"INSTANCE_PATH": str(folder / "instance"), "TESTING": True,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'test.db'}"})

@@ -4,8 +4,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from conference.db import db, write_transaction
-from conference.models import AwardDecision, AwardForm, AwardPresentation, Conference, Honouree, HonoureeKind, Vote
+from conference.core.db import db, write_transaction
+from conference.core.models import (AwardDecision, AwardForm, AwardPresentation, Conference, Honouree,
+                                    HonoureeKind, Vote)
 
 
 def all_honourees(client, auth) -> dict[str, dict]:

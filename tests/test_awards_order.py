@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from conference.db import db, write_transaction
-from conference.errors import ConferenceError
-from conference.models import Conference
-from conference.services import awards
-from conference.services.awards import setup as award_setup
+from conference import awards
+from conference.awards import catalogue as award_setup
+from conference.core.db import db, write_transaction
+from conference.core.errors import ConferenceError
+from conference.core.models import Conference
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The door and the server agree on what a badge code is: services/badgecodes.py and the tablet's
+"""The door and the server agree on what a badge code is: checkin/badgecodes.py and the tablet's
 static/js/door-text.js read every input of one shared list (tests/data/badge_codes.json) the same way,
 what a wedge scanner, a paste or a typist adds included."""
 from __future__ import annotations
@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conference.services import badgecodes
+from conference.checkin import badgecodes
 from conftest import ROOT
 
 CASES = json.loads((ROOT / "tests" / "data" / "badge_codes.json").read_text(encoding="utf-8"))

@@ -5,8 +5,8 @@ import threading
 
 import sqlalchemy as sa
 
-from conference.db import db
-from conference.models import CheckIn, Delegate, Scan
+from conference.core.db import db
+from conference.core.models import CheckIn, Delegate, Scan
 
 
 def first_delegate(app, conference_id):

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conference.db import db
-from conference.models import CheckIn, Delegate, Scan
+from conference.core.db import db
+from conference.core.models import CheckIn, Delegate, Scan
 
 from test_checkin_rules import first_delegate
 from test_core_hostile_input import fingerprint

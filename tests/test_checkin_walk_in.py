@@ -9,8 +9,8 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from conference.db import db
-from conference.models import CheckIn, Delegate, Scan
+from conference.core.db import db
+from conference.core.models import CheckIn, Delegate, Scan
 
 from conftest import bearer
 from test_checkin_rules import first_delegate
@@ -153,7 +153,7 @@ def test_twenty_requests_with_one_nonce_on_the_live_server_add_one_delegate(live
 
 
 def test_twenty_requests_with_one_nonce_on_postgresql_add_one_delegate(pg_app):  # noqa: F811
-    from conference.services.checkin import admit_walk_in
+    from conference.checkin.checkins import admit_walk_in
     with pg_app.app_context():
         conference_id = db.session.scalar(sa.select(Delegate.conference_id).limit(1))
         expected = db.session.scalar(sa.select(sa.func.count()).select_from(Delegate))

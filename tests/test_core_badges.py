@@ -16,8 +16,8 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from conference.services import badgecodes
-from conference.services.badges import BADGE_H, COLUMNS, ROWS
+from conference.checkin import badgecodes
+from conference.papers.badges import BADGE_H, COLUMNS, ROWS
 
 from conftest import ROOT, LiveServer, bearer, unavailable
 
@@ -80,7 +80,7 @@ def test_reissuing_a_badge_makes_every_older_code_stop_working(client, auth, app
 
 
 def test_the_badge_generator_reports_progress_once_per_file(app, conference_id, tmp_path):
-    from conference.services.badges import generate_badges
+    from conference.papers.badges import generate_badges
     steps = []
     with app.app_context():
         count = generate_badges(conference_id, tmp_path, steps.append)
@@ -90,7 +90,7 @@ def test_the_badge_generator_reports_progress_once_per_file(app, conference_id, 
 
 def test_badges_written_again_after_a_reissue_leave_no_png_of_the_old_code(app, client, auth, conference_id,
                                                                            tmp_path):
-    from conference.services.badges import generate_badges
+    from conference.papers.badges import generate_badges
     delegate = client.get("/api/delegates", headers=auth("admin")).get_json()["delegates"][0]
     (tmp_path / "logo.png").write_bytes(b"not ours")
     with app.app_context():
@@ -203,7 +203,7 @@ VIETNAMESE_LETTERS = ("aàảãáạăằẳẵắặâầẩẫấậbcdđeè�
 
 def test_badges_print_names_exactly_in_an_embedded_font_that_has_every_vietnamese_letter(printed):
     from reportlab.pdfbase.ttfonts import TTFont
-    from conference.services.print_text import FONT_DIR
+    from conference.papers.print_text import FONT_DIR
     reader = PdfReader(printed / "badges.pdf")
     fonts = defaultdict(set)
     for page in reader.pages:
@@ -223,7 +223,7 @@ def test_badges_print_names_exactly_in_an_embedded_font_that_has_every_vietnames
 
 def test_dashed_cut_guides_frame_every_badge_of_a_sheet(printed):
     import re
-    from conference.services.badges import BADGE_W
+    from conference.papers.badges import BADGE_W
     content = PdfReader(printed / "badges.pdf").pages[0].get_contents().get_data().decode("latin-1")
     guides = content.split("[2 2] 0 d", 1)[1].split("[] 0 d", 1)[0]
     segments = [tuple(map(float, m)) for m in re.findall(r"([\d.]+) ([\d.]+) m ([\d.]+) ([\d.]+) l S", guides)]

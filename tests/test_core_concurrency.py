@@ -10,8 +10,8 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from conference.db import db
-from conference.models import CheckIn, Delegate, Scan
+from conference.core.db import db
+from conference.core.models import CheckIn, Delegate, Scan
 
 from conftest import bearer
 
@@ -71,7 +71,7 @@ def pg_app(postgres_url, tmp_path):
 
 
 def pg_scan(app, conference_id, **scan):
-    from conference.services.checkin import check_in
+    from conference.checkin.checkins import check_in
     with app.app_context():
         try:
             return check_in(conference_id, **scan)
@@ -113,7 +113,7 @@ def test_twenty_doors_on_postgresql_checking_in_different_delegates_lose_none(pg
         assert [o.status for o in outcomes] == [201] * len(batch)
     assert counted(pg_app, CheckIn) == len(rows)
     with pg_app.app_context():
-        from conference.snapshot import build_snapshot
+        from conference.live.snapshot import build_snapshot
         assert build_snapshot(conference_id)["attendance"]["present"] == len(rows)
 
 
@@ -131,8 +131,8 @@ def test_text_postgresql_cannot_store_is_refused_or_cleaned_not_a_500(pg_app, to
 
 @pytest.fixture
 def tokens_pg(pg_app) -> str:
-    from conference.models import Role
-    from conference.services.devices import create_device
-    from conference.services.state import default_conference_id
+    from conference.core.models import Role
+    from conference.accounts.devices import create_device
+    from conference.core.state import default_conference_id
     with pg_app.app_context():
         return create_device(default_conference_id(), Role.DOOR, "Cửa PG")[1]

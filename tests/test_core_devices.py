@@ -9,8 +9,8 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from conference.db import db
-from conference.models import Device
+from conference.core.db import db
+from conference.core.models import Device
 
 from conftest import bearer
 
@@ -136,7 +136,7 @@ def test_revoking_an_unknown_device_is_a_404(client, auth, device_id, code):
 
 
 def test_revoked_device_socket_is_refused_at_its_next_sync_and_reconnect(app, client, auth):
-    from conference.extensions import socketio
+    from conference.core.extensions import socketio
     made = client.post("/api/devices", json={"role": "display"}, headers=auth("admin")).get_json()
     screen = socketio.test_client(app, auth={"token": made["token"]})
     assert screen.is_connected()
@@ -147,7 +147,7 @@ def test_revoked_device_socket_is_refused_at_its_next_sync_and_reconnect(app, cl
 
 
 def test_socket_connected_with_a_paired_cookie_is_refused_once_revoked(app, auth):
-    from conference.extensions import socketio
+    from conference.core.extensions import socketio
     tablet = app.test_client()
     made = tablet.post("/api/devices", json={"role": "door"}, headers=auth("admin")).get_json()
     tablet.get(f"/pair/{made['token']}")

@@ -104,7 +104,7 @@ def test_a_finished_burst_and_the_current_item_survive_kill_9_and_restart(live_s
 
 
 def test_sqlite_runs_in_wal_mode_with_full_sync_so_a_commit_is_on_disk(app):
-    from conference.db import db
+    from conference.core.db import db
     with app.app_context(), db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL

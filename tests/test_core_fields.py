@@ -7,9 +7,9 @@ import ast
 import pytest
 from hypothesis import given, strategies as st
 
-from conference.errors import ConferenceError
-from conference.fields import Codes, bounded_text
-from conference.textnorm import clean
+from conference.core.errors import ConferenceError
+from conference.core.fields import Codes, bounded_text
+from conference.core.textnorm import clean
 from conftest import ROOT
 
 
@@ -89,13 +89,13 @@ def test_whatever_comes_in_the_answer_is_none_a_clean_bounded_text_or_a_refusal(
 def test_fields_imports_nothing_a_service_could_import_back():
     """Every service uses fields.py, so it must stand below them all: errors and textnorm only (the
     message is put in a language where it is read, so not even Babel)."""
-    tree = ast.parse((ROOT / "conference" / "fields.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "conference" / "core" / "fields.py").read_text(encoding="utf-8"))
     imported = {(node.level, node.module) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert imported == {(0, "__future__"), (0, "typing"), (1, "errors"), (1, "textnorm")}
 
 
 def test_a_delegate_field_is_named_in_the_chosen_language(app):
-    from conference.services.roster import validate_fields
+    from conference.checkin.roster import validate_fields
     with app.test_request_context("/?lang=en"):
         with pytest.raises(ConferenceError) as caught:
             validate_fields("N" * 121)

@@ -9,9 +9,9 @@ import shutil
 import pytest
 import sqlalchemy as sa
 
-from conference.db import Base, db
-from conference.models import Delegate, Scan, ShowState
-from conference.services import badgecodes
+from conference.checkin import badgecodes
+from conference.core.db import Base, db
+from conference.core.models import Delegate, Scan, ShowState
 
 from conftest import bearer
 
@@ -140,7 +140,7 @@ def test_the_projector_without_a_token_reads_the_state_but_changes_nothing(app, 
 @pytest.fixture
 def foreign_code(app) -> str:
     """A badge of another conference kept in the same database."""
-    from conference.services.demo import DEMO_FILE, load_conference
+    from conference.office.demo import DEMO_FILE, load_conference
     data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
     data["conference"]["title"] = "Hội nghị khác"
     with app.app_context():

@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from conference.db import db
-from conference.models import Badge, Delegate
-from conference.services.importer import ImportFailed, import_delegates, parse_rows
+from conference.checkin.importer import ImportFailed, import_delegates, parse_rows
+from conference.core.db import db
+from conference.core.models import Badge, Delegate
 
 
 def xlsx(rows: list[list]) -> bytes:
@@ -138,7 +138,7 @@ def test_importing_the_same_file_twice_adds_nobody_the_second_time(app, conferen
     ("list.csv", "Họ và tên,Đơn vị\n,\n\n".encode(), "import_failed"),
 ])
 def test_a_file_that_is_not_a_delegate_list_is_refused_with_a_code(app, conference_id, name, content, code):
-    from conference.errors import ConferenceError
+    from conference.core.errors import ConferenceError
     before = count(app, Delegate)
     with pytest.raises(ConferenceError) as refused:
         run_import(app, conference_id, name, content)

@@ -9,7 +9,7 @@ import pytest
 import requests
 import socketio
 
-from conference.extensions import socketio as server_socketio
+from conference.core.extensions import socketio as server_socketio
 
 from conftest import bearer
 

@@ -8,9 +8,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from conference.db import Base, db
-from conference.models import Conference, Delegate
-from conference.setup import MIGRATIONS, alembic_config, prepare_database
+from conference.core.db import Base, db
+from conference.core.models import Conference, Delegate
+from conference.office.first_start import MIGRATIONS, alembic_config, prepare_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

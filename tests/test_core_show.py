@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conference.services.demo import DEMO_FILE
+from conference.office.demo import DEMO_FILE
 
 
 def places(snapshot: dict) -> list[tuple[int, int | None]]:

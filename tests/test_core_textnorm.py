@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 from hypothesis import given, strategies as st
 
-from conference.textnorm import clean, fold, name_sort_key
+from conference.core.textnorm import clean, fold, name_sort_key
 
 
 def test_a_name_is_stored_as_written_in_one_normal_form_with_single_spaces():

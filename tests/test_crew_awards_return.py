@@ -2,7 +2,7 @@
 Next does not skip straight to the next item."""
 from __future__ import annotations
 
-from conference.services import awards
+from conference import awards
 
 
 def award(client) -> dict | None:

@@ -2,9 +2,9 @@
 and go; other roles neither hear it nor count."""
 from __future__ import annotations
 
-from conference.extensions import socketio as server_socketio
-from conference.models import Role
-from conference.services.devices import create_device
+from conference.accounts.devices import create_device
+from conference.core.extensions import socketio as server_socketio
+from conference.core.models import Role
 
 
 def drivers(test_client) -> list[list[str]]:
@@ -28,7 +28,7 @@ def test_mc_consoles_see_each_other_come_and_go(app, conference_id):
 
 
 def test_an_mc_console_moved_by_an_activate_hears_the_new_conference_drivers(app, conference_id):
-    from conference.services import lifecycle
+    from conference.office import lifecycle
     with app.app_context():
         token = create_device(conference_id, Role.MC, "MC 1")[1]
     console = server_socketio.test_client(app, auth={"token": token})
@@ -36,7 +36,7 @@ def test_an_mc_console_moved_by_an_activate_hears_the_new_conference_drivers(app
     with app.app_context():
         new = lifecycle.create_conference("Hội nghị mới")
         lifecycle.activate(new)
-        from conference.realtime import follow_active_conference
+        from conference.live.realtime import follow_active_conference
         assert follow_active_conference()  # what the watch does within a round
     assert drivers(console) == [["MC 1"]]  # now as a driver of the new conference
     with app.app_context():

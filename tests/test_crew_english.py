@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conference.services.accounts import FIRST_NAME
-from conference.services.demo import DEMO_FILE
+from conference.accounts.users import FIRST_NAME
+from conference.office.demo import DEMO_FILE
 
 VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
 NOT_PAGES = {"static", "auth.pair", "door.roster", "door.presence"}  # besides files (a name with a suffix)

@@ -1,6 +1,6 @@
 """Every refusal a person reads is in the language they chose: the API's answers, the door's, the
 import's rows, the 413 of the body limit, the command line. The services raise msgids with their
-values kept apart (conference/errors.py); the language is chosen where the message is read."""
+values kept apart (conference/core/errors.py); the language is chosen where the message is read."""
 from __future__ import annotations
 
 import ast
@@ -10,6 +10,7 @@ import re
 from click.testing import CliRunner
 
 from conftest import ADMIN_PASSWORD, ROOT, bearer
+from layout import domain_modules
 from test_i18n import catalogue, source_msgids, translated
 
 REFUSALS = {"ConferenceError", "NotFound", "Conflict", "Forbidden", "Unauthorized", "RowError", "_refuse",
@@ -48,7 +49,7 @@ def test_every_refusal_is_a_msgid_with_its_values_apart_and_has_its_english():
 
 def test_the_services_leave_the_language_to_whoever_reads_the_message():
     """A service translating at raise time would speak the language of whoever happened to cause it."""
-    speaking = [str(path.relative_to(ROOT)) for path in sorted((ROOT / "conference" / "services").rglob("*.py"))
+    speaking = [str(path.relative_to(ROOT)) for path in domain_modules()
                 if "flask_babel" in path.read_text(encoding="utf-8")]
     assert speaking == []
 
@@ -95,7 +96,7 @@ def test_the_rows_of_a_refused_import_are_english(client, auth):
 
 
 def test_a_body_over_the_limit_is_refused_in_the_chosen_language(client, auth):
-    from conference.config import BODY_MAX_BYTES
+    from conference.core.config import BODY_MAX_BYTES
     headers = {**auth("mc"), "Content-Type": "application/json"}
     body = b" " * (BODY_MAX_BYTES + 1)
     english = client.post("/api/show/next?lang=en", headers=headers, data=body)
@@ -106,7 +107,7 @@ def test_a_body_over_the_limit_is_refused_in_the_chosen_language(client, auth):
 
 
 def test_the_command_line_refuses_in_one_language(tmp_path, monkeypatch):
-    from conference.cli import cli
+    from conference.cli.commands import cli
     monkeypatch.setenv("CONFERENCE_INSTANCE", str(tmp_path / "instance"))
     monkeypatch.setenv("CONFERENCE_ADMIN_PASSWORD", ADMIN_PASSWORD)
     runner = CliRunner()
@@ -118,7 +119,7 @@ def test_the_command_line_refuses_in_one_language(tmp_path, monkeypatch):
 
 
 def test_a_refused_import_on_the_command_line_names_its_rows_in_english(tmp_path, monkeypatch):
-    from conference.cli import cli
+    from conference.cli.commands import cli
     monkeypatch.setenv("CONFERENCE_INSTANCE", str(tmp_path / "instance"))
     monkeypatch.setenv("CONFERENCE_ADMIN_PASSWORD", ADMIN_PASSWORD)
     monkeypatch.setenv("CONFERENCE_LANG", "en")

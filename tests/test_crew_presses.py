@@ -7,9 +7,9 @@ import threading
 import requests
 import sqlalchemy as sa
 
-from conference.db import db
-from conference.models import AgendaItem
-from conference.services.devices import create_device
+from conference.accounts.devices import create_device
+from conference.core.db import db
+from conference.core.models import AgendaItem
 
 from conftest import bearer
 
@@ -20,7 +20,7 @@ def place(client) -> dict:
 
 
 def mc_token(app, conference_id, label: str) -> dict:
-    from conference.models import Role
+    from conference.core.models import Role
     with app.app_context():
         return bearer(create_device(conference_id, Role.MC, label)[1])
 
@@ -111,9 +111,9 @@ def test_presses_at_the_same_instant_on_a_real_server_move_once(live_server):
 def test_presses_at_the_same_instant_on_postgresql_move_once(postgres_url, tmp_path):
     """On PostgreSQL (no single writer as on SQLite) the show-state row is locked: one move."""
     from conference import create_app
-    from conference.errors import MovedElsewhere
-    from conference.services import show
-    from conference.services.state import default_conference_id
+    from conference.core.errors import MovedElsewhere
+    from conference.show import moves as show
+    from conference.core.state import default_conference_id
     app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True,
                       "SQLALCHEMY_DATABASE_URI": postgres_url,
                       "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 8, "max_overflow": 2}})

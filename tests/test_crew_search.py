@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conference.services.roster import match_rank
+from conference.checkin.roster import match_rank
 
 from conftest import bearer
 

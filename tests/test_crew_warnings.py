@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 import requests
 
-from conference.db import db, utcnow, write_transaction
-from conference.models import Conference
-from conference.services.reports import local_zone
+from conference.core.db import db, utcnow, write_transaction
+from conference.core.models import Conference
+from conference.papers.attendance import local_zone
 
 from conftest import bearer
 

@@ -150,7 +150,7 @@ def test_refused_badges_are_red_with_the_reason(page, door_server):
 
 def test_search_without_diacritics_finds_exact_spelling_and_one_tap_checks_in_and_undoes(page, door_server):
     from playwright.sync_api import expect
-    from conference.textnorm import name_sort_key
+    from conference.core.textnorm import name_sort_key
     token = open_door(page, door_server)
     wanted = sorted(d["full_name"] for d in delegates(door_server, token) if d["full_name"].startswith("Đặng"))
     assert len(wanted) >= 3
@@ -174,7 +174,7 @@ def test_search_without_diacritics_finds_exact_spelling_and_one_tap_checks_in_an
 
 
 def test_search_folds_text_exactly_as_the_server_does(page, door_server):
-    from conference.textnorm import fold
+    from conference.core.textnorm import fold
     open_door(page, door_server)
     samples = ["Đặng Văn Thành", "ĐỖ THỊ ÁNH", unicodedata.normalize("NFD", "Nguyễn Thị Thuỷ"),
                "  Lê   Đình  Phúc ", "Huỳnh Thị Mỹ Linh", "Ưng Hoàng Phúc"]

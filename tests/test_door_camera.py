@@ -1,5 +1,5 @@
 """Camera scanning in the browser: Chromium's fake camera shows a badge the project printed
-(conference.services.badges.write_png, turned into a YUV4MPEG2 video), and the page checks that
+(conference.papers.badges.write_png, turned into a YUV4MPEG2 video), and the page checks that
 delegate in; the same badge held up is sent once; a blocked or insecure camera says what to do."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conference.services.badges import BadgeText, write_png
+from conference.papers.badges import BadgeText, write_png
 from conftest import CHROMIUM, CHROMIUM_ARGS
 from test_door_browser import (call, delegate_named, door_server, door_token, expect_result,  # noqa: F401
                                record_requests)

@@ -12,7 +12,7 @@ import pytest
 import requests
 from cryptography import x509
 
-from conference import tls
+from conference.web import tls
 from conftest import ROOT, LiveServer
 
 CERT, KEY = "tls-cert.pem", "tls-key.pem"

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from conference.config import load_settings
-from conference.models import CheckIn, Scan
+from conference.core.config import load_settings
+from conference.core.models import CheckIn, Scan
 from test_door_browser import delegate_named, expect_result, open_door, wedge
 
 pytestmark = pytest.mark.browser

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from conference.db import db
-from conference.models import Delegate, Role
-from conference.services.devices import create_device
+from conference.accounts.devices import create_device
+from conference.core.db import db
+from conference.core.models import Delegate, Role
 
 from conftest import ROOT, bearer
 
@@ -112,8 +112,8 @@ def test_every_camera_state_and_refusal_has_words_on_the_page(client, tokens):
     assert {f"camera_{state}" for state in states} <= set(texts)
     problems = {"blocked", "insecure", "unsupported", "missing", "busy", "error"}
     assert {f"help_{state}" for state in problems} <= set(texts)
-    # The refusals the check-in service gives a door (conference/services/checkin.py).
-    service = (ROOT / "conference" / "services" / "checkin.py").read_text(encoding="utf-8")
+    # The refusals the check-in service gives a door (conference/checkin/checkins.py).
+    service = (ROOT / "conference" / "checkin" / "checkins.py").read_text(encoding="utf-8")
     refusals = set(re.findall(r'_refusal\("([a-z_]+)"', service))
     assert {"unknown_code", "revoked_code", "other_conference", "invalid_code"} <= refusals
     assert {f"reason_{code}" for code in refusals} <= set(texts)
@@ -211,7 +211,7 @@ def test_offline_shell_lists_only_files_that_exist_and_never_the_api(client, tok
 
 def test_certificate_download_is_the_public_certificate_only(app, client):
     assert client.get("/door/certificate.pem").status_code == 404
-    from conference.tls import self_signed_certificate
+    from conference.web.tls import self_signed_certificate
     cert, key = self_signed_certificate(Path(app.config["INSTANCE_PATH"]), "192.168.1.20")
     response = client.get("/door/certificate.pem")
     assert response.status_code == 200

@@ -13,9 +13,9 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from conference.db import db
-from conference.models import CheckIn, Delegate, DelegateGroup
-from conference.textnorm import name_sort_key
+from conference.core.db import db
+from conference.core.models import CheckIn, Delegate, DelegateGroup
+from conference.core.textnorm import name_sort_key
 
 from conftest import ROOT
 
@@ -107,7 +107,7 @@ def test_groups_come_in_protocol_order_and_names_in_vietnamese_order_within_them
 
 
 def test_a_name_that_looks_like_a_formula_stays_text(admin_client, app, conference_id):
-    from conference.services.setup_data import create_delegate
+    from conference.office.details import create_delegate
     formula = '=HYPERLINK("http://x.example","Bấm")'
     with app.app_context():
         create_delegate(conference_id, formula, "@chức vụ", "+đơn vị")

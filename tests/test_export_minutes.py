@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 from docx import Document
 
-from conference.db import db
-from conference.models import AgendaItem, AwardPresentation, Candidate, Delegate, Honouree
-from conference.services.reports import vn_date, vn_day
+from conference.core.db import db
+from conference.core.models import AgendaItem, AwardPresentation, Candidate, Delegate, Honouree
+from conference.papers.attendance import vn_date, vn_day
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -41,8 +41,9 @@ def table_rows(table) -> list[list[str]]:
 
 def run_the_day(app, conference_id, client, auth) -> dict:
     """Check some people in, run the whole program with the awards and the vote, as the MC would."""
-    from conference.services import awards, show
-    from conference.services.awards import day as award_day
+    from conference import awards
+    from conference.show import moves as show
+    from conference.awards import day as award_day
     with app.app_context():
         ids = list(db.session.scalars(sa.select(Delegate.id).order_by(Delegate.id)))[:40]
     for delegate_id in ids:
@@ -147,20 +148,20 @@ class Clock:
 
 @pytest.fixture
 def show_clock(monkeypatch):
-    from conference.services import show
+    from conference.show import moves as show
     fake = Clock(datetime(2020, 3, 5, 0, 30, tzinfo=timezone.utc))
     monkeypatch.setattr(show, "utcnow", fake)
     return fake
 
 
 def goto(app, conference_id, position: int) -> None:
-    from conference.services import show
+    from conference.show import moves as show
     with app.app_context():
         show.goto_item(conference_id, position)
 
 
 def finish(app, conference_id) -> None:
-    from conference.services import show
+    from conference.show import moves as show
     with app.app_context():
         last = max(db.session.scalars(sa.select(AgendaItem.position)
                                       .where(AgendaItem.conference_id == conference_id)))
@@ -231,7 +232,7 @@ def test_minutes_made_before_anything_happened_leave_blanks_to_fill_by_hand(admi
 def test_names_full_of_html_or_markup_are_written_exactly(admin_client, app, conference_id):
     hostile = '<w:t>Nguyễn</w:t> & "Văn" <script>'
     with app.app_context():
-        from conference.services.setup_data import add_candidate, update_conference
+        from conference.office.details import add_candidate, update_conference
         add_candidate(conference_id, hostile, "Tổ trưởng", None)
         conference = {"title": "Hội nghị <b>in đậm</b>", "place_name": "An Tân", "date": "2020-03-05",
                       "award_batch_size": 6, "chair": "Mai Anh Hùng"}

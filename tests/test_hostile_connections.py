@@ -6,7 +6,7 @@ Each attack is what an attacker on the venue network needs no token for: Socket.
 over their limit whose sender never reads nor closes, connections that send their headers a line at
 a time (slowloris), bodies that trickle, connections that send nothing. Each oversized POST must be
 answered 413 at once and its connection closed, every slow one closed within the time limits of
-conference/config.py, the door answered as usual throughout, and the server's open descriptors
+conference/core/config.py, the door answered as usual throughout, and the server's open descriptors
 (/proc/PID/fd) must not grow with the attack and must come back once it ends.
 """
 from __future__ import annotations
@@ -27,8 +27,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from conference.config import BODY_MAX_BYTES, HEADER_TIMEOUT, PACKET_MAX_BYTES
-from conference.serving import body_time
+from conference.core.config import BODY_MAX_BYTES, HEADER_TIMEOUT, PACKET_MAX_BYTES
+from conference.web.serving import body_time
 from conftest import ROOT, LiveServer, bearer
 from test_scale_processes import GunicornServer, Screen, close_all
 
@@ -266,7 +266,7 @@ def test_the_nginx_example_refuses_what_the_application_refuses():
         BODY_MAX_BYTES, PACKET_MAX_BYTES]
     assert f"client_header_timeout {HEADER_TIMEOUT}s;" in site
     gunicorn = (ROOT / "deploy" / "gunicorn.command").read_text(encoding="utf-8")
-    assert "--worker-class conference.gunicorn_worker.TimedThreadWorker" in gunicorn and "--timeout 0" not in gunicorn
+    assert "--worker-class conference.web.gunicorn_worker.TimedThreadWorker" in gunicorn and "--timeout 0" not in gunicorn
 
 
 def test_a_chunked_body_without_a_length_is_cut_off_at_its_limit(server):

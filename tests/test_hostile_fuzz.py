@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conference.errors import ConferenceError
-from conference.services import badgecodes
+from conference.checkin import badgecodes
+from conference.core.errors import ConferenceError
 
 from test_hostile_matrix import ABSENT_ID, fingerprint, routes
 
@@ -76,16 +76,16 @@ def fuzz_app(tmp_path):
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fuzz.db'}"})
     yield app
     with app.app_context():
-        from conference.db import db
+        from conference.core.db import db
         db.session.remove()
         db.engine.dispose()
 
 
 @pytest.fixture
 def admin_and_door(fuzz_app):
-    from conference.models import Role
-    from conference.services.devices import create_device
-    from conference.services.state import default_conference_id
+    from conference.core.models import Role
+    from conference.accounts.devices import create_device
+    from conference.core.state import default_conference_id
     with fuzz_app.app_context():
         conference_id = default_conference_id()
         return {"admin": create_device(conference_id, Role.ADMIN, "fuzz admin")[1],
@@ -149,9 +149,9 @@ def as_csv(header: list[str], rows: list[list[str]], delimiter: str) -> bytes:
 @FUZZ
 @given(header=headers, rows=st.lists(st.lists(cells, max_size=7), max_size=12), delimiter=st.sampled_from([",", ";", "\t"]))
 def test_an_import_adds_every_row_or_none_and_never_fails_otherwise(fuzz_app, header, rows, delimiter):
-    from conference.db import db
-    from conference.services.importer import import_delegates
-    from conference.services.state import default_conference_id
+    from conference.core.db import db
+    from conference.checkin.importer import import_delegates
+    from conference.core.state import default_conference_id
     content = as_csv(header, rows, delimiter)
     before = fingerprint(fuzz_app)
     with fuzz_app.app_context():
@@ -171,9 +171,9 @@ def test_an_import_adds_every_row_or_none_and_never_fails_otherwise(fuzz_app, he
 @FUZZ
 @given(content=st.binary(max_size=3000), suffix=st.sampled_from([".csv", ".xlsx", ".xls", ".txt", ""]))
 def test_an_unreadable_file_is_refused_with_a_reason_and_changes_nothing(fuzz_app, content, suffix):
-    from conference.db import db
-    from conference.services.importer import import_delegates
-    from conference.services.state import default_conference_id
+    from conference.core.db import db
+    from conference.checkin.importer import import_delegates
+    from conference.core.state import default_conference_id
     before = fingerprint(fuzz_app)
     with fuzz_app.app_context():
         try:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from werkzeug.routing import IntegerConverter
 
-from conference.extensions import socketio
+from conference.core.extensions import socketio
 from conftest import ADMIN_PASSWORD, FAST_HASH, sign_in
 
 ADMIN, MC, DOOR, DISPLAY, BUTTON, NOBODY = "admin", "mc", "door", "display", "button", "nobody"
@@ -227,7 +227,7 @@ LOGS = {"alembic_version", "scan", "login_session"}
 
 def fingerprint(app) -> str:
     """A digest of every row of every table but the logs: equal before and after means nothing changed."""
-    from conference.db import db
+    from conference.core.db import db
     digest = hashlib.sha256()
     with app.app_context():
         for table in db.metadata.sorted_tables:
@@ -251,7 +251,7 @@ def press_url(url: str, role: str, tokens: dict) -> str:
 
 def account_client(app, role: str):
     """A test client signed in at /login with a new account of this role."""
-    from conference.services.accounts import create_user
+    from conference.accounts.users import create_user
     with app.app_context():
         create_user(f"matrix-{role}", role, password="matrix-password")
     return sign_in(app.test_client(), f"matrix-{role}", "matrix-password")
@@ -270,16 +270,16 @@ def matrix_app(tmp_path):
                       "ADMIN_PASSWORD": ADMIN_PASSWORD, "PASSWORD_HASH_METHOD": FAST_HASH})
     yield app
     with app.app_context():
-        from conference.db import db
+        from conference.core.db import db
         db.session.remove()
         db.engine.dispose()
 
 
 @pytest.fixture
 def matrix_tokens(matrix_app):
-    from conference.models import Role
-    from conference.services.devices import create_device
-    from conference.services.state import default_conference_id
+    from conference.core.models import Role
+    from conference.accounts.devices import create_device
+    from conference.core.state import default_conference_id
     with matrix_app.app_context():
         conference_id = default_conference_id()
         return {role.value: create_device(conference_id, role, f"{role.value} matrix")[1] for role in Role}

@@ -8,9 +8,9 @@ import unicodedata
 import pytest
 import sqlalchemy as sa
 
-from conference.db import db
-from conference.models import Delegate
-from conference.textnorm import clean, fold
+from conference.core.db import db
+from conference.core.models import Delegate
+from conference.core.textnorm import clean, fold
 from conftest import bearer
 from test_admin_import import confirm, excel_csv, office_workbook, preview
 

@@ -146,7 +146,7 @@ def test_the_catalogue_is_compiled_into_the_instance_at_start_without_a_manual_s
 def test_a_changed_catalogue_is_compiled_again_and_an_unchanged_one_is_left_alone(tmp_path):
     from babel.support import Translations
 
-    from conference.i18n import compile_catalogues
+    from conference.core.i18n import compile_catalogues
     source = tmp_path / "source"
     (source / "en" / "LC_MESSAGES").mkdir(parents=True)
     po = source / "en" / "LC_MESSAGES" / "messages.po"
@@ -165,7 +165,7 @@ def test_a_changed_catalogue_is_compiled_again_and_an_unchanged_one_is_left_alon
 def test_outside_a_request_the_language_is_vietnamese(app):
     from flask_babel import gettext
 
-    from conference.i18n import select_locale
+    from conference.core.i18n import select_locale
     with app.app_context():
         assert select_locale() == "vi"
         assert gettext("Đăng nhập") == "Đăng nhập"

@@ -11,7 +11,7 @@ from conftest import ROOT
 
 
 def test_a_checkout_serves_its_own_folders_and_keeps_its_data_in_instance():
-    from conference import config, resources
+    from conference.core import config, resources
     assert not resources.INSTALLED
     assert (resources.TEMPLATES, resources.STATIC, resources.TRANSLATIONS) == (
         ROOT / "templates", ROOT / "static", ROOT / "translations")
@@ -19,7 +19,7 @@ def test_a_checkout_serves_its_own_folders_and_keeps_its_data_in_instance():
 
 
 def test_an_installed_package_serves_the_folders_the_wheel_put_inside_it(tmp_path, monkeypatch):
-    from conference import resources
+    from conference.core import resources
     (tmp_path / "templates").mkdir()
     monkeypatch.setattr(resources, "PACKAGE", tmp_path)
     monkeypatch.setattr(resources, "INSTALLED", True)
@@ -35,7 +35,7 @@ def test_an_installed_package_serves_the_folders_the_wheel_put_inside_it(tmp_pat
     ("win32", {"APPDATA": "/Users/an/AppData/Roaming"}, "/Users/an/AppData/Roaming/conference-day"),
 ])
 def test_installed_the_data_goes_to_the_users_data_folder(platform, env, expected, tmp_path, monkeypatch):
-    from conference import config, resources
+    from conference.core import config, resources
     monkeypatch.setattr(resources, "INSTALLED", True)
     monkeypatch.setattr(config.sys, "platform", platform)
     monkeypatch.setattr(Path, "home", classmethod(lambda cls: tmp_path))

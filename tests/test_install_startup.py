@@ -24,7 +24,7 @@ COMMANDS = ("serve", "token", "devices", "revoke", "import-delegates", "badges",
 def run(*args: str, **env: str) -> str:
     from click.testing import CliRunner
 
-    from conference.cli import cli
+    from conference.cli.commands import cli
     done = CliRunner().invoke(cli, list(args), prog_name="python3 -m conference", env=env)
     assert done.exit_code == 0, done.output
     return done.output
@@ -95,7 +95,7 @@ def test_help_lists_every_command_with_its_whole_summary_in_one_language(languag
 def test_a_refusal_is_one_line_in_one_language(language, line, tmp_path):
     from click.testing import CliRunner
 
-    from conference.cli import cli
+    from conference.cli.commands import cli
     done = CliRunner().invoke(cli, ["revoke", "99999"], prog_name="python3 -m conference",
                               env={"CONFERENCE_LANG": language, "CONFERENCE_INSTANCE": str(tmp_path / "instance")})
     assert done.exit_code == 1

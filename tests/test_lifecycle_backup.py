@@ -14,10 +14,10 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from conference.db import db
-from conference.errors import ConferenceError
-from conference.models import CheckIn, Conference, Delegate
-from conference.services import backups, lifecycle
+from conference.core.db import db
+from conference.core.errors import ConferenceError
+from conference.core.models import CheckIn, Conference, Delegate
+from conference.office import backups, lifecycle
 
 from conftest import ROOT, LiveServer, bearer
 from lifecycle_helpers import any_app, signed_in  # noqa: F401 - any_app is a fixture
@@ -193,7 +193,7 @@ def test_a_backup_taken_during_a_burst_of_checkins_restores_every_acknowledged_o
     fresh = tmp_path / "second"
     restored = _cli(fresh, "restore", str(tmp_path / "burst.db"))
     assert restored.returncode == 0, restored.stderr
-    with sqlite3.connect(fresh / "conference.db") as copy:
+    with sqlite3.connect(fresh / "conference.core.db") as copy:
         present = [delegate for (delegate,) in copy.execute("SELECT delegate_id FROM checkin")]
     assert len(present) == len(set(present))  # once each
     assert before <= set(present) <= set(acknowledged)

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from conference.cli import cli
+from conference.cli.commands import cli
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -74,10 +74,10 @@ def test_activate_and_reset_while_the_show_runs_need_force(run, monkeypatch):
 def _start_show(run, monkeypatch) -> None:
     """The MC starts the show of the active conference, through the API of the same database."""
     from conference import create_app
-    from conference.db import db
-    from conference.models import Role
-    from conference.services.devices import create_device
-    from conference.services.state import default_conference_id
+    from conference.core.db import db
+    from conference.core.models import Role
+    from conference.accounts.devices import create_device
+    from conference.core.state import default_conference_id
     for name, value in run.env.items():
         monkeypatch.setenv(name, value)
     app = create_app()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from conference.db import db
-from conference.extensions import socketio as server_socketio
-from conference.models import Badge, CheckIn, Conference, Delegate, Role
-from conference.services import lifecycle
-from conference.services.devices import authenticate, create_device
-from conference.services.state import default_conference_id
+from conference.accounts.devices import authenticate, create_device
+from conference.core.db import db
+from conference.core.extensions import socketio as server_socketio
+from conference.core.models import Badge, CheckIn, Conference, Delegate, Role
+from conference.core.state import default_conference_id
+from conference.office import lifecycle
 
 from conftest import bearer
 from lifecycle_helpers import any_app, signed_in, states  # noqa: F401 - any_app is a fixture
@@ -191,7 +191,7 @@ def test_the_first_page_of_the_office_offers_its_own_conference_while_only_the_d
 
 
 def test_devices_belong_to_the_install_listed_and_revoked_whichever_conference_is_active(any_app):
-    from conference.services.devices import list_devices, revoke_device
+    from conference.accounts.devices import list_devices, revoke_device
     with any_app.app_context():
         demo = default_conference_id()
         old_door = create_device(demo, Role.DOOR)

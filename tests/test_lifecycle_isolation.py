@@ -7,12 +7,12 @@ import zipfile
 
 import sqlalchemy as sa
 
-from conference.db import db
-from conference.models import AgendaItem, Delegate, Role
-from conference.services import lifecycle
-from conference.services.devices import create_device
-from conference.services.setup_data import create_delegate
-from conference.services.state import default_conference_id
+from conference.accounts.devices import create_device
+from conference.core.db import db
+from conference.core.models import AgendaItem, Delegate, Role
+from conference.core.state import default_conference_id
+from conference.office import lifecycle
+from conference.office.details import create_delegate
 
 from conftest import bearer
 from lifecycle_helpers import any_app, signed_in  # noqa: F401 - any_app is a fixture

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from conference.db import db, utcnow, write_transaction
-from conference.extensions import socketio as server_socketio
-from conference.models import (AgendaItem, AgendaStep, AwardPresentation, Badge, CheckIn, Delegate, Honouree,
-                               Role, Scan, ShowRun, ShowState, Vote)
-from conference.services import backups, lifecycle
-from conference.services.devices import create_device
-from conference.services.state import default_conference_id
+from conference.accounts.devices import create_device
+from conference.core.db import db, utcnow, write_transaction
+from conference.core.extensions import socketio as server_socketio
+from conference.core.models import (AgendaItem, AgendaStep, AwardPresentation, Badge, CheckIn, Delegate, Honouree,
+                                    Role, Scan, ShowRun, ShowState, Vote)
+from conference.core.state import default_conference_id
+from conference.office import backups, lifecycle
 
 from conftest import bearer
 from lifecycle_helpers import any_app, signed_in, states  # noqa: F401 - any_app is a fixture

@@ -8,8 +8,8 @@ import sqlite3
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from conference.db import db
-from conference.models import CheckIn, Conference, Delegate
+from conference.core.db import db
+from conference.core.models import CheckIn, Conference, Delegate
 
 from lifecycle_helpers import signed_in
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import zxingcpp
 
-from conference.services import badgecodes
-from conference.services.badges import BADGE_H, BADGE_W, COLUMNS, ROWS, BadgeText, qr_square, write_pdf
+from conference.checkin import badgecodes
+from conference.papers.badges import BADGE_H, BADGE_W, COLUMNS, ROWS, BadgeText, qr_square, write_pdf
 
 from pdf_layout import MM, pdf_pages
 from test_core_badges import DPI, pdf_pages_as_images
@@ -86,7 +86,7 @@ def check_sheets(pdf, badges: list[BadgeText], tmp_path) -> dict[str, str]:
 
 def test_the_demo_badges_print_every_word_of_the_longest_positions_clear_of_qr_and_cut_lines(
         app, conference_id, tmp_path):
-    from conference.services.badges import badge_texts
+    from conference.papers.badges import badge_texts
     with app.app_context():
         badges = badge_texts(conference_id)
     badges.sort(key=lambda b: -len(b.position))  # the longest positions (the ward chairman's) first
@@ -119,7 +119,7 @@ def test_texts_longer_than_a_badge_can_hold_are_cut_with_an_ellipsis_never_overp
 
 def test_the_phone_badge_wraps_long_texts_inside_its_edges_and_leaves_its_qr_code_untouched(tmp_path):
     from PIL import Image, ImageChops
-    from conference.services.badges import write_png
+    from conference.papers.badges import write_png
     short = BadgeText(badgecodes.new_code(), "An", "", "", "G", "#c62828", "T")
     for number, badge in enumerate(long_badges()):
         badge = BadgeText(short.code, *[getattr(badge, f) for f in ("full_name", "position", "unit", "group",

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import zxingcpp
 from pypdf import PdfReader
 
-from conference.db import db
-from conference.models import Delegate, DelegateGroup
+from conference.core.db import db
+from conference.core.models import Delegate, DelegateGroup
 
 from conftest import ROOT
 from pdf_layout import MM, outside, pdf_pages
@@ -78,7 +78,7 @@ def test_a_groups_invitations_carry_the_badge_qr_that_admits_each_delegate_at_th
 
 def test_one_delegates_invitation_wraps_the_longest_name_and_position_inside_the_margins(
         admin_client, app, conference_id, tmp_path):
-    from conference.services.setup_data import create_delegate
+    from conference.office.details import create_delegate
     name, position = "Nguyễn " * 17 + "Hà", "Phó Chủ tịch Thường trực Hội đồng Thi đua - Khen thưởng " * 3
     with app.app_context():
         delegate = create_delegate(conference_id, name[:120], position[:200], "<b>UBND</b> & \"phường\"")

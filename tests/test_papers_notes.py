@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 from docx import Document
 
-from conference.db import db
-from conference.models import AgendaItem
+from conference.core.db import db
+from conference.core.models import AgendaItem
 
 from conftest import ROOT
 from test_admin_browser import sign_in

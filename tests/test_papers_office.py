@@ -39,9 +39,10 @@ class DemoDayClock:
 def run_demo_day(conference_id: int) -> None:
     """40 delegates in, every item and step run, every award presented, the vote taken, notes typed,
     on the planned day (the minutes are dated by the day their clock was read)."""
-    from conference.db import db
-    from conference.models import Delegate
-    from conference.services import checkin, show
+    from conference.core.db import db
+    from conference.core.models import Delegate
+    from conference.checkin import checkins as checkin
+    from conference.show import moves as show
     for delegate_id in list(db.session.scalars(sa.select(Delegate.id).order_by(Delegate.id)))[:40]:
         checkin.check_in(conference_id, delegate_id=delegate_id, device="Cửa 1")
     clock = DemoDayClock()
@@ -51,10 +52,12 @@ def run_demo_day(conference_id: int) -> None:
 
 
 def _run_the_program(conference_id: int, clock: DemoDayClock) -> None:
-    from conference.db import db
-    from conference.models import AgendaItem
-    from conference.services import awards, secretary_notes, show
-    from conference.services.awards import day as award_day
+    from conference.core.db import db
+    from conference.core.models import AgendaItem
+    from conference import awards
+    from conference.papers import notes as secretary_notes
+    from conference.show import moves as show
+    from conference.awards import day as award_day
     for _ in range(100):
         clock.tick()
         show.next_item(conference_id)
@@ -79,10 +82,10 @@ def papers(tmp_path_factory) -> dict[str, Path]:
     """The demo day's papers, converted to PDF by LibreOffice in one run."""
     soffice()
     from conference import create_app
-    from conference.services.reports import attendance_xlsx
-    from conference.services.program_script import script_docx
-    from conference.services.reports_minutes import minutes_docx
-    from conference.services.state import default_conference_id
+    from conference.papers.attendance import attendance_xlsx
+    from conference.papers.script import script_docx
+    from conference.papers.minutes import minutes_docx
+    from conference.core.state import default_conference_id
     folder = tmp_path_factory.mktemp("papers")
     app = create_app({"INSTANCE_PATH": str(folder / "instance"), "TESTING": True,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'day.db'}"})
@@ -94,7 +97,7 @@ def papers(tmp_path_factory) -> dict[str, Path]:
         sources["minutes"], sources["attendance"] = folder / "bien-ban.docx", folder / "diem-danh.xlsx"
         sources["minutes"].write_bytes(minutes_docx(conference_id))
         sources["attendance"].write_bytes(attendance_xlsx(conference_id))
-        from conference.db import db
+        from conference.core.db import db
         db.session.remove()
         db.engine.dispose()
     pdfs = convert_to_pdf(list(sources.values()), folder)
@@ -212,7 +215,7 @@ def joined(words) -> str:
 
 def test_the_mc_script_has_the_header_the_planned_times_and_every_word_of_the_mc(papers):
     import json
-    from conference.services.demo import DEMO_FILE
+    from conference.office.demo import DEMO_FILE
     plan = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
     pages = pdf_pages(papers["script"])
     header_checks(pages[0], number=None)

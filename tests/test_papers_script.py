@@ -9,8 +9,8 @@ import sys
 import sqlalchemy as sa
 from docx import Document
 
-from conference.db import db
-from conference.models import AgendaItem
+from conference.core.db import db
+from conference.core.models import AgendaItem
 
 from conftest import ROOT
 
@@ -43,7 +43,7 @@ def test_the_script_lists_every_item_and_step_with_planned_time_presenter_and_lá
 
 def test_figures_known_when_the_script_is_printed_are_filled_and_unknown_placeholders_kept(
         admin_client, app, auth, conference_id):
-    from conference.services.agenda import update_item
+    from conference.show.agenda import update_item
     with app.app_context():
         item = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.position == 2))
         update_item(conference_id, item.id, item.title, item.presenter, item.planned_minutes, item.kind.value,

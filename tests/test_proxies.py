@@ -8,11 +8,11 @@ import pytest
 import requests
 
 from conference import create_app
-from conference.proxies import TrustedProxyFix, trusted_networks
+from conference.web.proxies import TrustedProxyFix, trusted_networks
 from conftest import LiveServer
 
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-LIMIT = 10  # blueprints/auth.py: 10 per minute
+LIMIT = 10  # accounts/signin.py: 10 per minute
 
 
 def behind_proxy(tmp_path, **config):

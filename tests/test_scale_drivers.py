@@ -1,5 +1,5 @@
 """Who is driving, across processes: an MC console hears the MC consoles connected to every server
-process of the installation (conference/drivers.py keeps each process's labels in Redis), sees
+process of the installation (conference/live/consoles.py keeps each process's labels in Redis), sees
 them leave, sees a killed process's leave within about 10 s, and still connects while Redis is away.
 
 Real `python3 -m conference serve` processes on the machine's PostgreSQL and Redis, as in

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from conference import create_app
-from conference.security_headers import CONTENT_SECURITY_POLICY
+from conference.web.security_headers import CONTENT_SECURITY_POLICY
 from conftest import ROOT, LiveServer, bearer, page_csrf_token
 
 EXPECTED = {"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
@@ -69,8 +69,9 @@ def callers(app, admin_client, tokens, auth):
 
 def test_every_page_and_api_answer_carries_the_headers(app, callers, tokens):
     with app.app_context():
-        from conference.services import agenda, roster
-        from conference.services.state import default_conference_id
+        from conference.show import agenda
+        from conference.checkin import roster
+        from conference.core.state import default_conference_id
         conference = default_conference_id()
         item, delegate = agenda.items(conference)[0].id, roster.search_delegates(conference, None, 1)[0].id
     values = {"item_id": str(item), "delegate_id": str(delegate), "token": tokens["admin"],

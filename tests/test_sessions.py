@@ -34,8 +34,8 @@ def changes_the_hall_message(client, csrf_token: str) -> int:
 
 
 def session_rows(app) -> list:
-    from conference.db import db
-    from conference.models import LoginSession
+    from conference.core.db import db
+    from conference.core.models import LoginSession
     with app.app_context():
         rows = db.session.scalars(sa.select(LoginSession).order_by(LoginSession.id)).all()
         db.session.expunge_all()
@@ -45,8 +45,8 @@ def session_rows(app) -> list:
 
 def set_times(app, **values) -> None:
     """Move the times of every open session (to age them without waiting)."""
-    from conference.db import db
-    from conference.models import LoginSession
+    from conference.core.db import db
+    from conference.core.models import LoginSession
     with app.app_context():
         db.session.execute(sa.update(LoginSession).where(LoginSession.ended_at.is_(None)).values(**values))
         db.session.commit()
@@ -63,7 +63,7 @@ def test_a_cookie_copied_before_sign_out_is_refused_after_it(app, admin_client):
 
 
 def test_a_new_password_ends_every_session_of_the_account(app, admin_client):
-    from conference.services.accounts import create_user, find_user, set_password
+    from conference.accounts.users import create_user, find_user, set_password
     with app.app_context():
         create_user("lan", "staff", password="lan-password-1")
     lan = sign_in(app.test_client(), "lan", "lan-password-1")
@@ -75,7 +75,7 @@ def test_a_new_password_ends_every_session_of_the_account(app, admin_client):
 
 
 def test_removing_an_account_ends_its_sessions(app, admin_client):
-    from conference.services.accounts import create_user, find_user
+    from conference.accounts.users import create_user, find_user
     with app.app_context():
         create_user("lan", "staff", password="lan-password-1")
         lan_id = find_user("lan").id
@@ -97,7 +97,7 @@ def test_revoking_a_device_ends_its_paired_browsers(app, tokens, admin_client):
 
 
 def test_an_administrator_sees_who_is_signed_in_and_ends_a_session(app, admin_client, tokens):
-    from conference.services.accounts import create_user
+    from conference.accounts.users import create_user
     with app.app_context():
         create_user("lan", "staff", name="Nguyễn Thị Lan", password="lan-password-1")
     lan = sign_in(app.test_client(), "lan", "lan-password-1")
@@ -145,7 +145,7 @@ def test_a_paired_devices_cookie_reveals_nothing_usable_with_the_api(app, tokens
 
 
 def test_an_idle_session_expires_and_a_used_one_moves_on_at_most_once_a_minute(app, admin_client):
-    from conference.db import utcnow
+    from conference.core.db import utcnow
     [row] = session_rows(app)
     assert timedelta(hours=11.9) < row.expires_at - row.created_at <= timedelta(hours=12)
     assert office_opens(admin_client)
@@ -165,9 +165,9 @@ def test_a_paired_device_stays_signed_in_for_days_and_the_limits_are_configurabl
     app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True, "PASSWORD_HASH_METHOD": FAST_HASH,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'idle.db'}", "ADMIN_PASSWORD": ADMIN_PASSWORD,
                       "ACCOUNT_SESSION_IDLE_HOURS": 1})
-    from conference.models import Role
-    from conference.services.devices import create_device
-    from conference.services.state import default_conference_id
+    from conference.core.models import Role
+    from conference.accounts.devices import create_device
+    from conference.core.state import default_conference_id
     with app.app_context():
         token = create_device(default_conference_id(), Role.DOOR)[1]
     app.test_client().get(f"/pair/{token}")
@@ -178,7 +178,7 @@ def test_a_paired_device_stays_signed_in_for_days_and_the_limits_are_configurabl
 
 
 def test_a_socket_with_the_cookie_of_an_ended_session_is_refused(app, tokens):
-    from conference.extensions import socketio
+    from conference.core.extensions import socketio
     tablet = app.test_client()
     tablet.get(f"/pair/{tokens['door']}")
     live = socketio.test_client(app, flask_test_client=tablet)

@@ -173,9 +173,9 @@ def test_unknown_actions_and_items_are_404_and_nothing_is_a_500(server, button):
 
 
 def test_an_empty_agenda_is_answered_as_the_api_answers_it(app):
-    from conference.models import Role
-    from conference.services.devices import create_device
-    from conference.services.lifecycle import activate, create_conference
+    from conference.core.models import Role
+    from conference.accounts.devices import create_device
+    from conference.office.lifecycle import activate, create_conference
     with app.app_context():
         empty = activate(create_conference("Hội nghị chưa có chương trình"), force=True)
         token = create_device(empty, Role.BUTTON, "Stream Deck")[1]
@@ -203,10 +203,10 @@ def test_the_server_log_never_holds_the_token(server, button):
 
 
 def test_the_audit_trail_names_the_button_but_not_its_token(app):
-    from conference.db import db
-    from conference.models import AuditEntry, Role
-    from conference.services.devices import create_device
-    from conference.services.state import default_conference_id
+    from conference.core.db import db
+    from conference.core.models import AuditEntry, Role
+    from conference.accounts.devices import create_device
+    from conference.core.state import default_conference_id
     with app.app_context():
         token = create_device(default_conference_id(), Role.BUTTON, "Stream Deck")[1]
     assert app.test_client().get(f"/press/{token}/next").status_code == 200

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from conference.db import db
-from conference.models import AgendaItem, ShowState
-from conference.services import show
+from conference.core.db import db
+from conference.core.models import AgendaItem, ShowState
+from conference.show import moves as show
 
 
 class Clock:
@@ -174,7 +174,7 @@ def test_goto_a_place_not_in_the_program_is_refused_and_changes_nothing(client, 
 
 def runs(app, conference_id) -> dict[tuple[int, int | None], list[tuple]]:
     """Each place's runs, (start, end) in time order, by (item position, step position or None)."""
-    from conference.services.show_runs import runs_by_key
+    from conference.show.runs import runs_by_key
     with app.app_context():
         places = {(item.id, None): (item.position, None) for item in agenda(app, conference_id)}
         places.update({(item.id, step.id): (item.position, step.position)
@@ -235,8 +235,8 @@ def test_leaving_an_item_backwards_undoes_the_steps_begun_in_it(client, app, aut
 def frozen(monkeypatch, clock):
     """The test's clock for the snapshot and its timing block too (their "now"), each read built afresh
     (a snapshot is otherwise reused for a second of real time while the version stands)."""
-    from conference import snapshot
-    from conference.services import timing
+    from conference.live import snapshot
+    from conference.show import timing
     monkeypatch.setattr(timing, "utcnow", clock)
     monkeypatch.setattr(snapshot, "utcnow", clock)
     monkeypatch.setattr(snapshot, "REUSE_SECONDS", 0)

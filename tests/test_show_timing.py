@@ -1,4 +1,4 @@
-"""Planned versus actual: the schedule projection (conference/services/timing.py).
+"""Planned versus actual: the schedule projection (conference/show/timing.py).
 
 The agenda here is built in memory: chào cờ 5', khai mạc 20', tham luận 36' (9+9+8+10), bế mạc 20',
 starting 07:30 on 5 March 2020, Vietnam time (UTC+7).
@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conference.models import AgendaItem, AgendaStep, Conference
-from conference.services.timing import schedule
+from conference.core.models import AgendaItem, AgendaStep, Conference
+from conference.show.timing import schedule
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 PLAN_DAY = date(2020, 3, 5)
@@ -132,7 +132,7 @@ def test_an_item_without_planned_minutes_ends_now_at_the_earliest(plan):
 
 
 def test_an_item_back_for_a_second_run_is_due_when_its_runs_use_up_its_plan(plan):
-    from conference.services.show_runs import RunTime
+    from conference.show.runs import RunTime
     conference, items = plan
     for number, item in enumerate(items, 1):
         item.id = number
@@ -149,7 +149,7 @@ def test_an_item_back_for_a_second_run_is_due_when_its_runs_use_up_its_plan(plan
 
 
 def test_runs_that_used_up_the_plan_project_from_now(plan):
-    from conference.services.show_runs import RunTime
+    from conference.show.runs import RunTime
     conference, items = plan
     for number, item in enumerate(items, 1):
         item.id = number
@@ -161,7 +161,7 @@ def test_runs_that_used_up_the_plan_project_from_now(plan):
 
 
 def test_a_run_time_is_its_closed_runs_and_the_start_of_the_open_one():
-    from conference.services.show_runs import RunTime, run_times
+    from conference.show.runs import RunTime, run_times
     key = (2, None)
     times = run_times({key: [(local(7, 35), local(7, 45)), (local(8, 0), local(8, 4)), (local(8, 10), None)]})
     assert times[key] == RunTime(timedelta(minutes=14), local(8, 10))  # at 08:13: 17 minutes, not 38

@@ -12,10 +12,10 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from conference.db import db
-from conference.errors import ConferenceError
-from conference.models import Delegate, Honouree
-from conference.uploads import MAX_PARTS, check_workbook
+from conference.core.db import db
+from conference.core.errors import ConferenceError
+from conference.core.models import Delegate, Honouree
+from conference.core.uploads import MAX_PARTS, check_workbook
 from conftest import LiveServer, bearer, page_csrf_token
 from test_admin_import import office_workbook, preview
 

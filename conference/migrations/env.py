@@ -1,8 +1,8 @@
-"""Alembic environment: runs on the connection the app hands over (see conference/setup.py)."""
+"""Alembic environment: runs on the connection the app hands over (see conference/office/first_start.py)."""
 from alembic import context
 
-from conference import models  # noqa: F401 - fills the metadata
-from conference.db import Base, UTCDateTime
+from conference.core import models  # noqa: F401 - fills the metadata
+from conference.core.db import Base, UTCDateTime
 
 
 def render_item(kind, obj, autogen_context):

@@ -1,0 +1,118 @@
+"""Office pages: devices. Pair a tablet by showing its pairing QR, rename it, revoke it. A button
+box gets no QR and no pairing address (it opens no page): its press addresses instead.
+
+The token exists in clear only once: it is handed from the POST to the next page view through
+the (signed, HTTP-only) session and removed as soon as it has been shown.
+"""
+from __future__ import annotations
+
+import base64
+import io
+
+from flask import render_template, request, session
+from flask_babel import gettext as _
+
+from conference.core.errors import ConferenceError
+from conference.core.models import Role
+from conference.office import details as setup_data
+from conference.office.details import N_
+from conference.office.frame import bp, conference_id, done
+from conference.show.press import READY, press_addresses
+from conference.web.network import lan_address
+from .devices import create_device, list_devices, parse_label, parse_role, revoke_device
+
+ROLE_LABELS = {"door": N_("Cửa (điểm danh)"), "mc": N_("MC"), "display": N_("Màn chiếu"),
+               "admin": N_("Quản trị"), "button": N_("Hộp nút bấm (Stream Deck, Companion)")}
+# What each of press.READY does, in the order the page lists them.
+PRESS_LABELS = dict(zip(READY, (N_("Tiếp"), N_("Lùi"), N_("Khen thưởng: tiếp"), N_("Khen thưởng: lùi"),
+                                N_("Màn đen"), N_("Chỉ phông nền"), N_("Trực tiếp"), N_("Đến mục 1")),
+                        strict=True))
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def server_address() -> str:
+    """scheme://host:port that a device on the LAN reaches this server at. If the office opened
+    this page on the server itself, its LAN address rather than the loopback one."""
+    host = request.host
+    name, colon, port = host.rpartition(":") if not host.endswith("]") else (host, "", "")
+    if not colon:
+        name, port = host, ""
+    if name in LOOPBACK:
+        host = lan_address() + (f":{port}" if port else "")
+    return f"{request.scheme}://{host}"
+
+
+def pairing_address(token: str) -> str:
+    """The address a tablet opens."""
+    return f"{server_address()}/pair/{token}"
+
+
+def qr_data_uri(text: str) -> str:
+    """A QR code as an inline SVG image (no file, no network)."""
+    import qrcode
+    import qrcode.image.svg
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
+    out = io.BytesIO()
+    image.save(out)
+    return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def devices_page(error: str | None = None, failed: int | None = None, status: int = 200):
+    roles = [(role, _(label)) for role, label in ROLE_LABELS.items()]
+    return render_template("admin_devices.html", devices=list_devices(conference_id()), pairing=just_made(),
+                           roles=roles, role_labels=dict(roles), error=error, failed=failed), status
+
+
+def just_made() -> dict | None:
+    """The device made by the last POST, shown this once: a tablet's pairing address and QR, or a
+    button box's press addresses (it has no page to pair)."""
+    made = session.pop("pairing", None)
+    if not isinstance(made, dict) or not made.get("token"):
+        return None
+    if made.get("role") == Role.BUTTON.value:
+        presses = zip(READY, press_addresses(server_address(), made["token"]), strict=True)
+        return {"label": made.get("label"),
+                "presses": [(_(PRESS_LABELS[action]), address) for action, address in presses]}
+    address = pairing_address(made["token"])
+    return {"label": made.get("label"), "address": address, "qr": qr_data_uri(address)}
+
+
+@bp.get("/devices")
+def devices():
+    """The paired devices; a device just created shows its pairing QR here, once."""
+    return devices_page()
+
+
+@bp.post("/devices")
+def add_device():
+    """Make a device and its token; the next page shows the QR to scan with the tablet."""
+    try:
+        role = parse_role(request.form.get("role", ""))
+        device, token = create_device(conference_id(), role, parse_label(request.form.get("label")))
+    except ConferenceError as error:
+        return devices_page(error.localized(), status=error.status)
+    session["pairing"] = {"token": token, "label": device.label, "role": role.value}
+    if role == Role.BUTTON:
+        return done(_("Đã tạo hộp nút bấm “%(label)s”. Chép các địa chỉ bấm nút bên dưới vào Companion "
+                      "hoặc Stream Deck.", label=device.label), "admin.devices")
+    return done(_("Đã tạo thiết bị “%(label)s”. Quét mã QR bằng thiết bị đó để ghép.", label=device.label),
+                "admin.devices")
+
+
+@bp.post("/devices/<int:device_id>")
+def rename_device(device_id: int):
+    try:
+        setup_data.rename_device(conference_id(), device_id, request.form.get("label"))
+    except ConferenceError as error:
+        return devices_page(error.localized(), failed=device_id, status=error.status)
+    return done(_("Đã đổi tên thiết bị."), "admin.devices")
+
+
+@bp.post("/devices/<int:device_id>/revoke")
+def revoke(device_id: int):
+    """The device is signed out at its next request and its token stops working."""
+    try:
+        device = revoke_device(conference_id(), device_id)
+    except ConferenceError as error:
+        return devices_page(error.localized(), status=error.status)
+    return done(_("Đã thu hồi thiết bị “%(label)s”.", label=device.label), "admin.devices")

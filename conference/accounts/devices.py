@@ -1,0 +1,125 @@
+"""Devices and their tokens: pairing, authenticating every request and socket, revoking."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+
+from conference.core.db import db, is_id, utcnow, write_transaction
+from conference.core.errors import ConferenceError, NotFound
+from conference.core.fields import Codes, bounded_text
+from conference.core.models import Device, Role
+from conference.core.state import ACTIVE_CONFERENCE_ID
+from conference.core.textnorm import clean
+from .principal import Principal
+from .sessions import end_sessions_of
+
+TOKEN_BYTES = 32
+MAX_TOKEN_LENGTH = 128
+MAX_LABEL = 80
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def parse_role(value: object) -> Role:
+    try:
+        return Role(value) if isinstance(value, str) else Role(None)
+    except ValueError:
+        raise ConferenceError("invalid_role", "Vai trò phải là admin, mc, door, display hoặc button.") from None
+
+
+def parse_label(value: object) -> str | None:
+    """A device's name as sent, or None for a default one; docs/API.md §6.6 names one code, invalid_label."""
+    return bounded_text(value, MAX_LABEL, "Tên thiết bị", Codes.one("invalid_label"))
+
+
+def device_json(device: Device) -> dict:
+    return {"id": device.id, "role": device.role.value, "label": device.label,
+            "created_at": device.created_at.isoformat(),
+            "revoked_at": device.revoked_at.isoformat() if device.revoked_at else None,
+            "last_seen_at": device.last_seen_at.isoformat() if device.last_seen_at else None}
+
+
+def create_device(conference_id: int, role: Role, label: str | None = None) -> tuple[Device, str]:
+    """Make a device and its token. The token is returned once; only its hash is kept."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    with write_transaction() as session:
+        count = session.scalar(sa.select(sa.func.count()).select_from(Device)  # of the install: see list_devices
+                               .where(Device.role == role))
+        device = Device(conference_id=conference_id, role=role, token_hash=_digest(token),
+                        label=clean(label)[:MAX_LABEL] or _default_label(role, count + 1))
+        session.add(device)
+    return device, token
+
+
+def _default_label(role: Role, number: int) -> str:
+    names = {Role.DOOR: "Cửa", Role.MC: "MC", Role.DISPLAY: "Màn hình", Role.ADMIN: "Quản trị",
+             Role.BUTTON: "Nút bấm"}
+    return f"{names[role]} {number}"
+
+
+def authenticate(token: str | None) -> Principal | None:
+    """The principal for a token, or None if it is unknown, malformed or revoked. A device
+    serves the active conference, whichever it was paired in (the door is the door).
+    A button box's token is None here too: it presses through its press addresses only
+    (authenticate_button), so as a Bearer, for /pair or on a socket it opens nothing."""
+    found = _active_device(token)
+    if found is None or found[0].role == Role.BUTTON:
+        return None
+    return _principal(*found)
+
+
+def authenticate_button(token: str | None) -> Principal | None:
+    """The principal of a button box's token, or None for any other: an MC's or the office's
+    token in a press address is refused, so that address can only ever press."""
+    found = _active_device(token)
+    return _principal(*found) if found is not None and found[0].role == Role.BUTTON else None
+
+
+# Every request of a device (each scan of a door) is authenticated: the device and the id of the
+# active conference it serves come back in one statement, built once, rather than in two queries.
+_DEVICE_BY_TOKEN = (sa.select(Device, ACTIVE_CONFERENCE_ID.scalar_subquery())
+                    .where(Device.token_hash == sa.bindparam("token_hash")))
+
+
+def _active_device(token: str | None) -> tuple[Device, int | None] | None:
+    """The device of a token, unrevoked, and the active conference's id (None while there is none)."""
+    if not token or not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    found = db.session.execute(_DEVICE_BY_TOKEN, {"token_hash": _digest(token)}).first()
+    return (found[0], found[1]) if found is not None and found[0].revoked_at is None else None
+
+
+def _principal(device: Device, active_conference_id: int | None) -> Principal:
+    return Principal(device.role, active_conference_id or device.conference_id, device.label, device.id)
+
+
+def revoke_device(conference_id: int, device_id: int) -> Device:
+    with write_transaction() as session:
+        device = session.get(Device, device_id) if is_id(device_id) else None
+        if device is None:  # devices belong to the install, not to one conference
+            raise NotFound("unknown_device", "Không tìm thấy thiết bị.")
+        device.revoked_at = device.revoked_at or utcnow()
+        end_sessions_of(session, device_id=device.id)  # its paired browsers are signed out too
+    return device
+
+
+def active_devices(device_ids: list[int]) -> set[int]:
+    """Those of device_ids still allowed in (not revoked, not deleted)."""
+    return set(db.session.scalars(sa.select(Device.id).where(Device.id.in_(device_ids),
+                                                            Device.revoked_at.is_(None))))
+
+
+def mark_seen(device_ids: list[int]) -> None:
+    """Note that these devices are connected now (shown to the office; not part of any snapshot)."""
+    with write_transaction() as session:
+        session.execute(sa.update(Device).where(Device.id.in_(device_ids), Device.revoked_at.is_(None))
+                        .values(last_seen_at=utcnow()))
+
+
+def list_devices(conference_id: int) -> list[Device]:
+    """Every device of the install: each one serves whichever conference is active."""
+    return list(db.session.scalars(sa.select(Device).order_by(Device.role, Device.id)))

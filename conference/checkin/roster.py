@@ -1,0 +1,232 @@
+"""Delegates and their groups: lookup, search, walk-ins, badge reissue, the door's feeds, their JSON shape."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from conference.core.db import db, is_id, utcnow, write_transaction
+from conference.core.errors import N_, ConferenceError, NotFound
+from conference.core.fields import Codes, bounded_text
+from conference.core.models import Badge, CheckIn, Delegate, DelegateGroup
+from conference.core.state import bump_version, show_state
+from conference.core.textnorm import clean, fold, name_sort_key
+from . import badgecodes
+
+MAX_NAME = 120
+MAX_FIELD = 200
+ROSTER_FIELDS = ("id", "full_name", "position", "unit", "group", "seat", "badge_code")
+MAX_SEAT = 20
+
+
+def delegate_json(delegate: Delegate) -> dict:
+    checkin = delegate.checkin
+    group = delegate.group
+    return {
+        "id": delegate.id,
+        "full_name": delegate.full_name,
+        "position": delegate.position,
+        "unit": delegate.unit,
+        "group": group.name if group else None,
+        "group_color": group.color if group else None,
+        "seat": delegate.seat,
+        "badge_code": delegate.badge_code,
+        "walk_in": delegate.walk_in,
+        "checked_in_at": checkin.checked_in_at.isoformat() if checkin else None,
+        "checked_in_device": checkin.device if checkin else None,
+    }
+
+
+def search_key(full_name: str, unit: str | None, code: str) -> str:
+    return " ".join(part for part in (fold(full_name), fold(unit), code.lower()) if part)
+
+
+def sorted_vietnamese(delegates: list[Delegate]) -> list[Delegate]:
+    return sorted(delegates, key=lambda d: name_sort_key(d.full_name))
+
+
+def search_delegates(conference_id: int, query: str | None, limit: int | None = None) -> list[Delegate]:
+    """Every word of the query, folded (đ as d, no marks, any case or normal form), must match."""
+    statement = (sa.select(Delegate).where(Delegate.conference_id == conference_id)
+                 .options(sa.orm.selectinload(Delegate.checkin)))
+    for word in fold(query).split():
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        statement = statement.where(Delegate.search_key.like(f"%{escaped}%", escape="\\"))
+    words = fold(query).split()
+    found = sorted(db.session.scalars(statement), key=lambda d: (match_rank(d.full_name, words),
+                                                                 name_sort_key(d.full_name)))
+    return found[:limit] if limit else found
+
+
+def match_rank(full_name: str, words: list[str]) -> int:
+    """Names first (docs/DOOR.md): 0 the whole name, 1 every word starting a word of the name, 2
+    every word inside the name, 3 found only with the unit or the code. The door's tablet ranks
+    the same way (static/js/door-offline.js)."""
+    name = fold(full_name)
+    parts = name.split()
+    if not words or " ".join(words) == name:
+        return 0
+    if all(any(part.startswith(word) for part in parts) for word in words):
+        return 1
+    return 2 if all(word in name for word in words) else 3
+
+
+def get_delegate(conference_id: int, delegate_id: object) -> Delegate:
+    delegate = db.session.get(Delegate, delegate_id) if is_id(delegate_id) else None
+    if delegate is None or delegate.conference_id != conference_id:
+        raise NotFound("unknown_delegate", "Không tìm thấy đại biểu.")
+    return delegate
+
+
+def office_list(conference_id: int, query: str | None, group_id: int | None = None,
+                ungrouped: bool = False) -> list[Delegate]:
+    """The office's list: matching the query, of one group (or those in none), by group then by name."""
+    found = search_delegates(conference_id, query)
+    if ungrouped:
+        found = [d for d in found if d.group_id is None]
+    elif group_id is not None:
+        found = [d for d in found if d.group_id == group_id]
+    return sorted(found, key=lambda d: (d.group.position if d.group else 10**6, name_sort_key(d.full_name)))
+
+
+def count_delegates(conference_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Delegate.id)).where(Delegate.conference_id == conference_id))
+
+
+# --- groups (the plan's "Thành phần", in protocol order) -------------------------------------
+
+def groups(conference_id: int) -> list[DelegateGroup]:
+    """The conference's groups in protocol order: the one query every list of groups uses."""
+    return list(db.session.scalars(sa.select(DelegateGroup).where(DelegateGroup.conference_id == conference_id)
+                                   .order_by(DelegateGroup.position, DelegateGroup.id)))
+
+
+def get_group(conference_id: int, group_id: object) -> DelegateGroup:
+    group = db.session.get(DelegateGroup, group_id) if is_id(group_id) else None
+    if group is None or group.conference_id != conference_id:
+        raise NotFound("unknown_group", "Không tìm thấy thành phần đại biểu.")
+    return group
+
+
+def group_sizes(conference_id: int) -> dict[int | None, int]:
+    """Delegates per group id (None: in no group)."""
+    return dict(db.session.execute(
+        sa.select(Delegate.group_id, sa.func.count()).where(Delegate.conference_id == conference_id)
+        .group_by(Delegate.group_id)).all())
+
+
+def find_group(conference_id: int, name: str | None) -> DelegateGroup | None:
+    if not clean(name):
+        return None
+    wanted = fold(name)
+    # An import asks this twice per row: the groups found are remembered for the rest of the
+    # transaction and checked again on use, so a group added, renamed or deleted meanwhile is
+    # still looked up afresh (bench/badges_import.py: 2,000 rows went from 14 s to ~2 s).
+    known = _known_groups(conference_id)
+    group = known.get(wanted)
+    if (group is not None and group in db.session and not sa.inspect(group).deleted
+            and group.conference_id == conference_id and fold(group.name) == wanted):
+        return group
+    with db.session.no_autoflush:
+        found = groups(conference_id)
+    known.clear()
+    known.update({fold(g.name): g for g in found})
+    if wanted in known:
+        return known[wanted]
+    raise ConferenceError("unknown_group", "Không có thành phần đại biểu “%(name)s”.", name=clean(name))
+
+
+def _known_groups(conference_id: int) -> dict[str, DelegateGroup]:
+    """Folded group name -> group, kept per conference for the session's current transaction only."""
+    transaction = db.session().get_transaction()
+    cache = db.session.info.get("known_groups")
+    if cache is None or cache[0] is not transaction:
+        cache = (transaction, {})
+        db.session.info["known_groups"] = cache
+    return cache[1].setdefault(conference_id, {})
+
+
+# docs/API.md §6.3 names these codes: a non-text field is invalid_field, the name's own are *_name.
+NAME_CODES = Codes("invalid_field", "missing_name", "name_too_long")
+# Translated only when a message is written: an import checks 2,000 rows that are mostly right.
+LABELS = {"full_name": N_("Họ và tên"), "position": N_("Chức vụ"), "unit": N_("Đơn vị"), "seat": N_("Ghế")}
+
+
+def validate_fields(full_name: object, position: object = None, unit: object = None,
+                    seat: object = None) -> dict:
+    """Cleaned fields, or a ConferenceError naming what is wrong. Numbers are text (a spreadsheet cell)."""
+    return {"full_name": bounded_text(full_name, MAX_NAME, LABELS["full_name"], NAME_CODES, required=True,
+                                      numbers=True),
+            "position": bounded_text(position, MAX_FIELD, LABELS["position"], numbers=True),
+            "unit": bounded_text(unit, MAX_FIELD, LABELS["unit"], numbers=True),
+            "seat": bounded_text(seat, MAX_SEAT, LABELS["seat"], numbers=True)}
+
+
+def new_delegate(session, conference_id: int, fields: dict, group: DelegateGroup | None,
+                 walk_in: bool = False) -> Delegate:
+    """Add a delegate with a fresh badge inside the caller's transaction."""
+    code = badgecodes.new_code()
+    delegate = Delegate(conference_id=conference_id, group=group, badge_code=code, walk_in=walk_in,
+                        search_key=search_key(fields["full_name"], fields.get("unit"), code), **fields)
+    session.add(delegate)
+    session.flush()
+    session.add(Badge(code=code, conference_id=conference_id, delegate_id=delegate.id))
+    return delegate
+
+
+def reissue_badge(conference_id: int, delegate_id: int) -> Delegate:
+    """A new code for a lost badge; the old code is revoked and refused from now on."""
+    with write_transaction() as session:
+        delegate = get_delegate(conference_id, delegate_id)
+        session.execute(sa.update(Badge).where(Badge.delegate_id == delegate.id, Badge.revoked_at.is_(None))
+                        .values(revoked_at=utcnow()))
+        code = badgecodes.new_code()
+        session.add(Badge(code=code, conference_id=conference_id, delegate_id=delegate.id))
+        delegate.badge_code = code
+        delegate.search_key = search_key(delegate.full_name, delegate.unit, code)
+        bump_version(conference_id)
+    return delegate
+
+
+def attendance(conference_id: int) -> dict:
+    """Present / expected, overall and per group in protocol order.
+
+    Counted per group_id in two narrow queries (delegates; check-ins joined to their delegate)
+    rather than one three-table join per figure: it is part of every snapshot, so of every
+    publish and every GET /api/state (bench/checkin_load.py), and costs half as much this way.
+    """
+    expected_by_group = group_sizes(conference_id)
+    present_by_group = dict(db.session.execute(
+        sa.select(Delegate.group_id, sa.func.count()).select_from(CheckIn)
+        .join(Delegate, Delegate.id == CheckIn.delegate_id)
+        .where(CheckIn.conference_id == conference_id).group_by(Delegate.group_id)).all())
+    listed = [{"id": g.id, "name": g.name, "color": g.color, "expected": expected_by_group.get(g.id, 0),
+               "present": present_by_group.get(g.id, 0)} for g in groups(conference_id)]
+    expected, present = sum(expected_by_group.values()), sum(present_by_group.values())
+    return {"present": present, "expected": expected, "absent": expected - present, "groups": listed}
+
+
+# --- the door tablet's feeds: read in one transaction each, ended before the answer is written ---
+
+def door_roster(conference_id: int) -> tuple[int, dict]:
+    """(version, {"groups", "fields", "rows"}): every delegate, the field names once, then one list per
+    delegate by id. The version comes apart so the roster alone can be tagged: a check-in moves it."""
+    version = show_state(conference_id).version
+    rows = db.session.execute(
+        sa.select(Delegate.id, Delegate.full_name, Delegate.position, Delegate.unit, DelegateGroup.name,
+                  Delegate.seat, Delegate.badge_code)
+        .outerjoin(DelegateGroup, Delegate.group_id == DelegateGroup.id)
+        .where(Delegate.conference_id == conference_id).order_by(Delegate.id)).all()
+    content = {"groups": [{"name": g.name, "color": g.color} for g in groups(conference_id)],
+               "fields": list(ROSTER_FIELDS), "rows": [list(row) for row in rows]}
+    db.session.rollback()
+    return version, content
+
+
+def presence(conference_id: int) -> dict:
+    """Who is checked in: {"version", "present": [[delegate_id, checked_in_at, device], ...]}."""
+    version = show_state(conference_id).version
+    rows = db.session.execute(
+        sa.select(CheckIn.delegate_id, CheckIn.checked_in_at, CheckIn.device)
+        .where(CheckIn.conference_id == conference_id).order_by(CheckIn.id)).all()
+    body = {"version": version, "present": [[d, at.isoformat(), device] for d, at, device in rows]}
+    db.session.rollback()
+    return body

@@ -1,0 +1,52 @@
+"""What every command shares: the app it runs in, the conference it works on, and the way an
+export refuses. Apart from cli.py so that the command modules (cli.py, cli_lifecycle.py) import it
+rather than each other."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import click
+
+from conference.core.errors import ConferenceError
+from .language import Refused, _
+
+
+def chosen_conference(chosen: int | None = None) -> int:
+    """CHOSEN if it is a conference of this install, else the active one."""
+    from conference.core.state import default_conference_id
+    if chosen is not None:
+        from conference.office.lifecycle import existing
+        try:
+            return existing(chosen)
+        except ConferenceError as error:
+            raise Refused.of(error) from None
+    found = default_conference_id()
+    if found is None:
+        raise Refused(_("Chưa có hội nghị nào trong cơ sở dữ liệu."))
+    return found
+
+
+def command_app(announce: bool = True):
+    """The app; if this start made the first administrator, its password is printed here, once
+    (serve prints it in its banner instead)."""
+    from conference import create_app
+    app = create_app()
+    if announce and app.extensions.get("first_admin_password"):
+        click.echo(_("Đã tạo tài khoản quản trị đầu tiên: admin, mật khẩu (chỉ hiện một lần): {password}").format(
+            password=app.extensions.pop("first_admin_password")), err=True)
+    return app
+
+
+@contextmanager
+def writing(file: Path) -> Iterator[None]:
+    """Inside an app context: a refused export or a file that cannot be written is one line and exit 1."""
+    with command_app().app_context():
+        try:
+            yield
+        except ConferenceError as error:
+            raise Refused.of(error) from None
+        except OSError as error:
+            raise Refused(_("Không ghi được {file}: {reason}").format(
+                file=file, reason=error.strerror or error)) from None

@@ -1,0 +1,114 @@
+"""Settings: environment first, then secrets generated once and kept in the instance folder."""
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+# What one request may cost the server: the numbers behind conference/web/limits.py (bodies, before
+# anything reads them), conference/web/serving.py (time, in the embedded server) and deploy/ (gunicorn,
+# nginx), kept here so they agree. docs/SCALE.md explains them.
+BODY_MAX_BYTES = 5 * 1024 * 1024  # an HTTP body: an upload (a roster), JSON, a form; nginx's limit too
+PACKET_MAX_BYTES = 64 * 1024  # a Socket.IO message, polling or WebSocket (a screen sends a few bytes)
+HEADER_TIMEOUT = 10  # seconds for the request line and headers, from the moment the server waits for them
+# A body has HEADER_TIMEOUT more, plus the time it takes at BODY_MIN_RATE bytes a second: 5 MB may
+# take two minutes (a poor venue Wi-Fi at 0.4 Mbit/s); a check-in's 100 bytes, 10 s.
+BODY_MIN_RATE = 50 * 1024
+
+
+def _kept_secret(instance: Path, name: str, make) -> tuple[str, bool]:
+    """Read instance/<name>, or create it (mode 0600) the first time. Returns (value, created)."""
+    path = instance / name
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip(), False
+    value = make()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(value + "\n")
+    return value, True
+
+
+def default_instance() -> Path:
+    """The data folder when CONFERENCE_INSTANCE is not set: instance/ in a checkout, else the
+    user's data folder (an installed server may be started from any folder, even a read-only one)."""
+    from .resources import CHECKOUT, INSTALLED
+    if not INSTALLED:
+        return CHECKOUT / "instance"
+    return _user_data_folder() / "conference-day"
+
+
+def _user_data_folder() -> Path:
+    """Where the platform keeps per-user application data (what platformdirs would answer)."""
+    home = Path.home()
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or os.environ.get("APPDATA") or home / "AppData" / "Local")
+    if sys.platform == "darwin":
+        return home / "Library" / "Application Support"
+    return Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+
+
+def load_settings(instance: Path) -> dict:
+    instance.mkdir(parents=True, exist_ok=True)
+    secret_key = os.environ.get("SECRET_KEY") or _kept_secret(
+        instance, "secret_key", lambda: secrets.token_hex(32))[0]
+    return {
+        "SECRET_KEY": secret_key,
+        **_account_settings(),
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance),
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "MAX_CONTENT_LENGTH": BODY_MAX_BYTES,  # uploads (rosters) and JSON bodies alike
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # a door tablet stays on one page all day
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("CONFERENCE_TIMEZONE", "Asia/Ho_Chi_Minh"),
+        "LOAD_DEMO": True,
+        # Login attempts are counted in Redis when several processes share it, else in memory.
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        # Several installations (or test runs) may share one Redis: each keeps to its own channel
+        # and its own rate-limit keys. Every process of one installation must use the same name.
+        # Set CONFERENCE_BEHIND_PROXY=1 behind nginx (deploy/), so the login limit counts per client.
+        "BEHIND_PROXY": os.environ.get("CONFERENCE_BEHIND_PROXY", "") not in ("", "0"),
+        "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL") or "flask-socketio",
+        "RATELIMIT_KEY_PREFIX": os.environ.get("SOCKETIO_CHANNEL") or "",
+        # Login must keep working if Redis goes away: count in memory until it is back.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    }
+
+
+def _account_settings() -> dict:
+    """Named accounts and server-side sessions (docs/API.md, "Sign-in and sessions")."""
+    return {
+        # If set, the account `admin` is created with (or reset to) this password at start.
+        "ADMIN_PASSWORD": os.environ.get("CONFERENCE_ADMIN_PASSWORD") or None,
+        "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug.security; slow on purpose
+        "ACCOUNT_SESSION_IDLE_HOURS": _hours("CONFERENCE_SESSION_IDLE_HOURS", 12),
+        "DEVICE_SESSION_IDLE_HOURS": _hours("CONFERENCE_DEVICE_SESSION_IDLE_HOURS", 7 * 24),
+        "LOGIN_LIMIT_PER_ADDRESS": "10 per minute",
+        "LOGIN_LIMIT_PER_ACCOUNT": "10 per 15 minutes",
+    }
+
+
+def _hours(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        hours = float(value)
+    except ValueError:
+        hours = 0
+    if not 0 < hours <= 24 * 365:
+        raise SystemExit(f"{name} must be a number of hours between 0 and 8760, not {value!r}")
+    return hours
+
+
+def _database_url(instance: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{instance / 'conference.core.db'}"
+    if url.startswith("postgres://"):  # the form some hosts hand out
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url

@@ -1,0 +1,351 @@
+"""Typed models. Everything hangs off a conference so one database can hold several."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .db import Base, UTCDateTime, utcnow
+
+
+def _enum(kind: type[enum.Enum]) -> sa.Enum:
+    """Enums are stored by value as plain strings (portable, readable in SQL)."""
+    return sa.Enum(kind, values_callable=lambda e: [m.value for m in e], native_enum=False,
+                   validate_strings=True, length=24)
+
+
+class Role(str, enum.Enum):
+    ADMIN = "admin"
+    MC = "mc"
+    DOOR = "door"
+    DISPLAY = "display"
+    BUTTON = "button"  # a button box: presses the show through its own press addresses only (show/press.py)
+
+
+class AccountRole(str, enum.Enum):
+    """What a named office account may do (a device's Role is separate: see auth.py)."""
+    ADMINISTRATOR = "administrator"  # everything, accounts included
+    STAFF = "staff"  # set-up, delegates, papers: all of /admin but the accounts
+    SECRETARY = "secretary"  # reads the office pages (the minutes' notes will be theirs)
+
+
+class ItemKind(str, enum.Enum):
+    FLAG = "flag"
+    NORMAL = "normal"
+    TALKS = "talks"
+    AWARDS = "awards"
+    VOTE = "vote"
+    CLOSING = "closing"
+
+
+class HonoureeKind(str, enum.Enum):
+    INDIVIDUAL = "individual"
+    COLLECTIVE = "collective"
+
+
+class ScreenMode(str, enum.Enum):
+    LIVE = "live"
+    STANDBY = "standby"
+    BLACKOUT = "blackout"
+
+
+class Conference(Base):
+    __tablename__ = "conference"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    edition: Mapped[Optional[str]] = mapped_column(sa.String(100))
+    period: Mapped[Optional[str]] = mapped_column(sa.String(50))
+    organiser: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    parent_organiser: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    place_name: Mapped[Optional[str]] = mapped_column(sa.String(100))
+    venue: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    date: Mapped[Optional[date]] = mapped_column(sa.Date)
+    starts_at: Mapped[Optional[str]] = mapped_column(sa.String(5))  # "07:30", local time
+    chair: Mapped[Optional[str]] = mapped_column(sa.String(120))
+    secretary: Mapped[Optional[str]] = mapped_column(sa.String(120))
+    award_batch_size: Mapped[int] = mapped_column(default=6)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The one the door, MC and screens serve now (office/lifecycle.py keeps it to one at most).
+    active: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+    groups: Mapped[list["DelegateGroup"]] = relationship(
+        back_populates="conference", order_by="DelegateGroup.position", cascade="all, delete-orphan")
+    agenda: Mapped[list["AgendaItem"]] = relationship(
+        back_populates="conference", order_by="AgendaItem.position", cascade="all, delete-orphan")
+
+
+class DelegateGroup(Base):
+    """A "Thành phần" of the plan, in protocol order."""
+    __tablename__ = "delegate_group"
+    __table_args__ = (sa.UniqueConstraint("conference_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(sa.String(200))
+    color: Mapped[str] = mapped_column(sa.String(7), default="#b71c1c")
+    conference: Mapped[Conference] = relationship(back_populates="groups")
+
+
+class Delegate(Base):
+    __tablename__ = "delegate"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("delegate_group.id", ondelete="SET NULL"))
+    full_name: Mapped[str] = mapped_column(sa.String(120))  # exactly as written (NFC)
+    search_key: Mapped[str] = mapped_column(sa.String(400), index=True)  # folded name + unit + code
+    position: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    unit: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    seat: Mapped[Optional[str]] = mapped_column(sa.String(20))
+    badge_code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    walk_in: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    group: Mapped[Optional[DelegateGroup]] = relationship(lazy="joined")
+    checkin: Mapped[Optional["CheckIn"]] = relationship(back_populates="delegate", uselist=False,
+                                                        passive_deletes=True)
+
+
+class Badge(Base):
+    """Every code ever issued; reissuing revokes the old one so it is refused, not unknown."""
+    __tablename__ = "badge"
+    code: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    delegate_id: Mapped[int] = mapped_column(sa.ForeignKey("delegate.id", ondelete="CASCADE"), index=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class CheckIn(Base):
+    """At most one per delegate: the unique key is what makes concurrent doors count once."""
+    __tablename__ = "checkin"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    delegate_id: Mapped[int] = mapped_column(sa.ForeignKey("delegate.id", ondelete="CASCADE"), unique=True)
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    device: Mapped[Optional[str]] = mapped_column(sa.String(80))
+    delegate: Mapped[Delegate] = relationship(back_populates="checkin")
+
+
+class Scan(Base):
+    """The log of every scan and undo, refused ones included; the nonce makes retries harmless."""
+    __tablename__ = "scan"
+    __table_args__ = (sa.UniqueConstraint("conference_id", "nonce"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    device: Mapped[Optional[str]] = mapped_column(sa.String(80))
+    nonce: Mapped[Optional[str]] = mapped_column(sa.String(64))
+    code: Mapped[Optional[str]] = mapped_column(sa.String(64))  # as scanned, cut to 64 characters
+    delegate_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("delegate.id", ondelete="SET NULL"))
+    outcome: Mapped[str] = mapped_column(sa.String(32))
+    status: Mapped[int] = mapped_column(default=200)  # the HTTP status first answered
+    response: Mapped[Optional[str]] = mapped_column(sa.Text)  # the first answer, as JSON
+
+
+class AgendaItem(Base):
+    __tablename__ = "agenda_item"
+    __table_args__ = (sa.UniqueConstraint("conference_id", "position"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(300))
+    presenter: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    planned_minutes: Mapped[Optional[int]]
+    kind: Mapped[ItemKind] = mapped_column(_enum(ItemKind), default=ItemKind.NORMAL)
+    script: Mapped[Optional[str]] = mapped_column(sa.Text)
+    started_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    started_by: Mapped[Optional[str]] = mapped_column(sa.String(80))  # the device that started it
+    ended_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    notes: Mapped[Optional[str]] = mapped_column(sa.Text)  # the secretary's: what was said and decided
+
+    conference: Mapped[Conference] = relationship(back_populates="agenda")
+    steps: Mapped[list["AgendaStep"]] = relationship(
+        back_populates="item", order_by="AgendaStep.position", cascade="all, delete-orphan")
+
+
+class AgendaStep(Base):
+    """A sub-step inside an item: one tham luận speaker, one awards batch."""
+    __tablename__ = "agenda_step"
+    __table_args__ = (sa.UniqueConstraint("item_id", "position"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(300))
+    presenter: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    planned_minutes: Mapped[Optional[int]]
+    started_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    started_by: Mapped[Optional[str]] = mapped_column(sa.String(80))  # the device that started it
+    ended_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    item: Mapped[AgendaItem] = relationship(back_populates="steps")
+
+
+class ShowRun(Base):
+    """One stretch of time the show stood on an item (step_id None) or on one of its steps.
+
+    The run-of-show log the minutes and the live timers read: an item run again after a go-to
+    back has a second run instead of one stretch that swallows the items between, so no two runs
+    ever overlap, and its timer counts its runs. The rows' own started_at / ended_at are kept as
+    their summary (first start, last end).
+    """
+    __tablename__ = "show_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="CASCADE"))
+    step_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("agenda_step.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    started_by: Mapped[Optional[str]] = mapped_column(sa.String(80))  # the device that started it
+
+
+class ShowState(Base):
+    """The live state of the day. Its version grows with every committed change of any kind."""
+    __tablename__ = "show_state"
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"),
+                                               primary_key=True)
+    version: Mapped[int] = mapped_column(default=1)
+    current_position: Mapped[Optional[int]]
+    current_step: Mapped[Optional[int]]
+    award_index: Mapped[Optional[int]]  # index into the calling order; None = not started
+    award_reveal: Mapped[bool] = mapped_column(default=False)  # names shown after the decision
+    message: Mapped[Optional[str]] = mapped_column(sa.String(500))
+    moved_by: Mapped[Optional[str]] = mapped_column(sa.String(80))  # the device that last moved a cursor
+    screen: Mapped[ScreenMode] = mapped_column(_enum(ScreenMode), default=ScreenMode.LIVE)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AwardForm(Base):
+    """The catalogue of forms and titles: data with a rank, since the law changes."""
+    __tablename__ = "award_form"
+    __table_args__ = (sa.UniqueConstraint("conference_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    rank: Mapped[int]  # higher is presented first
+    kind: Mapped[str] = mapped_column(sa.String(10), default="form")  # "form" or "title"
+
+
+class AwardDecision(Base):
+    __tablename__ = "award_decision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]  # the order decisions were entered; ties in calling order follow it
+    number: Mapped[str] = mapped_column(sa.String(60))
+    signed_on: Mapped[Optional[date]] = mapped_column(sa.Date)
+    issuer: Mapped[str] = mapped_column(sa.String(200))
+    form_id: Mapped[int] = mapped_column(sa.ForeignKey("award_form.id", ondelete="RESTRICT"))
+    reason: Mapped[Optional[str]] = mapped_column(sa.Text)
+    form: Mapped[AwardForm] = relationship(lazy="joined")
+    honourees: Mapped[list["Honouree"]] = relationship(
+        back_populates="decision", order_by="Honouree.position", cascade="all, delete-orphan")
+
+
+class Honouree(Base):
+    __tablename__ = "honouree"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("award_decision.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]  # order within the decision as written
+    call_order: Mapped[Optional[int]]  # a hand-set override of the generated calling order
+    kind: Mapped[HonoureeKind] = mapped_column(_enum(HonoureeKind))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    unit: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    citation: Mapped[Optional[str]] = mapped_column(sa.Text)
+    # The delegate who is this individual, or who receives for this collective.
+    delegate_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("delegate.id", ondelete="SET NULL"))
+    proxy_name: Mapped[Optional[str]] = mapped_column(sa.String(120))  # planned nhận thay
+    decision: Mapped[AwardDecision] = relationship(back_populates="honourees")
+    delegate: Mapped[Optional[Delegate]] = relationship(lazy="joined")
+
+
+class AwardPresentation(Base):
+    """The log for the minutes: who was called, when, and who received (self, proxy, absent)."""
+    __tablename__ = "award_presentation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    honouree_id: Mapped[int] = mapped_column(sa.ForeignKey("honouree.id", ondelete="CASCADE"), unique=True)
+    called_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    outcome: Mapped[Optional[str]] = mapped_column(sa.String(16))  # received, proxy, absent
+    received_by: Mapped[Optional[str]] = mapped_column(sa.String(120))
+    recorded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class Candidate(Base):
+    """Item 8: a delegate proposed for the higher-level conference."""
+    __tablename__ = "candidate"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    full_name: Mapped[str] = mapped_column(sa.String(120))
+    title: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    unit: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    delegate_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("delegate.id", ondelete="SET NULL"))
+
+
+class Vote(Base):
+    """Item 8 result: tán thành x / y present, kept for the minutes."""
+    __tablename__ = "vote"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    agreed: Mapped[int]
+    present: Mapped[int]
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Device(Base):
+    """A paired device. Only the token's hash is stored; revoking takes effect on the next request."""
+    __tablename__ = "device"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    label: Mapped[str] = mapped_column(sa.String(80))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class User(Base):
+    """A named office account. Only a slow hash of the password is kept (werkzeug's scrypt)."""
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(sa.String(40), unique=True)  # lower case
+    name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    role: Mapped[AccountRole] = mapped_column(_enum(AccountRole))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LoginSession(Base):
+    """A sign-in (a user) or a pairing (a device). The cookie holds an opaque id; only its hash is
+    kept. Checked on every request, so ending it here ends it on every process at once."""
+    __tablename__ = "login_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    device_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("device.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)  # moves on with last_seen_at (idle limit)
+    ended_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    ip: Mapped[Optional[str]] = mapped_column(sa.String(45))
+    user_agent: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    user: Mapped[Optional[User]] = relationship(lazy="joined")
+    device: Mapped[Optional[Device]] = relationship(lazy="joined")
+
+
+class AuditEntry(Base):
+    """Who changed what, when and from where: one row per committed change made by a request,
+    written in that change's transaction (accounts/audit.py). The author is named in clear and
+    by id without a foreign key, so the trail outlives removed accounts and devices."""
+    __tablename__ = "audit_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    conference_id: Mapped[Optional[int]]
+    user_id: Mapped[Optional[int]]
+    device_id: Mapped[Optional[int]]
+    actor: Mapped[str] = mapped_column(sa.String(200))
+    action: Mapped[str] = mapped_column(sa.String(80))  # the route, e.g. "api.checkin"
+    target: Mapped[str] = mapped_column(sa.String(300))  # method and path, e.g. "POST /admin/groups/3"
+    detail: Mapped[Optional[str]] = mapped_column(sa.String(500))  # the rows written
+    ip: Mapped[Optional[str]] = mapped_column(sa.String(45))

@@ -1,0 +1,53 @@
+"""The show-state row: found or created, and its version bumped inside the caller's transaction."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from .db import db, utcnow
+from .errors import NotFound
+from .models import Conference, ShowState
+
+
+def get_conference(conference_id: int) -> Conference:
+    conference = db.session.get(Conference, conference_id)
+    if conference is None:
+        raise NotFound("unknown_conference", "Không tìm thấy hội nghị.")
+    return conference
+
+
+# The active conference, which every screen and device serves (office/lifecycle.py); the first
+# one created while none is marked (a database from before there was a choice). Built once: a
+# statement is immutable, and this one is read on every request of a device (accounts/devices.py).
+ACTIVE_CONFERENCE_ID = sa.select(Conference.id).order_by(Conference.active.desc(), Conference.id).limit(1)
+
+
+def default_conference_id() -> int | None:
+    """The id of the active conference (ACTIVE_CONFERENCE_ID), None while there is none."""
+    return db.session.scalar(ACTIVE_CONFERENCE_ID)
+
+
+def show_state(conference_id: int) -> ShowState:
+    state = db.session.get(ShowState, conference_id)
+    if state is None:
+        state = ShowState(conference_id=conference_id, version=1)
+        db.session.add(state)
+        db.session.flush()
+    return state
+
+
+def locked_show_state(conference_id: int) -> ShowState:
+    """The show-state row, locked until the transaction ends (PostgreSQL: FOR UPDATE; SQLite's
+    writer already holds the database), so moves of the cursor are judged one after another."""
+    show_state(conference_id)
+    return db.session.scalars(sa.select(ShowState).where(ShowState.conference_id == conference_id)
+                              .with_for_update().execution_options(populate_existing=True)).one()
+
+
+def bump_version(conference_id: int) -> None:
+    """Every committed change calls this in its own transaction, so versions never go back."""
+    db.session.info.setdefault("changed", set()).add(conference_id)  # published after the commit
+    # One UPDATE on the usual path (it runs on every check-in); the row is made only the first time.
+    bumped = db.session.execute(sa.update(ShowState).where(ShowState.conference_id == conference_id)
+                                .values(version=ShowState.version + 1, updated_at=utcnow()))
+    if bumped.rowcount == 0:
+        show_state(conference_id).version += 1

@@ -1,0 +1,214 @@
+"""Giấy mời: one A4 invitation per delegate (PDF), in the administrative layout of the other papers,
+carrying the badge's own QR code, so a delegate who forgot the badge is admitted with the invitation.
+
+The same header as the .docx papers (NĐ 30/2020, Phụ lục I: the agency beside the quốc hiệu and
+tiêu ngữ, "Số: …/GM-…" beside the place and date in italics), then GIẤY MỜI, whom it is for, time,
+place, the program in short (planned start of each item), the QR code and the signature. The font
+is Be Vietnam Pro, embedded, as on the badges: it has every Vietnamese letter; italics are the
+regular face slanted, as the vendored font has no italic.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen import canvas
+
+from conference.core.db import db, is_id
+from conference.core.errors import ConferenceError
+from conference.core.models import AgendaItem, Conference, Delegate, DelegateGroup
+from conference.core.state import get_conference
+from conference.show.timing import planned_rows, planned_start
+from .attendance import hhmm, local_zone, vn_date, vn_day
+from .badges import BadgeText, badge_texts, draw_qr
+from .docx_layout import BOTTOM, LEFT, QUOC_HIEU, RIGHT, TIEU_NGU, TOP, agency_lines, symbol
+from .minutes import conference_subject
+from .print_text import BOLD, REGULAR, register_fonts, wrap
+
+PAGE_W, PAGE_H = A4
+X0, X1 = LEFT * mm, PAGE_W - RIGHT * mm  # the text column
+AGENCY_W = 70 * mm
+QR_SIZE = 32 * mm
+SLANT = 0.2  # the italic's slant (about 11°)
+
+
+@dataclass(frozen=True)
+class Program:
+    """What every invitation of the conference says alike."""
+    conference: Conference
+    items: list[tuple[str, str]]  # (planned start "07:30" or "", title)
+
+
+def program(conference_id: int) -> Program:
+    conference = get_conference(conference_id)
+    items = list(db.session.scalars(sa.select(AgendaItem).where(AgendaItem.conference_id == conference_id)
+                                    .options(sa.orm.selectinload(AgendaItem.steps)).order_by(AgendaItem.position)))
+    rows = planned_rows(items, planned_start(conference, local_zone()))
+    starts = [hhmm(datetime.fromisoformat(row["planned_start"])) if row["planned_start"] else "" for row in rows]
+    return Program(conference, [(start, item.title) for start, item in zip(starts, items)])
+
+
+def chosen_delegates(conference_id: int, group_id: int | None = None,
+                     delegate_id: int | None = None) -> list[BadgeText]:
+    """All delegates, one group's or one person's, in the badges' order; an unknown group or delegate is refused."""
+    if group_id is not None:
+        group = db.session.get(DelegateGroup, group_id) if is_id(group_id) else None
+        if group is None or group.conference_id != conference_id:
+            raise ConferenceError("unknown_group", "Không tìm thấy thành phần đại biểu.", 404)
+    if delegate_id is not None:
+        delegate = db.session.get(Delegate, delegate_id) if is_id(delegate_id) else None
+        if delegate is None or delegate.conference_id != conference_id:
+            raise ConferenceError("unknown_delegate", "Không tìm thấy đại biểu.", 404)
+    chosen = badge_texts(conference_id, delegate_ids=[delegate_id] if delegate_id is not None else None,
+                         group_id=group_id)
+    if not chosen:
+        raise ConferenceError("nobody", "Không có đại biểu nào để in giấy mời.", 404)
+    return chosen
+
+
+def invitations_pdf(conference_id: int, group_id: int | None = None, delegate_id: int | None = None) -> bytes:
+    """The invitations as one PDF, a page per delegate."""
+    delegates = chosen_delegates(conference_id, group_id, delegate_id)
+    plan = program(conference_id)
+    register_fonts()
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4, initialFontName=REGULAR, initialFontSize=12)  # never a Helvetica
+    pdf.setTitle("Giấy mời")
+    for delegate in delegates:
+        _invitation(pdf, plan, delegate)
+        pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+# --- one page ----------------------------------------------------------------------------------
+
+def _centred(pdf, text: str, font: str, size: float, middle: float, y: float, slant: bool = False) -> None:
+    if not slant:
+        pdf.setFont(font, size)
+        pdf.drawCentredString(middle, y, text)
+        return
+    pdf.saveState()
+    width = pdfmetrics.stringWidth(text, font, size)
+    pdf.transform(1, 0, SLANT, 1, middle - width / 2, y)
+    pdf.setFont(font, size)
+    pdf.drawString(0, 0, text)
+    pdf.restoreState()
+
+
+def _rule(pdf, middle: float, width: float, y: float) -> None:
+    pdf.setLineWidth(0.6)
+    pdf.line(middle - width / 2, y, middle + width / 2, y)
+
+
+def _header(pdf, conference: Conference) -> float:
+    """The two header columns; returns the y under them."""
+    top = PAGE_H - TOP * mm - 10
+    left_mid, right_mid = X0 + AGENCY_W / 2, X0 + AGENCY_W + (X1 - X0 - AGENCY_W) / 2
+    y = top
+    for line in wrap((conference.parent_organiser or "").upper(), REGULAR, 11, AGENCY_W):
+        _centred(pdf, line, REGULAR, 11, left_mid, y)
+        y -= 14
+    agency = agency_lines(conference.organiser or "", AGENCY_W - 4 * mm,
+                          lambda text: pdfmetrics.stringWidth(text, BOLD, 11))
+    for line in agency:
+        _centred(pdf, line, BOLD, 11, left_mid, y)
+        y -= 14
+    widest = max((pdfmetrics.stringWidth(line, BOLD, 11) for line in agency), default=40)
+    _rule(pdf, left_mid, widest / 2.5, y + 7)
+    _centred(pdf, QUOC_HIEU, BOLD, 11, right_mid, top)
+    _centred(pdf, TIEU_NGU, BOLD, 12, right_mid, top - 15)
+    _rule(pdf, right_mid, pdfmetrics.stringWidth(TIEU_NGU, BOLD, 12), top - 19)
+    y = min(y, top - 19) - 14
+    _centred(pdf, f"Số:       /GM-{symbol(conference.organiser)}", REGULAR, 12, left_mid, y)
+    day = vn_date(conference.date, conference.place_name) if conference.date else "…, ngày … tháng … năm …"
+    _centred(pdf, day, REGULAR, 12, right_mid, y, slant=True)
+    return y - 34
+
+
+def _paragraph(pdf, y: float, text: str, size: float = 12, label: str = "", indent: float = 12.7 * mm,
+               font: str = REGULAR, hanging: bool = False) -> float:
+    """Text wrapped in the column, its first line indented and led by a bold label; the next lines at
+    the margin, or (hanging) under the first. Returns the y below it."""
+    leading = size * 1.4
+    label_w = pdfmetrics.stringWidth(label, BOLD, size) if label else 0
+    first = wrap(" ".join(text.split()), font, size, X1 - X0 - indent - label_w)[:1]
+    rest = " ".join(text.split())[len(first[0]):].strip() if first else ""
+    if label:
+        pdf.setFont(BOLD, size)
+        pdf.drawString(X0 + indent, y, label)
+    pdf.setFont(font, size)
+    if first:
+        pdf.drawString(X0 + indent + label_w, y, first[0])
+    left = X0 + indent + label_w if hanging else X0
+    for line in wrap(rest, font, size, X1 - left):
+        y -= leading
+        pdf.drawString(left, y, line)
+    return y - leading - 3
+
+
+def _invitation(pdf, plan: Program, delegate: BadgeText) -> None:
+    conference = plan.conference
+    pdf.setFillColorRGB(0, 0, 0)
+    y = _header(pdf, conference)
+    middle = (X0 + X1) / 2
+    _centred(pdf, "GIẤY MỜI", BOLD, 15, middle, y)
+    y -= 19
+    for line in wrap(f"Dự {conference_subject(conference)}", BOLD, 13, X1 - X0):
+        _centred(pdf, line, BOLD, 13, middle, y)
+        y -= 17
+    y -= 12
+    y = _paragraph(pdf, y, delegate.full_name, 13, "Kính gửi: ", font=BOLD)
+    who = ", ".join(part for part in (delegate.position, delegate.unit) if part)
+    if who:
+        y = _paragraph(pdf, y + 6, who, 12, "", indent=12.7 * mm + pdfmetrics.stringWidth("Kính gửi: ", BOLD, 13),
+                       hanging=True)
+    organiser = conference.organiser or "Ban tổ chức"
+    y = _paragraph(pdf, y, f"{organiser} trân trọng kính mời Ông (Bà) đến dự {conference_subject(conference)}.")
+    y = _paragraph(pdf, y, _when(conference), label="Thời gian: ")
+    y = _paragraph(pdf, y, f"{conference.venue or '……'}.", label="Địa điểm: ")
+    y = _paragraph(pdf, y, "", label="Chương trình:")
+    for start, title in plan.items:
+        y = _paragraph(pdf, y + 5, title, 11, f"{start}  " if start else "", indent=18 * mm, hanging=True)
+    y = _paragraph(pdf, y, "Khi đến, xin Ông (Bà) mang theo thẻ đại biểu hoặc giấy mời này: mã QR dưới đây "
+                           "là mã của thẻ, quét được tại bàn đón tiếp.", 11)
+    _qr_and_signature(pdf, conference, delegate, y)
+
+
+def _when(conference: Conference) -> str:
+    clock = "…… giờ …… phút"
+    if conference.starts_at:
+        hour, minute = conference.starts_at.split(":")
+        clock = f"{int(hour):02d} giờ {minute} phút"
+    return f"{clock}, {vn_day(conference.date) if conference.date else 'ngày … tháng … năm …'}."
+
+
+def _qr_and_signature(pdf, conference: Conference, delegate: BadgeText, y: float) -> None:
+    """The badge's QR code at the left, the signature block at the right, under the text."""
+    top = y - 6
+    if top - QR_SIZE - 12 < BOTTOM * mm + 40:  # a program too long for one page: QR and signature overleaf
+        pdf.showPage()
+        top = PAGE_H - TOP * mm - 10
+    draw_qr(pdf, X0, top - QR_SIZE, QR_SIZE, delegate.code)
+    pdf.setFont(REGULAR, 8)
+    pdf.drawString(X0 + 2 * mm, top - QR_SIZE - 9, delegate.code)
+    signer_mid = X0 + (X1 - X0) * 0.72
+    _centred(pdf, "TM. BAN TỔ CHỨC", BOLD, 12, signer_mid, top - 6)
+    _centred(pdf, conference.chair or "", BOLD, 12, signer_mid, top - QR_SIZE - 4)
+    for offset, (font, line) in enumerate(((BOLD, "Nơi nhận:"), (REGULAR, "- Như trên;"), (REGULAR, "- Lưu: VT."))):
+        pdf.setFont(font, 10)
+        pdf.drawString(X0, BOTTOM * mm + 26 - 12 * offset, line)
+
+
+def write_invitations(conference_id: int, path, group_id: int | None = None, delegate_id: int | None = None) -> int:
+    """Write the invitations to path (.pdf). Returns how many delegates they are for."""
+    if path.suffix.lower() != ".pdf":
+        raise ConferenceError("unsupported_file", "Giấy mời chỉ xuất được dưới dạng .pdf.")
+    data = invitations_pdf(conference_id, group_id, delegate_id)
+    path.write_bytes(data)
+    return len(chosen_delegates(conference_id, group_id, delegate_id))

@@ -1,1 +1,0 @@
-"""Domain actions. Each public function is one transaction with stable error codes."""

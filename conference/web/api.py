@@ -1,0 +1,231 @@
+"""The HTTP JSON API (docs/API.md §6): parse, authorise, call one service, answer."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, g, jsonify, request
+from flask_babel import gettext
+
+from conference import awards
+from conference.accounts import devices
+from conference.accounts.guards import current_principal, require_api
+from conference.checkin import checkins as checkin, roster
+from conference.core.errors import ConferenceError
+from conference.core.models import Role
+from conference.core.state import default_conference_id
+from conference.live import realtime
+from conference.live.snapshot import build_snapshot
+from conference.show import moves as show
+from conference.show.press import press_addresses
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+DOOR = (Role.DOOR, Role.ADMIN)
+CONTROL = (Role.MC, Role.ADMIN)
+MAX_QUERY = 100
+
+
+def door_answer(outcome: checkin.Outcome):
+    """A check-in's answer. Its refusal is kept in Vietnamese (a repeated nonce gets the first
+    answer again, as it was stored) and told in the request's language here."""
+    error = outcome.body.get("error")
+    if not error:
+        return jsonify(outcome.body), outcome.status
+    return jsonify({**outcome.body, "error": {**error, "message": gettext(error["message"])}}), outcome.status
+
+
+def body() -> dict:
+    """The JSON object sent, or invalid_json: not JSON, not an object, nested past reason, or
+    holding text that is not Unicode (a lone surrogate escape such as "\\ud800")."""
+    try:
+        data = request.get_json(silent=True)
+        if isinstance(data, dict):
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+            return data
+    except (RecursionError, UnicodeEncodeError):
+        pass
+    raise ConferenceError("invalid_json", "Nội dung yêu cầu phải là một đối tượng JSON.")
+
+
+def optional_body() -> dict:
+    """body(), or {} when nothing was sent (scripts and button boxes press with no body)."""
+    return body() if request.get_data(cache=True) else {}
+
+
+def press_args() -> dict:
+    """What every press of the show or the awards carries: the place it was made on, if sent
+    (docs/API.md §6.4), and who made it, for the run-of-show log."""
+    return {"seen": optional_body().get("from"), "by": g.principal.label}
+
+
+def conference_id() -> int:
+    principal = current_principal()
+    if principal is not None:
+        return principal.conference_id
+    found = default_conference_id()
+    if found is None:
+        raise ConferenceError("no_conference", "Chưa có hội nghị nào.", 404)
+    return found
+
+
+def changed_state_response():
+    """Answer a change with the state it led to."""
+    return jsonify(realtime.snapshot_after_change(conference_id()))
+
+
+@bp.get("/state")
+def state():
+    """The snapshot of the conference the caller follows."""
+    return jsonify(build_snapshot(conference_id()))
+
+
+@bp.post("/checkins")
+@require_api(*DOOR)
+def create_checkin():
+    """Check a delegate in by badge code or id, at the scan's own time if given (scanned_at,
+    counted back from now by sent_at - scanned_at when sent_at is given too); a repeated nonce
+    returns the first answer."""
+    data = body()
+    outcome = checkin.check_in(conference_id(), code=data.get("code"), delegate_id=data.get("delegate_id"),
+                               nonce=data.get("nonce"), device=data.get("device") or g.principal.label,
+                               scanned_at=data.get("scanned_at"), sent_at=data.get("sent_at"))
+    return door_answer(outcome)
+
+
+@bp.delete("/checkins/<int:delegate_id>")
+@require_api(*DOOR)
+def delete_checkin(delegate_id: int):
+    """Undo a check-in made by mistake."""
+    outcome = checkin.undo_check_in(conference_id(), delegate_id, device=g.principal.label)
+    return door_answer(outcome)
+
+
+@bp.get("/delegates")
+@require_api(*DOOR)
+def delegates():
+    """Delegates whose name, unit or code matches q, diacritics ignored; all when q is empty."""
+    query = request.args.get("q", "")
+    if len(query) > MAX_QUERY:
+        raise ConferenceError("query_too_long", "Từ khóa dài quá %(limit)d ký tự.", limit=MAX_QUERY)
+    found = roster.search_delegates(conference_id(), query)
+    return jsonify({"delegates": [roster.delegate_json(d) for d in found]})
+
+
+@bp.post("/delegates")
+@require_api(*DOOR)
+def create_delegate():
+    """Add a walk-in (name, unit, group; position and seat optional), checked in if asked, in one
+    transaction; with a nonce, a repeat returns the first answer and adds nobody."""
+    data = body()
+    outcome = checkin.admit_walk_in(conference_id(), data.get("full_name"), data.get("position"),
+                                    data.get("unit"), data.get("group"), data.get("seat"),
+                                    walk_in=g.principal.role == Role.DOOR or bool(data.get("walk_in")),
+                                    check_in=bool(data.get("check_in")), nonce=data.get("nonce"),
+                                    device=g.principal.label, scanned_at=data.get("scanned_at"),
+                                    sent_at=data.get("sent_at"))
+    return door_answer(outcome)
+
+
+@bp.post("/delegates/<int:delegate_id>/reissue")
+@require_api(Role.ADMIN)
+def reissue(delegate_id: int):
+    """Give a delegate a new badge code; the old one is refused from now on."""
+    delegate = roster.reissue_badge(conference_id(), delegate_id)
+    return jsonify({"delegate": roster.delegate_json(delegate)})
+
+
+@bp.post("/show/next")
+@require_api(*CONTROL)
+def show_next():
+    """Advance to the next sub-step or item."""
+    show.next_item(conference_id(), **press_args())
+    return changed_state_response()
+
+
+@bp.post("/show/previous")
+@require_api(*CONTROL)
+def show_previous():
+    """Go back one sub-step or item."""
+    show.previous_item(conference_id(), **press_args())
+    return changed_state_response()
+
+
+@bp.post("/show/goto")
+@require_api(*CONTROL)
+def show_goto():
+    """Jump to {"position": int, "step": int|null}."""
+    data = body()
+    show.goto_item(conference_id(), data.get("position"), data.get("step"), **press_args())
+    return changed_state_response()
+
+
+@bp.post("/show/message")
+@require_api(*CONTROL)
+def show_message():
+    """Show {"message": str} to the hall, or clear it with null."""
+    show.set_message(conference_id(), body().get("message"))
+    return changed_state_response()
+
+
+@bp.post("/show/screen")
+@require_api(*CONTROL)
+def show_screen():
+    """Switch the projector: {"screen": "live" | "standby" | "blackout"}."""
+    show.set_screen(conference_id(), body().get("screen"))
+    return changed_state_response()
+
+
+@bp.get("/awards")
+@require_api(*CONTROL)
+def awards_list():
+    """The announcements in calling order."""
+    order = awards.calling_order(conference_id())
+    return jsonify({"announcements": [awards.announcement_json(a, len(order)) for a in order]})
+
+
+@bp.post("/awards/next")
+@require_api(*CONTROL)
+def awards_next():
+    """Decision, then names, then the next announcement."""
+    awards.next_announcement(conference_id(), **press_args())
+    return changed_state_response()
+
+
+@bp.post("/awards/previous")
+@require_api(*CONTROL)
+def awards_previous():
+    """One step back in the awards."""
+    awards.previous_announcement(conference_id(), **press_args())
+    return changed_state_response()
+
+
+@bp.get("/devices")
+@require_api(Role.ADMIN)
+def devices_list():
+    """The paired devices, revoked ones included."""
+    return jsonify({"devices": [devices.device_json(d) for d in devices.list_devices(conference_id())]})
+
+
+@bp.post("/devices")
+@require_api(Role.ADMIN)
+def devices_create():
+    """Pair a device: {"role", "label"} -> its token (shown once) and pairing address; for a button
+    box, which pairs no page, its press addresses instead."""
+    data = body()
+    device, token = devices.create_device(conference_id(), devices.parse_role(data.get("role")),
+                                          devices.parse_label(data.get("label")))
+    made = {"device": devices.device_json(device), "token": token}
+    if device.role == Role.BUTTON:
+        made["press_urls"] = press_addresses(request.host_url.rstrip("/"), token)
+    else:
+        made["pair_url"] = f"{request.host_url}pair/{token}"
+    return jsonify(made), 201
+
+
+@bp.delete("/devices/<int:device_id>")
+@require_api(Role.ADMIN)
+def devices_revoke(device_id: int):
+    """Revoke a device: its token stops working at once, its open sockets are closed."""
+    device = devices.revoke_device(conference_id(), device_id)
+    realtime.disconnect_device(device.id)
+    return jsonify({"device": devices.device_json(device)})
