@@ -44,7 +44,7 @@ def prepare_database(load_demo: bool = True, admin_password: str | None = None) 
 @contextmanager
 def _one_process_at_a_time() -> Iterator[None]:
     """On PostgreSQL, processes started together prepare the database one after the other, so
-    the demo is loaded once (tests/test_scale_processes.py). SQLite is the one-process
+    the demo is loaded once (tests/scale/test_scale_processes.py). SQLite is the one-process
     embedded default: nothing to wait for."""
     if db.engine.dialect.name != "postgresql":
         yield

@@ -1,7 +1,7 @@
 """One blueprint per screen, plus the API and sign-in.
 
 A route parses, authorises, calls a service and answers: it never queries the database itself
-(tests/test_architecture.py fails on a route that imports the database module, SQLAlchemy or a model).
+(tests/core/test_architecture.py fails on a route that imports the database module, SQLAlchemy or a model).
 """
 from flask import Flask
 

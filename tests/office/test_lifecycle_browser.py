@@ -1,0 +1,64 @@
+"""In a real browser: the projector, a paired door and the MC follow an `activate` made on the command
+line (another process), without a reload and without pairing again."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import requests
+from playwright.sync_api import expect
+
+from tests.conftest import ROOT, bearer
+
+DEMO = "Hội nghị Điển hình tiên tiến phường An Tân"
+
+
+def cli(server, *args: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "conference", *args], cwd=ROOT, env=server.env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_projector_and_the_door_follow_an_activate_without_a_reload(live_server, chromium, page):
+    token = live_server.token("door", "Cửa chính")
+    door = chromium.new_context(viewport={"width": 1024, "height": 768}).new_page()
+    door.goto(f"{live_server.url}/pair/{token}")
+    expect(door.locator("#attendance")).to_have_text("0/65", timeout=15000)
+    mc = door.context.browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    mc.goto(f"{live_server.url}/pair/{live_server.token('mc')}")
+    page.goto(f"{live_server.url}/display")
+    expect(page.locator("#conference-title")).to_have_text(DEMO, timeout=15000)
+    for tab in (page, door, mc):
+        tab.evaluate("window.notReloaded = true")
+
+    # The rehearsal of the demo moves its version well past a new conference's.
+    delegates = requests.get(f"{live_server.url}/api/delegates", headers=bearer(token), timeout=10).json()["delegates"]
+    for delegate in delegates[:3]:
+        requests.post(f"{live_server.url}/api/checkins", json={"code": delegate["badge_code"]},
+                      headers=bearer(token), timeout=10)
+    expect(door.locator("#attendance")).to_have_text("3/65", timeout=10000)
+    expect(mc.locator("#attendance")).to_have_text("3/65", timeout=10000)
+
+    assert cli(live_server, "new-conference", "--title", "Hội nghị tổng kết năm 2026",
+               "--template", "tong-ket-nam").strip().endswith("2.")
+    cli(live_server, "activate", "2")
+    expect(page.locator("#conference-title")).to_have_text("Hội nghị tổng kết năm 2026", timeout=15000)
+    expect(door.locator("#attendance")).to_have_text("0/0", timeout=15000)
+    expect(mc.locator("#attendance")).to_have_text("0/0", timeout=15000)
+
+    # A copy of the demo: the door's roster is the copy's, with its new badge codes.
+    cli(live_server, "new-conference", "--title", "Hội nghị điển hình tiên tiến lần thứ V", "--copy-from", "1")
+    cli(live_server, "activate", "3")
+    expect(page.locator("#conference-title")).to_have_text("Hội nghị điển hình tiên tiến lần thứ V", timeout=15000)
+    expect(door.locator("#attendance")).to_have_text("0/65", timeout=15000)
+    copied = requests.get(f"{live_server.url}/api/delegates", headers=bearer(token), timeout=10).json()["delegates"]
+    assert not {d["badge_code"] for d in copied} & {d["badge_code"] for d in delegates}
+    answer = requests.post(f"{live_server.url}/api/checkins", json={"code": copied[0]["badge_code"]},
+                           headers=bearer(token), timeout=10)
+    assert answer.status_code == 201
+    expect(door.locator("#attendance")).to_have_text("1/65", timeout=10000)
+    for tab in (page, door, mc):
+        assert tab.evaluate("window.notReloaded") is True
+    door.context.close()
+    mc.context.close()

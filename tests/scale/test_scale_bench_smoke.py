@@ -1,0 +1,39 @@
+"""The benchmarks of bench/ still run: each one, tiny, end to end (the figures themselves are
+only meaningful at full size, so nothing here is timed)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def run_bench(*args: str) -> str:
+    done = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return done.stdout
+
+
+def test_the_check_in_benchmark_counts_every_delegate_once_and_reports_both_phases():
+    out = run_bench("bench/checkin_load.py", "--delegates", "30", "--doors", "4", "--screens", "1", "--rate", "40")
+    assert "machine:" in out and "GET /api/state" in out and "paced" in out
+    assert "errors 0" in out and "check-ins stored: 95 rows for 95 delegates (expected 95 each)" in out
+
+
+def test_the_check_in_benchmark_runs_the_scale_out_set_up(postgres_url, redis_url):
+    server = postgres_url.split("://", 1)[1].rsplit("/", 1)[0]  # user@host:port of the machine's PostgreSQL
+    out = run_bench("bench/checkin_load.py", "--delegates", "30", "--doors", "4", "--screens", "2", "--rate", "40",
+                    "--postgres", server, "--redis", redis_url, "--servers", "2")
+    assert "scale-out (2 gunicorn processes, PostgreSQL, Redis)" in out and "errors 0" in out
+    assert "check-ins stored: 95 rows for 95 delegates (expected 95 each)" in out
+
+
+def test_the_fan_out_benchmark_reaches_every_screen():
+    out = run_bench("bench/fanout.py", "--screens", "12", "--rounds", "3", "--processes", "2")
+    assert "12 screens connected" in out and "deliveries missed: 0" in out and "the MC's request" in out
+
+
+def test_the_import_and_badge_benchmark_prints_its_figures():
+    out = run_bench("bench/badges_import.py", "--delegates", "25")
+    assert "import 25 rows from roster.csv" in out and "import 25 rows from roster.xlsx" in out
+    assert "badges for 90 delegates" in out
