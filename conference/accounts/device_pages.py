@@ -12,10 +12,9 @@ import io
 from flask import render_template, request, session
 from flask_babel import gettext as _
 
-from conference.core.errors import ConferenceError
+from conference.core.errors import N_, ConferenceError
 from conference.core.models import Role
-from conference.office import details as setup_data
-from conference.office.details import N_
+from conference.office import details
 from conference.office.frame import bp, conference_id, done
 from conference.show.press import READY, press_addresses
 from conference.web.network import lan_address
@@ -102,7 +101,7 @@ def add_device():
 @bp.post("/devices/<int:device_id>")
 def rename_device(device_id: int):
     try:
-        setup_data.rename_device(conference_id(), device_id, request.form.get("label"))
+        details.rename_device(conference_id(), device_id, request.form.get("label"))
     except ConferenceError as error:
         return devices_page(error.localized(), failed=device_id, status=error.status)
     return done(_("Đã đổi tên thiết bị."), "admin.devices")

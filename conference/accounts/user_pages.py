@@ -8,11 +8,10 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import gettext as _
 
-from conference.core.errors import ConferenceError
+from conference.core.errors import N_, ConferenceError
 from conference.core.models import AccountRole
-from conference.office.details import N_
 from conference.office.frame import bp, done
-from . import users as accounts, sessions
+from . import sessions, users as accounts  # `users` is the page's endpoint
 from .guards import current_principal
 
 ROLE_LABELS = {AccountRole.ADMINISTRATOR: N_("Quản trị viên"), AccountRole.STAFF: N_("Cán bộ văn phòng"),

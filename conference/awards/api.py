@@ -10,7 +10,7 @@ from conference.core.errors import ConferenceError
 from conference.core.models import Role
 from conference.live.snapshot import build_snapshot
 from conference.web.api import body, conference_id
-from . import day as award_day, importer as award_import, catalogue as award_setup
+from . import catalogue as award_catalogue, day as award_day, importer as award_import
 
 bp = Blueprint("api_awards", __name__, url_prefix="/api")
 
@@ -19,7 +19,7 @@ MAX_UPLOAD = 5 * 1024 * 1024
 
 
 def catalogue():
-    return jsonify(award_setup.catalogue_json(conference_id()))
+    return jsonify(award_catalogue.catalogue_json(conference_id()))
 
 
 def order_json():
@@ -81,7 +81,7 @@ def list_decisions():
 @require_api(Role.ADMIN)
 def create_decision():
     """Add a decision: number, signed_on, issuer, form_id, reason."""
-    decision = award_setup.create_decision(conference_id(), body())
+    decision = award_catalogue.create_decision(conference_id(), body())
     return jsonify({"decision": awards.decision_json(decision)}), 201
 
 
@@ -89,7 +89,7 @@ def create_decision():
 @require_api(Role.ADMIN)
 def update_decision(decision_id: int):
     """Change the fields given."""
-    decision = award_setup.update_decision(conference_id(), decision_id, body())
+    decision = award_catalogue.update_decision(conference_id(), decision_id, body())
     return jsonify({"decision": awards.decision_json(decision)})
 
 
@@ -97,7 +97,7 @@ def update_decision(decision_id: int):
 @require_api(Role.ADMIN)
 def delete_decision(decision_id: int):
     """Remove a decision with its honourees."""
-    award_setup.delete_decision(conference_id(), decision_id)
+    award_catalogue.delete_decision(conference_id(), decision_id)
     return catalogue()
 
 
@@ -105,7 +105,7 @@ def delete_decision(decision_id: int):
 @require_api(Role.ADMIN)
 def add_honouree(decision_id: int):
     """Add {kind, name, unit, citation, delegate_id, proxy_name} to a decision."""
-    honouree = award_setup.add_honouree(conference_id(), decision_id, body())
+    honouree = award_catalogue.add_honouree(conference_id(), decision_id, body())
     return honouree_response(honouree.id, 201)
 
 
@@ -113,7 +113,7 @@ def add_honouree(decision_id: int):
 @require_api(Role.ADMIN)
 def update_honouree(honouree_id: int):
     """Change the fields given, including the planned proxy (proxy_name) and the decision."""
-    award_setup.update_honouree(conference_id(), honouree_id, body())
+    award_catalogue.update_honouree(conference_id(), honouree_id, body())
     return honouree_response(honouree_id)
 
 
@@ -121,7 +121,7 @@ def update_honouree(honouree_id: int):
 @require_api(Role.ADMIN)
 def delete_honouree(honouree_id: int):
     """Remove one honouree."""
-    award_setup.delete_honouree(conference_id(), honouree_id)
+    award_catalogue.delete_honouree(conference_id(), honouree_id)
     return catalogue()
 
 
@@ -129,7 +129,7 @@ def delete_honouree(honouree_id: int):
 @require_api(Role.ADMIN)
 def reorder():
     """{"honouree_ids": [...]}: every honouree once, in calling order; [] returns to the rules."""
-    award_setup.reorder(conference_id(), body().get("honouree_ids"))
+    award_catalogue.reorder(conference_id(), body().get("honouree_ids"))
     return order_json()
 
 
@@ -137,7 +137,7 @@ def reorder():
 @require_api(Role.ADMIN)
 def batch_size():
     """{"batch_size": int}: how many go up to the stage together."""
-    award_setup.set_batch_size(conference_id(), body().get("batch_size"))
+    award_catalogue.set_batch_size(conference_id(), body().get("batch_size"))
     return order_json()
 
 
@@ -145,14 +145,14 @@ def batch_size():
 @require_api(Role.ADMIN)
 def list_forms():
     """The catalogue of forms and titles, highest rank first."""
-    return jsonify({"forms": [awards.form_json(f) for f in award_setup.forms(conference_id())]})
+    return jsonify({"forms": [awards.form_json(f) for f in award_catalogue.forms(conference_id())]})
 
 
 @bp.post("/award-forms")
 @require_api(Role.ADMIN)
 def create_form():
     """Add {name, rank, kind: form|title}."""
-    form = award_setup.create_form(conference_id(), body())
+    form = award_catalogue.create_form(conference_id(), body())
     return jsonify({"form": awards.form_json(form)}), 201
 
 
@@ -160,7 +160,7 @@ def create_form():
 @require_api(Role.ADMIN)
 def update_form(form_id: int):
     """Rename or re-rank a form."""
-    form = award_setup.update_form(conference_id(), form_id, body())
+    form = award_catalogue.update_form(conference_id(), form_id, body())
     return jsonify({"form": awards.form_json(form)})
 
 
@@ -168,8 +168,8 @@ def update_form(form_id: int):
 @require_api(Role.ADMIN)
 def delete_form(form_id: int):
     """Remove a form no decision uses."""
-    award_setup.delete_form(conference_id(), form_id)
-    return jsonify({"forms": [awards.form_json(f) for f in award_setup.forms(conference_id())]})
+    award_catalogue.delete_form(conference_id(), form_id)
+    return jsonify({"forms": [awards.form_json(f) for f in award_catalogue.forms(conference_id())]})
 
 
 @bp.post("/honourees/import")

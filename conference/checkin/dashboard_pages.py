@@ -1,16 +1,16 @@
-"""The office's live attendance dashboard (/admin); its frame, sign-in and shared helpers are in
-admin_frame.py, the set-up pages in admin_*.py."""
+"""The office's live attendance dashboard (/admin); the office's frame, sign-in and shared
+helpers are in office/frame.py."""
 from __future__ import annotations
 
 import time
 
 from flask import jsonify, render_template
 
+from conference.core.dates import local_zone
 from conference.core.state import show_state
 from conference.office.details import conference_or_404
 from conference.office.frame import bp, conference_id
-from conference.papers import attendance as reports
-from .roster import attendance
+from .roster import arrivals, attendance, missing
 
 
 @bp.get("")
@@ -18,7 +18,7 @@ def index():
     """The live dashboard: present / expected, by group, arrivals over time, who is still missing."""
     cid = conference_id()
     return render_template("admin.html", conference=conference_or_404(cid), attendance=attendance(cid),
-                           missing=reports.missing(cid), timezone=reports.local_zone().key)
+                           missing=missing(cid), timezone=local_zone().key)
 
 
 @bp.get("/attendance.json")
@@ -30,8 +30,8 @@ def attendance_details():
         "version": version,
         "now": time.time(),
         "attendance": attendance(cid),
-        "arrivals": reports.arrivals(cid),
+        "arrivals": arrivals(cid),
         "missing": [{"id": d.id, "full_name": d.full_name, "position": d.position, "unit": d.unit,
                      "group": d.group.name if d.group else None,
-                     "group_color": d.group.color if d.group else None} for d in reports.missing(cid)],
+                     "group_color": d.group.color if d.group else None} for d in missing(cid)],
     })

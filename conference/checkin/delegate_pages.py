@@ -17,7 +17,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from conference.accounts.guards import current_principal
 from conference.core.errors import ConferenceError, NotFound
 from conference.core.models import Role
-from conference.office import details as setup_data
+from conference.office import details
 from conference.office.details import DIGITS
 from conference.office.frame import bp, conference_id, done, message_page, not_found_page
 from conference.papers.pages import send_badges
@@ -68,7 +68,7 @@ def new_delegate():
 def create_delegate():
     form = request.form
     try:
-        delegate = setup_data.create_delegate(conference_id(), form.get("full_name"), form.get("position"),
+        delegate = details.create_delegate(conference_id(), form.get("full_name"), form.get("position"),
                                               form.get("unit"), form.get("group_id"), form.get("seat"))
     except ConferenceError as error:
         return delegate_page(None, error.localized(), form, error.status)
@@ -90,7 +90,7 @@ def save_delegate(delegate_id: int):
         return not_found_page(_("Không tìm thấy đại biểu."))
     form = request.form
     try:
-        setup_data.update_delegate(conference_id(), delegate_id, form.get("full_name"), form.get("position"),
+        details.update_delegate(conference_id(), delegate_id, form.get("full_name"), form.get("position"),
                                    form.get("unit"), form.get("group_id"), form.get("seat"))
     except ConferenceError as error:
         return delegate_page(_own_delegate(delegate_id), error.localized(), form, error.status)
@@ -112,7 +112,7 @@ def reissue(delegate_id: int):
 def delete_delegate(delegate_id: int):
     """Remove a delegate, their badges and their check-in."""
     try:
-        name = setup_data.remove_delegate(conference_id(), delegate_id)
+        name = details.remove_delegate(conference_id(), delegate_id)
     except ConferenceError as error:
         return message_page(error.localized(), error.status)
     return done(_("Đã xóa đại biểu “%(name)s”.", name=name), "admin.delegates")

@@ -230,3 +230,17 @@ def presence(conference_id: int) -> dict:
     body = {"version": version, "present": [[d, at.isoformat(), device] for d, at, device in rows]}
     db.session.rollback()
     return body
+
+
+def arrivals(conference_id: int) -> list[tuple[float, int]]:
+    """(unix time, people present so far) after each check-in, for the arrivals chart."""
+    times = db.session.scalars(sa.select(CheckIn.checked_in_at).where(CheckIn.conference_id == conference_id)
+                               .order_by(CheckIn.checked_in_at))
+    return [(moment.timestamp(), count) for count, moment in enumerate(times, start=1)]
+
+
+def missing(conference_id: int) -> list[Delegate]:
+    """Who has not arrived yet, in Vietnamese name order (given name, middle, family name; đ after d)."""
+    absent = db.session.scalars(sa.select(Delegate).outerjoin(CheckIn, CheckIn.delegate_id == Delegate.id)
+                                .where(Delegate.conference_id == conference_id, CheckIn.id.is_(None)))
+    return sorted(absent, key=lambda d: (name_sort_key(d.full_name), d.id))

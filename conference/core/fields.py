@@ -1,6 +1,7 @@
-"""One rule for a bounded text field, whatever sent it: a form, a JSON body, a spreadsheet cell.
+"""One rule for a bounded text field, and one for a bounded whole number, whatever sent it: a form,
+a JSON body, a spreadsheet cell.
 
-It imports nothing from the services, so every service (and a route) may use it.
+It imports nothing from the features, so every domain module (and a view) may use it.
 """
 from __future__ import annotations
 
@@ -49,3 +50,19 @@ def bounded_text(value: object, limit: int, label: str, codes: str | Codes = "fi
 def _field_refusal(codes: str | Codes, fault: str, msgid: str, **values) -> ConferenceError:
     """The error, its codes worked out only now: most texts pass (an import checks 2,000 rows)."""
     return ConferenceError(getattr(Codes.of(codes) if isinstance(codes, str) else codes, fault), msgid, **values)
+
+
+def int_field(value: object, label: str, low: int, high: int, required: bool = False) -> int | None:
+    """An integer in [low, high] from a form string or a number; empty means None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise ConferenceError("missing_field", "Cần nhập “%(field)s”.", field=Label(label))
+        return None
+    try:
+        number = int(value.strip()) if isinstance(value, str) else value
+    except ValueError:
+        number = None
+    if not isinstance(number, int) or isinstance(number, bool) or not low <= number <= high:
+        raise ConferenceError("invalid_number", "“%(field)s” phải là số nguyên từ %(low)d đến %(high)d.",
+                              field=Label(label), low=low, high=high)
+    return number

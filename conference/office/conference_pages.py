@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from conference.core.errors import ConferenceError
 from conference.live.realtime import follow_active_conference
-from conference.papers import attendance as reports
+from conference.papers import attendance
 from conference.papers.minutes import minutes_docx
 from conference.papers.pages import DOCX, XLSX, download
 from . import backups, lifecycle
@@ -97,7 +97,7 @@ def past_attendance(conference_id: int):
         cid = lifecycle.existing(conference_id)
     except ConferenceError as error:
         return _page(error.localized(), error.status)
-    return download(reports.attendance_xlsx(cid), f"diem-danh-{cid}.xlsx", XLSX)
+    return download(attendance.attendance_xlsx(cid), f"diem-danh-{cid}.xlsx", XLSX)
 
 
 @bp.get("/conferences/<int:conference_id>/minutes.docx")

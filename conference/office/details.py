@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from conference.checkin.roster import get_delegate, get_group, groups, new_delegate, search_key, validate_fields
 from conference.core.db import db, is_id, write_transaction
-from conference.core.errors import N_, ConferenceError, Conflict, Label, NotFound
-from conference.core.fields import bounded_text
+from conference.core.errors import N_, ConferenceError, Conflict, NotFound
+from conference.core.fields import bounded_text, int_field
 from conference.core.models import Candidate, CheckIn, Conference, Delegate, DelegateGroup, Device
 from conference.core.state import bump_version
 from conference.core.textnorm import fold
@@ -29,22 +29,6 @@ DIGITS = re.compile(r"[0-9]{1,12}")  # ASCII digits only: "²".isdigit() is True
 CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 MAX_BATCH = 50
 DEFAULT_COLOR = "#b71c1c"
-
-
-def int_field(value: object, label: str, low: int, high: int, required: bool = False) -> int | None:
-    """An integer in [low, high] from a form string or a number; empty means None."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise ConferenceError("missing_field", "Cần nhập “%(field)s”.", field=Label(label))
-        return None
-    try:
-        number = int(value.strip()) if isinstance(value, str) else value
-    except ValueError:
-        number = None
-    if not isinstance(number, int) or isinstance(number, bool) or not low <= number <= high:
-        raise ConferenceError("invalid_number", "“%(field)s” phải là số nguyên từ %(low)d đến %(high)d.",
-                              field=Label(label), low=low, high=high)
-    return number
 
 
 def _date_field(value: object) -> date | None:

@@ -6,16 +6,16 @@ from flask_babel import gettext as _
 
 from conference.checkin import roster
 from conference.core.errors import ConferenceError
-from . import details as setup_data
+from . import details
 from .frame import bp, conference_id, direction, done
 
 
 # --- the conference -------------------------------------------------------------------------
 
 def conference_page(error: str | None = None, values=None):
-    conference = setup_data.conference_or_404(conference_id())
+    conference = details.conference_or_404(conference_id())
     if values is None:
-        values = {key: getattr(conference, key) or "" for key in setup_data.CONFERENCE_TEXT}
+        values = {key: getattr(conference, key) or "" for key in details.CONFERENCE_TEXT}
         values.update(date=conference.date.isoformat() if conference.date else "",
                       starts_at=conference.starts_at or "", award_batch_size=conference.award_batch_size)
     return render_template("admin_conference.html", values=values, error=error)
@@ -31,7 +31,7 @@ def conference():
 def save_conference():
     """Save the details; every screen shows the new ones at once."""
     try:
-        setup_data.update_conference(conference_id(), request.form)
+        details.update_conference(conference_id(), request.form)
     except ConferenceError as error:
         return conference_page(error.localized(), request.form), error.status
     return done(_("Đã lưu thông tin hội nghị."), "admin.conference")
@@ -55,7 +55,7 @@ def groups():
 def add_group():
     """Add a group at the end of the list."""
     try:
-        group = setup_data.create_group(conference_id(), request.form.get("name"), request.form.get("color"))
+        group = details.create_group(conference_id(), request.form.get("name"), request.form.get("color"))
     except ConferenceError as error:
         return groups_page(error.localized(), request.form, status=error.status)
     return done(_("Đã thêm thành phần “%(name)s”.", name=group.name), "admin.groups")
@@ -65,7 +65,7 @@ def add_group():
 def save_group(group_id: int):
     """Rename a group or change its colour."""
     try:
-        setup_data.update_group(conference_id(), group_id, request.form.get("name"), request.form.get("color"))
+        details.update_group(conference_id(), group_id, request.form.get("name"), request.form.get("color"))
     except ConferenceError as error:
         return groups_page(error.localized(), request.form, failed=group_id, status=error.status)
     return done(_("Đã lưu."), "admin.groups")
@@ -75,7 +75,7 @@ def save_group(group_id: int):
 def move_group(group_id: int):
     """One place up or down in protocol order."""
     try:
-        setup_data.move_group(conference_id(), group_id, direction())
+        details.move_group(conference_id(), group_id, direction())
     except ConferenceError as error:
         return groups_page(error.localized(), status=error.status)
     return done(_("Đã đổi thứ tự."), "admin.groups")
@@ -85,7 +85,7 @@ def move_group(group_id: int):
 def delete_group(group_id: int):
     """Remove an empty group."""
     try:
-        setup_data.delete_group(conference_id(), group_id)
+        details.delete_group(conference_id(), group_id)
     except ConferenceError as error:
         return groups_page(error.localized(), status=error.status)
     return done(_("Đã xóa thành phần."), "admin.groups")
@@ -95,7 +95,7 @@ def delete_group(group_id: int):
 
 def candidates_page(error: str | None = None, values=None, failed: int | None = None, status: int = 200):
     cid = conference_id()
-    return render_template("admin_candidates.html", candidates=setup_data.candidates(cid),
+    return render_template("admin_candidates.html", candidates=details.candidates(cid),
                            delegates=roster.search_delegates(cid, None), error=error,
                            values=values or {}, failed=failed), status
 
@@ -111,7 +111,7 @@ def add_candidate():
     """Propose a delegate, or a name typed in."""
     form = request.form
     try:
-        candidate = setup_data.add_candidate(conference_id(), form.get("full_name"), form.get("title"),
+        candidate = details.add_candidate(conference_id(), form.get("full_name"), form.get("title"),
                                              form.get("unit"), form.get("delegate_id"))
     except ConferenceError as error:
         return candidates_page(error.localized(), form, status=error.status)
@@ -122,7 +122,7 @@ def add_candidate():
 def save_candidate(candidate_id: int):
     form = request.form
     try:
-        setup_data.update_candidate(conference_id(), candidate_id, form.get("full_name"), form.get("title"),
+        details.update_candidate(conference_id(), candidate_id, form.get("full_name"), form.get("title"),
                                     form.get("unit"), form.get("delegate_id"))
     except ConferenceError as error:
         return candidates_page(error.localized(), form, failed=candidate_id, status=error.status)
@@ -132,7 +132,7 @@ def save_candidate(candidate_id: int):
 @bp.post("/candidates/<int:candidate_id>/move")
 def move_candidate(candidate_id: int):
     try:
-        setup_data.move_candidate(conference_id(), candidate_id, direction())
+        details.move_candidate(conference_id(), candidate_id, direction())
     except ConferenceError as error:
         return candidates_page(error.localized(), status=error.status)
     return done(_("Đã đổi thứ tự."), "admin.candidates")
@@ -141,7 +141,7 @@ def move_candidate(candidate_id: int):
 @bp.post("/candidates/<int:candidate_id>/delete")
 def delete_candidate(candidate_id: int):
     try:
-        setup_data.remove_candidate(conference_id(), candidate_id)
+        details.remove_candidate(conference_id(), candidate_id)
     except ConferenceError as error:
         return candidates_page(error.localized(), status=error.status)
     return done(_("Đã xóa khỏi danh sách đề cử."), "admin.candidates")

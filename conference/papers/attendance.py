@@ -1,71 +1,33 @@
-"""The papers after the day: the attendance list (.xlsx / .csv), the dashboard's figures, and the
-Vietnamese administrative dates and times the minutes use (the minutes themselves: reports_minutes.py).
+"""The attendance list (.xlsx / .csv) and the dashboard's figures: who came, when, by group.
 
-Everything is read from what was recorded and written in the conference's local time. Dates follow
-NĐ 30/2020/NĐ-CP: "An Tân, ngày 05 tháng 3 năm 2020" (a leading zero for days under 10 and for
-months 1 and 2).
+Everything is read from what was recorded and written in the conference's local time
+(core/dates.py); the minutes are in minutes.py.
 """
 from __future__ import annotations
 
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
 
 from conference.checkin.roster import groups
+from conference.core.dates import to_local, vn_date
 from conference.core.db import db
 from conference.core.errors import ConferenceError
-from conference.core.models import CheckIn, Conference, Delegate
+from conference.core.models import Conference, Delegate
+from conference.core.spreadsheets import csv_safe, text_cell
 from conference.core.state import get_conference
 from conference.core.textnorm import name_sort_key
 
-DEFAULT_ZONE = "Asia/Ho_Chi_Minh"
 ATTENDANCE_HEADERS = ("STT", "Họ và tên", "Chức vụ", "Đơn vị", "Thành phần", "Điểm danh", "Giờ đến", "Cửa")
 PRESENT, ABSENT = "Có mặt", "Vắng"
 SHEET_FONT = "Times New Roman"
 COLUMN_WIDTHS = (6, 24, 36, 28, 30, 11, 16, 10)  # in characters, as spreadsheets count a column
 CHAR_MM = 1.9  # a character of column width in mm (7 px at 96 dpi)
 ROW_POINTS = 15  # one line of 12 pt text
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-# --- dates and times, the Vietnamese administrative way -----------------------------------
-
-def local_zone() -> ZoneInfo:
-    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None
-    return ZoneInfo(name or DEFAULT_ZONE)
-
-
-def to_local(moment: datetime | None) -> datetime | None:
-    """A stored UTC time as local wall-clock time, without tzinfo (what a document shows)."""
-    return None if moment is None else moment.astimezone(local_zone()).replace(tzinfo=None)
-
-
-def vn_day(day: date) -> str:
-    """"ngày 05 tháng 3 năm 2020": two-digit day always, two-digit month only for January and February."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
-def vn_date(day: date, place: str | None = None) -> str:
-    """The place-and-date line of a document: "An Tân, ngày 05 tháng 3 năm 2020"."""
-    return f"{place}, {vn_day(day)}" if place else vn_day(day).capitalize()
-
-
-def vn_clock(moment: datetime | None) -> str:
-    """"07 giờ 30 phút" (local time), or a blank for the office to fill in by hand."""
-    local = to_local(moment) if moment is not None and moment.tzinfo else moment
-    return f"{local.hour:02d} giờ {local.minute:02d} phút" if local else "…… giờ …… phút"
-
-
-def hhmm(moment: datetime | None) -> str:
-    local = to_local(moment)
-    return f"{local:%H:%M}" if local else ""
 
 
 # --- attendance ----------------------------------------------------------------------------
@@ -101,13 +63,6 @@ def attendance_rows(conference_id: int) -> list[AttendanceRow]:
                                   to_local(checkin.checked_in_at) if checkin else None,
                                   checkin.device if checkin else None))
     return rows
-
-
-def csv_safe(value: object) -> object:
-    """Spreadsheets run a cell that starts with = + - @ as a formula; a leading ' keeps it text."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def attendance_csv(conference_id: int) -> bytes:
@@ -189,15 +144,6 @@ def _fit_row_heights(sheet, header_row: int, rows: list[AttendanceRow]) -> None:
         sheet.row_dimensions[header_row + offset].height = ROW_POINTS * lines + 2
 
 
-def text_cell(sheet, row: int, column: int, value: str | None):
-    """A cell that holds text exactly; openpyxl would otherwise treat "=…" as a formula."""
-    cell = sheet.cell(row, column)
-    if value is not None:
-        cell.value = value
-        cell.data_type = "s"
-    return cell
-
-
 def _summary_sheet(book, conference_id: int, rows: list[AttendanceRow]) -> None:
     from openpyxl.styles import Font
     sheet = book.create_sheet("Tổng hợp")
@@ -263,20 +209,6 @@ def _conference_line(conference: Conference) -> str:
 
 
 # --- the live dashboard's details -----------------------------------------------------------
-
-def arrivals(conference_id: int) -> list[tuple[float, int]]:
-    """(unix time, people present so far) after each check-in, for the arrivals chart."""
-    times = db.session.scalars(sa.select(CheckIn.checked_in_at).where(CheckIn.conference_id == conference_id)
-                               .order_by(CheckIn.checked_in_at))
-    return [(moment.timestamp(), count) for count, moment in enumerate(times, start=1)]
-
-
-def missing(conference_id: int) -> list[Delegate]:
-    """Who has not arrived yet, in Vietnamese name order (given name, middle, family name; đ after d)."""
-    absent = db.session.scalars(sa.select(Delegate).outerjoin(CheckIn, CheckIn.delegate_id == Delegate.id)
-                                .where(Delegate.conference_id == conference_id, CheckIn.id.is_(None)))
-    return sorted(absent, key=lambda d: (name_sort_key(d.full_name), d.id))
-
 
 # --- files, for the command line ------------------------------------------------------------
 

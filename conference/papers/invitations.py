@@ -19,12 +19,12 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
+from conference.core.dates import hhmm, local_zone, vn_date, vn_day
 from conference.core.db import db, is_id
 from conference.core.errors import ConferenceError
 from conference.core.models import AgendaItem, Conference, Delegate, DelegateGroup
 from conference.core.state import get_conference
 from conference.show.timing import planned_rows, planned_start
-from .attendance import hhmm, local_zone, vn_date, vn_day
 from .badges import BadgeText, badge_texts, draw_qr
 from .docx_layout import BOTTOM, LEFT, QUOC_HIEU, RIGHT, TIEU_NGU, TOP, agency_lines, symbol
 from .minutes import conference_subject

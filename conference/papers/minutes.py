@@ -19,6 +19,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from conference.awards import calling_order
+from conference.core.dates import to_local, vn_clock, vn_date, vn_day
 from conference.core.db import db
 from conference.core.errors import ConferenceError
 from conference.core.models import (AgendaItem, AwardPresentation, Candidate, Conference, HonoureeKind, ItemKind,
@@ -26,7 +27,7 @@ from conference.core.models import (AgendaItem, AwardPresentation, Candidate, Co
 from conference.core.state import get_conference
 from conference.show.runs import runs_by_key
 from . import docx_layout as layout
-from .attendance import attendance_rows, group_figures, to_local, vn_clock, vn_date, vn_day
+from .attendance import attendance_rows, group_figures
 
 BLANK_TIME = "…… giờ …… phút"
 

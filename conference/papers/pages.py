@@ -10,7 +10,7 @@ from conference.checkin.roster import groups
 from conference.core.errors import ConferenceError
 from conference.office.details import conference_or_404, parse_id
 from conference.office.frame import bp, conference_id, message_page
-from . import badges, attendance as reports
+from . import attendance, badges
 from .minutes import minutes_docx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,8 +57,8 @@ def export_attendance(fmt: str):
     """Every delegate with group, present or absent, time and door."""
     cid = conference_id()
     if fmt == "xlsx":
-        return download(reports.attendance_xlsx(cid), "diem-danh.xlsx", XLSX)
-    return download(reports.attendance_csv(cid), "diem-danh.csv", "text/csv; charset=utf-8")
+        return download(attendance.attendance_xlsx(cid), "diem-danh.xlsx", XLSX)
+    return download(attendance.attendance_csv(cid), "diem-danh.csv", "text/csv; charset=utf-8")
 
 
 @bp.get("/exports/minutes.docx")

@@ -19,13 +19,13 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from conference.core.dates import hhmm, local_zone, vn_date
 from conference.core.db import db
 from conference.core.errors import ConferenceError
 from conference.core.models import AgendaItem, CheckIn, Delegate, ItemKind
 from conference.core.state import get_conference
 from conference.show.timing import planned_rows, planned_start
 from . import docx_layout as layout
-from .attendance import hhmm, local_zone, vn_date
 from .minutes import conference_subject
 
 COLUMNS = (28, 97, 40)  # mm: time, content and lời dẫn, who

@@ -10,10 +10,9 @@ import sqlalchemy as sa
 
 from conference.core.db import db, is_id, write_transaction
 from conference.core.errors import N_, ConferenceError, Conflict, NotFound
-from conference.core.fields import bounded_text
+from conference.core.fields import bounded_text, int_field
 from conference.core.models import AgendaItem, AgendaStep, ItemKind
 from conference.core.state import bump_version, show_state
-from conference.office.details import int_field
 
 MAX_SCRIPT = 20000
 MAX_MINUTES = 600

@@ -4,9 +4,8 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import gettext as _
 
-from conference.core.errors import ConferenceError, NotFound
+from conference.core.errors import N_, ConferenceError, NotFound
 from conference.core.models import ItemKind
-from conference.office.details import N_
 from conference.office.frame import bp, conference_id, direction, done, not_found_page
 from . import agenda
 

@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, render_template
 from conference.accounts.guards import current_principal, require_page
 from conference.core.models import Role
 from conference.core.state import default_conference_id
-from . import moves as show
+from . import moves
 
 bp = Blueprint("mc", __name__)
 
@@ -22,5 +22,5 @@ def day_notice():
     def other_day():
         principal = current_principal()
         conference_id = principal.conference_id if principal else default_conference_id()
-        return show.other_day(conference_id) if conference_id is not None else None
+        return moves.other_day(conference_id) if conference_id is not None else None
     return {"other_day": other_day}

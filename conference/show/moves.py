@@ -16,7 +16,7 @@ from conference.core.errors import N_, ConferenceError, MovedElsewhere
 from conference.core.fields import bounded_text
 from conference.core.models import AgendaItem, ItemKind, ScreenMode
 from conference.core.state import bump_version, get_conference, locked_show_state, show_state
-from conference.papers.attendance import local_zone
+from conference.core.dates import local_zone
 from .runs import record_move
 
 MAX_MESSAGE = 500

@@ -17,7 +17,7 @@ from conference import awards
 from conference.accounts.devices import authenticate_button
 from conference.core.errors import ConferenceError, Unauthorized
 from conference.live import realtime
-from . import moves as show
+from . import moves
 
 bp = Blueprint("press", __name__, url_prefix="/press/<token>")
 
@@ -81,20 +81,20 @@ def pressed():
 
 @bp.route("/next", methods=PRESS_METHODS)
 def show_next():
-    show.next_item(g.principal.conference_id, by=g.principal.label)
+    moves.next_item(g.principal.conference_id, by=g.principal.label)
     return pressed()
 
 
 @bp.route("/previous", methods=PRESS_METHODS)
 def show_previous():
-    show.previous_item(g.principal.conference_id, by=g.principal.label)
+    moves.previous_item(g.principal.conference_id, by=g.principal.label)
     return pressed()
 
 
 @bp.route("/goto/<int:position>", methods=PRESS_METHODS)
 @bp.route("/goto/<int:position>/<int:step>", methods=PRESS_METHODS)
 def show_goto(position: int, step: int | None = None):
-    show.goto_item(g.principal.conference_id, position, step, by=g.principal.label)
+    moves.goto_item(g.principal.conference_id, position, step, by=g.principal.label)
     return pressed()
 
 
@@ -112,5 +112,5 @@ def awards_previous():
 
 @bp.route("/screen/<any(blackout, standby, live):mode>", methods=PRESS_METHODS)
 def show_screen(mode: str):
-    show.set_screen(g.principal.conference_id, mode)
+    moves.set_screen(g.principal.conference_id, mode)
     return pressed()

@@ -9,13 +9,13 @@ from flask_babel import gettext
 from conference import awards
 from conference.accounts import devices
 from conference.accounts.guards import current_principal, require_api
-from conference.checkin import checkins as checkin, roster
+from conference.checkin import checkins, roster
 from conference.core.errors import ConferenceError
 from conference.core.models import Role
 from conference.core.state import default_conference_id
 from conference.live import realtime
 from conference.live.snapshot import build_snapshot
-from conference.show import moves as show
+from conference.show import moves
 from conference.show.press import press_addresses
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -25,7 +25,7 @@ CONTROL = (Role.MC, Role.ADMIN)
 MAX_QUERY = 100
 
 
-def door_answer(outcome: checkin.Outcome):
+def door_answer(outcome: checkins.Outcome):
     """A check-in's answer. Its refusal is kept in Vietnamese (a repeated nonce gets the first
     answer again, as it was stored) and told in the request's language here."""
     error = outcome.body.get("error")
@@ -86,7 +86,7 @@ def create_checkin():
     counted back from now by sent_at - scanned_at when sent_at is given too); a repeated nonce
     returns the first answer."""
     data = body()
-    outcome = checkin.check_in(conference_id(), code=data.get("code"), delegate_id=data.get("delegate_id"),
+    outcome = checkins.check_in(conference_id(), code=data.get("code"), delegate_id=data.get("delegate_id"),
                                nonce=data.get("nonce"), device=data.get("device") or g.principal.label,
                                scanned_at=data.get("scanned_at"), sent_at=data.get("sent_at"))
     return door_answer(outcome)
@@ -96,7 +96,7 @@ def create_checkin():
 @require_api(*DOOR)
 def delete_checkin(delegate_id: int):
     """Undo a check-in made by mistake."""
-    outcome = checkin.undo_check_in(conference_id(), delegate_id, device=g.principal.label)
+    outcome = checkins.undo_check_in(conference_id(), delegate_id, device=g.principal.label)
     return door_answer(outcome)
 
 
@@ -117,7 +117,7 @@ def create_delegate():
     """Add a walk-in (name, unit, group; position and seat optional), checked in if asked, in one
     transaction; with a nonce, a repeat returns the first answer and adds nobody."""
     data = body()
-    outcome = checkin.admit_walk_in(conference_id(), data.get("full_name"), data.get("position"),
+    outcome = checkins.admit_walk_in(conference_id(), data.get("full_name"), data.get("position"),
                                     data.get("unit"), data.get("group"), data.get("seat"),
                                     walk_in=g.principal.role == Role.DOOR or bool(data.get("walk_in")),
                                     check_in=bool(data.get("check_in")), nonce=data.get("nonce"),
@@ -138,7 +138,7 @@ def reissue(delegate_id: int):
 @require_api(*CONTROL)
 def show_next():
     """Advance to the next sub-step or item."""
-    show.next_item(conference_id(), **press_args())
+    moves.next_item(conference_id(), **press_args())
     return changed_state_response()
 
 
@@ -146,7 +146,7 @@ def show_next():
 @require_api(*CONTROL)
 def show_previous():
     """Go back one sub-step or item."""
-    show.previous_item(conference_id(), **press_args())
+    moves.previous_item(conference_id(), **press_args())
     return changed_state_response()
 
 
@@ -155,7 +155,7 @@ def show_previous():
 def show_goto():
     """Jump to {"position": int, "step": int|null}."""
     data = body()
-    show.goto_item(conference_id(), data.get("position"), data.get("step"), **press_args())
+    moves.goto_item(conference_id(), data.get("position"), data.get("step"), **press_args())
     return changed_state_response()
 
 
@@ -163,7 +163,7 @@ def show_goto():
 @require_api(*CONTROL)
 def show_message():
     """Show {"message": str} to the hall, or clear it with null."""
-    show.set_message(conference_id(), body().get("message"))
+    moves.set_message(conference_id(), body().get("message"))
     return changed_state_response()
 
 
@@ -171,7 +171,7 @@ def show_message():
 @require_api(*CONTROL)
 def show_screen():
     """Switch the projector: {"screen": "live" | "standby" | "blackout"}."""
-    show.set_screen(conference_id(), body().get("screen"))
+    moves.set_screen(conference_id(), body().get("screen"))
     return changed_state_response()
 
 

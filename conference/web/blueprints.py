@@ -1,29 +1,32 @@
-"""One blueprint per screen, plus the API and sign-in.
+"""Which views the app serves: every blueprint, and the office pages each feature adds to /admin.
 
-A route parses, authorises, calls a service and answers: it never queries the database itself
-(tests/core/test_architecture.py fails on a route that imports the database module, SQLAlchemy or a model).
+A view parses, authorises, calls a domain function and answers: it never queries the database
+itself (tests/core/test_architecture.py fails on a view that imports the database module,
+SQLAlchemy or a model).
 """
 from flask import Flask
 
+from conference.core.extensions import csrf
+
 
 def register_blueprints(app: Flask) -> None:
-    from conference.awards import pages as admin_awards, api as api_awards
-    from conference.office import frame as admin_frame
+    from conference.accounts import audit_pages, device_pages, signin, user_pages
+    from conference.awards import api as awards_api, pages as awards_pages
+    from conference.checkin import dashboard_pages, delegate_pages, door
+    from conference.office import conference_pages, details_pages, frame
+    from conference.papers import pages as papers_pages
+    from conference.show import agenda_pages, display, mc, press
     from . import api
-    from conference.accounts import signin as auth
-    from conference.show import display, mc, press
-    from conference.checkin import door
-    from conference.checkin import dashboard_pages as admin, delegate_pages as admin_delegates
-    from conference.show import agenda_pages as admin_agenda
-    from conference.accounts import (audit_pages as admin_audit, device_pages as admin_devices,  # noqa: F401
-                                     user_pages as admin_users)
-    from conference.office import conference_pages as admin_conferences, details_pages as admin_setup
-    from conference.papers import pages as admin_papers  # noqa: F401 - each adds its pages to admin_frame.bp
-    from conference.core.extensions import csrf
+
+    # The office's pages live with their features but share one blueprint, /admin (office/frame.py),
+    # so their endpoint names read admin.*: each module below adds its routes to frame.bp when it is
+    # imported, which must happen before frame.bp is registered.
+    office_pages = (dashboard_pages, delegate_pages, details_pages, conference_pages, agenda_pages,
+                    papers_pages, user_pages, device_pages, audit_pages)
+    assert all(module.bp is frame.bp for module in office_pages)
+
     csrf.exempt(api.bp)  # API guards apply CSRF themselves to cookie-authenticated calls
-    csrf.exempt(api_awards.bp)
+    csrf.exempt(awards_api.bp)
     csrf.exempt(press.bp)  # a press address carries its own secret, the button box's token
-    for module in (api, auth, door, mc, display, admin_frame, press):
+    for module in (api, signin, door, mc, display, frame, press, awards_api, awards_pages):
         app.register_blueprint(module.bp)
-    app.register_blueprint(api_awards.bp)
-    app.register_blueprint(admin_awards.bp)

@@ -11,7 +11,7 @@ from docx import Document
 
 from conference.core.db import db
 from conference.core.models import AgendaItem, AwardPresentation, Candidate, Delegate, Honouree
-from conference.papers.attendance import vn_date, vn_day
+from conference.core.dates import vn_date, vn_day
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -10,7 +10,7 @@ import requests
 
 from conference.core.db import db, utcnow, write_transaction
 from conference.core.models import Conference
-from conference.papers.attendance import local_zone
+from conference.core.dates import local_zone
 
 from tests.conftest import bearer
 
