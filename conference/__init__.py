@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from conference.core.config import default_instance, load_settings
-from conference.core.db import MAX_ID, db, on_commit
+from conference.core.db import MAX_ID, db, install_transaction_steps
 from conference.core.errors import N_, ConferenceError
 from conference.core.extensions import babel, csrf, limiter, socketio
 from conference.core.resources import STATIC, TEMPLATES
@@ -46,7 +46,6 @@ def _init_extensions(app: Flask) -> None:
     from conference.web import security_headers
     security_headers.init_app(app)  # CSP and friends on every response; Secure cookies under https
     db.init_app(app)
-    from conference.accounts import audit  # noqa: F401 - the audit trail's hooks on every write transaction
     csrf.init_app(app)
     limiter.init_app(app)
     from conference.core.i18n import init_app as init_i18n, select_locale, select_timezone
@@ -57,11 +56,19 @@ def _init_extensions(app: Flask) -> None:
     # Imported before init_app: its handlers then join socketio.handlers, which every init_app
     # registers on its new server (imported after, they would bind to the first app's server only).
     from conference.live import realtime  # registers the socket handlers
-    on_commit(realtime.publish)  # every committed change goes to the screens
+    _install_transaction_steps(realtime)
     socketio.init_app(app, async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
                       message_queue=app.config["REDIS_URL"],
                       channel=app.config.get("SOCKETIO_CHANNEL", "flask-socketio"),
                       cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"))
+
+
+def _install_transaction_steps(realtime) -> None:
+    """What every domain action's write transaction does besides its change (core/db.py
+    write_transaction): the audit entry before the commit, the screens' new snapshot after it."""
+    from conference.accounts import audit
+    audit.watch_writes()  # notes the rows each write transaction touches, for its entry
+    install_transaction_steps(record_change=audit.record_change, publish=realtime.publish)
 
 
 def _wrap_wsgi(app: Flask) -> None:

@@ -1,9 +1,10 @@
 """The audit trail: every change a request commits records who (account or device), what, when
 and from where, in the same transaction as the change, so the two are kept or lost together.
 
-It hooks the ORM session (no service has to remember it): rows flushed or bulk-written inside a
-write_transaction are noted, and before the commit one AuditEntry is added if the request has a
-principal and changed something other than its own session's bookkeeping.
+No domain function has to remember it: watch_writes() (called once by create_app) notes the rows
+flushed or bulk-written inside a write_transaction, and write_transaction calls record_change just
+before its commit, which adds one AuditEntry if the request has a principal and changed something
+other than its own session's bookkeeping.
 """
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from sqlalchemy.orm import Session
 from conference.core.db import db, in_write_transaction
 from conference.core.log_redaction import redact
 from conference.core.models import AuditEntry, LoginSession
-from conference.papers.attendance import csv_safe, text_cell, to_local
+from conference.core.dates import to_local
+from conference.core.spreadsheets import csv_safe, text_cell
 
 TOUCHED = "audit_touched"
 QUIET = {LoginSession.__tablename__, AuditEntry.__tablename__}  # sign-ins, last seen: not changes
@@ -35,7 +37,13 @@ def _note(session: Session, what: str) -> None:
             touched.append(what)
 
 
-@event.listens_for(Session, "after_flush")
+def watch_writes() -> None:
+    """Note the rows every session flushes or bulk-writes inside a write transaction (once)."""
+    for name, listener in (("after_flush", _after_flush), ("do_orm_execute", _bulk), ("after_rollback", _forget)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
 def _after_flush(session, _context):
     for kind, objects in (("+", session.new), ("~", session.dirty), ("-", session.deleted)):
         for obj in objects:
@@ -45,7 +53,6 @@ def _after_flush(session, _context):
                 _note(session, f"{kind}{table} {identity[0] if identity else ''}".strip())
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _bulk(state):
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
@@ -59,9 +66,8 @@ def _bulk(state):
 _INSERT_ENTRY = sa.insert(AuditEntry.__table__)
 
 
-@event.listens_for(Session, "before_commit")
-def _record(session):
-    """One row for the change this request is committing (nothing for reads and sign-ins)."""
+def record_change(session: Session) -> None:
+    """One row for the change this request is about to commit (nothing for reads and sign-ins)."""
     if not in_write_transaction() or not has_request_context():
         return
     session.flush()  # the rows still pending are noted too
@@ -78,7 +84,6 @@ def _record(session):
         "detail": ", ".join(shown)[:500], "ip": (request.remote_addr or "")[:45] or None})
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget(session):
     session.info.pop(TOUCHED, None)
 

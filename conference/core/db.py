@@ -90,21 +90,32 @@ def in_write_transaction() -> bool:
     return getattr(_intent, "write", False)
 
 
-# Called after each commit with the id of every conference the transaction changed. The screens
-# register here (create_app: realtime.publish), so this layer needs to know nothing of them.
-_after_commit_hooks: list[Callable[[int], None]] = []
+class TransactionSteps:
+    """What every write transaction does besides the caller's change, besides committing it.
+
+    Both are installed once by create_app (install_transaction_steps), so this layer knows
+    nothing of accounts or screens, and write_transaction below shows where each one runs.
+    """
+    record_change: Callable[[sa.orm.Session], None] = staticmethod(lambda session: None)
+    publish: Callable[[int], None] = staticmethod(lambda conference_id: None)
 
 
-def on_commit(callback: Callable[[int], None]) -> None:
-    """Call callback(conference_id) after every commit that changed that conference (once, however
-    many apps register it)."""
-    if callback not in _after_commit_hooks:
-        _after_commit_hooks.append(callback)
+_steps = TransactionSteps()
+
+
+def install_transaction_steps(*, record_change: Callable[[sa.orm.Session], None],
+                              publish: Callable[[int], None]) -> None:
+    """record_change(session) runs just before each commit, in the same transaction (the audit
+    entry: kept or lost with the change); publish(conference_id) runs after the commit, once for
+    every conference whose version the transaction moved (the new snapshot to the screens)."""
+    _steps.record_change = record_change
+    _steps.publish = publish
 
 
 @contextmanager
 def write_transaction() -> Iterator[sa.orm.Session]:
-    """One domain action = one transaction; commits on success, rolls back on any error.
+    """One domain action = one transaction; commits on success, rolls back on any error. Before
+    the commit, the change's audit entry is written; after it, the screens get the new snapshot.
 
     On SQLite the transaction starts with BEGIN IMMEDIATE so the write lock is taken up front
     (no lock upgrade, no "database is locked" half-way through).
@@ -119,6 +130,7 @@ def write_transaction() -> Iterator[sa.orm.Session]:
     try:
         session.connection()  # begins now, as a writer
         yield session
+        _steps.record_change(session)  # the audit entry, in the change's own transaction
         session.commit()
     except BaseException:
         session.rollback()
@@ -127,18 +139,16 @@ def write_transaction() -> Iterator[sa.orm.Session]:
         _intent.write = False
         if sqlite:
             _sqlite_writer.release()
-    _call_after_commit(session, sorted(session.info.pop("changed", ())))
+    _publish(session, sorted(session.info.pop("changed", ())))  # outside the lock: to the screens
 
 
-def _call_after_commit(session: sa.orm.Session, conference_ids: list[int]) -> None:
-    """After the commit, outside the lock, every hook hears of every conference whose version moved.
-    The change is committed whatever happens here, so a failed hook is logged, not raised: the
-    caller must still be told it succeeded (screens catch up on their next sync/connect)."""
+def _publish(session: sa.orm.Session, conference_ids: list[int]) -> None:
+    """Publish every conference whose version moved. The change is committed whatever happens
+    here, so a failed publish is logged, not raised: the caller must still be told it succeeded
+    (screens catch up on their next sync/connect)."""
     for conference_id in conference_ids:
-        for callback in _after_commit_hooks:
-            try:
-                callback(conference_id)
-            except Exception:  # noqa: BLE001 - e.g. the Redis message queue is down
-                logging.getLogger(__name__).exception("%s after a commit of conference %s failed",
-                                                      callback.__qualname__, conference_id)
-                session.rollback()
+        try:
+            _steps.publish(conference_id)
+        except Exception:  # noqa: BLE001 - e.g. the Redis message queue is down
+            logging.getLogger(__name__).exception("publish after a commit of conference %s failed", conference_id)
+            session.rollback()

@@ -2,7 +2,7 @@
 
 With REDIS_URL set, Flask-SocketIO routes emits through Redis so every server process
 delivers them to its own clients; each process also watches its own sockets (start_watch).
-Which MC consoles are connected (the "drivers" event) is kept by drivers.py.
+Which MC consoles are connected (the "drivers" event) is kept by consoles.py.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from conference.core.db import db
 from conference.core.extensions import socketio
 from conference.core.models import Role, ShowState
 from conference.core.state import default_conference_id
-from . import consoles as drivers
+from . import consoles
 from .snapshot import build_snapshot
 
 DEVICE_KEY = "socket_device_id"  # kept in this socket's own session (Flask-SocketIO manages it)
@@ -36,7 +36,7 @@ def device_room(device_id: int) -> str:
 def publish(conference_id: int) -> None:
     """Send the new snapshot of one conference to every screen that follows it.
 
-    Called after each commit (create_app registers it with db.on_commit). When no other publish
+    Called after each commit (core/db.py write_transaction; create_app installs it). When no other publish
     of this conference is under way in this process, the snapshot is built and sent right here,
     in the caller's thread, as before. When one is (twenty doors scanning at once), this change is
     folded into one more snapshot that a background task sends as soon as that one is out, at
@@ -105,7 +105,7 @@ def _send(conference_id: int) -> dict:
 #    once (disconnect_device); the others, or every process when the CLI revoked, within one interval.
 # 3. The office sees when each device was last connected: Device.last_seen_at, written for the
 #    devices connected here at most once every SEEN_INTERVAL each (one UPDATE for all of them).
-# 4. The MC consoles hear who is driving on every process: drivers.watch keeps this process's
+# 4. The MC consoles hear who is driving on every process: consoles.watch keeps this process's
 #    entry in Redis alive and repairs its consoles' list.
 WATCH_INTERVAL = 2.0
 SEEN_INTERVAL = 60.0
@@ -166,7 +166,7 @@ def _watch_loop(app, server) -> None:
                 return
         try:
             with app.app_context():
-                drivers.watch()  # first: it needs Redis only, and a database hiccup must not stop it
+                consoles.watch()  # first: it needs Redis only, and a database hiccup must not stop it
                 follow_active_conference()
                 resync_local_screens()
                 close_revoked_sockets()
@@ -212,7 +212,7 @@ def follow_active_conference() -> list[str]:
             socketio.server.enter_room(sid, room(active), namespace="/")
             moved.append(sid)
     if moved:
-        drivers.follow(moved, active)
+        consoles.follow(moved, active)
         snapshot = build_snapshot(active)
         db.session.rollback()
         for sid in moved:
@@ -302,7 +302,7 @@ def on_connect(auth=None):
     if principal and principal.device_id is not None:
         join_room(device_room(principal.device_id))
     if principal and principal.role == Role.MC:
-        drivers.arrive(request.sid, conference_id, principal.label)
+        consoles.arrive(request.sid, conference_id, principal.label)
     snapshot = build_snapshot(conference_id)
     socketio.emit("state", snapshot, to=request.sid)
     if first_here:  # no screen here holds an older state: the watch need not send this one again
@@ -315,7 +315,7 @@ def on_connect(auth=None):
 @socketio.on("disconnect")
 def on_disconnect(*_reason):
     """An MC console gone: the others see it leave the drivers."""
-    drivers.leave(request.sid)
+    consoles.leave(request.sid)
 
 
 @socketio.on("sync")
