@@ -1,6 +1,6 @@
-"""The layers know only what is below them: the database layer knows nothing of the screens (they
-register an after-commit hook), and the files of the awards share public names only, with no
-import hidden in a function to dodge a loop."""
+"""The layers know only what is below them: the database layer knows nothing of the screens
+(create_app installs their publish as a step of every write transaction), and the files of the
+awards share public names only, with no import hidden in a function to dodge a loop."""
 from __future__ import annotations
 
 import ast
