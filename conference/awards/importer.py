@@ -3,7 +3,7 @@ the conference's decisions, forms and delegates, the row checks, a preview, and 
 (all rows or none; decisions the file names that do not exist yet are created).
 
 One file of the awards package, read in one sitting. The input checks come from common.py, the
-catalogue's reads and the next decision position from setup.py; reading the file from the
+catalogue's reads and the next decision position from catalogue.py; reading the file from the
 delegates' importer (checkin/importer.py).
 """
 from __future__ import annotations

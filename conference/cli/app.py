@@ -1,5 +1,5 @@
 """What every command shares: the app it runs in, the conference it works on, and the way an
-export refuses. Apart from cli.py so that the command modules (cli.py, cli_lifecycle.py) import it
+export refuses. Apart from commands.py so that the command modules (commands.py, lifecycle.py) import it
 rather than each other."""
 from __future__ import annotations
 

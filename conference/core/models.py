@@ -26,7 +26,7 @@ class Role(str, enum.Enum):
 
 
 class AccountRole(str, enum.Enum):
-    """What a named office account may do (a device's Role is separate: see auth.py)."""
+    """What a named office account may do (a device's Role is separate: see accounts/guards.py)."""
     ADMINISTRATOR = "administrator"  # everything, accounts included
     STAFF = "staff"  # set-up, delegates, papers: all of /admin but the accounts
     SECRETARY = "secretary"  # reads the office pages (the minutes' notes will be theirs)

@@ -32,7 +32,7 @@ from .attendance import attendance_rows, group_figures
 BLANK_TIME = "…… giờ …… phút"
 
 
-Run = tuple[datetime, datetime | None]  # one stretch the show stood on a place (show_runs.py)
+Run = tuple[datetime, datetime | None]  # one stretch the show stood on a place (show/runs.py)
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The secretary's notes (thư ký): per agenda item, what was said and decided, who spoke and the
 chair's conclusions, typed during the day on /admin/notes and saved as they are typed. They are
-the minutes' diễn biến under each item (reports_minutes.py).
+the minutes' diễn biến under each item (minutes.py).
 """
 from __future__ import annotations
 

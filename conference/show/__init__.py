@@ -1,1 +1,10 @@
-"""show"""
+"""The run-of-show: the agenda, moving through it, its log of runs, its timing, and its screens.
+
+Domain: agenda.py (items and steps), moves.py (next / previous / go-to, message, screen mode),
+runs.py (each stretch of time the show stood on a place), timing.py (planned against actual).
+Views: mc.py (the MC console), display.py (the projector), press.py (a button box's press
+addresses), agenda_pages.py (the office's programme pages).
+
+The domain imports core, accounts, checkin and awards (going back onto the awards reopens its
+last batch).
+"""

@@ -124,7 +124,7 @@ def schedule(conference: Conference, items: list[AgendaItem], current: int | Non
              runs: dict[Key, RunTime] | None = None) -> dict:
     """The "timing" block of the snapshot (see the module docstring for the rule).
 
-    runs: each place's run time (show_runs.run_times); None counts each place from its start.
+    runs: each place's run time (runs.run_times); None counts each place from its start.
     """
     plan_start = planned_start(conference, zone)
     total = sum((minutes(item.planned_minutes) for item in items), timedelta())

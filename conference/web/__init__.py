@@ -1,1 +1,12 @@
-"""web"""
+"""The HTTP face: how a process serves, and what guards every request before a view runs.
+
+- blueprints.py: which views the app serves (every feature's blueprint and office pages);
+- api.py: the devices' JSON API (/api: check-in, the show, the awards' clicker, devices);
+- serving.py, gunicorn_worker.py: the embedded server and gunicorn's worker, with time limits;
+- limits.py: body limits checked before anything reads a body (Socket.IO included);
+- proxies.py, security_headers.py, http_errors.py: trusted proxies, headers, the 404/405/CSRF
+  pages in the reader's language;
+- tls.py, network.py: a self-signed certificate for tablet cameras; this machine's LAN address.
+
+It may import anything; nothing but the app factory, the command line and views imports it.
+"""
