@@ -41,7 +41,8 @@ _WITH_CHECKIN = sa.orm.joinedload(Delegate.checkin)
 
 @dataclass(frozen=True)
 class Outcome:
-    """What the door is told, and whether anything changed (so the caller publishes)."""
+    """What the door is told, and whether the scan changed anything (a repeat or a refusal does not;
+    the screens hear of a change through the version it bumped, not through this)."""
     status: int
     body: dict
     changed: bool = False

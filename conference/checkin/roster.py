@@ -119,7 +119,7 @@ def find_group(conference_id: int, name: str | None) -> DelegateGroup | None:
     wanted = fold(name)
     # An import asks this twice per row: the groups found are remembered for the rest of the
     # transaction and checked again on use, so a group added, renamed or deleted meanwhile is
-    # still looked up afresh (bench/badges_import.py: 2,000 rows went from 14 s to ~2 s).
+    # still looked up afresh (bench/badges_import.py times an import of 2,000 rows).
     known = _known_groups(conference_id)
     group = known.get(wanted)
     if (group is not None and group in db.session and not sa.inspect(group).deleted

@@ -70,7 +70,7 @@ class TimedThreadWorker(ThreadWorker):
     """gunicorn's gthread worker (deploy/gunicorn.command) with the embedded server's time limits.
     Its own gives a thread to a connection as soon as it has sent a byte (or after 5 s of nothing),
     and that thread then waits for the headers and the body without a limit: 100 clients sending a
-    byte now and then held its 100 threads, and every door waited (issue 15). Here a connection
+    byte now and then held its 100 threads, and every door waited. Here a connection
     gets a thread only once its headers have arrived (and its body too, if small: a check-in, a
     login, a Socket.IO packet); until then it waits in the worker's poller, which costs no thread,
     for HEADER_TIMEOUT at most. A large body (an upload) is read by its thread within body_time().

@@ -100,7 +100,7 @@ def answer_refused_polls_at_once(eio) -> None:
     client may not send, such as a ping) by disconnecting the session, and that disconnect waits until
     the client's next GET has collected the goodbye packet. A client that sends no GET held the POST,
     its thread and its connection for ever: with a few hundred of them the server ran out of file
-    descriptors (issue 15). A polling session's goodbye is now queued without waiting (its next GET,
+    descriptors. A polling session's goodbye is now queued without waiting (its next GET,
     if any, finds the session gone and the client reconnects); a WebSocket's writer empties its own
     queue, so closing one still waits for it, as engine.io does."""
     disconnect_and_wait = eio.disconnect

@@ -22,8 +22,8 @@ def tune_garbage_collector() -> None:
     """Fewer, cheaper collections while serving. Everything made at start-up (the app, the
     libraries, the ORM's mappings) lives as long as the process, so it is frozen out of the
     collector's scans, and the youngest generation is collected every 20,000 allocations
-    instead of 700: a request makes thousands. With twenty doors at 150 scans/s this took the
-    p99 of a check-in from 120-180 to 100-115 ms, for 7 MB more memory (bench/checkin_load.py)."""
+    instead of 700: a request makes thousands. It trades a few MB of memory for a lower tail
+    latency under many doors (bench/checkin_load.py measures both)."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
@@ -100,8 +100,8 @@ class _DeadlineReader(io.RawIOBase):
     The socket is non-blocking (EmbeddedRequestHandler.setup): a read takes what has arrived at
     once, and waits only when nothing has. A socket timeout set before each read did the same with
     three system calls where one is enough (set the timeout, poll, receive), each letting go of the
-    interpreter's lock: under twenty doors that cost 0.1-0.2 ms of CPU a request
-    (bench/checkin_load.py)."""
+    interpreter's lock, which twenty doors contend for (bench/checkin_load.py prints the CPU time
+    a request costs)."""
 
     def __init__(self, connection: socket.socket):
         self.connection = connection
