@@ -1,8 +1,8 @@
 """gunicorn's gthread worker with the embedded server's time limits (deploy/gunicorn.command:
 --worker-class conference.web.gunicorn_worker.TimedThreadWorker). Apart from serving.py so that the
 embedded server, which also runs on Windows, never imports gunicorn. It relies on internals of the
-pinned gunicorn (the gthread worker's _DEFER, _keepalive_after, the parser's read-ahead buffer):
-re-check them when gunicorn is upgraded."""
+pinned gunicorn (the gthread worker's _DEFER, _keepalive_after, the parser's read-ahead buffer),
+listed in hardening.py: tests/web/test_hardening.py fails when gunicorn changes."""
 from __future__ import annotations
 
 import re

@@ -4,7 +4,7 @@ The outermost layer of the WSGI app (around Socket.IO's too, so in the embedded 
 gunicorn alike): a body whose Content-Length is over its limit is answered 413 at once, unread, and
 the server then closes the connection (conference/web/serving.py, for both). A body without a length
 (chunked) is cut off when it passes the limit. The numbers are in conference/core/config.py;
-docs/SCALE.md explains them.
+docs/SCALE.md explains them. The patch of engine.io's disconnect is listed in hardening.py.
 """
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """How a process serves: what it does once before it takes requests (the CLI's serve and
 conference.wsgi), and the embedded server of `python3 -m conference serve` with its time limits.
-gunicorn's worker with the same limits is in gunicorn_worker.py (gunicorn runs on POSIX only)."""
+gunicorn's worker with the same limits is in gunicorn_worker.py (gunicorn runs on POSIX only).
+What it overrides of Werkzeug is listed in hardening.py, with the version and the tests."""
 from __future__ import annotations
 
 import gc
