@@ -131,33 +131,33 @@ def announcement_json(announcement: Announcement, total: int) -> dict:
 
 # --- stepping (two-step reveal) ------------------------------------------------------------------
 
-def parse_seen_award(seen: object) -> tuple[int | None, bool] | None:
+def parse_award_from_place(from_place: object) -> tuple[int | None, bool] | None:
     """The awards cursor a press was made on, {"index": int|null, "reveal": bool}, or None if not sent."""
-    if seen is None:
+    if from_place is None:
         return None
-    index = seen.get("index") if isinstance(seen, dict) else False
-    if (not isinstance(seen, dict) or not isinstance(seen.get("reveal", False), bool)
+    index = from_place.get("index") if isinstance(from_place, dict) else False
+    if (not isinstance(from_place, dict) or not isinstance(from_place.get("reveal", False), bool)
             or not (index is None or (isinstance(index, int) and not isinstance(index, bool)))):
         raise ConferenceError("invalid_from", "“from” phải là {\"index\": số|null, \"reveal\": true|false}.")
-    return index, seen.get("reveal", False)
+    return index, from_place.get("reveal", False)
 
 
-def _seen_here(state, total: int) -> tuple[int | None, bool]:
+def _award_place(state, total: int) -> tuple[int | None, bool]:
     """The cursor as the snapshot shows it (past the end is the end)."""
     if state.award_index is None:
         return None, False
     return (total, False) if state.award_index >= total else (state.award_index, state.award_reveal)
 
 
-def _step(conference_id: int, forward: bool, seen=None, by: str | None = None) -> None:
+def _step(conference_id: int, forward: bool, from_place=None, by: str | None = None) -> None:
     """Each announcement has two steps: the decision, then the names (a two-step reveal).
     A press made on a cursor already left is refused, as for the show (show/moves.py)."""
     with write_transaction() as session:
         state = locked_show_state(conference_id)
         order = calling_order(conference_id)
         total = len(order)
-        seen = parse_seen_award(seen)
-        if seen is not None and seen != _seen_here(state, total):
+        from_place = parse_award_from_place(from_place)
+        if from_place is not None and from_place != _award_place(state, total):
             raise MovedElsewhere(state.moved_by)
         places = [(i, reveal) for i in range(total) for reveal in (False, True)] + [(total, False)]
         here = (state.award_index, state.award_reveal) if state.award_index is not None else None
@@ -197,12 +197,12 @@ def reopen_last_batch(conference_id: int) -> None:
         state.award_index, state.award_reveal = total - 1, True
 
 
-def next_announcement(conference_id: int, seen: object = None, by: str | None = None) -> None:
-    once_more_on_race(lambda: _step(conference_id, forward=True, seen=seen, by=by))
+def next_announcement(conference_id: int, from_place: object = None, by: str | None = None) -> None:
+    once_more_on_race(lambda: _step(conference_id, forward=True, from_place=from_place, by=by))
 
 
-def previous_announcement(conference_id: int, seen: object = None, by: str | None = None) -> None:
-    once_more_on_race(lambda: _step(conference_id, forward=False, seen=seen, by=by))
+def previous_announcement(conference_id: int, from_place: object = None, by: str | None = None) -> None:
+    once_more_on_race(lambda: _step(conference_id, forward=False, from_place=from_place, by=by))
 
 
 def award_snapshot(conference_id: int) -> dict | None:

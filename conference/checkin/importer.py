@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from conference.core.db import db, write_transaction
-from conference.core.errors import N_, ConferenceError, Translate, Words, render
+from conference.core.errors import N_, ConferenceError, Translatable, Translate, render
 from conference.core.fields import bounded_text
 from conference.core.models import Delegate
 from conference.core.state import bump_version
@@ -44,7 +44,7 @@ _LOOKUP = {alias: key for key, aliases in HEADERS.items() for alias in aliases}
 
 
 @dataclass
-class RowError(Words):
+class RowError(Translatable):
     """What is wrong with one row: a msgid and its values, put in a language where it is read."""
     row: int  # the row number as the spreadsheet shows it
     msgid: str
@@ -59,7 +59,7 @@ class RowError(Words):
 
 
 @dataclass
-class RowLines(Words):
+class RowLines(Translatable):
     """The first rows' errors on one line, "dòng 3: …; dòng 7: …"."""
     errors: list[RowError]
 

@@ -18,10 +18,10 @@ def N_(message: str) -> str:
     return message
 
 
-class Words:
+class Translatable:
     """Something said to a person: text(translate) is it in the language of TRANSLATE (a gettext),
-    in Vietnamese without one. A value of a message that is Words is put in the message's language
-    with it; any other value (a name, a number) stays as it is."""
+    in Vietnamese without one. A value of a message that is Translatable is put in the message's
+    language with it; any other value (a name, a number) stays as it is."""
 
     def text(self, translate: Translate | None = None) -> str:
         raise NotImplementedError
@@ -45,18 +45,18 @@ def render(msgid: str, values: dict, translate: Translate | None = None) -> str:
     template = translate(msgid) if translate else msgid
     if not values:
         return template
-    return template % {key: value.text(translate) if isinstance(value, Words) else value
+    return template % {key: value.text(translate) if isinstance(value, Translatable) else value
                        for key, value in values.items()}
 
 
-class Label(str, Words):
+class Label(str, Translatable):
     """A value that is itself a msgid: a field's name in "Cần nhập “%(field)s”."."""
 
     def text(self, translate: Translate | None = None) -> str:
         return translate(self) if translate else str(self)
 
 
-class ConferenceError(Exception, Words):
+class ConferenceError(Exception, Translatable):
     status = 400
 
     def __init__(self, code: str, msgid: str, status: int | None = None, **values):

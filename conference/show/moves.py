@@ -36,28 +36,28 @@ def _cursor_list(items: list[AgendaItem]) -> list[tuple[int, int | None]]:
     return places
 
 
-def parse_seen(seen: object) -> tuple[int | None, int | None] | None:
+def parse_from_place(from_place: object) -> tuple[int | None, int | None] | None:
     """The place a press was made on, {"position": int|null, "step": int|null}, or None if not sent."""
-    if seen is None:
+    if from_place is None:
         return None
-    if not isinstance(seen, dict) or not all(_optional_int(seen.get(key)) for key in ("position", "step")):
+    if not isinstance(from_place, dict) or not all(_optional_int(from_place.get(key)) for key in ("position", "step")):
         raise ConferenceError("invalid_from", "“from” phải là {\"position\": số|null, \"step\": số|null}.")
-    return seen.get("position"), seen.get("step")
+    return from_place.get("position"), from_place.get("step")
 
 
 def _optional_int(value: object) -> bool:
     return value is None or (isinstance(value, int) and not isinstance(value, bool))
 
 
-def refuse_if_moved(state, here: tuple, seen: tuple | None) -> None:
+def refuse_if_moved(state, current: tuple, from_place: tuple | None) -> None:
     """A press made on a place the show has already left was meant for that place: not applied
     again (two consoles pressing at once move the show once). Presses that name no place
     (scripts, button boxes) always apply."""
-    if seen is not None and tuple(seen) != tuple(here):
+    if from_place is not None and tuple(from_place) != tuple(current):
         raise MovedElsewhere(state.moved_by)
 
 
-def _move(conference_id: int, choose, backwards: bool | None = None, seen=None, by: str | None = None) -> None:
+def _move(conference_id: int, choose, backwards: bool | None = None, from_place=None, by: str | None = None) -> None:
     """Move the cursor to choose(places, current index, finished); record what starts and ends.
 
     A target of None is past the end going forward, before the start going backwards. The
@@ -69,9 +69,9 @@ def _move(conference_id: int, choose, backwards: bool | None = None, seen=None, 
         if not items:
             raise ConferenceError("empty_agenda", "Chương trình chưa có mục nào.", 409)
         places = _cursor_list(items)
-        here = (state.current_position, state.current_step)
-        refuse_if_moved(state, here, parse_seen(seen))
-        index = places.index(here) if here in places else None
+        current = (state.current_position, state.current_step)
+        refuse_if_moved(state, current, parse_from_place(from_place))
+        index = places.index(current) if current in places else None
         target = choose(places, index, _finished(items))
         if target == index:
             return
@@ -98,26 +98,26 @@ def _finished(items: list[AgendaItem]) -> bool:
     return bool(items) and items[-1].ended_at is not None
 
 
-def next_item(conference_id: int, seen: object = None, by: str | None = None) -> None:
+def next_item(conference_id: int, from_place: object = None, by: str | None = None) -> None:
     """Advance one place; past the last place the show is finished (current becomes null).
-    seen: the place the press was made on (parse_seen); by: the device's label, for the log."""
+    from_place: the place the press was made on (parse_from_place); by: the device's label, for the log."""
     def choose(places, index, finished):
         if index is None:
             return None if finished else 0
         return index + 1 if index + 1 < len(places) else None
-    _move(conference_id, choose, backwards=False, seen=seen, by=by)
+    _move(conference_id, choose, backwards=False, from_place=from_place, by=by)
 
 
-def previous_item(conference_id: int, seen: object = None, by: str | None = None) -> None:
+def previous_item(conference_id: int, from_place: object = None, by: str | None = None) -> None:
     """Go back one place: from the end to the last place, from the first item to before the start."""
     def choose(places, index, finished):
         if index is None:
             return len(places) - 1 if finished else None
         return index - 1 if index > 0 else None
-    _move(conference_id, choose, backwards=True, seen=seen, by=by)
+    _move(conference_id, choose, backwards=True, from_place=from_place, by=by)
 
 
-def goto_item(conference_id: int, position: object, step: object = None, seen: object = None,
+def goto_item(conference_id: int, position: object, step: object = None, from_place: object = None,
               by: str | None = None) -> None:
     if not isinstance(position, int) or isinstance(position, bool):
         raise ConferenceError("invalid_position", "“position” phải là số thứ tự của một mục.")
@@ -128,7 +128,7 @@ def goto_item(conference_id: int, position: object, step: object = None, seen: o
         if (position, step) not in places:
             raise ConferenceError("unknown_position", "Không có mục này trong chương trình.", 404)
         return places.index((position, step))
-    _move(conference_id, choose, seen=seen, by=by)
+    _move(conference_id, choose, from_place=from_place, by=by)
 
 
 def set_message(conference_id: int, message: object) -> None:

@@ -55,7 +55,7 @@ def optional_body() -> dict:
 def press_args() -> dict:
     """What every press of the show or the awards carries: the place it was made on, if sent
     (docs/API.md §6.4), and who made it, for the run-of-show log."""
-    return {"seen": optional_body().get("from"), "by": g.principal.label}
+    return {"from_place": optional_body().get("from"), "by": g.principal.label}
 
 
 def conference_id() -> int:

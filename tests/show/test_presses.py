@@ -127,7 +127,7 @@ def test_presses_at_the_same_instant_on_postgresql_move_once(postgres_url, tmp_p
         with app.app_context():
             barrier.wait()
             try:
-                show.next_item(conference_id, seen={"position": 2, "step": None}, by=f"MC {n}")
+                show.next_item(conference_id, from_place={"position": 2, "step": None}, by=f"MC {n}")
                 outcomes.append("moved")
             except MovedElsewhere:
                 outcomes.append("refused")
