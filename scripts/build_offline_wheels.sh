@@ -2,7 +2,7 @@
 # Fill a folder (default: wheels/) with every wheel the server needs, for the laptops of venues
 # without internet: Linux x86_64, Windows x64, macOS arm64 and x86_64, on Python 3.11-3.13, plus
 # Conference day's own wheel. Run it on a connected machine; install at the venue with
-#   python3 -m pip install --no-index --find-links wheels -r requirements.txt   (README.md)
+#   python3 -m pip install --no-index --find-links wheels -r requirements.txt   (docs/INSTALL.md)
 # Fewer targets: PLATFORMS="win_amd64" PYTHONS="3.12" scripts/build_offline_wheels.sh
 set -eu
 cd "$(dirname "$0")/.."
