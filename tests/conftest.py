@@ -1,6 +1,22 @@
 """Shared fixtures: a fresh app per test, device tokens, a live server process, a real browser,
 and the machine's PostgreSQL and Redis. What a machine lacks is skipped with a reason, except
-in CI (CI=true), where a missing browser or service is a failure."""
+in CI (CI=true), where a missing browser or service is a failure.
+
+The lanes (markers registered in pytest.ini) follow the fixtures. A fixture that starts a server
+process, drives Chromium or needs PostgreSQL or Redis is tagged with what it does:
+
+    @pytest.fixture
+    @lanes("slow")          # under @pytest.fixture, on the function itself
+    def live_server(tmp_path): ...
+
+and pytest_collection_modifyitems below adds those markers to every test that uses the fixture,
+directly or through other fixtures (item.fixturenames, the closure pytest computes at collection).
+Tagged here: live_server (slow), chromium and page (browser), postgres_url and redis_url (services);
+test modules tag their own server fixtures the same way. A fixture fetched with
+request.getfixturevalue() is not in that closure: its param carries the marker instead, as in
+pytest.param("postgresql", marks=pytest.mark.services). What a test does in its own body (a
+LiveServer(...).start(), a CLI subprocess) is declared in its module: pytestmark or a decorator.
+tests/core/test_markers.py reads every test module and fails when a test lacks a lane it needs."""
 from __future__ import annotations
 
 import os
@@ -21,6 +37,30 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def lanes(*markers: str):
+    """Tag a fixture with the markers of every test that uses it (see the module docstring)."""
+    def tag(function):
+        function.lanes = tuple(markers)
+        return function
+    return tag
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(config, items):
+    """Give each test the lanes of the tagged fixtures it uses, directly or through other fixtures."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)  # not public API, stable since pytest 3 (read on 9.0)
+        if info is None:
+            continue
+        wanted = set()
+        for name in item.fixturenames:
+            for definition in info.name2fixturedefs.get(name, ())[-1:]:  # the one that applies here
+                wanted.update(getattr(definition.func, "lanes", ()))
+        present = {mark.name for mark in item.iter_markers()}
+        for marker in sorted(wanted - present):
+            item.add_marker(marker)
 
 
 def unavailable(reason: str):
@@ -155,6 +195,7 @@ class LiveServer:
 
 
 @pytest.fixture
+@lanes("slow")
 def live_server(tmp_path):
     server = LiveServer(tmp_path / "live-instance").start()
     yield server
@@ -162,6 +203,7 @@ def live_server(tmp_path):
 
 
 @pytest.fixture(scope="session")
+@lanes("browser")
 def chromium():
     """The system Chromium driven by Playwright (never a downloaded browser)."""
     if not Path(CHROMIUM).exists():
@@ -177,6 +219,7 @@ def chromium():
 
 
 @pytest.fixture
+@lanes("browser")
 def page(chromium):
     context = chromium.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
@@ -194,6 +237,7 @@ def _postgres_available() -> bool:
 
 
 @pytest.fixture
+@lanes("services")
 def postgres_url():
     """A fresh database on the machine's PostgreSQL, dropped afterwards."""
     if not _postgres_available():
@@ -208,6 +252,7 @@ def postgres_url():
 
 
 @pytest.fixture
+@lanes("services")
 def redis_url():
     try:
         import redis

@@ -208,6 +208,7 @@ def http_sign_in(server: LiveServer) -> requests.Session:
     return browser
 
 
+@pytest.mark.slow
 @pytest.mark.services
 def test_a_sign_out_on_one_process_refuses_the_cookie_on_the_other(tmp_path, postgres_url, redis_url):
     from tests.scale.test_scale_processes import cluster_env

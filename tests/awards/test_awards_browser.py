@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CONGRATULATIONS = "Xin chúc mừng các tập thể, cá nhân được khen thưởng"
 HOSTILE = '<img src=x onerror="window.__pwned=1"> Tổ <b>bảo vệ</b> dân phố'

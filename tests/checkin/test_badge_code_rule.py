@@ -26,6 +26,7 @@ def test_the_shared_list_holds_both_codes_and_refusals():
     assert sum(case["code"] is not None for case in CASES) >= 10
 
 
+@pytest.mark.browser
 def test_the_tablet_reads_each_input_as_the_shared_list_says(page):
     page.goto("about:blank")
     source = DOOR_TEXT.read_text(encoding="utf-8")

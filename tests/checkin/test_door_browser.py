@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from tests.conftest import LiveServer, bearer
+from tests.conftest import LiveServer, bearer, lanes
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 VENUE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -46,6 +46,7 @@ def start_server(directory) -> LiveServer:
 
 
 @pytest.fixture(scope="module")
+@lanes("slow")
 def door_server(tmp_path_factory):
     server = start_server(tmp_path_factory.mktemp("door"))
     yield server

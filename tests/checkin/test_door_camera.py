@@ -14,7 +14,7 @@ from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.checkin.test_door_browser import (call, delegate_named, door_server, door_token, expect_result,  # noqa: F401
                                record_requests)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 FRAME = (640, 480)
 

@@ -13,7 +13,7 @@ import requests
 from cryptography import x509
 
 from conference.web import tls
-from tests.conftest import ROOT, LiveServer
+from tests.conftest import ROOT, LiveServer, lanes
 
 CERT, KEY = "tls-cert.pem", "tls-key.pem"
 
@@ -33,6 +33,7 @@ class HttpsServer(LiveServer):
 
 
 @pytest.fixture(scope="module")
+@lanes("slow")
 def https_server(tmp_path_factory):
     server = HttpsServer(tmp_path_factory.mktemp("https") / "instance").start()
     yield server

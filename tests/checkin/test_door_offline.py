@@ -15,7 +15,7 @@ from conference.core.config import load_settings
 from conference.core.models import CheckIn, Scan
 from tests.checkin.test_door_browser import delegate_named, expect_result, open_door, wedge
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def server_rows(server, delegate_ids: list[int]) -> tuple[dict[int, int], list[tuple]]:

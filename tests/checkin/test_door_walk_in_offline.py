@@ -11,7 +11,7 @@ import pytest
 
 from tests.checkin.test_door_browser import delegates, expect_result, open_door
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 NEAR = timedelta(seconds=2)
 

@@ -15,12 +15,13 @@ import requests
 import zxingcpp
 from PIL import Image
 
-from tests.conftest import ROOT, LiveServer, bearer
+from tests.conftest import ROOT, LiveServer, bearer, lanes
 
 SCREENS = ("/door", "/mc", "/display", "/admin")
 
 
 @pytest.fixture(scope="module")
+@lanes("slow")
 def server(tmp_path_factory):
     """One live server for the tests that neither restart it nor read a fresh log."""
     shared = LiveServer(tmp_path_factory.mktemp("cli") / "instance", env=FIRST_START).start()
@@ -80,6 +81,7 @@ def test_serve_prints_every_screen_address_the_first_admin_password_and_a_door_q
     assert qr.text == f"{server.url}/door"
 
 
+@pytest.mark.slow
 def test_secrets_are_generated_once_private_and_kept_across_restarts(tmp_path):
     live_server = LiveServer(tmp_path / "instance", env=FIRST_START).start()
     try:
@@ -102,6 +104,7 @@ def test_secrets_are_generated_once_private_and_kept_across_restarts(tmp_path):
         live_server.stop()
 
 
+@pytest.mark.slow
 def test_the_admin_password_from_the_environment_resets_the_first_one(tmp_path):
     first = LiveServer(tmp_path / "instance", env=FIRST_START).start()
     first.stop()
@@ -218,6 +221,7 @@ def test_import_delegates_refuses_an_unreadable_file_with_a_nonzero_exit(server,
     assert attendance(server) == before
 
 
+@pytest.mark.slow
 def test_the_wsgi_entry_point_serves_the_app_with_the_collector_tuned(tmp_path):
     probe = ("import gc, conference.wsgi as w; "
              "print(type(w.app).__name__, gc.get_threshold(), gc.get_freeze_count() > 0)")

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from conference.cli.commands import cli
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
 def run(request, tmp_path):
     # a given admin password: no first-start password line among the answers read here
     env = {"CONFERENCE_INSTANCE": str(tmp_path / "instance"), "CONFERENCE_LANG": "vi",

@@ -13,7 +13,7 @@ from conference.core.models import Conference, Delegate
 from conference.office.first_start import MIGRATIONS, alembic_config, prepare_database
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
 def any_app(request, tmp_path):
     from conference import create_app
     url = (f"sqlite:///{tmp_path / 'm.db'}" if request.param == "sqlite"

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import ROOT, free_port, unavailable
+from tests.conftest import ROOT, free_port, lanes, unavailable
 from tests.install.install_helpers import copy_checkout, page_and_assets, pair, readme_commands, start, stop, wait_until_served
 
-pytestmark = pytest.mark.install
+pytestmark = [pytest.mark.install, pytest.mark.slow]
 INSTALL_SECONDS = 900  # a first run downloads ~60 MB; with pip's cache warm it takes well under a minute
 
 
@@ -38,6 +38,7 @@ def checkout(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
+@lanes("slow")
 def served(checkout, tmp_path_factory):
     """README's first command, as written, in the copy: it makes .venv, installs and serves."""
     serve_command = readme_commands()[0]

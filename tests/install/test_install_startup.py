@@ -11,7 +11,7 @@ import sys
 import pytest
 import requests
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, free_port, lanes
 from tests.install.install_helpers import start, stop, wait_until_served
 
 # Letters only Vietnamese uses (ă â đ ê ô ơ ư and the tone-marked vowels of Latin Extended Additional).
@@ -45,6 +45,7 @@ def assert_one_language(text: str, language: str) -> None:
 
 
 @pytest.fixture(scope="module")
+@lanes("slow")
 def banners(tmp_path_factory):
     """`python3 -m conference` (no command) started twice, with HOST and PORT from the environment:
     what it printed in Vietnamese and in English."""

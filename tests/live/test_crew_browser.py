@@ -9,7 +9,7 @@ import requests
 
 from tests.conftest import bearer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def state(server) -> dict:

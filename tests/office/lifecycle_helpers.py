@@ -6,7 +6,7 @@ import pytest
 from tests.conftest import ADMIN_PASSWORD, FAST_HASH, sign_in
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
 def any_app(request, tmp_path):
     from conference import create_app
     from conference.core.db import db

@@ -93,6 +93,7 @@ def test_automatic_backups_are_taken_and_only_the_newest_are_kept(tmp_path):
         assert checked >= 2
 
 
+@pytest.mark.slow
 def test_serve_takes_automatic_backups_into_the_instance_folder(tmp_path):
     server = LiveServer(tmp_path / "served", env={"CONFERENCE_BACKUP_INTERVAL": "0.5", "CONFERENCE_BACKUP_KEEP": "2"})
     server.start()
@@ -148,6 +149,7 @@ def _cli(instance: Path, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_a_backup_taken_during_a_burst_of_checkins_restores_every_acknowledged_one_once(tmp_path):
     """Four doors scan every badge, then admit walk-ins, until the CLI's backup (another process)
     is done: every check-in acknowledged before the backup began is in it, once; none that

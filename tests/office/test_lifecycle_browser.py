@@ -5,10 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 import requests
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT, bearer
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DEMO = "Hội nghị Điển hình tiên tiến phường An Tân"
 

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from tests.conftest import bearer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 HOSTILE = "<img src=x onerror=alert(1)> Hà"
 
 

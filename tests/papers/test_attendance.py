@@ -118,6 +118,7 @@ def test_a_name_that_looks_like_a_formula_stays_text(admin_client, app, conferen
     assert row[1:4] == ["'" + formula, "'@chức vụ", "'+đơn vị"]
 
 
+@pytest.mark.slow
 def test_export_commands_write_the_files_and_refuse_other_formats(app, auth, client, conference_id, tmp_path):
     check_in_some(client, app, auth, conference_id)
     env = {**os.environ, "CONFERENCE_INSTANCE": app.config["INSTANCE_PATH"],

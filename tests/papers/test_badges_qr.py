@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from conference.checkin import badgecodes
 from conference.papers.badges import BADGE_H, COLUMNS, ROWS
 
-from tests.conftest import ROOT, LiveServer, bearer, unavailable
+from tests.conftest import ROOT, LiveServer, bearer, lanes, unavailable
 
 QR_ALPHANUMERIC = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
 DPI = 150
@@ -139,6 +139,7 @@ def names_by_slot(page, known_names: set[str]) -> dict[tuple[int, int], str]:
 
 
 @pytest.fixture(scope="module")
+@lanes("slow")
 def badge_server(tmp_path_factory):
     """One live server for the printed-badge tests: printing is the slow part, done once."""
     server = LiveServer(tmp_path_factory.mktemp("badges") / "instance").start()
@@ -147,6 +148,7 @@ def badge_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+@lanes("slow")
 def printed(badge_server, tmp_path_factory):
     """badges.pdf and the PNGs written by the real command, for the live server's conference."""
     out = tmp_path_factory.mktemp("printed") / "badges"

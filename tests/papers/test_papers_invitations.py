@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 import sqlalchemy as sa
 import zxingcpp
 from pypdf import PdfReader
@@ -98,6 +99,7 @@ def test_unknown_or_malformed_choices_get_a_message_not_a_file(admin_client, app
         assert answer.mimetype == "text/html" and "Traceback" not in answer.get_data(as_text=True)
 
 
+@pytest.mark.slow
 def test_the_papers_page_and_the_command_line_make_the_invitations(admin_client, app, conference_id, tmp_path):
     group_id, members = a_group(app, conference_id)
     page = admin_client.get("/admin/papers").get_data(as_text=True)

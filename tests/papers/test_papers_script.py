@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 import sqlalchemy as sa
 from docx import Document
 
@@ -55,6 +56,7 @@ def test_figures_known_when_the_script_is_printed_are_filled_and_unknown_placeho
     assert rows[2][1].split("\n")[1] == 'Có mặt 3/65, vắng 62. {unknown} <w:t>&"'
 
 
+@pytest.mark.slow
 def test_the_papers_page_offers_the_script_and_the_command_writes_it(admin_client, app, conference_id, tmp_path):
     assert 'href="/admin/exports/script.docx"' in admin_client.get("/admin/papers").get_data(as_text=True)
     env = {**os.environ, "CONFERENCE_INSTANCE": app.config["INSTANCE_PATH"],

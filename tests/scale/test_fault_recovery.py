@@ -15,8 +15,10 @@ import pytest
 import redis
 import requests
 
-from tests.conftest import LiveServer, bearer, free_port, unavailable
+from tests.conftest import LiveServer, bearer, free_port, lanes, unavailable
 from tests.scale.test_scale_processes import Screen, close_all, cluster_env, start_cluster
+
+pytestmark = pytest.mark.slow
 
 
 class PrivateRedis:
@@ -51,6 +53,7 @@ class PrivateRedis:
 
 
 @pytest.fixture
+@lanes("slow", "services")
 def private_redis(tmp_path):
     server = PrivateRedis(tmp_path / "redis").start()
     yield server

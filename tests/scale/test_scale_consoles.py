@@ -13,11 +13,11 @@ import time
 import pytest
 import socketio
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, lanes
 from tests.scale.test_fault_recovery import private_redis  # noqa: F401 - a fixture, used by name
 from tests.scale.test_scale_processes import cluster_env, start_cluster
 
-pytestmark = pytest.mark.services
+pytestmark = [pytest.mark.services, pytest.mark.slow]
 
 LEFT, RIGHT = "Bàn MC trái", "Bàn MC phải"
 
@@ -47,6 +47,7 @@ class Console:
 
 
 @pytest.fixture
+@lanes("slow")
 def two_processes(tmp_path, postgres_url, redis_url):
     servers = start_cluster(tmp_path, cluster_env(postgres_url, redis_url), ("serve", "serve"))
     yield servers

@@ -18,9 +18,9 @@ import pytest
 import requests
 import socketio
 
-from tests.conftest import ROOT, LiveServer, bearer
+from tests.conftest import ROOT, LiveServer, bearer, lanes
 
-pytestmark = pytest.mark.services
+pytestmark = [pytest.mark.services, pytest.mark.slow]
 
 GUNICORN = (ROOT / "deploy" / "gunicorn.command").read_text(encoding="utf-8").strip()
 
@@ -99,6 +99,7 @@ def start_cluster(tmp_path: Path, env: dict, kinds: tuple[str, ...]) -> list[Liv
 
 
 @pytest.fixture
+@lanes("slow")
 def cluster(tmp_path, postgres_url, redis_url):
     """Two processes (the CLI server and gunicorn) on one PostgreSQL database and one Redis."""
     servers = start_cluster(tmp_path, cluster_env(postgres_url, redis_url), ("serve", "gunicorn"))

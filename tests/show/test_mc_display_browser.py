@@ -13,14 +13,15 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, lanes
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 GUARD_MS = 350  # the MC page's double-press guard (static/js/mc.js)
 
 
 @pytest.fixture(scope="module")
+@lanes("slow")
 def server(tmp_path_factory):
     live = LiveServer(tmp_path_factory.mktemp("show") / "instance").start()
     live.mc = {"Authorization": f"Bearer {live.token('mc', 'MC test')}"}

@@ -12,7 +12,7 @@ import pytest
 import requests
 import socketio
 
-from tests.conftest import ADMIN_LOGIN, ADMIN_PASSWORD, LiveServer, bearer, page_csrf_token, sign_in
+from tests.conftest import ADMIN_LOGIN, ADMIN_PASSWORD, LiveServer, bearer, lanes, page_csrf_token, sign_in
 from tests.web.test_english import data_strings, left_in_vietnamese
 from tests.scale.test_scale_processes import GunicornServer
 
@@ -21,6 +21,7 @@ SPECULATIVE = [{"Sec-Purpose": "prefetch"}, {"Sec-Purpose": "prefetch;prerender"
 
 
 @pytest.fixture(scope="module")
+@lanes("slow")
 def server(tmp_path_factory):
     """One real server for the module: each test reads the show before it presses."""
     live = LiveServer(tmp_path_factory.mktemp("button") / "instance").start()
@@ -216,6 +217,7 @@ def test_the_audit_trail_names_the_button_but_not_its_token(app):
         assert entry.target == "GET /press/…/next" and token not in entry.target
 
 
+@pytest.mark.slow
 def test_gunicorns_access_log_never_holds_the_token(tmp_path):
     access = tmp_path / "access.log"
     live = GunicornServer(tmp_path / "instance", env={"GUNICORN_CMD_ARGS": f"--access-logfile {access}"}).start()

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, lanes
+
+pytestmark = pytest.mark.slow
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "SHOW.md"
 
@@ -36,6 +38,7 @@ def run(line: str, url: str, token: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
+@lanes("slow")
 def live_server(tmp_path_factory):
     """One real server for the module (each test leaves the show somewhere new, which is fine)."""
     server = LiveServer(tmp_path_factory.mktemp("remote") / "instance").start()

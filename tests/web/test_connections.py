@@ -29,7 +29,7 @@ import requests
 
 from conference.core.config import BODY_MAX_BYTES, HEADER_TIMEOUT, PACKET_MAX_BYTES
 from conference.web.serving import body_time
-from tests.conftest import ROOT, LiveServer, bearer
+from tests.conftest import ROOT, LiveServer, bearer, lanes
 from tests.scale.test_scale_processes import GunicornServer, Screen, close_all
 
 OVERSIZED_POSTS = 300
@@ -38,6 +38,7 @@ CLOSE_WITHIN = HEADER_TIMEOUT + 6  # gunicorn's gthread worker waits 5 s for a f
 
 
 @pytest.fixture(params=["serve", "gunicorn"])
+@lanes("slow")
 def server(request, tmp_path):
     kind = LiveServer if request.param == "serve" else GunicornServer
     started = kind(tmp_path / "instance", env={"CONFERENCE_ADMIN_PASSWORD": "hostile-test"}).start()
@@ -291,6 +292,7 @@ def test_a_chunked_body_without_a_length_is_cut_off_at_its_limit(server):
     assert answer.startswith(b"HTTP/1.1 413") and b'"request_entity_too_large"' in answer, answer[:300]
 
 
+@pytest.mark.slow
 def test_connections_that_never_start_tls_do_not_hold_the_https_server(tmp_path):
     """`serve --https` did the TLS handshake on the one thread that accepts connections: three
     connections that sent nothing held every tablet out."""

@@ -11,7 +11,7 @@ import requests
 
 from tests.conftest import CHROMIUM_ARGS, bearer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 NAME = "<img src=x onerror=alert(1)>"
 MESSAGE = "<script>alert('message')</script><svg onload=alert(2)>"

@@ -96,6 +96,7 @@ def test_a_mistyped_trusted_proxy_stops_the_start_with_its_name(tmp_path):
         behind_proxy(tmp_path, TRUSTED_PROXIES="127.0.0.1, 10.0.0.300")
 
 
+@pytest.mark.slow
 def test_a_live_server_behind_a_proxy_limits_a_direct_caller_that_forges_x_forwarded_for(tmp_path):
     """The embedded server, told its proxy is elsewhere: this test's own requests come directly."""
     server = LiveServer(tmp_path / "instance", env={"CONFERENCE_BEHIND_PROXY": "1",

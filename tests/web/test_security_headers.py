@@ -13,7 +13,7 @@ import requests
 
 from conference import create_app
 from conference.web.security_headers import CONTENT_SECURITY_POLICY
-from tests.conftest import ROOT, LiveServer, bearer, page_csrf_token
+from tests.conftest import ROOT, LiveServer, bearer, lanes, page_csrf_token
 
 EXPECTED = {"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
 # A button box's press address (docs/SHOW.md §6) holds its token: never sent on at all, never kept.
@@ -149,6 +149,7 @@ def test_a_direct_caller_claiming_https_gets_neither(tmp_path):
 
 
 @pytest.fixture(scope="module")
+@lanes("slow")
 def https_server(tmp_path_factory):
     server = LiveServer(tmp_path_factory.mktemp("https-headers") / "instance", https=True).start()
     yield server

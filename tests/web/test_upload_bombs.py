@@ -130,6 +130,7 @@ def peak_memory_mb(pid: int) -> float:
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
 
 
+@pytest.mark.slow
 def test_a_live_server_refuses_bombs_fast_with_its_memory_unmoved(tmp_path, bomb):
     server = LiveServer(tmp_path / "instance").start()
     try:
