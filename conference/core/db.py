@@ -130,7 +130,9 @@ def write_transaction() -> Iterator[sa.orm.Session]:
     try:
         session.connection()  # begins now, as a writer
         yield session
-        _steps.record_change(session)  # the audit entry, in the change's own transaction
+        # The audit entry, in the change's own transaction; session() is the Session behind the
+        # scoped proxy, so the entry's few calls on it do not each go through the proxy.
+        _steps.record_change(session())
         session.commit()
     except BaseException:
         session.rollback()
