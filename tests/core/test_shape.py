@@ -44,14 +44,20 @@ def package_of(path: Path) -> str:
 MODULES = {module_name(path): path for path in CONFERENCE.rglob("*.py") if "migrations" not in path.parts}
 
 
+def imported_from(node: ast.ImportFrom, path: Path) -> str:
+    """The absolute name of the module a `from … import` of this file reads from."""
+    if not node.level:
+        return node.module or ""
+    return importlib.util.resolve_name("." * node.level + (node.module or ""), package_of(path))
+
+
 def imports_of(path: Path) -> list[tuple[int, str, str]]:
     """(line, module imported, name imported or "") for each import of conference's own modules;
     `from package import module` counts as importing the module."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom):
-            base = (importlib.util.resolve_name("." * node.level + (node.module or ""), package_of(path))
-                    if node.level else node.module or "")
+            base = imported_from(node, path)
             for alias in node.names:
                 if f"{base}.{alias.name}" in MODULES:
                     found.append((node.lineno, f"{base}.{alias.name}", ""))
@@ -139,8 +145,7 @@ def module_aliases(path: Path) -> dict[str, str]:
     aliases = {}
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom):
-            base = (importlib.util.resolve_name("." * node.level + (node.module or ""), package_of(path))
-                    if node.level else node.module or "")
+            base = imported_from(node, path)
             aliases.update({alias.asname or alias.name: f"{base}.{alias.name}" for alias in node.names
                             if f"{base}.{alias.name}" in MODULES})
     return aliases
