@@ -59,8 +59,11 @@ export function followLive(onSnapshot, indicator) {
     const sentAt = Date.now();
     socket.timeout(ANSWER_WITHIN_MS).emit("sync", null, (error, snapshot) => {
       if (error) {
+        // Disconnected meanwhile: socket.io reconnects by itself. Forcing a reconnect here, from
+        // inside its own close, would leave its manager believing it is reconnecting, for good.
+        if (!socket.connected) return;
         if (indicator) indicator.dataset.state = "offline";
-        socket.disconnect().connect();
+        socket.disconnect().connect(); // connected but silent: start afresh
         return;
       }
       accept(snapshot, sentAt, Date.now());

@@ -7,6 +7,7 @@ live, the awards not started.
 """
 from __future__ import annotations
 
+import signal
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -140,6 +141,36 @@ def test_the_projector_and_the_mc_catch_up_after_a_server_restart_without_reload
         assert page.evaluate("window.__sameDocument") == "still here"
         page.wait_for_function("() => document.getElementById('connection').dataset.state === 'online'")
     assert navigations == []
+
+
+# Every page that follows the show checks in with the server every WATCH_EVERY_MS (static/js/timing.js);
+# this init script keeps those checks so a test can run one at a moment of its choosing.
+KEEP_THE_CHECK = """
+window.__checks = [];
+const setEvery = window.setInterval;
+window.setInterval = (callback, ms, ...rest) => {
+  if (ms === 10000) window.__checks.push(callback);
+  return setEvery(callback, ms, ...rest);
+};
+"""
+
+
+def test_a_screen_whose_check_was_waiting_when_the_server_died_comes_back_with_it(chromium, live_server):
+    """The check's answer times out with the connection: the screen must still reconnect by itself
+    (forcing a reconnect from inside socket.io's own close left its manager stuck, offline for good)."""
+    context = chromium.new_context(viewport={"width": 1920, "height": 1080})
+    context.add_init_script(KEEP_THE_CHECK)
+    hall = context.new_page()
+    hall.goto(f"{live_server.url}/display")
+    hall.wait_for_function("() => document.getElementById('connection').dataset.state === 'online'")
+    live_server.process.send_signal(signal.SIGSTOP)  # alive but silent: the check waits for its answer
+    hall.evaluate("() => window.__checks.forEach((check) => check())")
+    hall.wait_for_timeout(300)
+    live_server.kill()  # the connection closes with the check still waiting
+    hall.wait_for_function("() => document.getElementById('connection').dataset.state === 'offline'")
+    live_server.start()
+    hall.wait_for_function("() => document.getElementById('connection').dataset.state === 'online'", timeout=20000)
+    context.close()
 
 
 def test_while_the_server_is_down_the_screens_say_so_and_the_clock_keeps_running(screens, live_server):
