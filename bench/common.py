@@ -70,7 +70,7 @@ def roster_xlsx(count: int) -> bytes:
 
 def make_app(instance: Path, database_url: str | None = None):
     """The app on an instance folder, as the server process will open it."""
-    from conference import create_app
+    from conference.factory import create_app
     config = {"INSTANCE_PATH": str(instance)}
     if database_url:
         config["SQLALCHEMY_DATABASE_URI"] = database_url

@@ -1,6 +1,6 @@
 """The production entry point for a WSGI server: gunicorn ... 'conference.wsgi:app'
 (deploy/gunicorn.command). Imported in the worker, so the tuning applies to the process that serves."""
-from conference import create_app
+from conference.factory import create_app
 from conference.web.serving import raise_open_file_limit, tune_garbage_collector
 
 app = create_app()

@@ -31,7 +31,7 @@ def chosen_conference(chosen: int | None = None) -> int:
 def command_app(announce: bool = True):
     """The app; if this start made the first administrator, its password is printed here, once
     (serve prints it in its banner instead)."""
-    from conference import create_app
+    from conference.factory import create_app
     app = create_app()
     if announce and app.extensions.get("first_admin_password"):
         click.echo(_("Đã tạo tài khoản quản trị đầu tiên: admin, mật khẩu (chỉ hiện một lần): {password}").format(
