@@ -57,7 +57,8 @@ def _init_extensions(app: Flask) -> None:
     # registers on its new server (imported after, they would bind to the first app's server only).
     from conference.live import realtime  # registers the socket handlers
     _install_transaction_steps(realtime)
-    socketio.init_app(app, async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
+    from conference.web.cooperative import async_mode
+    socketio.init_app(app, async_mode=app.config.get("SOCKETIO_ASYNC_MODE") or async_mode(),
                       message_queue=app.config["REDIS_URL"],
                       channel=app.config.get("SOCKETIO_CHANNEL", "flask-socketio"),
                       cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"))

@@ -1,1 +1,1 @@
-gunicorn --worker-class conference.web.gunicorn_worker.TimedThreadWorker --logger-class conference.web.gunicorn_worker.RedactingLogger --workers 1 --threads 100 --no-control-socket --timeout 30 --keep-alive 5 --bind 0.0.0.0:$PORT conference.wsgi:app
+gunicorn --worker-class conference.web.gunicorn_worker.BoundedGeventWorker --logger-class conference.web.gunicorn_worker.RedactingLogger --workers 1 --worker-connections 10050 --no-control-socket --timeout 30 --bind 127.0.0.1:$PORT conference.wsgi:app

@@ -2,7 +2,6 @@
 (serve is the default). Vietnamese, or English with CONFERENCE_LANG=en (conference/cli/language.py)."""
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 
@@ -54,9 +53,6 @@ def serve(host: str, port: int, use_https: bool) -> None:
         certificate = self_signed_certificate(Path(app.config["INSTANCE_PATH"]), lan_address())
     address = lan_address() if host == "0.0.0.0" else host
     _print_welcome(app, f"{scheme}://{address}:{port}", offline=host == "0.0.0.0" and address.startswith("127."))
-    # Werkzeug's start-up lines (a red "development server" warning, the addresses again) would
-    # contradict the banner: this embedded server is the one meant for a hall (docs/SCALE.md for more).
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     tune_garbage_collector()
     raise_open_file_limit()
     from conference.office.backups import start_auto_backups

@@ -15,6 +15,12 @@ HEADER_TIMEOUT = 10  # seconds for the request line and headers, from the moment
 # A body has HEADER_TIMEOUT more, plus the time it takes at BODY_MIN_RATE bytes a second: 5 MB may
 # take two minutes (a poor venue Wi-Fi at 0.4 Mbit/s); a check-in's 100 bytes, 10 s.
 BODY_MIN_RATE = 50 * 1024
+# Connections a process holds at once: in all (a hall of 2,000 phones and 300 screens fits with room
+# to spare; the descriptors a process may open bound it too), and from one address (a browser opens
+# six at most; a phone on the venue's Wi-Fi has an address of its own). The second does not apply to
+# this machine itself nor to a trusted proxy, whose limit per client is nginx's (deploy/nginx.conf).
+CONNECTIONS_MAX = int(os.environ.get("CONFERENCE_MAX_CONNECTIONS") or 10_000)
+CONNECTIONS_PER_ADDRESS = int(os.environ.get("CONFERENCE_MAX_CONNECTIONS_PER_ADDRESS") or 64)
 
 
 def _kept_secret(instance: Path, name: str, make) -> tuple[str, bool]:

@@ -1,22 +1,32 @@
 """How a process serves: what it does once before it takes requests (the CLI's serve and
-conference.wsgi), and the embedded server of `python3 -m conference serve` with its time limits.
-gunicorn's worker with the same limits is in gunicorn_worker.py (gunicorn runs on POSIX only).
-What it overrides of Werkzeug is listed in hardening.py, with the version and the tests."""
+conference.wsgi), and the server of `python3 -m conference serve`, which gunicorn's worker
+(gunicorn_worker.py, deploy/gunicorn.command) shares.
+
+Both are gevent's WSGI server: a connection costs a greenlet (a few KB), not a thread, so a hall of
+phones and screens fits in one process (web/cooperative.py makes the standard library cooperative
+first). Each connection is bounded: ConnectionCaps refuses one past the caps per address and in all;
+BoundedHandler gives the headers, the body and each write their time. The internals of gevent it
+overrides are listed in hardening.py, with the version and the tests.
+"""
 from __future__ import annotations
 
 import gc
 import io
+import ipaddress
 import logging
-import select
-import socket
 import ssl
+import threading
 import time
 
+import gevent
+from gevent.pywsgi import WSGIHandler, WSGIServer
 from werkzeug.exceptions import RequestTimeout
-from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler, load_ssl_context
 
-from conference.core.config import BODY_MAX_BYTES, BODY_MIN_RATE, HEADER_TIMEOUT
+from conference.core.config import (BODY_MAX_BYTES, BODY_MIN_RATE, CONNECTIONS_MAX, CONNECTIONS_PER_ADDRESS,
+                                    HEADER_TIMEOUT)
 from conference.core.log_redaction import redact_logger
+
+log = logging.getLogger("conference.server")
 
 
 def tune_garbage_collector() -> None:
@@ -30,136 +40,25 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
-def raise_open_file_limit() -> None:
-    """Every connection costs a file descriptor, and a shell's soft limit is often 1,024: raised to
-    the hard limit (a systemd unit sets it, deploy/conference@.service), so that a burst of
-    connections is met by the timeouts below rather than by "Too many open files"."""
+def open_file_limit() -> int:
+    """The descriptors this process may open, raised first to the hard limit (a systemd unit sets it,
+    deploy/conference@.service): a shell's soft limit is often 1,024, fewer than a hall's phones."""
     try:
         import resource
-    except ImportError:  # Windows: no such limit to raise
-        return
+    except ImportError:  # Windows: no such limit
+        return CONNECTIONS_MAX + 1024
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard == resource.RLIM_INFINITY or hard > soft:
         try:
             resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
         except (ValueError, OSError):  # some systems refuse an unlimited soft limit: keep the soft one
             pass
+    return soft if soft != resource.RLIM_INFINITY else CONNECTIONS_MAX + 1024
 
 
-def serve_embedded(app, host: str, port: int, certificate: tuple[str, str] | None = None) -> None:
-    """`python3 -m conference serve`: Werkzeug's threaded server, one thread per connection, with
-    the time limits of EmbeddedRequestHandler and the TLS handshake in the connection's thread.
-    Werkzeug's lines name the request (an access line, or "Bad request syntax ('GET /press/…')"
-    even at the ERROR level `serve` keeps it to): a token in the address is written /press/…
-    (log_redaction.py)."""
-    redact_logger(logging.getLogger("werkzeug"))
-    server = EmbeddedServer(host, port, app, certificate)
-    server.log_startup()
-    server.serve_forever()
-
-
-class EmbeddedServer(ThreadedWSGIServer):
-    """Werkzeug does the TLS handshake in accept(), on the one thread that accepts every connection:
-    a client that opened a connection and sent nothing held the whole https server. The handshake
-    is done by the connection's own thread instead, within its time limit."""
-
-    def __init__(self, host: str, port: int, app, certificate: tuple[str, str] | None):
-        super().__init__(host, port, app, EmbeddedRequestHandler)
-        if certificate:
-            self.ssl_context = load_ssl_context(*certificate)
-            self.socket = self.ssl_context.wrap_socket(self.socket, server_side=True,
-                                                       do_handshake_on_connect=False)
-
-
-def _wait(connection: socket.socket, writing: bool, deadline: float) -> None:
-    """Until the connection can be read (or written), or TimeoutError once `deadline` has passed.
-    poll() where there is one: it takes any descriptor, and raise_open_file_limit() lets them pass
-    select()'s 1,024; Windows has only select(), which has no such limit there."""
-    left = deadline - time.monotonic()
-    if left <= 0 or not _ready(connection, writing, left):
-        raise TimeoutError("the client took too long")
-
-
-if hasattr(select, "poll"):
-    def _ready(connection: socket.socket, writing: bool, seconds: float) -> bool:
-        poller = select.poll()
-        poller.register(connection, select.POLLOUT if writing else select.POLLIN)
-        return bool(poller.poll(seconds * 1000))
-else:  # Windows
-    def _ready(connection: socket.socket, writing: bool, seconds: float) -> bool:
-        ready = select.select([] if writing else [connection], [connection] if writing else [], [], seconds)
-        return bool(ready[0] or ready[1])
-
-
-class _DeadlineReader(io.RawIOBase):
-    """The connection's reads, all within `deadline` (a monotonic time): a socket timeout alone
-    bounds each read, so a client sending a byte every few seconds would never be cut off. Late, a
-    read raises `late`, or with None (the answer has started, what is read is dropped) ends as if
-    the client had closed: Werkzeug's drain then closes its selector, which it leaks when the read
-    raises (an epoll descriptor per refused body, until a garbage collection).
-
-    The socket is non-blocking (EmbeddedRequestHandler.setup): a read takes what has arrived at
-    once, and waits only when nothing has. A socket timeout set before each read did the same with
-    three system calls where one is enough (set the timeout, poll, receive), each letting go of the
-    interpreter's lock, which twenty doors contend for (bench/checkin_load.py prints the CPU time
-    a request costs)."""
-
-    def __init__(self, connection: socket.socket):
-        self.connection = connection
-        self.deadline: float | None = None
-        self.late: type[Exception] | None = TimeoutError
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        if self.deadline is None:  # a WebSocket: its socket is blocking again (run_wsgi)
-            return self.connection.recv_into(buffer)
-        try:
-            while True:
-                try:
-                    return self.connection.recv_into(buffer)
-                except (BlockingIOError, ssl.SSLWantReadError):  # nothing has arrived yet
-                    _wait(self.connection, False, self.deadline)
-                except ssl.SSLWantWriteError:  # TLS must write before it can read
-                    _wait(self.connection, True, self.deadline)
-        except OSError:
-            if self.late is None:
-                return 0
-            raise self.late() from None
-
-    def expect(self, seconds: float | None, late: type[Exception] | None) -> None:
-        self.deadline = None if seconds is None else time.monotonic() + seconds
-        self.late = late
-
-
-class _DeadlineWriter(io.RawIOBase):
-    """The answer's writes on the non-blocking socket, each within HEADER_TIMEOUT (what the socket
-    timeout gave a sendall): a client that stops reading cannot hold its thread. It sends at once
-    while the socket's buffer has room, and waits only when it is full (a sendall under a timeout
-    polls before every send). TimeoutError is one of the errors on which Werkzeug drops the
-    connection."""
-
-    def __init__(self, connection: socket.socket):
-        self.connection = connection
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        view, deadline = memoryview(data).cast("B"), None
-        while view:
-            try:
-                view = view[self.connection.send(view):]
-                continue
-            except ssl.SSLWantReadError:  # TLS must read before it can write
-                writing = False
-            except (BlockingIOError, ssl.SSLWantWriteError):  # the socket's buffer is full
-                writing = True
-            if deadline is None:
-                deadline = time.monotonic() + HEADER_TIMEOUT
-            _wait(self.connection, writing, deadline)
-        return len(data)
+def raise_open_file_limit() -> None:
+    open_file_limit()
 
 
 def body_time(content_length: str | None) -> float:
@@ -168,59 +67,193 @@ def body_time(content_length: str | None) -> float:
     return HEADER_TIMEOUT + min(length, BODY_MAX_BYTES) / BODY_MIN_RATE
 
 
-class EmbeddedRequestHandler(WSGIRequestHandler):
-    """A connection gets HEADER_TIMEOUT for its request line and headers (an idle connection is
-    closed then too; Werkzeug closes every connection after its response, so there is no idle
-    keep-alive), body_time() for its body, and each write the same HEADER_TIMEOUT. Once the answer
-    has started, what the client still sends (a refused body) is read and dropped for LINGER at
-    most, so that it sees the answer rather than a reset, then the connection closes. A WebSocket
-    has no time limit: engine.io's ping every 25 s closes one whose client has gone."""
+REFUSAL = (b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 10\r\nConnection: close\r\n"
+           b"Content-Type: text/plain; charset=utf-8\r\nContent-Length: %d\r\n\r\n%s")
+REFUSAL_TEXT = "Máy chủ đang nhận quá nhiều kết nối; xin thử lại sau ít giây.\nToo many connections; try again in a few seconds.\n"
 
-    # The connection's socket is non-blocking (socketserver's setup sets this timeout on it): every
-    # read and write waits by itself, within its own deadline (_DeadlineReader, _DeadlineWriter).
-    timeout = 0.0
+
+class ConnectionCaps:
+    """How many connections each address and the whole process hold. Past a cap a connection is
+    answered 503 at once, on the thread that accepts (a few bytes fit the socket's buffer), and
+    closed: it never costs a greenlet. `exempt` addresses (this machine, a trusted proxy) have the
+    total cap only."""
+
+    def __init__(self, total: int, per_address: int, exempt: frozenset[str]):
+        self.total, self.per_address, self.exempt = total, per_address, exempt
+        self.held: dict[str, int] = {}
+        self.count = 0
+        self.lock = threading.Lock()  # gevent's, once cooperative: one accept loop, but greenlets release
+
+    @classmethod
+    def for_this_process(cls, trusted: str = "") -> "ConnectionCaps":
+        exempt = {"127.0.0.1", "::1", "::ffff:127.0.0.1"} | {
+            item.strip() for item in trusted.split(",") if item.strip() and "/" not in item}
+        return cls(min(CONNECTIONS_MAX, open_file_limit() - 64), CONNECTIONS_PER_ADDRESS, frozenset(exempt))
+
+    def admit(self, address: str) -> bool:
+        with self.lock:
+            mine = self.held.get(address, 0)
+            if self.count >= self.total or (mine >= self.per_address and address not in self.exempt):
+                return False
+            self.held[address], self.count = mine + 1, self.count + 1
+            return True
+
+    def release(self, address: str) -> None:
+        with self.lock:
+            self.count -= 1
+            left = self.held.pop(address, 1) - 1
+            if left:
+                self.held[address] = left
+
+
+def refuse(connection, tls: bool) -> None:
+    """A connection past a cap: the 503 (not on a TLS port, where it would be noise), then the close."""
+    if not tls:
+        text = REFUSAL_TEXT.encode()
+        try:
+            connection.setblocking(False)
+            connection.send(REFUSAL % (len(text), text))
+        except OSError:
+            pass
+    connection.close()
+
+
+class CappedServerMixin:
+    """gevent's server with ConnectionCaps in front of every connection, and the TLS handshake in the
+    connection's own greenlet within HEADER_TIMEOUT."""
+
+    caps: ConnectionCaps
+
+    def do_handle(self, connection, address):
+        peer = peer_of(address)
+        if not self.caps.admit(peer):
+            log.warning("refused a connection from %s: too many connections", peer)
+            return refuse(connection, bool(self.ssl_args))
+        super().do_handle(connection, address)
+
+    def do_close(self, connection, address):  # once for every connection do_handle admitted
+        self.caps.release(peer_of(address))
+        super().do_close(connection, address)
+
+    def wrap_socket_and_handle(self, connection, address):
+        try:
+            with gevent.Timeout(HEADER_TIMEOUT):
+                secure = self.wrap_socket(connection, **self.ssl_args)
+        except (gevent.Timeout, OSError, ssl.SSLError):  # a port scan, plain http on https, too slow
+            return
+        try:
+            return self.handle(secure, address)
+        finally:
+            secure.close()
+
+
+def peer_of(address) -> str:
+    host = address[0] if isinstance(address, tuple) and address else str(address)
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return host
+
+
+class DeadlineReader(io.RawIOBase):
+    """The connection's reads, all within `deadline` (a monotonic time): a socket timeout alone
+    bounds each read, so a client sending a byte every few seconds would never be cut off. Late, a
+    read raises `late`, or with None (the answer has been sent, what still comes is dropped) ends as
+    if the client had closed, and `ended` says the connection must close. `_sock` is the name
+    simple-websocket looks for to take a WebSocket's socket over."""
+
+    def __init__(self, connection):
+        self._sock = connection
+        self.deadline: float | None = None
+        self.late: type[Exception] | None = TimeoutError
+        self.ended = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.deadline is None:  # a WebSocket: its reads are simple-websocket's
+            return self._sock.recv_into(buffer)
+        try:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the client took too long")
+            self._sock.settimeout(left)
+            return self._sock.recv_into(buffer)
+        except OSError:
+            if self.late is None:
+                self.ended = True
+                return 0
+            raise self.late() from None
+
+    def expect(self, seconds: float | None, late: type[Exception] | None) -> None:
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+        self.late = late
+
+
+class BoundedHandler(WSGIHandler):
+    """A connection gets HEADER_TIMEOUT for each request line and its headers (an idle keep-alive
+    connection is closed then too), body_time() for its body, and each write the same HEADER_TIMEOUT.
+    Once the answer is out, what the client still sends (a refused body) is read and dropped for
+    LINGER at most, so that it sees the answer rather than a reset, then the connection closes. A
+    WebSocket has no time limit: engine.io's ping every 25 s closes one whose client has gone."""
+
     LINGER = 1.0
 
-    def setup(self) -> None:
-        super().setup()
-        self.reader = _DeadlineReader(self.connection)
-        self.rfile = io.BufferedReader(self.reader)
-        self.wfile = _DeadlineWriter(self.connection)
+    def __init__(self, connection, address, server, rfile=None):
+        self.reader = DeadlineReader(connection)
+        super().__init__(connection, address, server, io.BufferedReader(self.reader))
 
-    def handle(self) -> None:
-        if isinstance(self.connection, ssl.SSLSocket) and not self._handshake():
-            return
-        super().handle()
+    def handle_one_request(self):
+        self.reader.expect(HEADER_TIMEOUT, TimeoutError)
+        result = super().handle_one_request()
+        return None if result is True and self.reader.ended else result
 
-    def _handshake(self) -> bool:
-        """The TLS handshake, within HEADER_TIMEOUT in all."""
-        deadline = time.monotonic() + HEADER_TIMEOUT
-        try:
-            while True:
-                try:
-                    self.connection.do_handshake()
-                    return True
-                except ssl.SSLWantReadError:
-                    _wait(self.connection, False, deadline)
-                except ssl.SSLWantWriteError:
-                    _wait(self.connection, True, deadline)
-        except (OSError, ssl.SSLError):  # a port scan, plain http on the https port, too slow
-            return False
-
-    def handle_one_request(self) -> None:
-        self.reader.expect(HEADER_TIMEOUT, TimeoutError)  # Werkzeug logs it and closes
-        super().handle_one_request()
-
-    def run_wsgi(self) -> None:
-        if self.headers.get("Upgrade", "").lower() == "websocket":
+    def run_application(self):
+        if self.environ.get("HTTP_UPGRADE", "").lower() == "websocket":
             self.reader.expect(None, None)
-            self.connection.settimeout(None)  # blocking, for the WebSocket's own reads and writes
-        else:  # the application answers 408, as any error
-            self.reader.expect(body_time(self.headers.get("Content-Length")), RequestTimeout)
-        super().run_wsgi()
-
-    def send_response(self, code: int, message: str | None = None) -> None:
-        if self.reader.deadline is not None:
+            self.socket.settimeout(None)
+            self.close_connection = True  # once it ends, what is left on the socket is the WebSocket's
+            return super().run_application()
+        self.reader.expect(body_time(self.environ.get("CONTENT_LENGTH")), RequestTimeout)  # answered 408
+        try:
+            super().run_application()
+        finally:
             left = self.reader.deadline - time.monotonic()
-            self.reader.expect(min(left, self.LINGER), None)
-        super().send_response(code, message)
+            self.reader.expect(max(0.0, min(left, self.LINGER)), None)
+
+    def _sendall(self, data):
+        if self.reader.deadline is not None:  # not a WebSocket's
+            self.socket.settimeout(HEADER_TIMEOUT)
+        super()._sendall(data)
+
+    def _handle_client_error(self, ex):
+        """A client too slow or gone while sending its headers: closed with a line in the log, not the
+        traceback gevent prints."""
+        if isinstance(ex, OSError):
+            log.info("closed a connection from %s: %s", peer_of(self.client_address), ex)
+            return None
+        return super()._handle_client_error(ex)
+
+
+class EmbeddedServer(CappedServerMixin, WSGIServer):
+    """`python3 -m conference serve`'s server."""
+
+    def __init__(self, host: str, port: int, app, certificate: tuple[str, str] | None, caps: ConnectionCaps):
+        self.caps = caps
+        secure = {"ssl_context": tls_context(*certificate)} if certificate else {}
+        super().__init__((host, port), app, handler_class=BoundedHandler, log=None, error_log=log, **secure)
+
+
+def tls_context(certificate: str, key: str) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificate, key)
+    return context
+
+
+def serve_embedded(app, host: str, port: int, certificate: tuple[str, str] | None = None) -> None:
+    """`python3 -m conference serve`. Its log names requests it could not handle: a token in an
+    address is written /press/… (log_redaction.py)."""
+    redact_logger(log)
+    caps = ConnectionCaps.for_this_process(app.config.get("TRUSTED_PROXIES", "") if app.config.get("BEHIND_PROXY") else "")
+    EmbeddedServer(host, port, app, certificate, caps).serve_forever()

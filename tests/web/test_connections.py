@@ -27,23 +27,15 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from conference.core.config import BODY_MAX_BYTES, HEADER_TIMEOUT, PACKET_MAX_BYTES
+from conference.core.config import (BODY_MAX_BYTES, CONNECTIONS_MAX, CONNECTIONS_PER_ADDRESS, HEADER_TIMEOUT,
+                                    PACKET_MAX_BYTES)
 from conference.web.serving import body_time
-from tests.conftest import ROOT, LiveServer, bearer, lanes
-from tests.scale.test_scale_processes import GunicornServer, Screen, close_all
+from tests.conftest import ROOT, LiveServer, bearer
+from tests.scale.test_scale_processes import Screen, close_all
 
 OVERSIZED_POSTS = 300
 SLOW_CONNECTIONS = 300  # a third each: headers a line at a time, a trickling body, nothing at all
 CLOSE_WITHIN = HEADER_TIMEOUT + 6  # gunicorn's gthread worker waits 5 s for a first byte, then keep-alive
-
-
-@pytest.fixture(params=["serve", "gunicorn"])
-@lanes("slow")
-def server(request, tmp_path):
-    kind = LiveServer if request.param == "serve" else GunicornServer
-    started = kind(tmp_path / "instance", env={"CONFERENCE_ADMIN_PASSWORD": "hostile-test"}).start()
-    yield started
-    started.stop()
 
 
 def open_descriptors(server: LiveServer) -> int:
@@ -266,8 +258,11 @@ def test_the_nginx_example_refuses_what_the_application_refuses():
     assert [int(number) * {"k": 1024, "m": 1024 * 1024}[unit] for number, unit in sizes] == [
         BODY_MAX_BYTES, PACKET_MAX_BYTES]
     assert f"client_header_timeout {HEADER_TIMEOUT}s;" in site
+    assert f"limit_conn conference_per_address {CONNECTIONS_PER_ADDRESS};" in site
     gunicorn = (ROOT / "deploy" / "gunicorn.command").read_text(encoding="utf-8")
-    assert "--worker-class conference.web.gunicorn_worker.TimedThreadWorker" in gunicorn and "--timeout 0" not in gunicorn
+    assert "--worker-class conference.web.gunicorn_worker.BoundedGeventWorker" in gunicorn and "--timeout 0" not in gunicorn
+    connections = int(re.search(r"--worker-connections (\d+)", gunicorn).group(1))
+    assert connections > CONNECTIONS_MAX, "gunicorn's pool would stop accepting before the caps refuse"
 
 
 def test_a_chunked_body_without_a_length_is_cut_off_at_its_limit(server):
