@@ -1,6 +1,9 @@
 """Sign-in for the office, pairing for devices, sign-out."""
 from __future__ import annotations
 
+import unicodedata
+from urllib.parse import unquote
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -24,10 +27,21 @@ class LoginForm(FlaskForm):
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site, never another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """Only a path on this site, never another host: one slash not followed by another (a browser
+    reads "//host" as another host), no backslash (nor "/" then a backslash), and no control
+    character or space, as sent and once more decoded. A browser drops a tab or a newline inside an
+    address, so slash, tab, slash, host is "//host" to it; and a newline cannot go into the Location
+    header at all (it answered 500, after the session was made)."""
+    if not target:
+        return None
+    for text in (target, unquote(target)):
+        if not text.startswith("/") or text.startswith("//") or "\\" in text or any(map(_blank, text)):
+            return None
+    return target
+
+
+def _blank(character: str) -> bool:
+    return character.isspace() or unicodedata.category(character) == "Cc"
 
 
 def _login_name() -> str:
@@ -45,8 +59,9 @@ def login():
     if form.validate_on_submit():
         user = check_credentials(form.login.data, form.password.data)
         if user is not None:
+            target = _safe_next(request.args.get("next")) or url_for("admin.index")
             begin_session(user_id=user.id)
-            return redirect(_safe_next(request.args.get("next")) or url_for("admin.index"))
+            return redirect(target)
         error = _("Tên đăng nhập hoặc mật khẩu không đúng.")
     elif request.method == "POST":  # an expired form, or a field empty or too long
         error = (_("Phiên đăng nhập đã hết hạn, vui lòng thử lại.") if "csrf_token" in form.errors
