@@ -4,7 +4,7 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import unquote
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -12,9 +12,10 @@ from wtforms.validators import DataRequired, Length
 
 from conference.core.extensions import limiter
 from conference.core.models import Role
+from conference.web.limits import wants_json
+from .attempts import TooManyAttempts, sign_in
 from .devices import authenticate
 from .guards import begin_session, finish_session
-from .users import check_credentials
 
 bp = Blueprint("auth", __name__)
 
@@ -44,20 +45,19 @@ def _blank(character: str) -> bool:
     return character.isspace() or unicodedata.category(character) == "Cc"
 
 
-def _login_name() -> str:
-    """The rate-limit key of the account being tried, whatever address the tries come from."""
-    return "login-name:" + str(request.form.get("login", "")).strip().lower()[:40]
-
-
 @bp.route("/login", methods=["GET", "POST"])
+# Guesses are limited in accounts/attempts.py; this only bounds the work one address can ask of the
+# server (each sign-in checks a slow hash), right passwords and stale forms included.
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_login_name)
 def login():
     """Each person of the office signs in with their own login name and password."""
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        user = check_credentials(form.login.data, form.password.data)
+        try:
+            user = sign_in(form.login.data, form.password.data, request.remote_addr)
+        except TooManyAttempts as refused:
+            return _too_many(form, refused)
         if user is not None:
             target = _safe_next(request.args.get("next")) or url_for("admin.index")
             begin_session(user_id=user.id)
@@ -68,6 +68,14 @@ def login():
                  else _("Tên đăng nhập hoặc mật khẩu không đúng."))
     status = 401 if error else 200
     return render_template("login.html", form=form, error=error), status
+
+
+def _too_many(form: LoginForm, refused: TooManyAttempts):
+    """429 and how long to wait: the API's JSON to a script, the sign-in page to a person."""
+    headers = {"Retry-After": str(refused.retry_after)}
+    if wants_json(request):
+        return jsonify(refused.to_dict()), 429, headers
+    return render_template("login.html", form=form, error=refused.localized()), 429, headers
 
 
 @bp.get("/pair/<token>")

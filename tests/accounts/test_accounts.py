@@ -1,5 +1,5 @@
 """Named office accounts: the first administrator, the users command, the /admin/users page, what
-each account role may do, and the sign-in limit per account name."""
+each account role may do, and what a bad sign-in is told."""
 from __future__ import annotations
 
 import re
@@ -252,20 +252,7 @@ def test_only_an_administrator_account_sees_the_accounts_link(app, admin_client,
     assert device.get("/admin").status_code == 200 and device.get("/admin/users").status_code == 403
 
 
-# --- the sign-in limit -------------------------------------------------------------------------
-
-def test_sign_in_is_limited_per_account_name_whatever_the_address(app):
-    client = app.test_client()
-    token = page_csrf_token(client.get("/login").get_data(as_text=True))
-
-    def attempt(password: str, address: str) -> int:
-        return client.post("/login", data={"login": "Admin ", "password": password, "csrf_token": token},
-                           environ_base={"REMOTE_ADDR": address}).status_code
-
-    assert [attempt(f"guess-{n}", f"10.0.0.{n + 1}") for n in range(10)] == [401] * 10
-    assert attempt(ADMIN_PASSWORD, "10.0.1.1") == 429  # a new address, the right password: still held
-    assert account(app, "lan", "staff").get("/admin").status_code == 200  # another account is not held
-
+# --- the sign-in (its limits: test_signin_limits.py) --------------------------------------------
 
 @pytest.mark.parametrize("login, password", [("", ADMIN_PASSWORD), ("a" * 41, ADMIN_PASSWORD), (ADMIN_LOGIN, ""),
                                              (ADMIN_LOGIN, "x" * 201), ("nobody", ADMIN_PASSWORD)])
