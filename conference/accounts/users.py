@@ -1,7 +1,8 @@
 """Named office accounts: each person signs in with their own login and password.
 
 Only a slow hash of a password is kept (werkzeug's scrypt by default). A new or reset password
-is generated when none is given, and returned once for the caller to hand over.
+is generated when none is given, and returned once for the caller to hand over; one typed must
+be 8–200 characters and not among the easiest to guess (passwords.py).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from conference.core.db import db, is_id, write_transaction
 from conference.core.errors import Conflict, ConferenceError, NotFound
 from conference.core.models import AccountRole, User
 from conference.core.textnorm import clean
+from .passwords import refuse_weak
 from .sessions import end_sessions_of
 
 FIRST_LOGIN = "admin"
@@ -53,12 +55,13 @@ def parse_name(value: object, login: str) -> str:
 
 
 def parse_password(value: object) -> str | None:
-    """A password as typed, or None (then one is generated)."""
+    """A password as typed, or None (then one is generated): every password set goes through here."""
     if value is None or value == "":
         return None
     if not isinstance(value, str) or not MIN_PASSWORD <= len(value) <= MAX_PASSWORD:
         raise ConferenceError("invalid_password", "Mật khẩu dài %(low)d–%(high)d ký tự.",
                               low=MIN_PASSWORD, high=MAX_PASSWORD)
+    refuse_weak(value)
     return value
 
 
