@@ -16,6 +16,14 @@ HEADER_TIMEOUT = 10  # seconds for the request line and headers, from the moment
 # take two minutes (a poor venue Wi-Fi at 0.4 Mbit/s); a check-in's 100 bytes, 10 s.
 BODY_MIN_RATE = 50 * 1024
 
+# A start with a value left as deploy/conference.env.example has it (or as docs/SCALE.md abbreviates
+# it) stops, naming the variable: a cookie signed with a published key can be forged by anyone.
+SECRETS = ("SECRET_KEY", "CONFERENCE_ADMIN_PASSWORD", "DATABASE_URL")
+PLACEHOLDER_MARKS = ("change-me", "changeme", "change_me", "change me", "replace-me", "replaceme", "…")
+PLACEHOLDER_WORDS = {"secret", "secret-key", "secret_key", "secretkey", "password", "example", "placeholder",
+                     "todo", "fixme", "none", "null"}
+MIN_SECRET_KEY = 32
+
 
 def _kept_secret(instance: Path, name: str, make) -> tuple[str, bool]:
     """Read instance/<name>, or create it (mode 0600) the first time. Returns (value, created)."""
@@ -48,7 +56,26 @@ def _user_data_folder() -> Path:
     return Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
 
 
+def refuse_placeholders(environ=os.environ) -> None:
+    """Stop the start (exit 1, every variable named) if a secret is a placeholder or SECRET_KEY is short.
+    The values themselves are never printed: one may be a real secret."""
+    problems = [f"{name} is a placeholder, as in the example file: set the real value"
+                for name in SECRETS if is_placeholder(environ.get(name) or "")]
+    if 0 < len(environ.get("SECRET_KEY") or "") < MIN_SECRET_KEY:
+        problems.append(f"SECRET_KEY must have at least {MIN_SECRET_KEY} characters: "
+                        "python3 -c 'import secrets; print(secrets.token_hex(32))' makes one")
+    if problems:
+        raise SystemExit("\n".join(problems))
+
+
+def is_placeholder(value: str) -> bool:
+    text = value.strip().lower()
+    return bool(text) and (any(mark in text for mark in PLACEHOLDER_MARKS) or text in PLACEHOLDER_WORDS
+                           or (text[0], text[-1]) == ("<", ">") or len(set(text)) == 1)
+
+
 def load_settings(instance: Path) -> dict:
+    refuse_placeholders()
     instance.mkdir(parents=True, exist_ok=True)
     secret_key = os.environ.get("SECRET_KEY") or _kept_secret(
         instance, "secret_key", lambda: secrets.token_hex(32))[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import stat
 import subprocess
 import sys
@@ -122,11 +123,12 @@ def test_the_admin_password_from_the_environment_resets_the_first_one(tmp_path):
 
 def test_secret_key_from_the_environment_is_used_and_nothing_is_written(tmp_path, monkeypatch):
     from conference import create_app
-    monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    key = secrets.token_hex(32)
+    monkeypatch.setenv("SECRET_KEY", key)
     monkeypatch.setenv("CONFERENCE_ADMIN_PASSWORD", "pw-from-env")
     app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"),
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
-    assert app.config["SECRET_KEY"] == "k" * 64 and app.config["ADMIN_PASSWORD"] == "pw-from-env"
+    assert app.config["SECRET_KEY"] == key and app.config["ADMIN_PASSWORD"] == "pw-from-env"
     assert not (tmp_path / "instance" / "secret_key").exists()
     assert not (tmp_path / "instance" / "admin_password").exists()
 
