@@ -86,7 +86,8 @@ def _prepare_database(app: Flask) -> None:
         return
     _refuse_a_weak_admin_password(app.config["ADMIN_PASSWORD"])
     with app.app_context():
-        first = prepare_database(load_demo=app.config["LOAD_DEMO"], admin_password=app.config["ADMIN_PASSWORD"])
+        first = prepare_database(load_demo=app.config["LOAD_DEMO"], admin_password=app.config["ADMIN_PASSWORD"],
+                                 reset_admin=app.config["ADMIN_PASSWORD_RESET"])
     if first:  # printed once by the start banner (cli.py), or logged under a WSGI server (wsgi.py)
         app.extensions["first_admin_password"] = first
 

@@ -162,19 +162,21 @@ def check_credentials(login: object, password: object) -> User | None:
     return user if given and check_password_hash(user.password_hash, given) else None
 
 
-def ensure_first_admin(password: str | None) -> str | None:
-    """At start: with no account at all, make the administrator `admin`. Its password is the one
-    given (CONFERENCE_ADMIN_PASSWORD), which then also resets an existing `admin`, or a generated
-    one, returned to be printed once. Returns the generated password, or None."""
+def ensure_first_admin(password: str | None, reset: bool = False) -> str | None:
+    """At start: with no administrator, make `admin`, with the password given (CONFERENCE_ADMIN_PASSWORD)
+    or a generated one, returned to be printed once. An existing `admin` keeps its password: a restart
+    never undoes one changed in the office. Only RESET (CONFERENCE_ADMIN_PASSWORD_RESET=1) gives `admin`
+    the password given, making it if it is gone. Returns the generated password, or None."""
     user = db.session.scalar(sa.select(User).where(User.login == FIRST_LOGIN))
-    if password:
-        if user is None:
-            create_user(FIRST_LOGIN, AccountRole.ADMINISTRATOR, FIRST_NAME, password)
-        elif not check_password_hash(user.password_hash, password):
-            set_password(user.id, password)
-        db.session.rollback()
-        return None
-    if user is not None or db.session.scalar(sa.select(User.id).limit(1)) is not None:
-        db.session.rollback()
-        return None
-    return create_user(FIRST_LOGIN, AccountRole.ADMINISTRATOR, FIRST_NAME)[1]
+    reset = reset and bool(password)
+    if user is None and (reset or not _any_administrator()):
+        made = create_user(FIRST_LOGIN, AccountRole.ADMINISTRATOR, FIRST_NAME, password)[1]
+        return None if password else made
+    if user is not None and reset and not check_password_hash(user.password_hash, password):
+        set_password(user.id, password)
+    db.session.rollback()
+    return None
+
+
+def _any_administrator() -> bool:
+    return db.session.scalar(sa.select(User.id).where(User.role == AccountRole.ADMINISTRATOR).limit(1)) is not None

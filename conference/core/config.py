@@ -107,9 +107,12 @@ def load_settings(instance: Path) -> dict:
 
 def _account_settings() -> dict:
     """Named accounts and server-side sessions (docs/API.md, "Sign-in and sessions")."""
+    password = os.environ.get("CONFERENCE_ADMIN_PASSWORD") or None
     return {
-        # If set, the account `admin` is created with (or reset to) this password at start.
-        "ADMIN_PASSWORD": os.environ.get("CONFERENCE_ADMIN_PASSWORD") or None,
+        # If set, the account `admin` is made with this password when there is no administrator;
+        # an existing `admin` is given it only when ADMIN_PASSWORD_RESET asks (accounts/users.py).
+        "ADMIN_PASSWORD": password,
+        "ADMIN_PASSWORD_RESET": _reset_asked(password),
         "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug.security; slow on purpose
         "ACCOUNT_SESSION_IDLE_HOURS": _hours("CONFERENCE_SESSION_IDLE_HOURS", 12),
         "DEVICE_SESSION_IDLE_HOURS": _hours("CONFERENCE_DEVICE_SESSION_IDLE_HOURS", 7 * 24),
@@ -117,6 +120,14 @@ def _account_settings() -> dict:
         # Wrong passwords have limits of their own, in the database (accounts/attempts.py).
         "LOGIN_LIMIT_PER_ADDRESS": "30 per minute",
     }
+
+
+def _reset_asked(password: str | None) -> bool:
+    asked = os.environ.get("CONFERENCE_ADMIN_PASSWORD_RESET", "") not in ("", "0")
+    if asked and not password:
+        raise SystemExit("CONFERENCE_ADMIN_PASSWORD_RESET asks to give `admin` the password in "
+                         "CONFERENCE_ADMIN_PASSWORD, which is not set")
+    return asked
 
 
 def _hours(name: str, default: float) -> float:
