@@ -85,10 +85,24 @@ def _prepare_database(app: Flask) -> None:
     from conference.office.first_start import prepare_database
     if not app.config.get("PREPARE_DATABASE", True):
         return
+    _refuse_a_weak_admin_password(app.config["ADMIN_PASSWORD"])
     with app.app_context():
-        first = prepare_database(load_demo=app.config["LOAD_DEMO"], admin_password=app.config["ADMIN_PASSWORD"])
+        first = prepare_database(load_demo=app.config["LOAD_DEMO"], admin_password=app.config["ADMIN_PASSWORD"],
+                                 reset_admin=app.config["ADMIN_PASSWORD_RESET"])
     if first:  # printed once by the start banner (cli.py), or logged under a WSGI server (wsgi.py)
         app.extensions["first_admin_password"] = first
+
+
+def _refuse_a_weak_admin_password(password: str | None) -> None:
+    """CONFERENCE_ADMIN_PASSWORD is held to the rules of every password set, or the start stops
+    with the reason, in the command line's language."""
+    from conference.accounts.users import parse_password
+    from conference.cli.language import language
+    from conference.core.i18n import catalogue
+    try:
+        parse_password(password)
+    except ConferenceError as error:
+        raise SystemExit(f"CONFERENCE_ADMIN_PASSWORD: {error.text(catalogue(language()).gettext)}") from None
 
 
 class RowIdConverter(IntegerConverter):

@@ -18,12 +18,13 @@ from sqlalchemy.orm import Session
 
 from conference.core.db import db, in_write_transaction
 from conference.core.log_redaction import redact
-from conference.core.models import AuditEntry, LoginSession
+from conference.core.models import AuditEntry, LoginSession, SignInFailure
 from conference.core.dates import to_local
 from conference.core.spreadsheets import csv_safe, text_cell
 
 TOUCHED = "audit_touched"
-QUIET = {LoginSession.__tablename__, AuditEntry.__tablename__}  # sign-ins, last seen: not changes
+QUIET = {LoginSession.__tablename__, AuditEntry.__tablename__,  # sign-ins, last seen, wrong passwords:
+         SignInFailure.__tablename__}  # not changes
 BACKGROUND = "show_state"  # every change bumps its version; named only when nothing else changed
 LOG_ONLY = {"scan"}  # a refused scan is logged there and changes nothing: not an entry of its own
 MAX_SHOWN, MAX_EXPORTED = 500, 100_000

@@ -1,7 +1,10 @@
 """Sign-in for the office, pairing for devices, sign-out."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+import unicodedata
+from urllib.parse import unquote
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -9,9 +12,10 @@ from wtforms.validators import DataRequired, Length
 
 from conference.core.extensions import limiter
 from conference.core.models import Role
+from conference.web.limits import wants_json
+from .attempts import TooManyAttempts, sign_in
 from .devices import authenticate
 from .guards import begin_session, finish_session
-from .users import check_credentials
 
 bp = Blueprint("auth", __name__)
 
@@ -24,35 +28,54 @@ class LoginForm(FlaskForm):
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site, never another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """Only a path on this site, never another host: one slash not followed by another (a browser
+    reads "//host" as another host), no backslash (nor "/" then a backslash), and no control
+    character or space, as sent and once more decoded. A browser drops a tab or a newline inside an
+    address, so slash, tab, slash, host is "//host" to it; and a newline cannot go into the Location
+    header at all (it answered 500, after the session was made)."""
+    if not target:
+        return None
+    for text in (target, unquote(target)):
+        if not text.startswith("/") or text.startswith("//") or "\\" in text or any(map(_blank, text)):
+            return None
+    return target
 
 
-def _login_name() -> str:
-    """The rate-limit key of the account being tried, whatever address the tries come from."""
-    return "login-name:" + str(request.form.get("login", "")).strip().lower()[:40]
+def _blank(character: str) -> bool:
+    return character.isspace() or unicodedata.category(character) == "Cc"
 
 
 @bp.route("/login", methods=["GET", "POST"])
+# Guesses are limited in accounts/attempts.py; this only bounds the work one address can ask of the
+# server (each sign-in checks a slow hash), right passwords and stale forms included.
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_login_name)
 def login():
     """Each person of the office signs in with their own login name and password."""
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        user = check_credentials(form.login.data, form.password.data)
+        try:
+            user = sign_in(form.login.data, form.password.data, request.remote_addr)
+        except TooManyAttempts as refused:
+            return _too_many(form, refused)
         if user is not None:
+            target = _safe_next(request.args.get("next")) or url_for("admin.index")
             begin_session(user_id=user.id)
-            return redirect(_safe_next(request.args.get("next")) or url_for("admin.index"))
+            return redirect(target)
         error = _("Tên đăng nhập hoặc mật khẩu không đúng.")
     elif request.method == "POST":  # an expired form, or a field empty or too long
         error = (_("Phiên đăng nhập đã hết hạn, vui lòng thử lại.") if "csrf_token" in form.errors
                  else _("Tên đăng nhập hoặc mật khẩu không đúng."))
     status = 401 if error else 200
     return render_template("login.html", form=form, error=error), status
+
+
+def _too_many(form: LoginForm, refused: TooManyAttempts):
+    """429 and how long to wait: the API's JSON to a script, the sign-in page to a person."""
+    headers = {"Retry-After": str(refused.retry_after)}
+    if wants_json(request):
+        return jsonify(refused.to_dict()), 429, headers
+    return render_template("login.html", form=form, error=refused.localized()), 429, headers
 
 
 @bp.get("/pair/<token>")

@@ -1,7 +1,8 @@
 """Named office accounts: each person signs in with their own login and password.
 
 Only a slow hash of a password is kept (werkzeug's scrypt by default). A new or reset password
-is generated when none is given, and returned once for the caller to hand over.
+is generated when none is given, and returned once for the caller to hand over; one typed must
+be 8–200 characters and not among the easiest to guess (passwords.py).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from conference.core.db import db, is_id, write_transaction
 from conference.core.errors import Conflict, ConferenceError, NotFound
 from conference.core.models import AccountRole, User
 from conference.core.textnorm import clean
+from .passwords import refuse_weak
 from .sessions import end_sessions_of
 
 FIRST_LOGIN = "admin"
@@ -53,12 +55,13 @@ def parse_name(value: object, login: str) -> str:
 
 
 def parse_password(value: object) -> str | None:
-    """A password as typed, or None (then one is generated)."""
+    """A password as typed, or None (then one is generated): every password set goes through here."""
     if value is None or value == "":
         return None
     if not isinstance(value, str) or not MIN_PASSWORD <= len(value) <= MAX_PASSWORD:
         raise ConferenceError("invalid_password", "Mật khẩu dài %(low)d–%(high)d ký tự.",
                               low=MIN_PASSWORD, high=MAX_PASSWORD)
+    refuse_weak(value)
     return value
 
 
@@ -159,19 +162,21 @@ def check_credentials(login: object, password: object) -> User | None:
     return user if given and check_password_hash(user.password_hash, given) else None
 
 
-def ensure_first_admin(password: str | None) -> str | None:
-    """At start: with no account at all, make the administrator `admin`. Its password is the one
-    given (CONFERENCE_ADMIN_PASSWORD), which then also resets an existing `admin`, or a generated
-    one, returned to be printed once. Returns the generated password, or None."""
+def ensure_first_admin(password: str | None, reset: bool = False) -> str | None:
+    """At start: with no administrator, make `admin`, with the password given (CONFERENCE_ADMIN_PASSWORD)
+    or a generated one, returned to be printed once. An existing `admin` keeps its password: a restart
+    never undoes one changed in the office. Only RESET (CONFERENCE_ADMIN_PASSWORD_RESET=1) gives `admin`
+    the password given, making it if it is gone. Returns the generated password, or None."""
     user = db.session.scalar(sa.select(User).where(User.login == FIRST_LOGIN))
-    if password:
-        if user is None:
-            create_user(FIRST_LOGIN, AccountRole.ADMINISTRATOR, FIRST_NAME, password)
-        elif not check_password_hash(user.password_hash, password):
-            set_password(user.id, password)
-        db.session.rollback()
-        return None
-    if user is not None or db.session.scalar(sa.select(User.id).limit(1)) is not None:
-        db.session.rollback()
-        return None
-    return create_user(FIRST_LOGIN, AccountRole.ADMINISTRATOR, FIRST_NAME)[1]
+    reset = reset and bool(password)
+    if user is None and (reset or not _any_administrator()):
+        made = create_user(FIRST_LOGIN, AccountRole.ADMINISTRATOR, FIRST_NAME, password)[1]
+        return None if password else made
+    if user is not None and reset and not check_password_hash(user.password_hash, password):
+        set_password(user.id, password)
+    db.session.rollback()
+    return None
+
+
+def _any_administrator() -> bool:
+    return db.session.scalar(sa.select(User.id).where(User.role == AccountRole.ADMINISTRATOR).limit(1)) is not None

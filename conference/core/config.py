@@ -22,6 +22,14 @@ BODY_MIN_RATE = 50 * 1024
 CONNECTIONS_MAX = int(os.environ.get("CONFERENCE_MAX_CONNECTIONS") or 10_000)
 CONNECTIONS_PER_ADDRESS = int(os.environ.get("CONFERENCE_MAX_CONNECTIONS_PER_ADDRESS") or 64)
 
+# A start with a value left as deploy/conference.env.example has it (or as docs/SCALE.md abbreviates
+# it) stops, naming the variable: a cookie signed with a published key can be forged by anyone.
+SECRETS = ("SECRET_KEY", "CONFERENCE_ADMIN_PASSWORD", "DATABASE_URL")
+PLACEHOLDER_MARKS = ("change-me", "changeme", "change_me", "change me", "replace-me", "replaceme", "…")
+PLACEHOLDER_WORDS = {"secret", "secret-key", "secret_key", "secretkey", "password", "example", "placeholder",
+                     "todo", "fixme", "none", "null"}
+MIN_SECRET_KEY = 32
+
 
 def _kept_secret(instance: Path, name: str, make) -> tuple[str, bool]:
     """Read instance/<name>, or create it (mode 0600) the first time. Returns (value, created)."""
@@ -54,7 +62,26 @@ def _user_data_folder() -> Path:
     return Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
 
 
+def refuse_placeholders(environ=os.environ) -> None:
+    """Stop the start (exit 1, every variable named) if a secret is a placeholder or SECRET_KEY is short.
+    The values themselves are never printed: one may be a real secret."""
+    problems = [f"{name} is a placeholder, as in the example file: set the real value"
+                for name in SECRETS if is_placeholder(environ.get(name) or "")]
+    if 0 < len(environ.get("SECRET_KEY") or "") < MIN_SECRET_KEY:
+        problems.append(f"SECRET_KEY must have at least {MIN_SECRET_KEY} characters: "
+                        "python3 -c 'import secrets; print(secrets.token_hex(32))' makes one")
+    if problems:
+        raise SystemExit("\n".join(problems))
+
+
+def is_placeholder(value: str) -> bool:
+    text = value.strip().lower()
+    return bool(text) and (any(mark in text for mark in PLACEHOLDER_MARKS) or text in PLACEHOLDER_WORDS
+                           or (text[0], text[-1]) == ("<", ">") or len(set(text)) == 1)
+
+
 def load_settings(instance: Path) -> dict:
+    refuse_placeholders()
     instance.mkdir(parents=True, exist_ok=True)
     secret_key = os.environ.get("SECRET_KEY") or _kept_secret(
         instance, "secret_key", lambda: secrets.token_hex(32))[0]
@@ -70,7 +97,8 @@ def load_settings(instance: Path) -> dict:
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("CONFERENCE_TIMEZONE", "Asia/Ho_Chi_Minh"),
         "LOAD_DEMO": True,
-        # Login attempts are counted in Redis when several processes share it, else in memory.
+        # Sign-ins per address (LOGIN_LIMIT_PER_ADDRESS) are counted in Redis when several processes
+        # share it, else in memory.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         # Several installations (or test runs) may share one Redis: each keeps to its own channel
         # and its own rate-limit keys. Every process of one installation must use the same name.
@@ -85,15 +113,27 @@ def load_settings(instance: Path) -> dict:
 
 def _account_settings() -> dict:
     """Named accounts and server-side sessions (docs/API.md, "Sign-in and sessions")."""
+    password = os.environ.get("CONFERENCE_ADMIN_PASSWORD") or None
     return {
-        # If set, the account `admin` is created with (or reset to) this password at start.
-        "ADMIN_PASSWORD": os.environ.get("CONFERENCE_ADMIN_PASSWORD") or None,
+        # If set, the account `admin` is made with this password when there is no administrator;
+        # an existing `admin` is given it only when ADMIN_PASSWORD_RESET asks (accounts/users.py).
+        "ADMIN_PASSWORD": password,
+        "ADMIN_PASSWORD_RESET": _reset_asked(password),
         "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug.security; slow on purpose
         "ACCOUNT_SESSION_IDLE_HOURS": _hours("CONFERENCE_SESSION_IDLE_HOURS", 12),
         "DEVICE_SESSION_IDLE_HOURS": _hours("CONFERENCE_DEVICE_SESSION_IDLE_HOURS", 7 * 24),
-        "LOGIN_LIMIT_PER_ADDRESS": "10 per minute",
-        "LOGIN_LIMIT_PER_ACCOUNT": "10 per 15 minutes",
+        # Sign-ins of one address, right or wrong: a bound on the slow hashes it makes the server check.
+        # Wrong passwords have limits of their own, in the database (accounts/attempts.py).
+        "LOGIN_LIMIT_PER_ADDRESS": "30 per minute",
     }
+
+
+def _reset_asked(password: str | None) -> bool:
+    asked = os.environ.get("CONFERENCE_ADMIN_PASSWORD_RESET", "") not in ("", "0")
+    if asked and not password:
+        raise SystemExit("CONFERENCE_ADMIN_PASSWORD_RESET asks to give `admin` the password in "
+                         "CONFERENCE_ADMIN_PASSWORD, which is not set")
+    return asked
 
 
 def _hours(name: str, default: float) -> float:

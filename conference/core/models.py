@@ -334,6 +334,19 @@ class LoginSession(Base):
     device: Mapped[Optional[Device]] = relationship(lazy="joined")
 
 
+class SignInFailure(Base):
+    """A wrong password at the sign-in (or one being checked): when, from which address, for which
+    login (a keyed digest of the name as typed, never the name). Kept a short while, here, so that
+    every server process counts the same guesses (accounts/attempts.py)."""
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (sa.Index("ix_sign_in_failure_address_at", "address", "at"),
+                      sa.Index("ix_sign_in_failure_login_key_at", "login_key", "at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    address: Mapped[str] = mapped_column(sa.String(45))
+    login_key: Mapped[str] = mapped_column(sa.String(64))
+
+
 class AuditEntry(Base):
     """Who changed what, when and from where: one row per committed change made by a request,
     written in that change's transaction (accounts/audit.py). The author is named in clear and

@@ -30,15 +30,17 @@ def upgrade_schema() -> None:
         command.upgrade(alembic_config(connection), "head")
 
 
-def prepare_database(load_demo: bool = True, admin_password: str | None = None) -> str | None:
-    """Returns the first administrator's password when it was generated now (to print once)."""
+def prepare_database(load_demo: bool = True, admin_password: str | None = None,
+                     reset_admin: bool = False) -> str | None:
+    """Returns the first administrator's password when it was generated now (to print once).
+    reset_admin: give `admin` admin_password even if it exists (accounts.users.ensure_first_admin)."""
     with _one_process_at_a_time():
         upgrade_schema()
         if load_demo:
             from .demo import load_demo_if_empty
             load_demo_if_empty()
         from conference.accounts.users import ensure_first_admin
-        return ensure_first_admin(admin_password)
+        return ensure_first_admin(admin_password, reset_admin)
 
 
 @contextmanager

@@ -1,5 +1,5 @@
 """Named office accounts: the first administrator, the users command, the /admin/users page, what
-each account role may do, and the sign-in limit per account name."""
+each account role may do, and what a bad sign-in is told."""
 from __future__ import annotations
 
 import re
@@ -57,17 +57,66 @@ def test_the_first_start_makes_the_administrator_admin_with_a_password_given_onc
         db.engine.dispose()
 
 
-def test_the_environment_password_makes_and_resets_admin_and_ends_its_sessions(tmp_path):
+def env_settings(tmp_path, **config) -> dict:
+    return {"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True, "PASSWORD_HASH_METHOD": FAST_HASH,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'env.db'}", "ADMIN_PASSWORD": "first-password", **config}
+
+
+def changed_in_the_office(app, login: str, password: str) -> None:
+    from conference.accounts.users import find_user, set_password
+    with app.app_context():
+        set_password(find_user(login).id, password)
+
+
+def test_the_environment_password_makes_admin_and_a_restart_never_resets_it(tmp_path):
+    """admin used to be reset to CONFERENCE_ADMIN_PASSWORD at every start, undoing a change made since."""
     from conference import create_app
-    settings = {"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True, "PASSWORD_HASH_METHOD": FAST_HASH,
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'env.db'}", "ADMIN_PASSWORD": "first-password"}
-    app = create_app(settings)
+    app = create_app(env_settings(tmp_path))
     assert "first_admin_password" not in app.extensions and can_sign_in(app, ADMIN_LOGIN, "first-password")
+    changed_in_the_office(app, ADMIN_LOGIN, "changed-in-the-office")
+    signed_in = sign_in(app.test_client(), ADMIN_LOGIN, "changed-in-the-office")
+    later = create_app(env_settings(tmp_path))  # the same environment, a restart
+    assert can_sign_in(later, ADMIN_LOGIN, "changed-in-the-office")
+    assert not can_sign_in(later, ADMIN_LOGIN, "first-password")
+    assert signed_in.get("/admin").status_code == 200
+
+
+def test_a_reset_asked_for_gives_admin_the_environment_password_and_ends_its_sessions(tmp_path):
+    from conference import create_app
+    app = create_app(env_settings(tmp_path))
     signed_in = sign_in(app.test_client(), ADMIN_LOGIN, "first-password")
-    later = create_app({**settings, "ADMIN_PASSWORD": "second-password"})
+    later = create_app(env_settings(tmp_path, ADMIN_PASSWORD="second-password", ADMIN_PASSWORD_RESET=True))
     assert can_sign_in(later, ADMIN_LOGIN, "second-password")
     assert not can_sign_in(later, ADMIN_LOGIN, "first-password")
     assert signed_in.get("/admin").status_code == 302  # the reset ended the old sign-in
+
+
+def test_a_removed_admin_comes_back_only_when_asked(tmp_path):
+    from conference import create_app
+    from conference.accounts.users import create_user, find_user, remove_user
+    app = create_app(env_settings(tmp_path))
+    with app.app_context():
+        create_user("lan", "administrator", password="lan-password-1")
+        remove_user(find_user(ADMIN_LOGIN).id)
+    assert ADMIN_LOGIN not in users_in(create_app(env_settings(tmp_path)))
+    again = create_app(env_settings(tmp_path, ADMIN_PASSWORD_RESET=True))
+    assert users_in(again)[ADMIN_LOGIN] == "administrator" and can_sign_in(again, ADMIN_LOGIN, "first-password")
+
+
+@pytest.mark.parametrize("value, asked", [("1", True), ("0", False), ("", False)])
+def test_the_reset_is_asked_for_in_the_environment(tmp_path, monkeypatch, value, asked):
+    from conference.core.config import load_settings
+    monkeypatch.setenv("CONFERENCE_ADMIN_PASSWORD", "first-password")
+    monkeypatch.setenv("CONFERENCE_ADMIN_PASSWORD_RESET", value)
+    assert load_settings(tmp_path / "instance")["ADMIN_PASSWORD_RESET"] is asked
+
+
+def test_a_reset_without_a_password_stops_the_start(tmp_path, monkeypatch):
+    from conference.core.config import load_settings
+    monkeypatch.delenv("CONFERENCE_ADMIN_PASSWORD", raising=False)
+    monkeypatch.setenv("CONFERENCE_ADMIN_PASSWORD_RESET", "1")
+    with pytest.raises(SystemExit, match="CONFERENCE_ADMIN_PASSWORD_RESET .* CONFERENCE_ADMIN_PASSWORD, which is not set"):
+        load_settings(tmp_path / "instance")
 
 
 def test_an_old_shared_password_file_is_ignored(tmp_path):
@@ -252,20 +301,7 @@ def test_only_an_administrator_account_sees_the_accounts_link(app, admin_client,
     assert device.get("/admin").status_code == 200 and device.get("/admin/users").status_code == 403
 
 
-# --- the sign-in limit -------------------------------------------------------------------------
-
-def test_sign_in_is_limited_per_account_name_whatever_the_address(app):
-    client = app.test_client()
-    token = page_csrf_token(client.get("/login").get_data(as_text=True))
-
-    def attempt(password: str, address: str) -> int:
-        return client.post("/login", data={"login": "Admin ", "password": password, "csrf_token": token},
-                           environ_base={"REMOTE_ADDR": address}).status_code
-
-    assert [attempt(f"guess-{n}", f"10.0.0.{n + 1}") for n in range(10)] == [401] * 10
-    assert attempt(ADMIN_PASSWORD, "10.0.1.1") == 429  # a new address, the right password: still held
-    assert account(app, "lan", "staff").get("/admin").status_code == 200  # another account is not held
-
+# --- the sign-in (its limits: test_signin_limits.py) --------------------------------------------
 
 @pytest.mark.parametrize("login, password", [("", ADMIN_PASSWORD), ("a" * 41, ADMIN_PASSWORD), (ADMIN_LOGIN, ""),
                                              (ADMIN_LOGIN, "x" * 201), ("nobody", ADMIN_PASSWORD)])

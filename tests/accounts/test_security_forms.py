@@ -60,7 +60,7 @@ def test_the_same_form_with_its_csrf_token_is_accepted(app):
     assert answer.status_code in (200, 302, 303) and fingerprint(app) != before
 
 
-def test_login_attempts_are_limited_to_ten_a_minute(app):
+def test_an_address_is_held_after_ten_wrong_passwords(app):
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = CSRF_FIELD.search(page).group(1)
@@ -69,7 +69,7 @@ def test_login_attempts_are_limited_to_ten_a_minute(app):
     assert wrong == [401] * 10
     right = client.post("/login", data={"csrf_token": token, "login": ADMIN_LOGIN, "password": ADMIN_PASSWORD})
     assert right.status_code == 429  # even the right password waits once the limit is reached
-    assert "Thử quá nhiều lần; hãy chờ một lát rồi thử lại." in right.get_data(as_text=True)  # not "10 per 1 minute"
+    assert "Thử sai quá nhiều lần; hãy chờ 15 phút rồi thử lại." in right.get_data(as_text=True)  # not "10 per 1 minute"
     assert client.get("/admin").status_code in (302, 303)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import stat
 import subprocess
 import sys
@@ -105,28 +106,37 @@ def test_secrets_are_generated_once_private_and_kept_across_restarts(tmp_path):
 
 
 @pytest.mark.slow
-def test_the_admin_password_from_the_environment_resets_the_first_one(tmp_path):
+def test_the_admin_password_from_the_environment_replaces_the_first_one_only_when_asked(tmp_path):
     first = LiveServer(tmp_path / "instance", env=FIRST_START).start()
     first.stop()
     [generated] = printed_password(first.log.read_text(encoding="utf-8"))
-    server = LiveServer(tmp_path / "instance", env={"CONFERENCE_ADMIN_PASSWORD": "mật-khẩu-hội-nghị"}).start()
+    admin_page = "/admin"
+    kept = LiveServer(tmp_path / "instance", env={"CONFERENCE_ADMIN_PASSWORD": "mật-khẩu-hội-nghị"}).start()
+    try:  # admin exists: a password in the environment alone changes nothing
+        assert login(kept, generated).get(kept.url + admin_page, timeout=10, allow_redirects=False).status_code == 200
+        assert login(kept, "mật-khẩu-hội-nghị").get(kept.url + admin_page, timeout=10,
+                                                     allow_redirects=False).status_code == 302
+    finally:
+        kept.stop()
+    server = LiveServer(tmp_path / "instance", env={"CONFERENCE_ADMIN_PASSWORD": "mật-khẩu-hội-nghị",
+                                                    "CONFERENCE_ADMIN_PASSWORD_RESET": "1"}).start()
     try:
         assert printed_password(server.log.read_text(encoding="utf-8")) == []  # given, so never printed
-        admin_page = server.url + "/admin"
-        assert login(server, "mật-khẩu-hội-nghị").get(admin_page, timeout=10, allow_redirects=False
+        assert login(server, "mật-khẩu-hội-nghị").get(server.url + admin_page, timeout=10, allow_redirects=False
                                                        ).status_code == 200
-        assert login(server, generated).get(admin_page, timeout=10, allow_redirects=False).status_code == 302
+        assert login(server, generated).get(server.url + admin_page, timeout=10, allow_redirects=False).status_code == 302
     finally:
         server.stop()
 
 
 def test_secret_key_from_the_environment_is_used_and_nothing_is_written(tmp_path, monkeypatch):
     from conference import create_app
-    monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    key = secrets.token_hex(32)
+    monkeypatch.setenv("SECRET_KEY", key)
     monkeypatch.setenv("CONFERENCE_ADMIN_PASSWORD", "pw-from-env")
     app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"),
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
-    assert app.config["SECRET_KEY"] == "k" * 64 and app.config["ADMIN_PASSWORD"] == "pw-from-env"
+    assert app.config["SECRET_KEY"] == key and app.config["ADMIN_PASSWORD"] == "pw-from-env"
     assert not (tmp_path / "instance" / "secret_key").exists()
     assert not (tmp_path / "instance" / "admin_password").exists()
 

@@ -8,11 +8,11 @@ import pytest
 import requests
 
 from conference import create_app
+from conference.accounts.attempts import PER_ADDRESS as LIMIT  # wrong passwords an address may try
 from conference.web.proxies import TrustedProxyFix, trusted_networks
 from tests.conftest import LiveServer
 
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-LIMIT = 10  # accounts/signin.py: 10 per minute
 
 
 def behind_proxy(tmp_path, **config):
@@ -28,8 +28,8 @@ def client_from(app, address: str):
 
 def wrong_passwords(client, forwarded_for, count: int = 30) -> list[int]:
     """`count` wrong sign-ins, each claiming the forwarded address forwarded_for(n), each for another
-    login name, so that only the limit per address can answer 429 (the one per account is tested
-    in test_accounts.py)."""
+    login name, so that only the limit per address can answer 429 (the others are tested in
+    tests/accounts/test_signin_limits.py)."""
     token = CSRF_FIELD.search(client.get("/login").get_data(as_text=True)).group(1)
     return [client.post("/login", data={"csrf_token": token, "login": f"person{n}", "password": f"guess-{n}"},
                         headers={"X-Forwarded-For": forwarded_for(n)}).status_code for n in range(count)]
@@ -104,7 +104,7 @@ def test_a_live_server_behind_a_proxy_limits_a_direct_caller_that_forges_x_forwa
     try:
         caller = requests.Session()
         token = CSRF_FIELD.search(caller.get(server.url + "/login", timeout=5).text).group(1)
-        statuses = [caller.post(server.url + "/login", data={"csrf_token": token, "login": "admin",
+        statuses = [caller.post(server.url + "/login", data={"csrf_token": token, "login": f"person{n}",
                                                               "password": f"guess-{n}"},
                                 headers={"X-Forwarded-For": f"198.51.100.{n}"}, timeout=5).status_code
                     for n in range(30)]
