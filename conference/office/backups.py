@@ -7,15 +7,19 @@ import logging
 import os
 import shutil
 import sqlite3
+import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Iterator
 
 from flask import current_app
 
 from conference.core.db import Base, db
 from conference.core.errors import ConferenceError
+from .backup_schema import reference_schema, schema_of, schema_refusal
 
 HEADER = b"SQLite format 3\x00"
 LOW_DISK_BYTES = 200 * 1024 * 1024  # below this, the automatic backup warns the office
@@ -83,7 +87,9 @@ def _refuse(msgid: str, **values):
 
 def check_backup(path: Path) -> None:
     """Refuse anything but a whole backup of this application at this schema: the SQLite header,
-    PRAGMA integrity_check, every table, the same Alembic revision."""
+    PRAGMA integrity_check, every table, the same Alembic revision, then exactly the schema the
+    migrations build at it (backup_schema.py: no trigger, view, table, index or column of its
+    own) and no row pointing at a row that is not there."""
     path = Path(path)
     try:
         with open(path, "rb") as handle:
@@ -93,13 +99,21 @@ def check_backup(path: Path) -> None:
     if header != HEADER:
         _refuse("Tệp này không phải là bản sao lưu SQLite.")
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        connection = _open_read_only(path)
         try:
             _check_contents(connection)
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
         _refuse("Tệp sao lưu bị hỏng hoặc không đủ: %(reason)s", reason=str(error))
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """The file, read-only, its schema not trusted to run any function but SQLite's harmless ones.
+    A file: URI built by pathlib, so a "?" or "#" in the file's name stays part of the name."""
+    connection = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    connection.execute("PRAGMA trusted_schema = OFF")
+    return connection
 
 
 def _check_contents(connection: sqlite3.Connection) -> None:
@@ -112,6 +126,11 @@ def _check_contents(connection: sqlite3.Connection) -> None:
     if revision is None or revision[0] != _head_revision():
         _refuse("Bản sao lưu thuộc một phiên bản khác của Conference day (%(found)s, cần %(expected)s).",
                 found=revision[0] if revision else "?", expected=_head_revision())
+    refusal = schema_refusal(schema_of(connection), reference_schema(revision[0]))
+    if refusal is not None:
+        raise refusal
+    if connection.execute("PRAGMA foreign_key_check").fetchone() is not None:
+        _refuse("Tệp sao lưu có dòng trỏ tới một dòng không tồn tại; tệp không được khôi phục.")
 
 
 def _head_revision() -> str:
@@ -123,19 +142,34 @@ def _head_revision() -> str:
 
 def restore_from(path: Path) -> None:
     """Replace the live database by a checked backup (page by page, by the same backup API).
-    Nothing is changed when the check refuses the file."""
+    Nothing is changed when the check refuses the file. What is checked is what is restored: a
+    private copy of the file, alone, so neither a change to the file after the check nor a -wal
+    or -journal file left beside it can bring in anything the check did not see."""
     _require_sqlite()
-    check_backup(path)
-    db.session.remove()
+    with _private_copy(Path(path)) as copy:
+        check_backup(copy)
+        db.session.remove()
+        db.engine.dispose()
+        source = _open_read_only(copy)
+        target = sqlite3.connect(db.engine.url.database, timeout=30)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
     db.engine.dispose()
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    target = sqlite3.connect(db.engine.url.database, timeout=30)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-    db.engine.dispose()
+
+
+@contextmanager
+def _private_copy(path: Path) -> Iterator[Path]:
+    """A copy of PATH readable by this user only, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="conference-restore-") as folder:  # mode 0700
+        copy = Path(folder) / "backup.db"
+        try:
+            shutil.copyfile(path, copy)
+        except OSError as error:
+            _refuse("Không đọc được tệp: %(reason)s", reason=error.strerror or str(error))
+        yield copy
 
 
 # --- automatic backups while serving --------------------------------------------------------
