@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from conference.core.config import default_instance, load_settings
-from conference.core.db import MAX_ID, db, install_transaction_steps
+from conference.core.db import MAX_ID, db, install_transaction_steps, keep_sqlite_file_private
 from conference.core.errors import N_, ConferenceError
 from conference.core.extensions import babel, csrf, limiter, socketio
 from conference.core.resources import STATIC, TEMPLATES
@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["INSTANCE_PATH"] = str(instance)
     if test_config:
         app.config.update(test_config)
+    keep_sqlite_file_private(app.config["SQLALCHEMY_DATABASE_URI"])  # before anything opens it
 
     _init_extensions(app)
     _wrap_wsgi(app)

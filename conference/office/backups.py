@@ -17,11 +17,12 @@ from typing import Iterator
 
 from flask import current_app
 
-from conference.core.db import Base, db
+from conference.core.db import PRIVATE, Base, db, narrow
 from conference.core.errors import ConferenceError
 from .backup_schema import reference_schema, schema_of, schema_refusal
 
 HEADER = b"SQLite format 3\x00"
+PRIVATE_FOLDER = 0o700  # a backup holds the accounts' password hashes, as the database does
 LOW_DISK_BYTES = 200 * 1024 * 1024  # below this, the automatic backup warns the office
 log = logging.getLogger(__name__)
 
@@ -41,10 +42,11 @@ def backup_to(target: Path) -> Path:
     backup file is always whole. Writers go on meanwhile (WAL: the copy reads one snapshot)."""
     _require_sqlite()
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
     partial = target.with_name(target.name + ".partial")
     raw = db.engine.raw_connection()
     try:
+        _create_private(partial)  # SQLite writes into it, its -journal too, with the file's mode
         copy = sqlite3.connect(partial)
         try:
             raw.driver_connection.backup(copy)  # all pages in one step: one read transaction
@@ -58,8 +60,17 @@ def backup_to(target: Path) -> Path:
     return target
 
 
+def _create_private(path: Path) -> None:
+    """PATH made anew, empty, mode 0600 (an empty file is an empty SQLite database)."""
+    path.unlink(missing_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+
+
 def backup_now(reason: str = "manual") -> Path:
-    """A backup into instance/backups/, named by the time and why it was taken."""
+    """A backup into instance/backups/, named by the time and why it was taken. The folder is the
+    product's own: one an older version made open to all is narrowed to its owner."""
+    backup_dir().mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+    narrow(backup_dir(), PRIVATE_FOLDER)
     path = backup_to(backup_dir() / f"{datetime.now():%Y%m%d-%H%M%S-%f}-{reason}.db")
     prune(current_app.config.get("BACKUP_KEEP", 12))
     return path
