@@ -57,20 +57,23 @@ def refused(app, path: Path) -> ConferenceError:
     return refusal.value
 
 
-@pytest.mark.parametrize("name, script, words", [
-    ("hidden-administrator", HIDDEN_ADMINISTRATOR, "có trigger “audit_sessions” mà Conference day không tạo ra"),
-    ("wipe-checkins", WIPE_CHECKINS, "có trigger “tidy”"),
-    ("view", "CREATE VIEW people AS SELECT login, password_hash FROM users", "có view “people”"),
-    ("extra-table", "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)", "có bảng “notes” mà"),
-    ("extra-column", "ALTER TABLE users ADD COLUMN note TEXT", "có bảng “users” khác"),
-    ("changed-column", SCHEMA_EDIT, "có bảng “users” khác"),
-    ("extra-index", "CREATE INDEX ix_users_name ON users(name)", "có chỉ mục “ix_users_name” mà"),
-    ("changed-index", "DROP INDEX ix_audit_entry_at; CREATE INDEX ix_audit_entry_at ON audit_entry(action)",
-     "có chỉ mục “ix_audit_entry_at” khác"),
-    ("missing-index", "DROP INDEX ix_audit_entry_at", "thiếu chỉ mục “ix_audit_entry_at”"),
-])
-def test_a_backup_whose_schema_is_not_the_products_is_refused_and_nothing_changes(app, good_backup, name,
-                                                                                  script, words):
+TAMPERED = {  # name: (what is done to a good backup, what the refusal says)
+    "hidden-administrator": (HIDDEN_ADMINISTRATOR, "có trigger “audit_sessions” mà Conference day không tạo ra"),
+    "wipe-checkins": (WIPE_CHECKINS, "có trigger “tidy”"),
+    "view": ("CREATE VIEW people AS SELECT login, password_hash FROM users", "có view “people”"),
+    "extra-table": ("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)", "có bảng “notes” mà"),
+    "extra-column": ("ALTER TABLE users ADD COLUMN note TEXT", "có bảng “users” khác"),
+    "changed-column": (SCHEMA_EDIT, "có bảng “users” khác"),
+    "extra-index": ("CREATE INDEX ix_users_name ON users(name)", "có chỉ mục “ix_users_name” mà"),
+    "changed-index": ("DROP INDEX ix_audit_entry_at; CREATE INDEX ix_audit_entry_at ON audit_entry(action)",
+                      "có chỉ mục “ix_audit_entry_at” khác"),
+    "missing-index": ("DROP INDEX ix_audit_entry_at", "thiếu chỉ mục “ix_audit_entry_at”"),
+}
+
+
+@pytest.mark.parametrize("name", TAMPERED)
+def test_a_backup_whose_schema_is_not_the_products_is_refused_and_nothing_changes(app, good_backup, name):
+    script, words = TAMPERED[name]
     refusal = refused(app, tampered(good_backup, name, script))
     assert words in refusal.message and "không được khôi phục" in refusal.message
 
