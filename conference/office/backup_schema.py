@@ -65,19 +65,16 @@ def schema_refusal(found: Schema, expected: Schema) -> ConferenceError | None:
     """Why a file of schema FOUND may not replace the database, or None when it is EXPECTED."""
     extra = sorted(found.keys() - expected.keys(), key=_told_first)
     if extra:
-        kind, name = extra[0]
-        return _refusal(N_("Tệp sao lưu có %(kind)s “%(name)s” mà Conference day không tạo ra; "
-                           "tệp không được khôi phục."), kind, name)
+        return _refusal(extra[0], "Tệp sao lưu có %(kind)s “%(name)s” mà Conference day không tạo ra; "
+                                  "tệp không được khôi phục.")
     missing = sorted(expected.keys() - found.keys(), key=_told_first)
     if missing:
-        kind, name = missing[0]
-        return _refusal(N_("Tệp sao lưu thiếu %(kind)s “%(name)s” của Conference day; tệp không được khôi phục."),
-                        kind, name)
+        return _refusal(missing[0], "Tệp sao lưu thiếu %(kind)s “%(name)s” của Conference day; "
+                                    "tệp không được khôi phục.")
     changed = sorted((key for key in found if found[key] != expected[key]), key=_told_first)
     if changed:
-        kind, name = changed[0]
-        return _refusal(N_("Tệp sao lưu có %(kind)s “%(name)s” khác với của Conference day; "
-                           "tệp không được khôi phục."), kind, name)
+        return _refusal(changed[0], "Tệp sao lưu có %(kind)s “%(name)s” khác với của Conference day; "
+                                    "tệp không được khôi phục.")
     return None
 
 
@@ -86,5 +83,8 @@ def _told_first(key: tuple[str, str]) -> tuple[int, str]:
     return (ORDER.index(kind) if kind in ORDER else 0, name)
 
 
-def _refusal(msgid: str, kind: str, name: str) -> ConferenceError:
+def _refusal(entry: tuple[str, str], msgid: str) -> ConferenceError:
+    """The refusal of the schema entry (type, name) of the file; msgid's second argument is
+    extracted for the catalogue as every _refusal's is (babel.cfg)."""
+    kind, name = entry
     return ConferenceError("not_a_backup", msgid, kind=KINDS.get(kind, kind), name=name[:80])
