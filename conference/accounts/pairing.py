@@ -73,7 +73,7 @@ def pair_browser(code: object, *, ip: str | None, user_agent: str | None) -> tup
             .values(paired_at=now)).rowcount
         device = session.scalar(sa.select(Device).where(Device.pairing_hash == digest))
         if not claimed:
-            raise _why_refused(device, now)
+            raise _why_refused(device)
         return device, add_session(session, device_id=device.id, ip=ip, user_agent=user_agent)
 
 
@@ -97,7 +97,8 @@ class PairingUsed(ConferenceError):
         self.device_id = device_id
 
 
-def _why_refused(device: Device | None, now: datetime) -> ConferenceError:
+def _why_refused(device: Device | None) -> ConferenceError:
+    """Why an address that claimed nothing was refused: by then it is unknown, used or expired."""
     if device is None or device.revoked_at is not None or device.role == Role.BUTTON:
         return _unknown()
     if device.paired_at is not None:
