@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from conference.core.config import default_instance, load_settings
-from conference.core.db import MAX_ID, db, install_transaction_steps
+from conference.core.db import MAX_ID, db, install_transaction_steps, keep_sqlite_file_private
 from conference.core.errors import N_, ConferenceError
 from conference.core.extensions import babel, csrf, limiter, socketio
 from conference.core.resources import STATIC, TEMPLATES
@@ -26,6 +26,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["INSTANCE_PATH"] = str(instance)
     if test_config:
         app.config.update(test_config)
+    if app.config.get("PREPARE_DATABASE", True):
+        _refuse_a_weak_admin_password(app.config["ADMIN_PASSWORD"])  # before anything is made
+    keep_sqlite_file_private(app.config["SQLALCHEMY_DATABASE_URI"])  # before anything opens it
 
     _init_extensions(app)
     _wrap_wsgi(app)
@@ -85,7 +88,6 @@ def _prepare_database(app: Flask) -> None:
     from conference.office.first_start import prepare_database
     if not app.config.get("PREPARE_DATABASE", True):
         return
-    _refuse_a_weak_admin_password(app.config["ADMIN_PASSWORD"])
     with app.app_context():
         first = prepare_database(load_demo=app.config["LOAD_DEMO"], admin_password=app.config["ADMIN_PASSWORD"],
                                  reset_admin=app.config["ADMIN_PASSWORD_RESET"])

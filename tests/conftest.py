@@ -102,15 +102,24 @@ def conference_id(app) -> int:
 
 
 @pytest.fixture
-def tokens(app, conference_id) -> dict[str, str]:
-    """One device token per role for the demo conference."""
+def devices_made(app, conference_id) -> dict:
+    """One device per role for the demo conference, with its token and pairing code (NewDevice)."""
     from conference.core.models import Role
     from conference.accounts.devices import create_device
-    made = {}
-    with app.app_context():
-        for role in Role:  # the device roles; accounts are made with services.accounts
-            made[role.value] = create_device(conference_id, role, f"{role.value} test")[1]
-    return made
+    with app.app_context():  # the device roles; accounts are made with services.accounts
+        return {role.value: create_device(conference_id, role, f"{role.value} test") for role in Role}
+
+
+@pytest.fixture
+def tokens(devices_made) -> dict[str, str]:
+    """One device token (a program's Bearer) per role for the demo conference."""
+    return {role: made.token for role, made in devices_made.items()}
+
+
+@pytest.fixture
+def pairings(devices_made) -> dict[str, str]:
+    """The single-use pairing code of the same devices (/pair/<code>); none for the button box."""
+    return {role: made.pairing for role, made in devices_made.items() if made.pairing}
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -183,15 +192,19 @@ class LiveServer:
         return self.start()
 
     def token(self, role: str, label: str | None = None) -> str:
-        """A device token made with the real CLI, as an organiser would: from the pairing address
-        it prints, or for a button box from its first press address."""
+        """A device token for a program (a Bearer, a button box's press addresses), made with the
+        real CLI as an organiser would (`token ROLE --bearer`)."""
+        return self._cli_token(role, label, "--bearer")
+
+    def pairing(self, role: str, label: str | None = None) -> str:
+        """A browser's single-use pairing code, from the pairing address the real CLI prints."""
+        return self._cli_token(role, label).rsplit("/pair/", 1)[1]
+
+    def _cli_token(self, role: str, label: str | None, *flags: str) -> str:
         command = [sys.executable, "-m", "conference", "token", role, "--host", "127.0.0.1",
-                   "--port", str(self.port)] + (["--label", label] if label else [])
+                   "--port", str(self.port), *flags] + (["--label", label] if label else [])
         output = subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True, text=True, check=True)
-        first = output.stdout.strip().splitlines()[0]
-        if role == "button":
-            return first.split("/press/", 1)[1].split("/", 1)[0]
-        return first.rsplit("/pair/", 1)[1]
+        return output.stdout.strip().splitlines()[0]
 
 
 @pytest.fixture

@@ -1,8 +1,11 @@
-"""Office pages: devices. Pair a tablet by showing its pairing QR, rename it, revoke it. A button
-box gets no QR and no pairing address (it opens no page): its press addresses instead.
+"""Office pages: devices. Pair a tablet by showing its pairing QR, make it a new pairing address,
+rename it, revoke it. A button box gets no QR and no pairing address (it opens no page): its press
+addresses instead.
 
-The token exists in clear only once: it is handed from the POST to the next page view through
-the (signed, HTTP-only) session and removed as soon as it has been shown.
+A pairing code (or a button box's token) exists in clear only once: it is handed from the POST to
+the next page view through the (signed, HTTP-only) session and removed as soon as it has been shown.
+The pairing address pairs one browser, within a day (pairing.py); the device's token, for programs,
+is never shown here (the API and the command line give it).
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from conference.office.frame import bp, conference_id, done
 from conference.show.press import READY, press_addresses
 from conference.web.network import lan_address
 from .devices import create_device, list_devices, parse_label, parse_role, revoke_device
+from .pairing import PAIRING_VALID_FOR, new_pairing, pairing_state
 
 ROLE_LABELS = {"door": N_("Cửa (điểm danh)"), "mc": N_("MC"), "display": N_("Màn chiếu"),
                "admin": N_("Quản trị"), "button": N_("Hộp nút bấm (Stream Deck, Companion)")}
@@ -41,9 +45,9 @@ def server_address() -> str:
     return f"{request.scheme}://{host}"
 
 
-def pairing_address(token: str) -> str:
-    """The address a tablet opens."""
-    return f"{server_address()}/pair/{token}"
+def pairing_address(code: str) -> str:
+    """The address a tablet opens: its pairing code, never its token."""
+    return f"{server_address()}/pair/{code}"
 
 
 def qr_data_uri(text: str) -> str:
@@ -59,20 +63,21 @@ def qr_data_uri(text: str) -> str:
 def devices_page(error: str | None = None, failed: int | None = None, status: int = 200):
     roles = [(role, _(label)) for role, label in ROLE_LABELS.items()]
     return render_template("admin_devices.html", devices=list_devices(conference_id()), pairing=just_made(),
-                           roles=roles, role_labels=dict(roles), error=error, failed=failed), status
+                           roles=roles, role_labels=dict(roles), error=error, failed=failed, pairing_state=pairing_state,
+                           valid_hours=int(PAIRING_VALID_FOR.total_seconds() // 3600)), status
 
 
 def just_made() -> dict | None:
     """The device made by the last POST, shown this once: a tablet's pairing address and QR, or a
     button box's press addresses (it has no page to pair)."""
     made = session.pop("pairing", None)
-    if not isinstance(made, dict) or not made.get("token"):
+    if not isinstance(made, dict) or not made.get("secret"):
         return None
     if made.get("role") == Role.BUTTON.value:
-        presses = zip(READY, press_addresses(server_address(), made["token"]), strict=True)
+        presses = zip(READY, press_addresses(server_address(), made["secret"]), strict=True)
         return {"label": made.get("label"),
                 "presses": [(_(PRESS_LABELS[action]), address) for action, address in presses]}
-    address = pairing_address(made["token"])
+    address = pairing_address(made["secret"])
     return {"label": made.get("label"), "address": address, "qr": qr_data_uri(address)}
 
 
@@ -84,13 +89,14 @@ def devices():
 
 @bp.post("/devices")
 def add_device():
-    """Make a device and its token; the next page shows the QR to scan with the tablet."""
+    """Make a device; the next page shows the QR to scan with the tablet (a button box: its press addresses)."""
     try:
         role = parse_role(request.form.get("role", ""))
-        device, token = create_device(conference_id(), role, parse_label(request.form.get("label")))
+        made = create_device(conference_id(), role, parse_label(request.form.get("label")))
     except ConferenceError as error:
         return devices_page(error.localized(), status=error.status)
-    session["pairing"] = {"token": token, "label": device.label, "role": role.value}
+    device = made.device
+    session["pairing"] = {"secret": made.pairing or made.token, "label": device.label, "role": role.value}
     if role == Role.BUTTON:
         return done(_("Đã tạo hộp nút bấm “%(label)s”. Chép các địa chỉ bấm nút bên dưới vào Companion "
                       "hoặc Stream Deck.", label=device.label), "admin.devices")
@@ -115,3 +121,16 @@ def revoke(device_id: int):
     except ConferenceError as error:
         return devices_page(error.localized(), status=error.status)
     return done(_("Đã thu hồi thiết bị “%(label)s”.", label=device.label), "admin.devices")
+
+
+@bp.post("/devices/<int:device_id>/pairing")
+def renew_pairing(device_id: int):
+    """A new pairing address for a device, shown once: the old one stops working; the browser the
+    device already paired stays paired (revoke the device to end it)."""
+    try:
+        device, code = new_pairing(conference_id(), device_id)
+    except ConferenceError as error:
+        return devices_page(error.localized(), failed=device_id, status=error.status)
+    session["pairing"] = {"secret": code, "label": device.label, "role": device.role.value}
+    return done(_("Đã tạo địa chỉ ghép mới cho “%(label)s”; địa chỉ cũ không còn dùng được.", label=device.label),
+                "admin.devices")

@@ -1,8 +1,11 @@
-"""Devices and their tokens: pairing, authenticating every request and socket, revoking."""
+"""Devices and their tokens: making them, authenticating every request and socket, revoking.
+A browser is paired by a pairing address of its own, not by the token: pairing.py."""
 from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -12,6 +15,7 @@ from conference.core.fields import Codes, bounded_text
 from conference.core.models import Device, Role
 from conference.core.state import ACTIVE_CONFERENCE_ID
 from conference.core.textnorm import clean
+from .pairing import give_pairing
 from .principal import Principal
 from .sessions import end_sessions_of
 
@@ -37,22 +41,39 @@ def parse_label(value: object) -> str | None:
 
 
 def device_json(device: Device) -> dict:
+    """A device for the API: never a token nor a pairing code, only when its address was used or expires."""
     return {"id": device.id, "role": device.role.value, "label": device.label,
-            "created_at": device.created_at.isoformat(),
-            "revoked_at": device.revoked_at.isoformat() if device.revoked_at else None,
-            "last_seen_at": device.last_seen_at.isoformat() if device.last_seen_at else None}
+            "created_at": device.created_at.isoformat(), "revoked_at": _iso(device.revoked_at),
+            "last_seen_at": _iso(device.last_seen_at),
+            "paired_at": _iso(device.paired_at), "pairing_expires_at": _iso(device.pairing_expires_at)}
 
 
-def create_device(conference_id: int, role: Role, label: str | None = None) -> tuple[Device, str]:
-    """Make a device and its token. The token is returned once; only its hash is kept."""
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+class NewDevice(NamedTuple):
+    """A device just made, with its secrets in clear, this once: token for programs (Bearer, or a
+    button box's press addresses), pairing for a browser's /pair/<pairing> (None: none was made)."""
+    device: Device
+    token: str
+    pairing: str | None
+
+
+def create_device(conference_id: int, role: Role, label: str | None = None, *,
+                  pairing: bool = True) -> NewDevice:
+    """Make a device, its token and, unless it is a button box or pairing is False (a program's
+    device), its pairing code (accounts/pairing.py). Only their hashes are kept."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with write_transaction() as session:
         count = session.scalar(sa.select(sa.func.count()).select_from(Device)  # of the install: see list_devices
                                .where(Device.role == role))
-        device = Device(conference_id=conference_id, role=role, token_hash=_digest(token),
+        now = utcnow()
+        device = Device(conference_id=conference_id, role=role, token_hash=_digest(token), created_at=now,
                         label=clean(label)[:MAX_LABEL] or _default_label(role, count + 1))
+        code = give_pairing(device, now) if pairing and role != Role.BUTTON else None
         session.add(device)
-    return device, token
+    return NewDevice(device, token, code)
 
 
 def _default_label(role: Role, number: int) -> str:
@@ -65,7 +86,8 @@ def authenticate(token: str | None) -> Principal | None:
     """The principal for a token, or None if it is unknown, malformed or revoked. A device
     serves the active conference, whichever it was paired in (the door is the door).
     A button box's token is None here too: it presses through its press addresses only
-    (authenticate_button), so as a Bearer, for /pair or on a socket it opens nothing."""
+    (authenticate_button), so as a Bearer or on a socket it opens nothing. No token pairs a
+    browser: /pair takes a pairing code (pairing.py)."""
     found = _active_device(token)
     if found is None or found[0].role == Role.BUTTON:
         return None

@@ -13,6 +13,7 @@ from conference.core.errors import Forbidden, Unauthorized
 from conference.core.extensions import csrf
 from conference.core.models import Role
 from .devices import Principal, authenticate
+from .pairing import PairingUsed, pair_browser
 from .sessions import end_session, session_principal, start_session
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -28,10 +29,29 @@ def principal_from_session(store) -> Principal | None:
 
 
 def begin_session(*, user_id: int | None = None, device_id: int | None = None) -> None:
-    """A sign-in or a pairing: a new session row, and a fresh cookie that names only it."""
+    """A sign-in: a new session row, and a fresh cookie that names only it."""
     end_session(session.get(SESSION_KEY))
-    opaque = start_session(user_id=user_id, device_id=device_id, ip=request.remote_addr,
-                           user_agent=request.user_agent.string)
+    _name_in_cookie(start_session(user_id=user_id, device_id=device_id, ip=request.remote_addr,
+                                  user_agent=request.user_agent.string))
+
+
+def pair_this_browser(code: str) -> Role:
+    """A pairing address opened: this browser becomes the device, and the address is used up
+    (pairing.py). A browser already paired keeps its session if the address is refused, and the
+    browser the address paired, opening it again, is simply let in. Returns the device's role."""
+    try:
+        device, opaque = pair_browser(code, ip=request.remote_addr, user_agent=request.user_agent.string)
+    except PairingUsed as used:
+        mine = principal_from_session(session)
+        if mine is not None and mine.device_id == used.device_id:
+            return mine.role
+        raise
+    end_session(session.get(SESSION_KEY))
+    _name_in_cookie(opaque)
+    return device.role
+
+
+def _name_in_cookie(opaque: str) -> None:
     session.clear()
     session[SESSION_KEY] = opaque
     session.permanent = True

@@ -35,13 +35,18 @@ def _idle(device: bool) -> timedelta:
 def start_session(*, user_id: int | None = None, device_id: int | None = None,
                   ip: str | None = None, user_agent: str | None = None) -> str:
     """A new session for a user or a device. Returns its opaque id, the only time it exists in clear."""
+    with write_transaction() as session:
+        return add_session(session, user_id=user_id, device_id=device_id, ip=ip, user_agent=user_agent)
+
+
+def add_session(session: sa.orm.Session, *, user_id: int | None = None, device_id: int | None = None,
+                ip: str | None = None, user_agent: str | None = None) -> str:
+    """start_session inside the caller's transaction (a pairing uses up its address in the same one)."""
     opaque = secrets.token_urlsafe(ID_BYTES)
     now = utcnow()
-    with write_transaction() as session:
-        session.add(LoginSession(id_hash=_digest(opaque), user_id=user_id, device_id=device_id,
-                                 created_at=now, last_seen_at=now,
-                                 expires_at=now + _idle(device_id is not None),
-                                 ip=(ip or "")[:45] or None, user_agent=(user_agent or "")[:200] or None))
+    session.add(LoginSession(id_hash=_digest(opaque), user_id=user_id, device_id=device_id,
+                             created_at=now, last_seen_at=now, expires_at=now + _idle(device_id is not None),
+                             ip=(ip or "")[:45] or None, user_agent=(user_agent or "")[:200] or None))
     return opaque
 
 

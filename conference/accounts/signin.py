@@ -10,12 +10,12 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from conference.core.errors import ConferenceError
 from conference.core.extensions import limiter
 from conference.core.models import Role
 from conference.web.limits import wants_json
 from .attempts import TooManyAttempts, sign_in
-from .devices import authenticate
-from .guards import begin_session, finish_session
+from .guards import begin_session, finish_session, pair_this_browser
 
 bp = Blueprint("auth", __name__)
 
@@ -80,13 +80,13 @@ def _too_many(form: LoginForm, refused: TooManyAttempts):
 
 @bp.get("/pair/<token>")
 def pair(token: str):
-    """Opening a pairing address signs this device in with the token's role (a session of its own;
-    the token itself is not kept in the cookie)."""
-    principal = authenticate(token)
-    if principal is None:
-        return render_template("pair_failed.html"), 404
-    begin_session(device_id=principal.device_id)
-    return redirect(url_for(HOME[principal.role]))
+    """Opening a pairing address signs this browser in as its device (a session of its own), once:
+    a used, expired or unknown address gets a page that says which (accounts/pairing.py)."""
+    try:
+        role = pair_this_browser(token)
+    except ConferenceError as refused:
+        return render_template("pair_failed.html", reason=refused.localized()), refused.status
+    return redirect(url_for(HOME[role]))
 
 
 @bp.post("/logout")

@@ -89,21 +89,27 @@ def _print_welcome(app: Flask, base: str, offline: bool) -> None:
     qr.print_ascii(out=sys.stdout, invert=True)
 
 
-@cli.command(help=N_("Tạo mã thiết bị cho ROLE và in địa chỉ ghép thiết bị (button: các địa chỉ bấm nút)."))
+@cli.command(help=N_("Tạo thiết bị cho ROLE và in địa chỉ ghép của nó (ghép một máy, một lần); button: các "
+                     "địa chỉ bấm nút; --bearer: chỉ in mã cho chương trình."))
 @click.argument("role", type=click.Choice(["admin", "mc", "door", "display", "button"]))
 @click.option("--label", default=None, help=N_("Tên thiết bị, ví dụ 'Cửa 1'."))
 @click.option("--host", default=None, help=N_("Máy trong địa chỉ in ra (mặc định: địa chỉ LAN của máy này)."))
 @click.option("--port", default=5000, type=int, envvar="PORT",
               help=N_("Cổng trong địa chỉ in ra (biến môi trường PORT; mặc định 5000)."))
 @click.option("--https", "use_https", is_flag=True, help=N_("In địa chỉ https://."))
-def token(role: str, label: str | None, host: str | None, port: int, use_https: bool) -> None:
+@click.option("--bearer", is_flag=True,
+              help=N_("Thiết bị cho một chương trình: chỉ in mã Bearer của nó, không tạo địa chỉ ghép."))
+def token(role: str, label: str | None, host: str | None, port: int, use_https: bool, bearer: bool) -> None:
     from conference.show.press import press_addresses
     from conference.accounts.devices import create_device, parse_role
     with command_app().app_context():
-        device, secret = create_device(chosen_conference(), parse_role(role), label)
+        device, secret, pairing = create_device(chosen_conference(), parse_role(role), label, pairing=not bearer)
         base = f"{'https' if use_https else 'http'}://{host or lan_address()}:{port}"
+        if bearer:  # alone on its line, for $(…) in a script
+            click.echo(secret)
+            return
         if role != "button":
-            click.echo(f"{device.label}: {base}/pair/{secret}")
+            click.echo(f"{device.label}: {base}/pair/{pairing}")
             return
         first, *others = press_addresses(base, secret)  # a button box pairs no page: it presses
         click.echo(f"{device.label}: {first}")

@@ -82,7 +82,9 @@ def is_placeholder(value: str) -> bool:
 
 def load_settings(instance: Path) -> dict:
     refuse_placeholders()
-    instance.mkdir(parents=True, exist_ok=True)
+    # The instance folder holds the database, its backups and the secret key: made for its owner
+    # only (an existing one is left as its owner set it; the files in it are each kept private).
+    instance.mkdir(parents=True, exist_ok=True, mode=0o700)
     secret_key = os.environ.get("SECRET_KEY") or _kept_secret(
         instance, "secret_key", lambda: secrets.token_hex(32))[0]
     return {

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Callable, Iterator
 
 import sqlalchemy as sa
@@ -60,6 +62,48 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+PRIVATE = 0o600  # the database holds the accounts' password hashes and the sessions' ids
+SIDE_FILES = ("", "-wal", "-shm", "-journal")
+
+
+def keep_sqlite_file_private(url: str) -> None:
+    """The SQLite database of URL readable and writable by its owner only. A new one is created
+    empty here, mode 0600, before SQLite opens it: SQLite then gives its -wal, -shm and -journal
+    files the database's own mode. One made by an older version (0644 under the usual umask) is
+    narrowed, with its side files. Nothing for another database, or an in-memory one."""
+    path = sqlite_path(url)
+    if path is None:
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))  # an empty file is an empty database
+    except FileExistsError:
+        pass
+    except FileNotFoundError:  # no such folder: SQLite says so itself when it is opened
+        return
+    for suffix in SIDE_FILES:
+        narrow(path.with_name(path.name + suffix), PRIVATE)
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL; None for another database, an in-memory one or a URI form."""
+    parsed = sa.engine.make_url(url)
+    name = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or name in ("", ":memory:") or name.startswith("file:"):
+        return None
+    return Path(name)
+
+
+def narrow(path: Path, mode: int) -> None:
+    """Take from PATH, if it exists, every right MODE does not give (an older file, our own)."""
+    try:
+        if os.stat(path).st_mode & 0o777 & ~mode:
+            os.chmod(path, os.stat(path).st_mode & mode)
+    except FileNotFoundError:
+        pass
+    except OSError as error:  # another user's file: said in the log, not a reason not to start
+        logging.getLogger(__name__).warning("could not make %s private: %s", path, error)
 
 
 @event.listens_for(Engine, "connect")

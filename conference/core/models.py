@@ -293,7 +293,11 @@ class Vote(Base):
 
 
 class Device(Base):
-    """A paired device. Only the token's hash is stored; revoking takes effect on the next request."""
+    """A paired device. Only the hashes of its token and of its pairing code are stored; revoking
+    takes effect on the next request. The token (Bearer, press addresses) is for programs; the
+    pairing code (/pair/<code>) admits one browser, once, until pairing_expires_at
+    (accounts/pairing.py): paired_at is when it was used, and it is kept so that a second use
+    is told the address was used rather than that it never existed."""
     __tablename__ = "device"
     id: Mapped[int] = mapped_column(primary_key=True)
     conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
@@ -303,6 +307,9 @@ class Device(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    pairing_hash: Mapped[Optional[str]] = mapped_column(sa.String(64), unique=True, index=True)
+    pairing_expires_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    paired_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
 
 class User(Base):

@@ -2,8 +2,9 @@
 
 Domain: lifecycle.py (create, copy, activate, rehearsal reset), details.py (a conference's
 details, groups, delegates, item-8 candidates, device names), conference_templates.py,
-demo.py (the An Tân demo), backups.py (online backups, restore), first_start.py (the schema,
-the demo and the first administrator on a first start).
+demo.py (the An Tân demo), backups.py (online backups, restore), backup_schema.py (the schema
+a restored file must have), first_start.py (the schema, the demo and the first administrator on a
+first start).
 Views: frame.py (the /admin blueprint every office page shares, its sign-in and helpers),
 conference_pages.py, details_pages.py.
 

@@ -7,17 +7,22 @@ import logging
 import os
 import shutil
 import sqlite3
+import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Iterator
 
 from flask import current_app
 
-from conference.core.db import Base, db
+from conference.core.db import PRIVATE, Base, db, narrow
 from conference.core.errors import ConferenceError
+from .backup_schema import reference_schema, schema_of, schema_refusal
 
 HEADER = b"SQLite format 3\x00"
+PRIVATE_FOLDER = 0o700  # a backup holds the accounts' password hashes, as the database does
 LOW_DISK_BYTES = 200 * 1024 * 1024  # below this, the automatic backup warns the office
 log = logging.getLogger(__name__)
 
@@ -37,10 +42,11 @@ def backup_to(target: Path) -> Path:
     backup file is always whole. Writers go on meanwhile (WAL: the copy reads one snapshot)."""
     _require_sqlite()
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
     partial = target.with_name(target.name + ".partial")
     raw = db.engine.raw_connection()
     try:
+        _create_private(partial)  # SQLite writes into it, its -journal too, with the file's mode
         copy = sqlite3.connect(partial)
         try:
             raw.driver_connection.backup(copy)  # all pages in one step: one read transaction
@@ -54,8 +60,17 @@ def backup_to(target: Path) -> Path:
     return target
 
 
+def _create_private(path: Path) -> None:
+    """PATH made anew, empty, mode 0600 (an empty file is an empty SQLite database)."""
+    path.unlink(missing_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+
+
 def backup_now(reason: str = "manual") -> Path:
-    """A backup into instance/backups/, named by the time and why it was taken."""
+    """A backup into instance/backups/, named by the time and why it was taken. The folder is the
+    product's own: one an older version made open to all is narrowed to its owner."""
+    backup_dir().mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+    narrow(backup_dir(), PRIVATE_FOLDER)
     path = backup_to(backup_dir() / f"{datetime.now():%Y%m%d-%H%M%S-%f}-{reason}.db")
     prune(current_app.config.get("BACKUP_KEEP", 12))
     return path
@@ -83,7 +98,9 @@ def _refuse(msgid: str, **values):
 
 def check_backup(path: Path) -> None:
     """Refuse anything but a whole backup of this application at this schema: the SQLite header,
-    PRAGMA integrity_check, every table, the same Alembic revision."""
+    PRAGMA integrity_check, every table, the same Alembic revision, then exactly the schema the
+    migrations build at it (backup_schema.py: no trigger, view, table, index or column of its
+    own) and no row pointing at a row that is not there."""
     path = Path(path)
     try:
         with open(path, "rb") as handle:
@@ -93,13 +110,21 @@ def check_backup(path: Path) -> None:
     if header != HEADER:
         _refuse("Tệp này không phải là bản sao lưu SQLite.")
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        connection = _open_read_only(path)
         try:
             _check_contents(connection)
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
         _refuse("Tệp sao lưu bị hỏng hoặc không đủ: %(reason)s", reason=str(error))
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """The file, read-only, its schema not trusted to run any function but SQLite's harmless ones.
+    A file: URI built by pathlib, so a "?" or "#" in the file's name stays part of the name."""
+    connection = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    connection.execute("PRAGMA trusted_schema = OFF")
+    return connection
 
 
 def _check_contents(connection: sqlite3.Connection) -> None:
@@ -112,6 +137,11 @@ def _check_contents(connection: sqlite3.Connection) -> None:
     if revision is None or revision[0] != _head_revision():
         _refuse("Bản sao lưu thuộc một phiên bản khác của Conference day (%(found)s, cần %(expected)s).",
                 found=revision[0] if revision else "?", expected=_head_revision())
+    refusal = schema_refusal(schema_of(connection), reference_schema(revision[0]))
+    if refusal is not None:
+        raise refusal
+    if connection.execute("PRAGMA foreign_key_check").fetchone() is not None:
+        _refuse("Tệp sao lưu có dòng trỏ tới một dòng không tồn tại; tệp không được khôi phục.")
 
 
 def _head_revision() -> str:
@@ -123,19 +153,34 @@ def _head_revision() -> str:
 
 def restore_from(path: Path) -> None:
     """Replace the live database by a checked backup (page by page, by the same backup API).
-    Nothing is changed when the check refuses the file."""
+    Nothing is changed when the check refuses the file. What is checked is what is restored: a
+    private copy of the file, alone, so neither a change to the file after the check nor a -wal
+    or -journal file left beside it can bring in anything the check did not see."""
     _require_sqlite()
-    check_backup(path)
-    db.session.remove()
+    with _private_copy(Path(path)) as copy:
+        check_backup(copy)
+        db.session.remove()
+        db.engine.dispose()
+        source = _open_read_only(copy)
+        target = sqlite3.connect(db.engine.url.database, timeout=30)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
     db.engine.dispose()
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    target = sqlite3.connect(db.engine.url.database, timeout=30)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-    db.engine.dispose()
+
+
+@contextmanager
+def _private_copy(path: Path) -> Iterator[Path]:
+    """A copy of PATH readable by this user only, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="conference-restore-") as folder:  # mode 0700
+        copy = Path(folder) / "backup.db"
+        try:
+            shutil.copyfile(path, copy)
+        except OSError as error:
+            _refuse("Không đọc được tệp: %(reason)s", reason=error.strerror or str(error))
+        yield copy
 
 
 # --- automatic backups while serving --------------------------------------------------------

@@ -7,7 +7,7 @@ from flask import Blueprint, g, jsonify, request
 from flask_babel import gettext
 
 from conference import awards
-from conference.accounts import devices
+from conference.accounts import devices, pairing
 from conference.accounts.guards import current_principal, require_api
 from conference.checkin import checkins, roster
 from conference.core.errors import ConferenceError
@@ -209,17 +209,26 @@ def devices_list():
 @bp.post("/devices")
 @require_api(Role.ADMIN)
 def devices_create():
-    """Pair a device: {"role", "label"} -> its token (shown once) and pairing address; for a button
-    box, which pairs no page, its press addresses instead."""
+    """Make a device: {"role", "label"} -> its token for programs and its single-use pairing
+    address for a browser, each shown once; for a button box, which pairs no page, its press
+    addresses instead of a pairing address."""
     data = body()
-    device, token = devices.create_device(conference_id(), devices.parse_role(data.get("role")),
-                                          devices.parse_label(data.get("label")))
-    made = {"device": devices.device_json(device), "token": token}
-    if device.role == Role.BUTTON:
-        made["press_urls"] = press_addresses(request.host_url.rstrip("/"), token)
+    made = devices.create_device(conference_id(), devices.parse_role(data.get("role")),
+                                 devices.parse_label(data.get("label")))
+    answer = {"device": devices.device_json(made.device), "token": made.token}
+    if made.device.role == Role.BUTTON:
+        answer["press_urls"] = press_addresses(request.host_url.rstrip("/"), made.token)
     else:
-        made["pair_url"] = f"{request.host_url}pair/{token}"
-    return jsonify(made), 201
+        answer["pair_url"] = f"{request.host_url}pair/{made.pairing}"
+    return jsonify(answer), 201
+
+
+@bp.post("/devices/<int:device_id>/pairing")
+@require_api(Role.ADMIN)
+def devices_new_pairing(device_id: int):
+    """A new pairing address for a device, shown once; its old one stops working."""
+    device, code = pairing.new_pairing(conference_id(), device_id)
+    return jsonify({"device": devices.device_json(device), "pair_url": f"{request.host_url}pair/{code}"}), 201
 
 
 @bp.delete("/devices/<int:device_id>")

@@ -294,10 +294,10 @@ def test_a_secretary_reads_the_office_pages_and_changes_nothing(app):
     assert fingerprint(app) == before
 
 
-def test_only_an_administrator_account_sees_the_accounts_link(app, admin_client, tokens):
+def test_only_an_administrator_account_sees_the_accounts_link(app, admin_client, pairings):
     assert 'href="/admin/users"' in admin_client.get("/admin").get_data(as_text=True)
     device = app.test_client()  # a tablet paired as the office is not a person: no accounts page
-    device.get(f"/pair/{tokens['admin']}")
+    device.get(f"/pair/{pairings['admin']}")
     assert device.get("/admin").status_code == 200 and device.get("/admin/users").status_code == 403
 
 

@@ -85,9 +85,9 @@ def test_removing_an_account_ends_its_sessions(app, admin_client):
     assert not office_opens(thief)
 
 
-def test_revoking_a_device_ends_its_paired_browsers(app, tokens, admin_client):
+def test_revoking_a_device_ends_its_paired_browsers(app, pairings, admin_client):
     tablet = app.test_client()
-    tablet.get(f"/pair/{tokens['door']}")
+    tablet.get(f"/pair/{pairings['door']}")
     thief = copied(app, tablet)
     assert thief.get("/door").status_code == 200
     device_id = next(row.device_id for row in session_rows(app) if row.device_id)
@@ -96,12 +96,12 @@ def test_revoking_a_device_ends_its_paired_browsers(app, tokens, admin_client):
     assert all(row.ended_at for row in session_rows(app) if row.device_id == device_id)
 
 
-def test_an_administrator_sees_who_is_signed_in_and_ends_a_session(app, admin_client, tokens):
+def test_an_administrator_sees_who_is_signed_in_and_ends_a_session(app, admin_client, pairings):
     from conference.accounts.users import create_user
     with app.app_context():
         create_user("lan", "staff", name="Nguyễn Thị Lan", password="lan-password-1")
     lan = sign_in(app.test_client(), "lan", "lan-password-1")
-    app.test_client().get(f"/pair/{tokens['door']}", headers={"User-Agent": "Máy cửa <script>"})
+    app.test_client().get(f"/pair/{pairings['door']}", headers={"User-Agent": "Máy cửa <script>"})
     page = admin_client.get("/admin/users").get_data(as_text=True)
     assert "Nguyễn Thị Lan" in page and "door test" in page and "phiên này" in page
     assert "Máy cửa &lt;script&gt;" in page
@@ -133,12 +133,13 @@ def cookie_contents(value: str) -> list[str]:
     return found
 
 
-def test_a_paired_devices_cookie_reveals_nothing_usable_with_the_api(app, tokens):
+def test_a_paired_devices_cookie_reveals_nothing_usable_with_the_api(app, tokens, pairings):
     tablet = app.test_client()
-    tablet.get(f"/pair/{tokens['door']}")
+    tablet.get(f"/pair/{pairings['door']}")
     raw = tablet.get_cookie(COOKIE).value
     contents = cookie_contents(raw)
     assert contents and tokens["door"] not in raw and tokens["door"] not in contents
+    assert pairings["door"] not in raw and pairings["door"] not in contents
     for candidate in contents + [raw]:
         assert app.test_client().get("/api/delegates", headers=bearer(candidate)).status_code == 401, candidate
     assert tablet.get("/api/delegates").status_code == 200  # the cookie itself still works for the tablet
@@ -169,18 +170,18 @@ def test_a_paired_device_stays_signed_in_for_days_and_the_limits_are_configurabl
     from conference.accounts.devices import create_device
     from conference.core.state import default_conference_id
     with app.app_context():
-        token = create_device(default_conference_id(), Role.DOOR)[1]
-    app.test_client().get(f"/pair/{token}")
+        pairing = create_device(default_conference_id(), Role.DOOR).pairing
+    app.test_client().get(f"/pair/{pairing}")
     sign_in(app.test_client())
     device_row, user_row = sorted(session_rows(app), key=lambda row: row.user_id is not None)
     assert device_row.expires_at - device_row.created_at == timedelta(days=7)
     assert user_row.expires_at - user_row.created_at == timedelta(hours=1)
 
 
-def test_a_socket_with_the_cookie_of_an_ended_session_is_refused(app, tokens):
+def test_a_socket_with_the_cookie_of_an_ended_session_is_refused(app, pairings):
     from conference.core.extensions import socketio
     tablet = app.test_client()
-    tablet.get(f"/pair/{tokens['door']}")
+    tablet.get(f"/pair/{pairings['door']}")
     live = socketio.test_client(app, flask_test_client=tablet)
     assert live.is_connected()
     live.disconnect()

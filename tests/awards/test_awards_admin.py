@@ -274,8 +274,8 @@ def test_the_awards_page_is_for_the_office_only(client, auth, tokens):
     assert page.status_code == 200 and "admin-awards.js" in page.get_data(as_text=True)
 
 
-def test_a_cookie_signed_in_office_needs_the_csrf_header(client, auth, tokens):
-    client.get(f"/pair/{tokens['admin']}")
+def test_a_cookie_signed_in_office_needs_the_csrf_header(client, auth, pairings):
+    client.get(f"/pair/{pairings['admin']}")
     form = catalogue(client, auth)["forms"][0]["id"]
     payload = {"number": "5/QĐ", "issuer": "UBND", "form_id": form}
     assert client.post("/api/award-decisions", json=payload).status_code == 400

@@ -55,8 +55,7 @@ def test_stepping_through_the_announcements_brings_each_batch_to_the_projector(l
 
 def test_the_mc_sees_presence_live_and_records_a_proxy_typed_inline(live_server, page):
     from playwright.sync_api import expect
-    mc_token = live_server.token("mc")
-    mc, door = bearer(mc_token), bearer(live_server.token("door"))
+    mc, door = bearer(live_server.token("mc")), bearer(live_server.token("door"))
     announcements = requests.get(live_server.url + "/api/awards", headers=mc, timeout=10).json()["announcements"]
     target = next(a for a in announcements if sum(1 for h in a["honourees"] if h["delegate_id"]) >= 2)
     first, second = [h for h in target["honourees"] if h["delegate_id"]][:2]
@@ -64,7 +63,7 @@ def test_the_mc_sees_presence_live_and_records_a_proxy_typed_inline(live_server,
     for _ in range(2 * target["index"] + 2):
         award = post(live_server, "/api/awards/next", mc)["award"]
     assert (award["index"], award["reveal"]) == (target["index"], True)
-    page.goto(live_server.url + "/pair/" + mc_token)
+    page.goto(live_server.url + "/pair/" + live_server.pairing("mc"))
     page.goto(live_server.url + "/mc")
     row = page.locator(f'.aw-row[data-honouree-id="{first["id"]}"]')
     expect(row.locator(".aw-badge.absent")).to_be_visible()

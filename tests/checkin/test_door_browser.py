@@ -53,20 +53,21 @@ def door_server(tmp_path_factory):
     server.stop()
 
 
-def door_token(server, label: str) -> str:
-    """A door device paired by the office (POST /api/devices), as the admin page does."""
+def door_device(server, label: str) -> tuple[str, str]:
+    """A door device made by the office (POST /api/devices): its token, for the test's own calls,
+    and its single-use pairing code, for the tablet's browser."""
     if not hasattr(server, "admin"):
         server.admin = server.token("admin")
     answer = call(server, server.admin, "POST", "/api/devices", json={"role": "door", "label": label})
     assert answer.status_code == 201, answer.text
-    return answer.json()["token"]
+    return answer.json()["token"], answer.json()["pair_url"].rsplit("/pair/", 1)[1]
 
 
 def open_door(page, server, label: str = "Cửa 1") -> str:
     """Pair the page as a door and wait until it is online with the roster on the tablet."""
     from playwright.sync_api import expect
-    token = door_token(server, label)
-    page.goto(f"{server.url}/pair/{token}")
+    token, pairing = door_device(server, label)
+    page.goto(f"{server.url}/pair/{pairing}")
     page.wait_for_function("() => window.door && window.door.roster.size > 0")
     expect(page.locator("#connection")).to_have_attribute("data-state", "online")
     return token

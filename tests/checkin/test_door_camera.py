@@ -11,7 +11,7 @@ from PIL import Image
 
 from conference.papers.badges import BadgeText, write_png
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.checkin.test_door_browser import (call, delegate_named, door_server, door_token, expect_result,  # noqa: F401
+from tests.checkin.test_door_browser import (call, delegate_named, door_device, door_server, expect_result,  # noqa: F401
                                record_requests)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -79,7 +79,7 @@ def launch_with_camera(chromium, video: Path, extra: list[str] | None = None):
 
 def test_fake_camera_showing_a_printed_badge_checks_the_delegate_in_once(chromium, door_server, tmp_path):
     from playwright.sync_api import expect
-    token = door_token(door_server, "Cửa 3")
+    token, pairing = door_device(door_server, "Cửa 3")
     delegate = delegate_named(door_server, token, "Đinh Văn Bưm")
     badge = printed_badge(door_server, token, delegate, tmp_path / f"{delegate['badge_code']}.png")
     video = write_y4m(tmp_path / "badge.y4m", [(camera_frame(badge), 3)])
@@ -89,7 +89,7 @@ def test_fake_camera_showing_a_printed_badge_checks_the_delegate_in_once(chromiu
         seen = record_requests(page)
         posts: list[str] = []
         page.on("request", lambda r: r.method == "POST" and "/api/checkins" in r.url and posts.append(r.url))
-        page.goto(f"{door_server.url}/pair/{token}")
+        page.goto(f"{door_server.url}/pair/{pairing}")
         expect(page.locator("#scanner")).to_have_attribute("data-state", "running", timeout=15000)
         expect_result(page, "ok", delegate["full_name"])
         expect(page.locator("#result-meta")).to_have_text(f"{delegate['group']} · Ghế {delegate['seat']}")
@@ -107,13 +107,13 @@ def test_fake_camera_showing_a_printed_badge_checks_the_delegate_in_once(chromiu
 
 def test_camera_on_a_plain_http_lan_address_says_to_use_https(chromium, door_server, tmp_path):
     from playwright.sync_api import expect
-    token = door_token(door_server, "Cửa 4")
+    pairing = door_device(door_server, "Cửa 4")[1]
     video = write_y4m(tmp_path / "room.y4m", [(camera_frame(None), 1)])
     # door.test stands for the laptop's LAN address: plain http there is not a secure context.
     browser = launch_with_camera(chromium, video, ["--host-resolver-rules=MAP door.test 127.0.0.1"])
     try:
         page = browser.new_page()
-        page.goto(f"{door_server.url.replace('127.0.0.1', 'door.test')}/pair/{token}")
+        page.goto(f"{door_server.url.replace('127.0.0.1', 'door.test')}/pair/{pairing}")
         expect(page.locator("#scanner")).to_have_attribute("data-state", "insecure")
         expect(page.locator("#camera-status")).to_have_text("Camera chỉ chạy khi trang được mở qua https.")
         expect(page.locator("#camera-help")).to_contain_text("serve --https")
@@ -131,8 +131,8 @@ def test_a_camera_that_cannot_start_says_what_to_do_and_offers_to_retry(page, do
     from playwright.sync_api import expect
     page.add_init_script(
         "navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('no', '%s'));" % error)
-    token = door_token(door_server, "Cửa 5")
-    page.goto(f"{door_server.url}/pair/{token}")
+    pairing = door_device(door_server, "Cửa 5")[1]
+    page.goto(f"{door_server.url}/pair/{pairing}")
     expect(page.locator("#scanner")).to_have_attribute("data-state", state)
     expect(page.locator("#camera-help")).to_contain_text(advice)
     if state != "missing":

@@ -45,8 +45,8 @@ class Links(HTMLParser):
             self._json_id = None
 
 
-def paired(client, tokens, role: str):
-    response = client.get(f"/pair/{tokens[role]}")
+def paired(client, pairings, role: str):
+    response = client.get(f"/pair/{pairings[role]}")
     assert response.status_code == 302
     return client
 
@@ -59,9 +59,9 @@ def parse(html: str) -> Links:
 
 @pytest.mark.parametrize("role, allowed", [(None, False), ("display", False), ("mc", False),
                                            ("door", True), ("admin", True)])
-def test_door_page_opens_only_for_a_door_or_admin_device(client, tokens, role, allowed):
+def test_door_page_opens_only_for_a_door_or_admin_device(client, pairings, role, allowed):
     if role:
-        paired(client, tokens, role)
+        paired(client, pairings, role)
     response = client.get("/door")
     if allowed:
         assert response.status_code == 200
@@ -72,8 +72,8 @@ def test_door_page_opens_only_for_a_door_or_admin_device(client, tokens, role, a
 
 def test_door_page_is_named_after_the_device_it_was_paired_as(app, client, conference_id):
     with app.app_context():
-        _, token = create_device(conference_id, Role.DOOR, "Cửa 2")
-    client.get(f"/pair/{token}")
+        pairing = create_device(conference_id, Role.DOOR, "Cửa 2").pairing
+    client.get(f"/pair/{pairing}")
     html = client.get("/door").get_data(as_text=True)
     page = parse(html)
     assert re.search(r'id="device">Cửa 2<', html)
@@ -81,8 +81,8 @@ def test_door_page_is_named_after_the_device_it_was_paired_as(app, client, confe
     assert config["device"] == "Cửa 2" and config["conference_id"] == conference_id
 
 
-def test_door_page_loads_every_file_from_the_product_itself(client, tokens):
-    html = paired(client, tokens, "door").get("/door").get_data(as_text=True)
+def test_door_page_loads_every_file_from_the_product_itself(client, pairings):
+    html = paired(client, pairings, "door").get("/door").get_data(as_text=True)
     urls = [url for url in parse(html).urls if not url.startswith("?")]
     assert urls, "the page links its scripts and styles"
     for url in urls:
@@ -91,8 +91,8 @@ def test_door_page_loads_every_file_from_the_product_itself(client, tokens):
             assert client.get(url).status_code == 200, url
 
 
-def test_door_strings_come_from_the_template_as_json(client, tokens):
-    html = paired(client, tokens, "door").get("/door").get_data(as_text=True)
+def test_door_strings_come_from_the_template_as_json(client, pairings):
+    html = paired(client, pairings, "door").get("/door").get_data(as_text=True)
     texts = json.loads(parse(html).json["door-text"])
     assert texts["already"] == "Đã điểm danh lúc {time}, {door}"
     used = set()
@@ -102,8 +102,8 @@ def test_door_strings_come_from_the_template_as_json(client, tokens):
     assert used <= set(texts), f"strings missing from the template: {sorted(used - set(texts))}"
 
 
-def test_every_camera_state_and_refusal_has_words_on_the_page(client, tokens):
-    html = paired(client, tokens, "door").get("/door").get_data(as_text=True)
+def test_every_camera_state_and_refusal_has_words_on_the_page(client, pairings):
+    html = paired(client, pairings, "door").get("/door").get_data(as_text=True)
     texts = json.loads(parse(html).json["door-text"])
     camera = (DOOR_SCRIPTS / "door-camera.js").read_text(encoding="utf-8")
     states = set(re.findall(r'setState\("([a-z-]+)"', camera)) | set(re.findall(r'return "([a-z-]+)"', camera))
@@ -197,11 +197,11 @@ def test_service_worker_is_javascript_served_from_the_root_without_caching(clien
     assert "no-cache" in response.headers["Cache-Control"]
 
 
-def test_offline_shell_lists_only_files_that_exist_and_never_the_api(client, tokens):
+def test_offline_shell_lists_only_files_that_exist_and_never_the_api(client, pairings):
     source = (DOOR_SCRIPTS / "door-sw.js").read_text(encoding="utf-8")
     shell = re.findall(r'^\s*"(/[^"]*)",?$', source, re.MULTILINE)
     assert "/door" in shell and "/static/js/door.js" in shell
-    paired(client, tokens, "door")
+    paired(client, pairings, "door")
     for path in shell:
         assert not path.startswith(("/api/", "/socket.io")), path
         assert client.get(path).status_code == 200, path

@@ -42,7 +42,7 @@ def test_the_tablet_lists_name_matches_before_unit_matches(page, live_server):
     admin = bearer(live_server.token("admin"))
     add_people(lambda body: requests.post(live_server.url + "/api/delegates", json=body, headers=admin,
                                           timeout=10).status_code)
-    page.goto(f"{live_server.url}/pair/{live_server.token('door', 'Cửa 1')}")
+    page.goto(f"{live_server.url}/pair/{live_server.pairing('door', 'Cửa 1')}")
     page.wait_for_function("() => window.door && window.door.roster.size > 0")
     for query in ("xuyen", "uyen"):
         page.fill("#search", query)

@@ -91,7 +91,7 @@ def test_secrets_are_generated_once_private_and_kept_across_restarts(tmp_path):
         kept = secret_key.read_text()
         assert len(kept.strip()) >= 64
         tablet = requests.Session()
-        tablet.get(f"{live_server.url}/pair/{live_server.token('door')}", timeout=10)
+        tablet.get(f"{live_server.url}/pair/{live_server.pairing('door')}", timeout=10)
         assert tablet.get(live_server.url + "/door", timeout=10, allow_redirects=False).status_code == 200
 
         live_server.restart()
@@ -157,7 +157,18 @@ def test_token_prints_a_pairing_address_that_signs_the_device_in(server, role, p
     landed = device.get(address.group(1), timeout=10)
     assert landed.status_code == 200 and landed.url == server.url + page
     assert device.get(server.url + endpoint, timeout=10).status_code == 200
-    assert requests.get(server.url + endpoint, headers=bearer(address.group(2)), timeout=10).status_code == 200
+    # the pairing code is not a token: as a Bearer it opens nothing, and it paired its one browser
+    assert requests.get(server.url + "/api/delegates", headers=bearer(address.group(2)), timeout=10).status_code == 401
+    assert requests.get(address.group(1), timeout=10, allow_redirects=False).status_code == 410
+
+
+def test_token_bearer_prints_a_programs_token_alone_and_makes_no_pairing_address(server):
+    made = run_cli(server, "token", "door", "--bearer", "--label", "Máy quét", "--host", "127.0.0.1")
+    assert made.returncode == 0, made.stderr
+    token = made.stdout.strip()
+    assert re.fullmatch(r"[\w-]{40,}", token) and "/pair/" not in made.stdout
+    assert requests.get(server.url + "/api/delegates", headers=bearer(token), timeout=10).status_code == 200
+    assert requests.get(f"{server.url}/pair/{token}", timeout=10, allow_redirects=False).status_code == 404
 
 
 def test_token_for_an_unknown_role_is_a_usage_error(server):

@@ -96,10 +96,10 @@ def test_vietnamese_is_the_default_and_english_is_kept_once_chosen(client):
     ("admin", "/admin/devices"), ("admin", "/admin/agenda"), ("admin", "/admin/papers"),
     ("admin", "/admin/awards"),
 ])
-def test_every_page_has_a_language_switch_that_keeps_the_page(app, admin_client, tokens, who, url):
+def test_every_page_has_a_language_switch_that_keeps_the_page(app, admin_client, pairings, who, url):
     client = admin_client if who == "admin" else app.test_client()
     if who in ("door", "mc"):
-        client.get(f"/pair/{tokens[who]}")
+        client.get(f"/pair/{pairings[who]}")
     page = client.get(url)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -216,10 +216,7 @@ def script_keys(name: str) -> set[str]:
     return set(re.findall(r'\bt\("(\w+)"', (ROOT / "static" / "js" / name).read_text(encoding="utf-8")))
 
 
-def page_strings(app, admin_client, tokens, who: str | None, url: str, block: str) -> dict:
-    client = admin_client if who == "admin" else app.test_client()
-    if who == "mc":
-        client.get(f"/pair/{tokens[who]}")
+def page_strings(client, url: str, block: str) -> dict:
     html = client.get(url).get_data(as_text=True)
     found = re.search(rf'<script type="application/json" id="{block}">(.*?)</script>', html, re.S)
     assert found, f"{url} has no {block} block"
@@ -227,12 +224,15 @@ def page_strings(app, admin_client, tokens, who: str | None, url: str, block: st
 
 
 @pytest.mark.parametrize("script", sorted(SCRIPT_PAGES))
-def test_the_english_page_gives_its_script_every_string_in_english(app, admin_client, tokens, script):
+def test_the_english_page_gives_its_script_every_string_in_english(app, admin_client, pairings, script):
     who, url, block = SCRIPT_PAGES[script]
     keys = script_keys(script)
     assert len(keys) >= 7
-    vietnamese = page_strings(app, admin_client, tokens, who, url, block)
-    english = page_strings(app, admin_client, tokens, who, url + "?lang=en", block)
+    client = admin_client if who == "admin" else app.test_client()
+    if who == "mc":  # paired once: a pairing address pairs one browser
+        client.get(f"/pair/{pairings[who]}")
+    vietnamese = page_strings(client, url, block)
+    english = page_strings(client, url + "?lang=en", block)
     assert keys <= set(vietnamese) and set(english) == set(vietnamese)
     assert all(VIETNAMESE_LETTER.search(vietnamese[key]) for key in keys)
     assert not {key: text for key, text in english.items() if VIETNAMESE_LETTER.search(text)}

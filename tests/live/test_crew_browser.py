@@ -19,7 +19,7 @@ def state(server) -> dict:
 def console(chromium, server, label: str):
     context = chromium.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    page.goto(f"{server.url}/pair/{server.token('mc', label)}")
+    page.goto(f"{server.url}/pair/{server.pairing('mc', label)}")
     page.wait_for_function("() => document.body.dataset.version")
     return context, page
 

@@ -66,9 +66,9 @@ def every_asset(client, urls: list[str]) -> dict[str, str]:
 
 
 @pytest.fixture
-def mc_client(app, tokens):
+def mc_client(app, pairings):
     client = app.test_client()
-    client.get(f"/pair/{tokens['mc']}")
+    client.get(f"/pair/{pairings['mc']}")
     return client
 
 
@@ -78,9 +78,9 @@ def test_the_projector_and_the_foyer_screen_need_no_sign_in(client, path):
 
 
 @pytest.mark.parametrize("role, allowed", [("mc", True), ("admin", True), ("door", False), ("display", False)])
-def test_only_the_mc_and_the_office_open_the_mc_console(app, tokens, role, allowed):
+def test_only_the_mc_and_the_office_open_the_mc_console(app, pairings, role, allowed):
     device = app.test_client()
-    device.get(f"/pair/{tokens[role]}")
+    device.get(f"/pair/{pairings[role]}")
     response = device.get("/mc")
     if allowed:
         assert response.status_code == 200

@@ -25,7 +25,9 @@ GUARD_MS = 350  # the MC page's double-press guard (static/js/mc.js)
 @lanes("slow")
 def server(tmp_path_factory):
     live = LiveServer(tmp_path_factory.mktemp("show") / "instance").start()
-    live.mc = {"Authorization": f"Bearer {live.token('mc', 'MC test')}"}
+    live.admin = {"Authorization": f"Bearer {live.token('admin', 'Văn phòng')}"}
+    made = post(live, live.admin, "/api/devices", {"role": "mc", "label": "MC test"})
+    live.mc, live.mc_id = {"Authorization": f"Bearer {made['token']}"}, made["device"]["id"]
     yield live
     live.stop()
 
@@ -47,13 +49,14 @@ def live_server(server):
 
 @pytest.fixture
 def screens(chromium, live_server):
-    """An MC page paired with an mc token (a laptop) and an unpaired projector page (1920×1080)."""
-    token = live_server.mc["Authorization"].split()[1]
+    """An MC page paired as the module's MC device (a laptop) and an unpaired projector page
+    (1920×1080). A pairing address pairs one browser: each test's page gets a new one."""
+    pairing = post(live_server, live_server.admin, f"/api/devices/{live_server.mc_id}/pairing")["pair_url"]
     mc_context = chromium.new_context(viewport={"width": 1280, "height": 800})
     hall_context = chromium.new_context(viewport={"width": 1920, "height": 1080})
     mc = mc_context.new_page()
     hall = hall_context.new_page()
-    mc.goto(f"{live_server.url}/pair/{token}")
+    mc.goto(pairing)
     mc.wait_for_function("() => document.body.dataset.version")
     hall.goto(f"{live_server.url}/display")
     hall.wait_for_function("() => document.getElementById('hall').dataset.version")

@@ -73,7 +73,7 @@ def test_the_mc_and_the_office_are_told_when_today_is_not_the_day(app, admin_cli
 def test_a_goto_back_says_what_it_does_to_the_times_and_received_asks(page, live_server):
     mc = bearer(live_server.token("mc", "MC 1"))
     requests.post(live_server.url + "/api/show/goto", json={"position": 3}, headers=mc, timeout=5).raise_for_status()
-    page.goto(f"{live_server.url}/pair/{live_server.token('mc', 'MC 2')}")
+    page.goto(f"{live_server.url}/pair/{live_server.pairing('mc', 'MC 2')}")
     page.wait_for_function("() => document.body.dataset.version")
     items = page.locator("#agenda > li")
     back = items.nth(1).locator(":scope > .agenda-line")

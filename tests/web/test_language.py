@@ -44,7 +44,7 @@ def test_the_switch_covers_no_button_or_row(chromium, live_server, size):
         context = chromium.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
         try:
-            page.goto(f"{live_server.url}/pair/{live_server.token(role)}")
+            page.goto(f"{live_server.url}/pair/{live_server.pairing(role)}")
             page.goto(live_server.url + path)
             page.wait_for_load_state("networkidle")
             page.wait_for_timeout(300)  # the door's and the MC's lists are drawn from the snapshot
@@ -59,7 +59,7 @@ def test_the_switch_covers_no_button_or_row(chromium, live_server, size):
 
 @pytest.mark.browser
 def test_a_door_paired_with_a_locked_language_keeps_it(page, live_server):
-    page.goto(f"{live_server.url}/pair/{live_server.token('door')}?lang=en&lang_lock=1")
+    page.goto(f"{live_server.url}/pair/{live_server.pairing('door')}?lang=en&lang_lock=1")
     page.wait_for_url("**/door**")
     assert page.locator("html").get_attribute("lang") == "en" and page.locator(".lang-switch").count() == 0
     page.goto(live_server.url + "/door?lang=vi")

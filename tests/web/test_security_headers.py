@@ -50,12 +50,12 @@ def fill(rule, values: dict[str, str]) -> str:
 
 
 @pytest.fixture
-def callers(app, admin_client, tokens, auth):
+def callers(app, admin_client, tokens, pairings, auth):
     """Who opens what: the office, each paired screen, a bearer per API role, anyone."""
     paired = {}
     for role in ("door", "mc", "display"):
         paired[role] = app.test_client()
-        assert paired[role].get(f"/pair/{tokens[role]}").status_code == 302
+        assert paired[role].get(f"/pair/{pairings[role]}").status_code == 302
     anyone = app.test_client()
 
     def open_as(path: str):
@@ -67,14 +67,14 @@ def callers(app, admin_client, tokens, auth):
     return open_as
 
 
-def test_every_page_and_api_answer_carries_the_headers(app, callers, tokens):
+def test_every_page_and_api_answer_carries_the_headers(app, callers, tokens, pairings):
     with app.app_context():
         from conference.show import agenda
         from conference.checkin import roster
         from conference.core.state import default_conference_id
         conference = default_conference_id()
         item, delegate = agenda.items(conference)[0].id, roster.search_delegates(conference, None, 1)[0].id
-    values = {"item_id": str(item), "delegate_id": str(delegate), "token": tokens["admin"],
+    values = {"item_id": str(item), "delegate_id": str(delegate), "token": pairings["admin"],
               "filename": "css/app.css", "fmt": "csv"}
     rules = [rule for rule in app.url_map.iter_rules() if "GET" in rule.methods]
     assert len(rules) > 30
@@ -168,7 +168,7 @@ def test_serve_https_sends_hsts_and_marks_every_cookie_secure(https_server):
         assert answer.headers["Strict-Transport-Security"] == "max-age=31536000", path
         assert answer.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, path
     assert secure_cookies(fetch(https_server, "/login?lang=en")) == [True, True]
-    paired = fetch(https_server, "/pair/" + https_server.token("door", "Cửa 1"))
+    paired = fetch(https_server, "/pair/" + https_server.pairing("door", "Cửa 1"))
     assert paired.status_code == 302 and secure_cookies(paired) == [True]
     for cookie in cookies_of(paired):
         assert "HttpOnly" in cookie and "SameSite=Lax" in cookie  # kept as they were
@@ -224,7 +224,7 @@ def check_pages(browser, server, **options) -> None:
     for role, paths in {"door": ["/door"], "mc": ["/mc"], "display": ["/display", "/display/agenda"]}.items():
         screen = Watched(browser, server, **options)
         try:
-            screen.open("/pair/" + server.token(role, f"{role} CSP"))
+            screen.open("/pair/" + server.pairing(role, f"{role} CSP"))
             for path in paths[1:]:
                 screen.open(path)
             if role == "door":
@@ -236,7 +236,7 @@ def check_pages(browser, server, **options) -> None:
             screen.context.close()
     office = Watched(browser, server, **options)
     try:
-        office.open("/pair/" + server.token("admin", "office CSP"))
+        office.open("/pair/" + server.pairing("admin", "office CSP"))
         office.open("/admin/awards")
         office.open("/admin/delegates", live=False)  # its colour swatches: data-swatch, set by admin-forms.js
         assert office.page.locator("td .swatch").first.evaluate("(s) => getComputedStyle(s).backgroundColor") \

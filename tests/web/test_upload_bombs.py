@@ -136,7 +136,7 @@ def test_a_live_server_refuses_bombs_fast_with_its_memory_unmoved(tmp_path, bomb
     try:
         token = server.token("admin", "Văn phòng")
         office = requests.Session()
-        office.get(f"{server.url}/pair/{token}", timeout=5).raise_for_status()
+        office.get(f"{server.url}/pair/{server.pairing('admin', 'Văn phòng')}", timeout=5).raise_for_status()
         csrf = page_csrf_token(office.get(server.url + "/admin/import", timeout=5).text)
 
         def upload(content: bytes) -> tuple[requests.Response, requests.Response]:
