@@ -92,11 +92,27 @@ def _prepare_database(app: Flask) -> None:
 
 class RowIdConverter(IntegerConverter):
     """<int:id> in every route: an id beyond the id column's range is simply not found (404)
-    instead of reaching the database, which cannot bind it."""
+    instead of reaching the database, which cannot bind it. The range is in the pattern itself:
+    a number the pattern takes but max refuses would be a 405 where a GET and a POST share the
+    address (Werkzeug 3.1 counts the other method's rule as a match before it converts)."""
 
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
+        if self.max is not None and not self.signed:
+            self.regex = digits_up_to(self.max)
+
+
+def digits_up_to(limit: int) -> str:
+    """A pattern of the numbers 0..limit written without a sign: fewer digits than LIMIT, or as
+    many with a smaller digit at the first place where they differ, or LIMIT itself."""
+    text = str(limit)
+    choices = [rf"\d{{1,{len(text) - 1}}}"] if len(text) > 1 else []
+    for place, digit in enumerate(text):
+        lowest = 1 if place == 0 and len(text) > 1 else 0
+        if int(digit) > lowest:
+            choices.append(rf"{text[:place]}[{lowest}-{int(digit) - 1}]\d{{{len(text) - place - 1}}}")
+    return "(?:" + "|".join(choices + [text]) + ")"
 
 
 def _wants_json() -> bool:
