@@ -83,7 +83,10 @@ def _install_transaction_steps(realtime) -> None:
 
 
 def _wrap_wsgi(app: Flask) -> None:
-    """Around the whole app, sockets included: the trusted proxies' headers, then the body limits."""
+    """Around the whole app, sockets included: a polling body that stops half-way, the trusted
+    proxies' headers, then the body limits."""
+    from conference.web.polls import QuietStalledPolls
+    app.wsgi_app = QuietStalledPolls(app.wsgi_app, app.logger)  # web/polls.py: one line, no traceback
     from conference.web import proxies
     proxies.init_app(app)  # deploy/nginx.conf: the client's address and scheme, from trusted proxies only
     from conference.web.limits import limit_requests
