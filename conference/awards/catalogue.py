@@ -17,7 +17,7 @@ from conference.core.errors import Conflict, ConferenceError, NotFound
 from conference.core.fields import bounded_text
 from conference.core.models import AwardDecision, AwardForm, Delegate, Honouree
 from conference.core.state import bump_version, get_conference
-from .common import LIMITS, as_date, as_int, get_honouree, parse_kind, presentations_of
+from .common import LIMITS, as_date, as_int, get_honouree, get_row, parse_kind, presentations_of
 from .order import Announcement, all_honourees, calling_order, decision_json, form_json, honouree_json
 
 FORM_KINDS = ("form", "title")
@@ -35,14 +35,14 @@ def _data(data: object) -> dict:
 # --- lookups inside one conference -------------------------------------------------------------
 
 def get_decision(conference_id: int, decision_id: object) -> AwardDecision:
-    decision = db.session.get(AwardDecision, as_int(decision_id, "decision_id"))
+    decision = get_row(AwardDecision, decision_id, "decision_id")
     if decision is None or decision.conference_id != conference_id:
         raise NotFound("unknown_decision", "Không tìm thấy quyết định khen thưởng.")
     return decision
 
 
 def get_form(conference_id: int, form_id: object) -> AwardForm:
-    form = db.session.get(AwardForm, as_int(form_id, "form_id"))
+    form = get_row(AwardForm, form_id, "form_id")
     if form is None or form.conference_id != conference_id:
         raise NotFound("unknown_form", "Không có hình thức khen thưởng này trong danh mục.")
     return form
@@ -51,7 +51,7 @@ def get_form(conference_id: int, form_id: object) -> AwardForm:
 def _delegate(conference_id: int, delegate_id: object) -> Delegate | None:
     if delegate_id is None:
         return None
-    delegate = db.session.get(Delegate, as_int(delegate_id, "delegate_id"))
+    delegate = get_row(Delegate, delegate_id, "delegate_id")
     if delegate is None or delegate.conference_id != conference_id:
         raise NotFound("unknown_delegate", "Không tìm thấy đại biểu.")
     return delegate

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from conference.core.db import db
 from conference.core.errors import ConferenceError, NotFound
+from conference.core.fields import json_id, json_int
 from conference.core.models import AwardPresentation, Honouree, HonoureeKind
 from conference.core.textnorm import fold
 
@@ -19,9 +20,15 @@ LIMITS = {"name": 200, "unit": 200, "citation": 4000, "proxy_name": 120, "receiv
 # --- input checks ------------------------------------------------------------------------------
 
 def as_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConferenceError("invalid_" + name, "“%(field)s” phải là số nguyên.", field=name)
-    return value
+    """A whole number that fits its integer column, or invalid_<name>."""
+    return json_int(value, name)
+
+
+def get_row(model, row_id: object, name: str):
+    """The row of MODEL with that id, or None; invalid_<name> for an id that is not a whole number.
+    An id no row can have (past the id column) is not looked up: the database could not bind it."""
+    number = json_id(row_id, name)
+    return None if number is None else db.session.get(model, number)
 
 
 def plain(value: object) -> str:
@@ -60,7 +67,7 @@ def parse_kind(value: object) -> HonoureeKind:
 # --- shared lookups and writes ----------------------------------------------------------------
 
 def get_honouree(conference_id: int, honouree_id: object) -> Honouree:
-    honouree = db.session.get(Honouree, as_int(honouree_id, "honouree_id"))
+    honouree = get_row(Honouree, honouree_id, "honouree_id")
     if honouree is None or honouree.decision.conference_id != conference_id:
         raise NotFound("unknown_honouree", "Không tìm thấy người/tập thể được khen thưởng.")
     return honouree

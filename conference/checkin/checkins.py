@@ -1,7 +1,8 @@
 """Door check-in, after pretix: one transaction, ordered guards, stable codes, every scan logged.
 
 The unique key on checkin.delegate_id makes concurrent doors count a delegate once, and the
-unique key on (conference, nonce) makes a retried or replayed scan return its first answer.
+unique key on (conference, nonce) makes a retried or replayed scan return its first answer, unless
+that answer said the delegate was in and the check-in has been undone since (_as_it_stands).
 A scan made offline carries the time it was made (scanned_at): the check-in keeps that time,
 and the scan log's own time (Scan.at) is when it reached the server. With it comes the time it was
 sent (sent_at), read off the same tablet clock: only their difference is used, so a tablet whose
@@ -187,9 +188,36 @@ def _log(session, conference_id: int, outcome: Outcome, name: str, **columns) ->
 
 
 def _earlier_answer(session, conference_id: int, nonce: str) -> Outcome | None:
-    earlier = session.execute(sa.select(Scan.status, Scan.response)
+    earlier = session.execute(sa.select(Scan.status, Scan.response, Scan.delegate_id)
                               .where(Scan.conference_id == conference_id, Scan.nonce == nonce)).first()
-    return None if earlier is None else Outcome(earlier.status, json.loads(earlier.response or "{}"))
+    if earlier is None:
+        return None
+    return _as_it_stands(conference_id, Outcome(earlier.status, json.loads(earlier.response or "{}")),
+                         earlier.delegate_id)
+
+
+def _as_it_stands(conference_id: int, first: Outcome, delegate_id: int | None) -> Outcome:
+    """The first answer to a nonce, unless it said the delegate was in and that check-in is gone:
+    a door resending an old scan after an undo must not be told the delegate is here. It is then told
+    what stands now: "undone" (not checked in), or "already_checked_in" with a later check-in. A repeat
+    never checks anyone in; every answer here is final for the door's outbox."""
+    if first.body.get("result") not in ("checked_in", "already_checked_in"):
+        return first
+    delegate = db.session.get(Delegate, delegate_id, options=[_WITH_CHECKIN]) if delegate_id else None
+    if delegate is None:  # removed by the office since
+        return _refusal("unknown_delegate", "Không tìm thấy đại biểu.", 404)
+    checkin = delegate.checkin
+    if checkin is not None and checkin.checked_in_at == _answered_at(first.body):
+        return first
+    if checkin is not None:
+        return _already_in(conference_id, delegate)
+    return Outcome(200, {"result": "undone", "delegate": delegate_json(delegate), "attendance": _counts(conference_id)})
+
+
+def _answered_at(body: dict) -> datetime | None:
+    """When the check-in a first answer spoke of was made."""
+    stamp = body.get("checked_in_at") or (body.get("delegate") or {}).get("checked_in_at")
+    return datetime.fromisoformat(stamp) if isinstance(stamp, str) else None
 
 
 def _outcome_name(outcome: Outcome) -> str:
@@ -222,18 +250,21 @@ def _resolve(conference_id, code, delegate_id) -> tuple[Outcome | None, Delegate
 
 
 def _admit(session, conference_id: int, delegate: Delegate, device: str | None, at: datetime) -> Outcome:
-    existing = delegate.checkin
-    if existing is not None:
-        return Outcome(200, {"result": "already_checked_in",
-                             "checked_in_at": existing.checked_in_at.isoformat(),
-                             "device": existing.device, "delegate": delegate_json(delegate),
-                             "attendance": _counts(conference_id)})
+    if delegate.checkin is not None:
+        return _already_in(conference_id, delegate)
     delegate.checkin = CheckIn(conference_id=conference_id, delegate_id=delegate.id, device=device,
                                checked_in_at=at)
     session.flush()  # the unique key on delegate_id decides a race here
     bump_version(conference_id)
     return Outcome(201, {"result": "checked_in", "delegate": delegate_json(delegate),
                          "attendance": _counts(conference_id)}, changed=True)
+
+
+def _already_in(conference_id: int, delegate: Delegate) -> Outcome:
+    existing = delegate.checkin
+    return Outcome(200, {"result": "already_checked_in", "checked_in_at": existing.checked_in_at.isoformat(),
+                         "device": existing.device, "delegate": delegate_json(delegate),
+                         "attendance": _counts(conference_id)})
 
 
 def _counts(conference_id: int) -> dict:

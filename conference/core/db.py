@@ -31,6 +31,7 @@ _sqlite_writer = threading.RLock()
 
 # Ids from a URL or a JSON body are checked against this before they reach the database:
 # SQLite cannot bind a larger Python int, and PostgreSQL's integer column holds no more.
+# fields.MAX_INT is the same number (each of the two modules stands alone).
 MAX_ID = 2**31 - 1
 
 

@@ -1,5 +1,5 @@
 """One rule for a bounded text field, and one for a bounded whole number, whatever sent it: a form,
-a JSON body, a spreadsheet cell.
+a JSON body, a spreadsheet cell; and one for a whole number or a row id sent as a JSON number.
 
 It imports nothing from the features, so every domain module (and a view) may use it.
 """
@@ -9,6 +9,11 @@ from typing import NamedTuple
 
 from .errors import ConferenceError, Label
 from .textnorm import clean
+
+# What an integer column holds (PostgreSQL's integer; SQLite binds nothing past 2**63): a number
+# beyond it is refused before it reaches the database, which would answer it with an error.
+# db.MAX_ID, the largest row id, is the same number (each of the two modules stands alone).
+MIN_INT, MAX_INT = -2**31, 2**31 - 1
 
 
 class Codes(NamedTuple):
@@ -66,3 +71,22 @@ def int_field(value: object, label: str, low: int, high: int, required: bool = F
         raise ConferenceError("invalid_number", "“%(field)s” phải là số nguyên từ %(low)d đến %(high)d.",
                               field=Label(label), low=low, high=high)
     return number
+
+
+def json_int(value: object, name: str, low: int = MIN_INT, high: int = MAX_INT) -> int:
+    """A whole JSON number in [low, high] (by default what an integer column holds); invalid_<name>
+    otherwise. A bool is not a number here, though Python counts it as one."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConferenceError("invalid_" + name, "“%(field)s” phải là số nguyên.", field=name)
+    if not low <= value <= high:
+        raise ConferenceError("invalid_" + name, "“%(field)s” phải là số nguyên từ %(low)d đến %(high)d.",
+                              field=name, low=low, high=high)
+    return value
+
+
+def json_id(value: object, name: str) -> int | None:
+    """A row id sent as a JSON number: invalid_<name> when it is not a whole number, None when no
+    row can have it (0, below, or past the id column), which the caller's lookup answers as not found."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConferenceError("invalid_" + name, "“%(field)s” phải là số nguyên.", field=name)
+    return value if 0 < value <= MAX_INT else None

@@ -5,6 +5,7 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+_LINE_ENDS = re.compile("\r\n|[\r\u2028\u2029]")
 # Never part of a name, whatever the script: control characters (NUL is refused by PostgreSQL),
 # lone surrogates (refused by UTF-8 itself) and format characters (zero-width spaces and joiners,
 # direction overrides and isolates, the soft hyphen, the BOM), which are invisible and can make one
@@ -26,6 +27,17 @@ def clean(text: str | None) -> str:
         return ""
     visible = "".join(ch for ch in str(text) if ch.isspace() or unicodedata.category(ch) not in _HIDDEN)
     return _SPACES.sub(" ", unicodedata.normalize("NFC", visible)).strip()
+
+
+def clean_lines(text: str | None) -> str:
+    """A text of several lines (an MC's script, the secretary's notes) kept as typed, but for what
+    clean() takes out of a name: NFC, \\n line ends (\\r\\n, \\r and the Unicode line and paragraph
+    separators too), no invisible characters; tabs and spaces stay, and so does an empty line."""
+    if text is None:
+        return ""
+    lines = _LINE_ENDS.sub("\n", str(text))
+    visible = "".join(ch for ch in lines if ch in "\n\t" or unicodedata.category(ch) not in _HIDDEN)
+    return unicodedata.normalize("NFC", visible)
 
 
 def fold(text: str | None) -> str:

@@ -13,6 +13,7 @@ from conference.core.errors import N_, ConferenceError, Conflict, NotFound
 from conference.core.fields import bounded_text, int_field
 from conference.core.models import AgendaItem, AgendaStep, ItemKind
 from conference.core.state import bump_version, show_state
+from conference.core.textnorm import clean_lines
 
 MAX_SCRIPT = 20000
 MAX_MINUTES = 600
@@ -57,7 +58,7 @@ def _item_values(title: object, presenter: object, planned_minutes: object, kind
                  script: object) -> dict:
     if script is not None and not isinstance(script, str):
         raise ConferenceError("invalid_field", "Lời dẫn không hợp lệ.")
-    script_text = (script or "").replace("\r\n", "\n").strip() or None
+    script_text = clean_lines(script).strip() or None  # no direction override nor zero-width space
     if script_text and len(script_text) > MAX_SCRIPT:
         raise ConferenceError("field_too_long", "Lời dẫn dài quá %(limit)d ký tự.", limit=MAX_SCRIPT)
     try:

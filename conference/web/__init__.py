@@ -4,6 +4,7 @@
 - api.py: the devices' JSON API (/api: check-in, the show, the awards' clicker, devices);
 - serving.py, gunicorn_worker.py: the embedded server and gunicorn's worker, with time limits;
 - limits.py: body limits checked before anything reads a body (Socket.IO included);
+- polls.py: a Socket.IO polling body that stops half-way is one warning line, not a traceback;
 - proxies.py, security_headers.py, http_errors.py: trusted proxies, headers, the 404/405/CSRF
   pages in the reader's language;
 - tls.py, network.py: a self-signed certificate for tablet cameras; this machine's LAN address.

@@ -1,5 +1,6 @@
 """What a person reads when the request itself is refused before any service runs: a wrong
-address, a method the address does not take, a form without its CSRF token, too many sign-ins.
+address, a method the address does not take, a form without its CSRF token, too many sign-ins;
+and when the storage, not the request, is at fault (busy, full, or out of reach).
 Werkzeug's and the extensions' own texts are English only; these are msgids, so the answer is in
 the request's language like every other refusal (the API's JSON, or a short page of its own)."""
 from __future__ import annotations
@@ -45,3 +46,13 @@ def answer(error: HTTPException, as_json: bool):
         code = (error.name or "error").lower().replace(" ", "_")
         return jsonify({"error": {"code": code, "message": message}}), error.code, headers
     return render_template("http_error.html", status=error.code, message=message), error.code, headers
+
+
+def storage_answer(trouble: tuple[str, str, int], as_json: bool):
+    """503 with Retry-After for a storage at fault, (code, msgid, seconds to wait) as the app
+    factory tells it (conference/factory.py storage_trouble), as the API's JSON or as a page."""
+    code, msgid, retry_after = trouble
+    message, headers = gettext(msgid), {"Retry-After": str(retry_after)}
+    if as_json:
+        return jsonify({"error": {"code": code, "message": message}}), 503, headers
+    return render_template("http_error.html", status=503, message=message), 503, headers

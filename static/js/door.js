@@ -125,6 +125,10 @@ function fromAnswer(entry, { status, data }) {
   if (status === 201 || data?.result === "checked_in") {
     const kicker = entry.item?.kind === "walkin" ? t("walkin_kicker") : t("ok_kicker");
     Object.assign(entry, { kind: "ok", kicker, title: delegate.full_name });
+  } else if (data?.result === "undone") {
+    // A scan sent again after its check-in was undone (its answer was lost, then someone undid it):
+    // the delegate is not here, and the scan is done with.
+    Object.assign(entry, { kind: "info", kicker: t("undone_kicker"), title: delegate.full_name });
   } else if (data?.result === "already_checked_in") {
     const when = time(data.checked_in_at);
     const kicker = data.device ? t("already", { time: when, door: data.device }) : t("already_here", { time: when });

@@ -294,3 +294,14 @@ def test_names_full_of_html_are_kept_exactly_and_never_put_into_the_page(client,
                     for h in a["honourees"]]
     page = client.get("/admin/awards", headers=auth("admin")).get_data(as_text=True)
     assert "<img src=x" not in page and "onerror" not in page
+
+
+def test_an_imported_honouree_loses_direction_overrides_and_zero_width_characters(app, client, auth):
+    from tests.checkin.test_names import HIDDEN
+    row = ("12/QĐ-UBND,Giấy khen của Chủ tịch UBND phường,cá nhân,Đinh\u202e Thị\u200b Hoa\u2066,"
+           "Tổ dân\ufeff phố 9,Giúp\u200f đỡ hộ nghèo,,,\n")
+    assert upload(client, auth, HEADER + row).status_code == 201
+    honouree = catalogue(client, auth)["decisions"][0]["honourees"][-1]
+    assert (honouree["name"], honouree["unit"], honouree["citation"]) == ("Đinh Thị Hoa", "Tổ dân phố 9",
+                                                                          "Giúp đỡ hộ nghèo")
+    assert not any(ch in str(catalogue(client, auth)) for ch in HIDDEN)

@@ -37,6 +37,59 @@ def test_repeated_nonce_returns_the_first_answer_and_counts_once(client, app, au
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 1
 
 
+def test_a_nonce_resent_after_its_check_in_was_undone_says_so_and_checks_nobody_in(client, app, auth, conference_id):
+    delegate_id, code = first_delegate(app, conference_id)
+    first = client.post("/api/checkins", json={"code": code, "nonce": "lost-answer"}, headers=auth("door"))
+    assert first.status_code == 201
+    assert client.delete(f"/api/checkins/{delegate_id}", headers=auth("door")).status_code == 200
+    for _ in range(2):  # the door's outbox sends it again: its answer was lost on the way back
+        again = client.post("/api/checkins", json={"code": code, "nonce": "lost-answer"}, headers=auth("door"))
+        assert again.status_code == 200 and again.get_json()["result"] == "undone"
+        assert again.get_json()["delegate"]["checked_in_at"] is None
+        assert again.get_json()["attendance"]["present"] == 0
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 0
+        assert list(db.session.scalars(sa.select(Scan.outcome).order_by(Scan.id))) == ["checked_in", "undone"]
+
+
+def test_a_nonce_resent_after_an_undo_and_a_new_check_in_names_the_check_in_that_stands(
+        client, app, auth, conference_id):
+    delegate_id, code = first_delegate(app, conference_id)
+    client.post("/api/checkins", json={"code": code, "nonce": "first"}, headers=auth("door"))
+    repeat = client.post("/api/checkins", json={"code": code, "nonce": "second"}, headers=auth("door"))
+    assert repeat.get_json()["result"] == "already_checked_in"
+    client.delete(f"/api/checkins/{delegate_id}", headers=auth("door"))
+    for nonce in ("first", "second"):
+        gone = client.post("/api/checkins", json={"code": code, "nonce": nonce}, headers=auth("door")).get_json()
+        assert gone["result"] == "undone"
+    later = client.post("/api/checkins", json={"code": code, "nonce": "third", "device": "Cửa 2"}, headers=auth("door"))
+    assert later.status_code == 201
+    standing = later.get_json()["delegate"]["checked_in_at"]
+    for nonce in ("first", "second"):
+        answer = client.post("/api/checkins", json={"code": code, "nonce": nonce}, headers=auth("door"))
+        assert answer.status_code == 200 and answer.get_json()["result"] == "already_checked_in"
+        assert (answer.get_json()["checked_in_at"], answer.get_json()["device"]) == (standing, "Cửa 2")
+    assert client.post("/api/checkins", json={"code": code, "nonce": "third"}, headers=auth("door")).get_data() \
+        == later.get_data()  # the check-in that stands: its first answer, exactly
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 1
+
+
+def test_a_walk_in_resent_after_its_check_in_was_undone_adds_nobody_and_says_so(client, app, auth):
+    body = {"full_name": "Phan Văn Mới", "unit": "Tổ dân phố 12", "check_in": True, "nonce": "walk-1"}
+    first = client.post("/api/delegates", json=body, headers=auth("door"))
+    assert first.status_code == 201
+    delegate_id = first.get_json()["delegate"]["id"]
+    assert client.delete(f"/api/checkins/{delegate_id}", headers=auth("door")).status_code == 200
+    again = client.post("/api/delegates", json=body, headers=auth("door"))
+    assert again.status_code == 200 and again.get_json()["result"] == "undone"
+    assert again.get_json()["delegate"]["id"] == delegate_id
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Delegate)
+                                 .where(Delegate.full_name == "Phan Văn Mới")) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 0
+
+
 def test_twenty_doors_scanning_one_badge_at_once_count_it_once(app, conference_id, tokens):
     _, code = first_delegate(app, conference_id)
     barrier = threading.Barrier(20)

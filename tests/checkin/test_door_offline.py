@@ -113,6 +113,37 @@ def test_offline_undo_takes_back_a_waiting_scan_but_never_a_delivered_one(page, 
     assert [(d, outcome) for d, _, outcome in scans] == [(delivered["id"], "checked_in")]
 
 
+def test_a_scan_whose_answer_was_lost_and_whose_check_in_was_undone_meanwhile_leaves_the_outbox_as_undone(
+        page, live_server):
+    """The server checked the delegate in but the answer never reached the tablet; another door
+    undid the check-in; the outbox sends the scan again: it is told "undone", not "checked in",
+    and the scan leaves the outbox (it is not sent for ever)."""
+    import requests
+    from playwright.sync_api import expect
+    from tests.conftest import bearer
+    token = open_door(page, live_server, "Cửa 3")
+    delegate = delegate_named(live_server, token, "Ngô Minh Tuấn")
+    sent: list[int] = []
+
+    def lose_the_first_answer(route):
+        sent.append(len(sent))
+        if len(sent) > 1:
+            return route.continue_()
+        route.fetch()  # the server checks the delegate in; the answer is lost on the way back
+        undone = requests.delete(f"{live_server.url}/api/checkins/{delegate['id']}", headers=bearer(token), timeout=10)
+        assert undone.status_code == 200  # another door undoes it meanwhile
+        route.abort("connectionreset")
+    page.route("**/api/checkins", lose_the_first_answer)
+    wedge(page, delegate["badge_code"])
+    expect(page.locator("#outbox-count")).to_have_text("0", timeout=20000)
+    expect(page.locator("#recent .recent-status").first).to_have_text("Đã hoàn tác")
+    page.fill("#search", "ngo minh tuan")
+    expect(page.locator("#results li .person-status")).to_have_text(["Chưa đến"])
+    checkins, scans = server_rows(live_server, [delegate["id"]])
+    assert checkins == {} and [outcome for _, _, outcome in scans] == ["checked_in", "undone"]
+    assert len(sent) == 2
+
+
 def server_times(server, delegate_id: int) -> tuple[datetime | None, list[datetime]]:
     """(when the delegate was checked in, when each of their scans reached the server)."""
     engine = sa.create_engine(load_settings(server.instance)["SQLALCHEMY_DATABASE_URI"])

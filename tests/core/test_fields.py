@@ -105,3 +105,19 @@ def test_a_delegate_field_is_named_in_the_chosen_language(app):
         with pytest.raises(ConferenceError) as caught:
             validate_fields("Lê Văn Tám", unit={"a": 1})
         assert (caught.value.code, caught.value.localized()) == ("invalid_field", "Trường “Đơn vị” không hợp lệ.")
+
+
+def test_a_json_number_fits_its_integer_column_and_an_id_past_it_names_no_row():
+    from conference.core.db import MAX_ID
+    from conference.core.fields import MAX_INT, MIN_INT, json_id, json_int
+    assert MAX_ID == MAX_INT == 2**31 - 1  # PostgreSQL's integer column
+    assert json_int(MAX_INT, "rank") == MAX_INT and json_int(MIN_INT, "rank") == MIN_INT
+    for bad in (MAX_INT + 1, MIN_INT - 1, 2**63, "3", 3.0, True, None):
+        with pytest.raises(ConferenceError) as caught:
+            json_int(bad, "rank")
+        assert (caught.value.code, caught.value.status) == ("invalid_rank", 400)
+    assert json_id(MAX_INT, "form_id") == MAX_INT
+    assert [json_id(number, "form_id") for number in (0, -1, MAX_INT + 1, 2**63, 10**30)] == [None] * 5
+    with pytest.raises(ConferenceError) as caught:
+        json_id("1", "form_id")
+    assert caught.value.code == "invalid_form_id"

@@ -69,3 +69,10 @@ def test_sorting_does_not_depend_on_the_normal_form_or_the_case():
     names = ["Trần Thị Ánh", "Võ Văn Đông", "Lý Thị Út"]
     assert sort([unicodedata.normalize("NFD", n).upper() for n in names]) == [
         unicodedata.normalize("NFD", n).upper() for n in sort(names)]
+
+
+def test_a_text_of_several_lines_keeps_its_lines_and_loses_what_a_name_loses():
+    from conference.core.textnorm import clean_lines
+    typed = "Kính thưa\u202e quý vị\u200b!\r\n\r\n\tXin mời\u2028Le\u0302\u200b \x00Tám\rhết\ufeff"
+    assert clean_lines(typed) == "Kính thưa quý vị!\n\n\tXin mời\nLê Tám\nhết"
+    assert clean_lines(None) == ""

@@ -70,3 +70,30 @@ def test_the_papers_page_offers_the_script_and_the_command_writes_it(admin_clien
     for path, message in ((tmp_path / "kich-ban.pdf", ".docx"), (tmp_path / "missing" / "k.docx", "Không ghi được")):
         refused = run("export-script", str(path))
         assert refused.returncode == 1 and message in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_direction_overrides_and_zero_width_spaces_in_the_script_and_the_notes_reach_neither_the_mc_nor_the_papers(
+        admin_client, app, auth):
+    from tests.checkin.test_names import HIDDEN
+    hidden = "".join(HIDDEN)
+    with app.app_context():
+        item = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.position == 2))
+        item_id, title = item.id, item.title
+    script_text = f"Kính thưa\u202e quý vị\u200b đại biểu!{hidden}\r\nXin mời\u2028Nguyễn\u200b Văn\u202e Tám"
+    saved = admin_client.post(f"/admin/agenda/{item_id}", data={
+        "csrf_token": admin_client.csrf_token, "title": title, "kind": "normal", "script": script_text})
+    assert saved.status_code == 303, saved.get_data(as_text=True)[:300]
+    notes = f"Ý kiến\u202e của\u200b đồng chí{hidden} Tám.\n\tĐề nghị\ufeff bổ sung."
+    assert admin_client.post(f"/admin/notes/{item_id}", json={"notes": notes},
+                             headers={"X-CSRFToken": admin_client.csrf_token}).get_json() == {"saved": True}
+
+    state = admin_client.get("/api/state", headers=auth("mc")).get_json()  # what /mc shows
+    shown = next(entry for entry in state["agenda"] if entry["position"] == 2)["script"]
+    assert shown == "Kính thưa quý vị đại biểu!\nXin mời\nNguyễn Văn Tám"
+    minutes = "\n".join(p.text for p in Document(io.BytesIO(admin_client.get("/admin/exports/minutes.docx").data))
+                        .paragraphs)
+    assert "Ý kiến của đồng chí Tám." in minutes and "Đề nghị bổ sung." in minutes
+    printed = "\n".join(cell.text for row in script(admin_client).tables[1].rows for cell in row.cells)
+    assert "Kính thưa quý vị đại biểu!" in printed and "Nguyễn Văn Tám" in printed
+    for text in (str(state), admin_client.get("/mc", headers=auth("mc")).get_data(as_text=True), minutes, printed):
+        assert not any(ch in text for ch in HIDDEN)
