@@ -151,12 +151,29 @@ def _hours(name: str, default: float) -> float:
     return hours
 
 
+DATABASE_FILE = "conference.db"
+MISNAMED_FILE = "conference.core.db"  # the name one release gave it by mistake (a rename of the code)
+
+
 def _database_url(instance: Path) -> str:
     url = os.environ.get("DATABASE_URL")
     if not url:
-        return f"sqlite:///{instance / 'conference.core.db'}"
+        _take_back_misnamed_database(instance)
+        return f"sqlite:///{instance / DATABASE_FILE}"
     if url.startswith("postgres://"):  # the form some hosts hand out
         url = "postgresql://" + url[len("postgres://"):]
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     return url
+
+
+def _take_back_misnamed_database(instance: Path) -> None:
+    """An instance started by the release that named its database conference.core.db keeps its data:
+    the file (and its -wal and -shm, which SQLite finds by the same name) is renamed back, unless a
+    conference.db is already there, which then stays the one in use."""
+    misnamed, database = instance / MISNAMED_FILE, instance / DATABASE_FILE
+    if not misnamed.exists() or database.exists():
+        return
+    for suffix in ("-wal", "-shm", ""):
+        if (instance / (MISNAMED_FILE + suffix)).exists():
+            os.replace(instance / (MISNAMED_FILE + suffix), instance / (DATABASE_FILE + suffix))

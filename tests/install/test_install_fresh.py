@@ -121,7 +121,7 @@ def test_the_wheel_serves_every_screen_from_an_empty_folder(served, checkout, tm
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_served(url, process, log, 120)
-        assert (data / "conference-day" / "conference.core.db").is_file(), "data in the user's data folder"
+        assert (data / "conference-day" / "conference.db").is_file(), "data in the user's data folder"
         assert list(empty.iterdir()) == [], "nothing written where it was started"
         assert "conference-day token door" in banner(log)
         for role, page in (("door", "/door"), ("mc", "/mc"), ("display", "/display")):

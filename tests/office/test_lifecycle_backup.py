@@ -195,7 +195,7 @@ def test_a_backup_taken_during_a_burst_of_checkins_restores_every_acknowledged_o
     fresh = tmp_path / "second"
     restored = _cli(fresh, "restore", str(tmp_path / "burst.db"))
     assert restored.returncode == 0, restored.stderr
-    with sqlite3.connect(fresh / "conference.core.db") as copy:
+    with sqlite3.connect(fresh / "conference.db") as copy:
         present = [delegate for (delegate,) in copy.execute("SELECT delegate_id FROM checkin")]
     assert len(present) == len(set(present))  # once each
     assert before <= set(present) <= set(acknowledged)
