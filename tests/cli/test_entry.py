@@ -18,6 +18,7 @@ def test_only_serving_is_made_cooperative(arguments, serving):
     assert serves(arguments) is serving
 
 
+@pytest.mark.slow
 def test_a_command_that_fails_its_arguments_exits_without_a_traceback(tmp_path):
     done = subprocess.run([sys.executable, "-m", "conference", "import-delegates", str(tmp_path / "missing.csv")],
                           cwd=ROOT, capture_output=True, text=True, timeout=60,
