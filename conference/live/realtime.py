@@ -50,6 +50,10 @@ def publish(conference_id: int) -> None:
             _publishing.again.add(conference_id)
             return
         _publishing.busy.add(conference_id)
+    # Served on gevent, nothing else runs while this snapshot is built (its queries do not yield),
+    # so no other change could fold into it: every check-in built a snapshot of its own. One yield
+    # first lets the doors whose answers are ready commit and fold theirs (a thread is preempted).
+    socketio.sleep(0)
     try:
         published[conference_id] = _send(conference_id)
     finally:
