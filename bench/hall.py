@@ -68,8 +68,15 @@ def press_rounds(session, url: str, path: str, rounds: int) -> list[tuple[float,
 
 
 def deliveries(pressed, arrivals: dict[int, list[float]], connected: int) -> dict:
-    last = [(max(arrivals[version]) - started) * 1000 for started, _, version in pressed if arrivals.get(version)]
-    missed = sum(connected - len(arrivals.get(version, [])) for _, _, version in pressed)
+    """The moment the press's version had reached as many clients as are connected. A version may
+    arrive twice (the doors' changes folded into a snapshot are sent again once the burst is over),
+    so the figure is the connected-th arrival, not the last one. A press whose change was folded
+    into the next snapshot (a door's came in meanwhile) has reached a client with that one."""
+    reached = {version: arrivals.get(min((v for v in arrivals if v >= version), default=version), [])
+               for _, _, version in pressed}  # a press folded into a newer snapshot arrives with it
+    last = [(sorted(reached[version])[min(connected, len(reached[version])) - 1] - started) * 1000
+            for started, _, version in pressed if reached[version]]
+    missed = sum(max(0, connected - len(reached[version])) for _, _, version in pressed)
     took = [seconds * 1000 for _, seconds, _ in pressed]
     return {"p50": percentile(last, 0.5), "p99": percentile(last, 0.99), "missed": missed,
             "request_p99": percentile(took, 0.99)}
