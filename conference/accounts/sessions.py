@@ -75,7 +75,10 @@ def _principal(row: LoginSession) -> Principal | None:
     device = row.device
     if device is None or device.revoked_at is not None:
         return None
-    return Principal(device.role, device.conference_id, device.label, device.id, session_id=row.id)
+    # A device serves the active conference, whichever it was paired under: a browser paired
+    # before the office activated another follows it, as a Bearer caller does (devices.authenticate).
+    serving = default_conference_id() or device.conference_id
+    return Principal(device.role, serving, device.label, device.id, session_id=row.id)
 
 
 def _touch(session_id: int, now: datetime, expires_at: datetime) -> None:

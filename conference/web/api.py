@@ -15,6 +15,7 @@ from conference.core.models import Role
 from conference.core.state import default_conference_id
 from conference.live import realtime
 from conference.live.snapshot import build_snapshot
+from conference.office import lifecycle
 from conference.show import moves
 from conference.show.press import press_addresses
 
@@ -79,6 +80,16 @@ def state():
     return jsonify(build_snapshot(conference_id()))
 
 
+def scan_conference(data: dict) -> int:
+    """The conference a scan (or a walk-in) was made for: `conference` in the body, which the door
+    writes into each scan of its outbox, so a scan kept there across the office's switch to another
+    conference is delivered to the one it was made at; without it, the one the door serves now."""
+    made_for = data.get("conference")
+    if made_for is None or made_for == conference_id():
+        return conference_id()
+    return lifecycle.existing(made_for)
+
+
 @bp.post("/checkins")
 @require_api(*DOOR)
 def create_checkin():
@@ -86,7 +97,7 @@ def create_checkin():
     counted back from now by sent_at - scanned_at when sent_at is given too); a repeated nonce
     returns the first answer."""
     data = body()
-    outcome = checkins.check_in(conference_id(), code=data.get("code"), delegate_id=data.get("delegate_id"),
+    outcome = checkins.check_in(scan_conference(data), code=data.get("code"), delegate_id=data.get("delegate_id"),
                                nonce=data.get("nonce"), device=data.get("device") or g.principal.label,
                                scanned_at=data.get("scanned_at"), sent_at=data.get("sent_at"))
     return door_answer(outcome)
@@ -117,7 +128,7 @@ def create_delegate():
     """Add a walk-in (name, unit, group; position and seat optional), checked in if asked, in one
     transaction; with a nonce, a repeat returns the first answer and adds nobody."""
     data = body()
-    outcome = checkins.admit_walk_in(conference_id(), data.get("full_name"), data.get("position"),
+    outcome = checkins.admit_walk_in(scan_conference(data), data.get("full_name"), data.get("position"),
                                     data.get("unit"), data.get("group"), data.get("seat"),
                                     walk_in=g.principal.role == Role.DOOR or bool(data.get("walk_in")),
                                     check_in=bool(data.get("check_in")), nonce=data.get("nonce"),

@@ -396,6 +396,8 @@ export class Outbox {
     const [path, body] = item.kind === "walkin"
       ? ["/api/delegates", { ...item.fields, check_in: true, nonce: item.nonce }]
       : ["/api/checkins", { nonce: item.nonce, ...(item.code ? { code: item.code } : { delegate_id: item.delegate_id }) }];
+    // The conference the scan was made at: one kept here across the office's switch is delivered there.
+    if (item.conference) body.conference = item.conference;
     if (item.scanned_at) {  // none in an item kept by an older page
       body.scanned_at = item.scanned_at;
       body.sent_at = new Date().toISOString();  // read now, at each send: a retry waited longer

@@ -195,7 +195,7 @@ async function scan({ code = null, delegate = null, source }) {
     delegate = roster.byCode.get(code) ?? null;
   }
   const item = await outbox.add({ nonce: newNonce(), code: code ?? undefined, delegate_id: code ? undefined : delegate.id,
-    scanned_at: new Date().toISOString(), source });
+    scanned_at: new Date().toISOString(), source, conference: conferenceSeen });
   if (!store.persistent) showBanner(t("no_storage"));
   const entry = remember({ item, code, delegate, source, pending: true, kind: "pending" });
   const answer = outbox.answerFor(item.seq);
@@ -208,7 +208,7 @@ async function scan({ code = null, delegate = null, source }) {
 // Answers the server's answer if it comes quickly, else null (the person waits on the tablet).
 async function addWalkIn(fields) {
   const item = await outbox.add({ kind: "walkin", nonce: newNonce(), fields, scanned_at: new Date().toISOString(),
-    source: "walkin" });
+    source: "walkin", conference: conferenceSeen });
   if (!store.persistent) showBanner(t("no_storage"));
   const entry = remember({ item, code: null, delegate: itemDelegate(item), source: "walkin", pending: true,
     kind: "pending" });
