@@ -65,3 +65,35 @@ def test_the_projector_and_the_door_follow_an_activate_without_a_reload(live_ser
         assert tab.evaluate("window.notReloaded") is True
     door.context.close()
     mc.context.close()
+
+
+def test_a_door_and_an_mc_paired_before_a_switch_serve_the_activated_conference(live_server, chromium, page):
+    """Paired in their browsers under the demo, then the office activates a copy: the door's scan of
+    a badge of the copy checks in (green), and the MC's PageDown moves the copy's show on the projector."""
+    from tests.checkin.test_door_browser import expect_result, wedge
+    token = live_server.token("door", "Cửa phụ")
+    door = chromium.new_context(viewport={"width": 1024, "height": 768}).new_page()
+    door.goto(f"{live_server.url}/pair/{live_server.pairing('door', 'Cửa chính')}")
+    expect(door.locator("#attendance")).to_have_text("0/65", timeout=15000)
+    mc = door.context.browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    mc.goto(f"{live_server.url}/pair/{live_server.pairing('mc')}")
+    page.goto(f"{live_server.url}/display")
+    expect(page.locator("#conference-title")).to_have_text(DEMO, timeout=15000)
+
+    cli(live_server, "new-conference", "--title", "Hội nghị điển hình tiên tiến lần thứ V", "--copy-from", "1")
+    cli(live_server, "activate", "2")
+    expect(page.locator("#conference-title")).to_have_text("Hội nghị điển hình tiên tiến lần thứ V", timeout=15000)
+    door.wait_for_function("() => window.door && window.door.roster.size > 0", timeout=15000)
+    copied = requests.get(f"{live_server.url}/api/delegates", headers=bearer(token), timeout=10).json()["delegates"]
+    wedge(door, copied[0]["badge_code"])
+    expect_result(door, "ok")
+    expect(door.locator("#attendance")).to_have_text("1/65", timeout=10000)
+    state = requests.get(f"{live_server.url}/api/state", timeout=10).json()
+    assert state["conference"]["id"] == 2 and state["attendance"]["present"] == 1
+
+    mc.locator("body").click()
+    mc.keyboard.press("PageDown")
+    expect(page.locator("#hall")).to_have_attribute("data-mode", "flag", timeout=10000)
+    assert requests.get(f"{live_server.url}/api/state", timeout=10).json()["current"] is not None
+    door.context.close()
+    mc.context.close()
