@@ -88,21 +88,23 @@ def test_the_log_and_the_place_survive_a_restart(app, client, auth, conference_i
         db.engine.dispose()
 
 
-def test_going_back_undoes_an_accidental_advance(client, app, auth, conference_id, clock):
+def test_going_back_after_an_accidental_advance_keeps_what_was_on_stage(client, app, auth, conference_id, clock):
     for _ in range(3):
         press(client, auth, "next")
         clock.advance(10)
     item3_start = agenda(app, conference_id)[2].started_at
-    press(client, auth, "next")  # a slip of the clicker: item 4 starts
+    press(client, auth, "next")  # a slip of the clicker: item 4 is on stage
+    slip = clock.now
     clock.advance(0.1)
     press(client, auth, "previous")
     items = agenda(app, conference_id)
     assert place(client) == (3, None)
-    assert items[3].started_at is None and items[3].ended_at is None
+    assert (items[3].started_at, items[3].ended_at) == (slip, clock.now)  # it was on stage: recorded
     assert items[2].started_at == item3_start and items[2].ended_at is None
     clock.advance(20)
-    press(client, auth, "next")  # item 4 for real: its start is now, not the slip's
-    assert agenda(app, conference_id)[3].started_at == clock.now
+    press(client, auth, "next")  # item 4 for real: a second run, the slip's start stays its first
+    assert agenda(app, conference_id)[3].started_at == slip
+    assert runs(app, conference_id)[(4, None)][-1] == (clock.now, None)
 
 
 def test_previous_on_the_first_item_returns_to_before_the_start(client, app, auth, conference_id, clock):
@@ -110,7 +112,8 @@ def test_previous_on_the_first_item_returns_to_before_the_start(client, app, aut
     snapshot = press(client, auth, "previous")
     assert (snapshot["current"], snapshot["current_step"]) == (None, None)
     assert snapshot["finished"] is False
-    assert agenda(app, conference_id)[0].started_at is None
+    item1 = agenda(app, conference_id)[0]
+    assert item1.started_at is not None and item1.ended_at == item1.started_at  # its instant on stage stays
 
 
 def test_goto_forward_leaves_the_skipped_items_unstarted(client, app, auth, conference_id, clock):
@@ -182,7 +185,7 @@ def runs(app, conference_id) -> dict[tuple[int, int | None], list[tuple]]:
         return {places[key]: found for key, found in runs_by_key(conference_id).items()}
 
 
-def test_undoing_a_slip_leaves_no_trace_in_the_runs(client, app, auth, conference_id, clock):
+def test_a_slip_undone_stays_in_the_runs_and_overlaps_nothing(client, app, auth, conference_id, clock):
     for _ in range(3):
         press(client, auth, "next")
         clock.advance(10)
@@ -193,8 +196,9 @@ def test_undoing_a_slip_leaves_no_trace_in_the_runs(client, app, auth, conferenc
     press(client, auth, "next")
     logged = runs(app, conference_id)
     start = datetime(2020, 3, 5, 0, 30, tzinfo=timezone.utc)
-    assert logged[(3, None)] == [(start + timedelta(minutes=20), start + timedelta(minutes=35.2))]  # one run
-    assert logged[(4, None)] == [(clock.now, None)]
+    minute = lambda m: start + timedelta(minutes=m)  # noqa: E731
+    assert logged[(3, None)] == [(minute(20), minute(30)), (minute(30.2), minute(35.2))]
+    assert logged[(4, None)] == [(minute(30), minute(30.2)), (minute(35.2), None)]
 
 
 def test_a_goto_back_over_items_that_ran_gives_the_item_a_second_run(client, app, auth, conference_id, clock):
@@ -207,7 +211,7 @@ def test_a_goto_back_over_items_that_ran_gives_the_item_a_second_run(client, app
     clock.advance(3)
     press(client, auth, "goto", position=6)
     logged = runs(app, conference_id)
-    assert [len(logged[(p, None)]) for p in (1, 2, 3, 5, 6)] == [1, 2, 2, 1, 1]  # 6's first run was undone
+    assert [len(logged[(p, None)]) for p in (1, 2, 3, 5, 6)] == [1, 2, 2, 1, 2]  # 6's first run kept
     assert (4, None) not in logged  # jumped over: never held
     spans = sorted(run for key, found in logged.items() if key[1] is None for run in found)
     for (_, end), (later, _) in zip(spans, spans[1:]):
@@ -216,7 +220,7 @@ def test_a_goto_back_over_items_that_ran_gives_the_item_a_second_run(client, app
     assert (item2.started_at, item2.ended_at) == (logged[(2, None)][0][0], logged[(2, None)][1][1])
 
 
-def test_leaving_an_item_backwards_undoes_the_steps_begun_in_it(client, app, auth, conference_id, clock):
+def test_leaving_an_item_backwards_keeps_it_and_its_steps_as_they_ran(client, app, auth, conference_id, clock):
     press(client, auth, "goto", position=3)
     clock.advance(30)
     press(client, auth, "goto", position=4, step=1)
@@ -225,10 +229,13 @@ def test_leaving_an_item_backwards_undoes_the_steps_begun_in_it(client, app, aut
     clock.advance(5)
     press(client, auth, "goto", position=3)
     logged = runs(app, conference_id)
-    assert not any(key[0] == 4 for key in logged)
+    start = datetime(2020, 3, 5, 0, 30, tzinfo=timezone.utc)
+    minute = lambda m: start + timedelta(minutes=m)  # noqa: E731
+    assert logged[(4, None)] == [(minute(30), minute(40))]
+    assert logged[(4, 1)] == [(minute(30), minute(35))] and logged[(4, 2)] == [(minute(35), minute(40))]
     talks = agenda(app, conference_id)[3]
-    assert talks.started_at is None and all(step.started_at is None for step in talks.steps)
-    assert logged[(3, None)] == [(logged[(3, None)][0][0], None)]  # item 3 resumed its one run
+    assert (talks.started_at, talks.ended_at) == (minute(30), minute(40))
+    assert logged[(3, None)] == [(start, minute(30)), (minute(40), None)]  # item 3 back: a second run
 
 
 @pytest.fixture
@@ -261,8 +268,8 @@ def test_an_item_back_for_more_runs_is_timed_by_its_runs_not_since_its_first_sta
     assert snapshot["timing"]["pending_from"] == at(41)
     assert snapshot["timing"]["pending_seconds"] == later
     assert snapshot["timing"]["projected_end"] == at(41 + later / 60)
-    assert snapshot["agenda"][4]["open_run_started_at"] is None  # item 5 left backwards: its run undone
-    assert snapshot["agenda"][4]["closed_run_seconds"] == 0
+    assert snapshot["agenda"][4]["open_run_started_at"] is None  # item 5 left backwards: its run closed
+    assert snapshot["agenda"][4]["closed_run_seconds"] == 3 * 60
 
     frozen.advance(4)
     press(client, auth, "goto", position=3)  # 08:05: item 2 has run 10 + 4 minutes
@@ -289,7 +296,7 @@ def test_a_speaker_back_for_a_second_run_counts_down_what_is_left(client, auth, 
     for minutes in (5, 4, 2):  # speakers 2, 3, 4
         press(client, auth, "next")
         frozen.advance(minutes)
-    snapshot = press(client, auth, "goto", position=4, step=2)  # speaker 2 again: 4 was undone, 3 ran since
+    snapshot = press(client, auth, "goto", position=4, step=2)  # speaker 2 again: 3 and 4 ran since
     talks = snapshot["agenda"][3]
     step2 = talks["steps"][1]
     assert (step2["closed_run_seconds"], step2["open_run_started_at"]) == (5 * 60, at(14))
