@@ -1,6 +1,8 @@
 """The run-of-show log: the actual start and end of every item and sub-step, kept in the database."""
 from __future__ import annotations
 
+import random
+from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -315,3 +317,105 @@ def test_a_place_with_one_run_is_timed_from_its_start_as_before(client, auth, fr
     assert current["closed_run_seconds"] == 0
     assert snapshot["timing"]["pending_from"] == at(18 + 36)
     assert all((step["closed_run_seconds"], step["open_run_started_at"]) == (0, None) for step in current["steps"])
+
+
+# Times are never lost (the issue "The office's year"): whatever the MC presses, in whatever order,
+# and across a restart, every stretch a place stood on stage stays a run, and the snapshot's
+# started_at / ended_at are its first run's start and its last run's end.
+
+def test_next_three_times_then_go_to_1_and_4_keeps_item_3s_start_and_end(client, auth, frozen):
+    for _ in range(3):  # items 1, 2, 3: ten minutes each
+        press(client, auth, "next")
+        frozen.advance(10)
+    press(client, auth, "goto", position=1)  # 08:00, back to item 1
+    frozen.advance(5)
+    snapshot = press(client, auth, "goto", position=4)
+    item1, item3, item4 = snapshot["agenda"][0], snapshot["agenda"][2], snapshot["agenda"][3]
+    assert (item3["started_at"], item3["ended_at"], item3["closed_run_seconds"]) == (at(20), at(30), 10 * 60)
+    assert (item1["started_at"], item1["ended_at"], item1["closed_run_seconds"]) == (at(0), at(35), 15 * 60)
+    assert (item4["started_at"], item4["ended_at"], item4["open_run_started_at"]) == (at(35), None, at(35))
+
+
+def on_stage(place: tuple) -> set:
+    """The places standing while the show is at place: its item, and its step if it is one."""
+    position, step = place
+    if position is None:
+        return set()
+    return {(position, None)} | ({(position, step)} if step is not None else set())
+
+
+def stretches(timeline: list[tuple[datetime, tuple]]) -> dict:
+    """What should be in the log, worked out from the places the show stood on over time alone:
+    each place's stretches on stage, from the moment it came on to the moment it went off."""
+    found, standing = defaultdict(list), set()
+    for moment, place in timeline:
+        now_standing = on_stage(place)
+        for key in standing - now_standing:
+            found[key][-1] = (found[key][-1][0], moment)
+        for key in now_standing - standing:
+            found[key].append((moment, None))
+        standing = now_standing
+    return dict(found)
+
+
+def wander(client, auth, clock, rng: random.Random, places: list, moves: int, timeline: list) -> None:
+    """Moves as a nervous MC might make them: next more often than not, previous, go-to anywhere."""
+    for _ in range(moves):
+        clock.advance(rng.choice((0.5, 1, 4, 9)))
+        action = rng.choice(("next", "next", "previous", "goto"))
+        if action == "goto":
+            position, step = rng.choice(places)
+            snapshot = press(client, auth, "goto", position=position, step=step)
+        else:
+            snapshot = press(client, auth, action)
+        timeline.append((clock.now, (snapshot["current"], snapshot["current_step"])))
+
+
+def assert_every_stretch_kept(app, conference_id, timeline) -> None:
+    expected = stretches(timeline)
+    assert runs(app, conference_id) == expected
+    snapshot = app.test_client().get("/api/state").get_json()
+    for item in snapshot["agenda"]:
+        rows = [((item["position"], None), item), *(((item["position"], step["position"]), step)
+                                                     for step in item["steps"])]
+        for key, row in rows:
+            found = expected.get(key, [])
+            first_start = found[0][0].isoformat() if found else None
+            last_end = found[-1][1].isoformat() if found and found[-1][1] else None
+            assert (row["started_at"], row["ended_at"]) == (first_start, last_end), key
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_any_sequence_of_next_previous_and_goto_keeps_every_stretch_on_stage(app, client, auth, conference_id,
+                                                                             frozen, seed):
+    places = show._cursor_list(agenda(app, conference_id))
+    timeline = [(frozen.now, (None, None))]
+    wander(client, auth, frozen, random.Random(seed), places, 40, timeline)
+    assert sum(place != later for (_, place), (_, later) in zip(timeline, timeline[1:])) > 20  # it moved
+    assert_every_stretch_kept(app, conference_id, timeline)
+
+
+def test_a_restart_between_the_moves_loses_no_run(app, client, auth, conference_id, frozen):
+    timeline = [(frozen.now, (None, None))]
+    for _ in range(3):
+        frozen.advance(10)
+        snapshot = press(client, auth, "next")
+        timeline.append((frozen.now, (snapshot["current"], snapshot["current_step"])))
+    frozen.advance(10)
+    press(client, auth, "goto", position=1)
+    timeline.append((frozen.now, (1, None)))
+
+    from conference import create_app
+    restarted = create_app({"INSTANCE_PATH": app.config["INSTANCE_PATH"],
+                            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    try:
+        frozen.advance(5)
+        press(restarted.test_client(), auth, "goto", position=4)
+        timeline.append((frozen.now, (4, None)))
+        places = show._cursor_list(agenda(restarted, conference_id))
+        wander(restarted.test_client(), auth, frozen, random.Random(7), places, 25, timeline)
+        assert_every_stretch_kept(restarted, conference_id, timeline)
+    finally:
+        with restarted.app_context():
+            db.session.remove()
+            db.engine.dispose()
