@@ -177,6 +177,11 @@ def test_goto_a_place_not_in_the_program_is_refused_and_changes_nothing(client, 
     assert version(app, conference_id) == before
 
 
+def moment(minutes: float) -> datetime:
+    """The test clock's start plus some minutes."""
+    return datetime(2020, 3, 5, 0, 30, tzinfo=timezone.utc) + timedelta(minutes=minutes)
+
+
 def runs(app, conference_id) -> dict[tuple[int, int | None], list[tuple]]:
     """Each place's runs, (start, end) in time order, by (item position, step position or None)."""
     from conference.show.runs import runs_by_key
@@ -197,10 +202,8 @@ def test_a_slip_undone_stays_in_the_runs_and_overlaps_nothing(client, app, auth,
     clock.advance(5)
     press(client, auth, "next")
     logged = runs(app, conference_id)
-    start = datetime(2020, 3, 5, 0, 30, tzinfo=timezone.utc)
-    minute = lambda m: start + timedelta(minutes=m)  # noqa: E731
-    assert logged[(3, None)] == [(minute(20), minute(30)), (minute(30.2), minute(35.2))]
-    assert logged[(4, None)] == [(minute(30), minute(30.2)), (minute(35.2), None)]
+    assert logged[(3, None)] == [(moment(20), moment(30)), (moment(30.2), moment(35.2))]
+    assert logged[(4, None)] == [(moment(30), moment(30.2)), (moment(35.2), None)]
 
 
 def test_a_goto_back_over_items_that_ran_gives_the_item_a_second_run(client, app, auth, conference_id, clock):
@@ -231,13 +234,11 @@ def test_leaving_an_item_backwards_keeps_it_and_its_steps_as_they_ran(client, ap
     clock.advance(5)
     press(client, auth, "goto", position=3)
     logged = runs(app, conference_id)
-    start = datetime(2020, 3, 5, 0, 30, tzinfo=timezone.utc)
-    minute = lambda m: start + timedelta(minutes=m)  # noqa: E731
-    assert logged[(4, None)] == [(minute(30), minute(40))]
-    assert logged[(4, 1)] == [(minute(30), minute(35))] and logged[(4, 2)] == [(minute(35), minute(40))]
+    assert logged[(4, None)] == [(moment(30), moment(40))]
+    assert logged[(4, 1)] == [(moment(30), moment(35))] and logged[(4, 2)] == [(moment(35), moment(40))]
     talks = agenda(app, conference_id)[3]
-    assert (talks.started_at, talks.ended_at) == (minute(30), minute(40))
-    assert logged[(3, None)] == [(start, minute(30)), (minute(40), None)]  # item 3 back: a second run
+    assert (talks.started_at, talks.ended_at) == (moment(30), moment(40))
+    assert logged[(3, None)] == [(moment(0), moment(30)), (moment(40), None)]  # item 3 back: a second run
 
 
 @pytest.fixture
