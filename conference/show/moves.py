@@ -79,7 +79,7 @@ def _move(conference_id: int, choose, backwards: bool | None = None, from_place=
         new = places[target] if target is not None else None
         if backwards is None:
             backwards = index is not None and target is not None and target < index
-        record_move(conference_id, items, old, new, backwards, by, utcnow())
+        record_move(conference_id, items, old, new, by, utcnow())
         if backwards and _back_onto_awards(items, old, new):
             reopen_last_batch(conference_id)
         state.current_position, state.current_step = new if new is not None else (None, None)

@@ -1,19 +1,20 @@
 """The run-of-show log: each stretch of time the show stood on an item or a step (ShowRun).
 
-A move ends or undoes the runs of the places it leaves and starts or resumes the runs of the
-places it reaches, in the move's own transaction. The rows' started_at / ended_at are then set
-from their runs (the first start, the last end, none while a run is open), as a summary for the
-agenda and the minutes. The live timers count the runs themselves (run_times): the time a place
-has run is its closed runs' length plus its open run so far, never the stretch since its first
-start, which would swallow the items that ran in between. The rules (docs/SHOW.md §7):
+A move ends the runs of the places it leaves and starts a run of each place it reaches, in the
+move's own transaction. A run, once written, is only ever closed: no move deletes it or reopens
+it, whatever the MC presses (next, previous, a go-to either way) and in whatever order, so every
+stretch an item or a step was on stage stays in the log and in the minutes (the issue "The
+office's year": a go-to back used to delete the run of the place it left, and a later go-to
+forward lost that item's times for good). The rows' started_at / ended_at are then set from
+their runs (the first start, the last end, none while a run is open), as a summary for the
+snapshot, the agenda and the minutes. The live timers count the runs themselves (run_times):
+the time a place has run is its closed runs' length plus its open run so far, never the stretch
+since its first start, which would swallow the items that ran in between. The rules
+(docs/SHOW.md §7):
 
-- Forward: the places left end now; each place reached starts a new run.
-- Back: the place left had not really begun, so its open run is deleted (leaving an item also
-  deletes the runs of its steps begun within that run): an accidental press leaves no false
-  start. The place returned to resumes its last run when that run is the last thing that
-  happened at its level, so undoing a slip leaves no trace. Otherwise (a go-to back over items
-  that ran since) it starts a new run and keeps the earlier one: the minutes list both, and no
-  two runs of the day ever overlap.
+- Every move, forward or back: the places left end now; each place reached starts a new run.
+  A place returned to therefore has several runs, one after the other, and no two runs of the
+  day at the same level ever overlap.
 """
 from __future__ import annotations
 
@@ -31,17 +32,18 @@ Place = tuple[int, int | None]  # (item position, step position or None)
 
 
 def record_move(conference_id: int, items: list[AgendaItem], old: Place | None, new: Place | None,
-                backwards: bool, by: str | None, now: datetime) -> None:
-    """Write the runs of one move of the show from old to new (None: before the start or past the end)."""
+                by: str | None, now: datetime) -> None:
+    """Write the runs of one move of the show from old to new (None: before the start or past the end).
+
+    The direction does not matter: a place left going back was on stage until now as surely as
+    one left going forward, so its run is closed, never deleted.
+    """
     runs = list(db.session.scalars(sa.select(ShowRun).where(ShowRun.conference_id == conference_id)))
     left, reached = _keys(items, old), _keys(items, new)
-    for key in sorted(left - reached, key=_steps_first):
-        if backwards:
-            _undo(runs, key)
-        else:
-            _end(runs, key, now)
-    for key in sorted(reached - left, key=_steps_first, reverse=True):
-        if _open_run(runs, key) is None and not (backwards and _resume(runs, key)):
+    for key in left - reached:
+        _end(runs, key, now)
+    for key in reached - left:
+        if _open_run(runs, key) is None:  # already open only if the log was left inconsistent: keep it
             run = ShowRun(conference_id=conference_id, item_id=key[0], step_id=key[1], started_at=now,
                           started_by=by)
             db.session.add(run)
@@ -95,10 +97,6 @@ def _keys(items: list[AgendaItem], place: Place | None) -> set[Key]:
     return {(item.id, None), (item.id, step.id)}
 
 
-def _steps_first(key: Key) -> bool:
-    return key[1] is None
-
-
 def _of(runs: list[ShowRun], key: Key) -> list[ShowRun]:
     return [run for run in runs if (run.item_id, run.step_id) == key]
 
@@ -111,32 +109,6 @@ def _end(runs: list[ShowRun], key: Key, now: datetime) -> None:
     run = _open_run(runs, key)
     if run is not None:
         run.ended_at = now
-
-
-def _undo(runs: list[ShowRun], key: Key) -> None:
-    """Delete the open run of a place left going back, and for an item the steps begun within it."""
-    run = _open_run(runs, key)
-    if run is None:
-        return
-    doomed = [run]
-    if key[1] is None:
-        doomed += [other for other in runs if other.item_id == key[0] and other.step_id is not None
-                   and other.started_at >= run.started_at]
-    for gone in doomed:
-        runs.remove(gone)
-        db.session.delete(gone)
-
-
-def _resume(runs: list[ShowRun], key: Key) -> bool:
-    """Reopen the place's last run if nothing at its level (items, or steps) has happened since."""
-    level = [run for run in runs if (run.step_id is None) == (key[1] is None)]
-    if not level:
-        return False
-    latest = max(level, key=lambda run: (run.ended_at is None, run.ended_at or run.started_at, run.id or 0))
-    if (latest.item_id, latest.step_id) != key or latest.ended_at is None:
-        return False
-    latest.ended_at = None
-    return True
 
 
 def _summarise(items: list[AgendaItem], runs: list[ShowRun]) -> None:

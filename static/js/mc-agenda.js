@@ -47,8 +47,8 @@ function line(snapshot, item, step, { t, timeOfDay, goto }) {
 }
 
 // A jump back over what already ran says, before the second tap, what it does to the recorded
-// times (services/show_runs.py): the place left loses its start, the place reached runs on from
-// now (a second run in the minutes if others ran after it), whatever lies between keeps its times.
+// times (show/runs.py): the place left ends now, the place reached starts another run from now
+// (one more line in the minutes), and nothing already recorded is lost.
 function backWarning(snapshot, item, step, t) {
   const target = [item.position, step ? step.position : 0];
   const here = snapshot.current == null ? null : [snapshot.current, snapshot.current_step ?? 0];

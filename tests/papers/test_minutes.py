@@ -212,10 +212,28 @@ def test_a_go_to_back_and_forth_gives_each_run_its_own_times(admin_client, app, 
     assert rows["2"][3:] == ["08:05\n09:00", "08:10\n09:06"]
     assert rows["3"][3:] == ["08:10\n09:06", "08:40\n09:08"]
     assert rows["4"][3:] == ["08:40\n09:08", "08:50\n"]
-    assert rows["5"][3:] == ["", ""]  # left going back before it had begun: no false start
+    assert rows["5"][3:] == ["08:50", "09:00"]  # left going back: its stretch on stage stays
     spans = sorted((start, end or "99:99") for row in rows.values() if "." not in row[0]
                    for start, end in zip(row[3].split("\n"), row[4].split("\n")) if start)
     assert all(end <= later for (_, end), (later, _) in zip(spans, spans[1:]))  # none overlaps the next
+
+
+def test_next_three_times_then_go_to_1_and_4_keeps_item_3s_times_in_the_minutes(admin_client, app, conference_id,
+                                                                                show_clock):
+    """The issue "The office's year": item 3's start and end were gone from the minutes."""
+    from conference.show import moves as show
+    for minute in (0, 10, 20):  # items 1, 2, 3 from 08:00
+        show_clock.at(1, minute)
+        with app.app_context():
+            show.next_item(conference_id)
+    show_clock.at(1, 35)
+    goto(app, conference_id, 1)
+    show_clock.at(1, 40)
+    goto(app, conference_id, 4)
+    rows = {row[0]: row for row in table_rows(minutes(admin_client).tables[1])[1:]}
+    assert rows["3"][3:] == ["08:20", "08:35"]  # one run: as it always was written
+    assert rows["1"][3:] == ["08:00\n08:35", "08:10\n08:40"]  # back for a second run: a line each
+    assert rows["2"][3:] == ["08:10", "08:20"] and rows["4"][3:] == ["08:40", ""]
 
 
 def test_minutes_made_before_anything_happened_leave_blanks_to_fill_by_hand(admin_client, app, conference_id):

@@ -1,6 +1,8 @@
 """The run-of-show log: the actual start and end of every item and sub-step, kept in the database."""
 from __future__ import annotations
 
+import random
+from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -88,21 +90,23 @@ def test_the_log_and_the_place_survive_a_restart(app, client, auth, conference_i
         db.engine.dispose()
 
 
-def test_going_back_undoes_an_accidental_advance(client, app, auth, conference_id, clock):
+def test_going_back_after_an_accidental_advance_keeps_what_was_on_stage(client, app, auth, conference_id, clock):
     for _ in range(3):
         press(client, auth, "next")
         clock.advance(10)
     item3_start = agenda(app, conference_id)[2].started_at
-    press(client, auth, "next")  # a slip of the clicker: item 4 starts
+    press(client, auth, "next")  # a slip of the clicker: item 4 is on stage
+    slip = clock.now
     clock.advance(0.1)
     press(client, auth, "previous")
     items = agenda(app, conference_id)
     assert place(client) == (3, None)
-    assert items[3].started_at is None and items[3].ended_at is None
+    assert (items[3].started_at, items[3].ended_at) == (slip, clock.now)  # it was on stage: recorded
     assert items[2].started_at == item3_start and items[2].ended_at is None
     clock.advance(20)
-    press(client, auth, "next")  # item 4 for real: its start is now, not the slip's
-    assert agenda(app, conference_id)[3].started_at == clock.now
+    press(client, auth, "next")  # item 4 for real: a second run, the slip's start stays its first
+    assert agenda(app, conference_id)[3].started_at == slip
+    assert runs(app, conference_id)[(4, None)][-1] == (clock.now, None)
 
 
 def test_previous_on_the_first_item_returns_to_before_the_start(client, app, auth, conference_id, clock):
@@ -110,7 +114,8 @@ def test_previous_on_the_first_item_returns_to_before_the_start(client, app, aut
     snapshot = press(client, auth, "previous")
     assert (snapshot["current"], snapshot["current_step"]) == (None, None)
     assert snapshot["finished"] is False
-    assert agenda(app, conference_id)[0].started_at is None
+    item1 = agenda(app, conference_id)[0]
+    assert item1.started_at is not None and item1.ended_at == item1.started_at  # its instant on stage stays
 
 
 def test_goto_forward_leaves_the_skipped_items_unstarted(client, app, auth, conference_id, clock):
@@ -172,6 +177,11 @@ def test_goto_a_place_not_in_the_program_is_refused_and_changes_nothing(client, 
     assert version(app, conference_id) == before
 
 
+def moment(minutes: float) -> datetime:
+    """The test clock's start plus some minutes."""
+    return datetime(2020, 3, 5, 0, 30, tzinfo=timezone.utc) + timedelta(minutes=minutes)
+
+
 def runs(app, conference_id) -> dict[tuple[int, int | None], list[tuple]]:
     """Each place's runs, (start, end) in time order, by (item position, step position or None)."""
     from conference.show.runs import runs_by_key
@@ -182,7 +192,7 @@ def runs(app, conference_id) -> dict[tuple[int, int | None], list[tuple]]:
         return {places[key]: found for key, found in runs_by_key(conference_id).items()}
 
 
-def test_undoing_a_slip_leaves_no_trace_in_the_runs(client, app, auth, conference_id, clock):
+def test_a_slip_undone_stays_in_the_runs_and_overlaps_nothing(client, app, auth, conference_id, clock):
     for _ in range(3):
         press(client, auth, "next")
         clock.advance(10)
@@ -192,9 +202,8 @@ def test_undoing_a_slip_leaves_no_trace_in_the_runs(client, app, auth, conferenc
     clock.advance(5)
     press(client, auth, "next")
     logged = runs(app, conference_id)
-    start = datetime(2020, 3, 5, 0, 30, tzinfo=timezone.utc)
-    assert logged[(3, None)] == [(start + timedelta(minutes=20), start + timedelta(minutes=35.2))]  # one run
-    assert logged[(4, None)] == [(clock.now, None)]
+    assert logged[(3, None)] == [(moment(20), moment(30)), (moment(30.2), moment(35.2))]
+    assert logged[(4, None)] == [(moment(30), moment(30.2)), (moment(35.2), None)]
 
 
 def test_a_goto_back_over_items_that_ran_gives_the_item_a_second_run(client, app, auth, conference_id, clock):
@@ -207,7 +216,7 @@ def test_a_goto_back_over_items_that_ran_gives_the_item_a_second_run(client, app
     clock.advance(3)
     press(client, auth, "goto", position=6)
     logged = runs(app, conference_id)
-    assert [len(logged[(p, None)]) for p in (1, 2, 3, 5, 6)] == [1, 2, 2, 1, 1]  # 6's first run was undone
+    assert [len(logged[(p, None)]) for p in (1, 2, 3, 5, 6)] == [1, 2, 2, 1, 2]  # 6's first run kept
     assert (4, None) not in logged  # jumped over: never held
     spans = sorted(run for key, found in logged.items() if key[1] is None for run in found)
     for (_, end), (later, _) in zip(spans, spans[1:]):
@@ -216,7 +225,7 @@ def test_a_goto_back_over_items_that_ran_gives_the_item_a_second_run(client, app
     assert (item2.started_at, item2.ended_at) == (logged[(2, None)][0][0], logged[(2, None)][1][1])
 
 
-def test_leaving_an_item_backwards_undoes_the_steps_begun_in_it(client, app, auth, conference_id, clock):
+def test_leaving_an_item_backwards_keeps_it_and_its_steps_as_they_ran(client, app, auth, conference_id, clock):
     press(client, auth, "goto", position=3)
     clock.advance(30)
     press(client, auth, "goto", position=4, step=1)
@@ -225,10 +234,11 @@ def test_leaving_an_item_backwards_undoes_the_steps_begun_in_it(client, app, aut
     clock.advance(5)
     press(client, auth, "goto", position=3)
     logged = runs(app, conference_id)
-    assert not any(key[0] == 4 for key in logged)
+    assert logged[(4, None)] == [(moment(30), moment(40))]
+    assert logged[(4, 1)] == [(moment(30), moment(35))] and logged[(4, 2)] == [(moment(35), moment(40))]
     talks = agenda(app, conference_id)[3]
-    assert talks.started_at is None and all(step.started_at is None for step in talks.steps)
-    assert logged[(3, None)] == [(logged[(3, None)][0][0], None)]  # item 3 resumed its one run
+    assert (talks.started_at, talks.ended_at) == (moment(30), moment(40))
+    assert logged[(3, None)] == [(moment(0), moment(30)), (moment(40), None)]  # item 3 back: a second run
 
 
 @pytest.fixture
@@ -261,8 +271,8 @@ def test_an_item_back_for_more_runs_is_timed_by_its_runs_not_since_its_first_sta
     assert snapshot["timing"]["pending_from"] == at(41)
     assert snapshot["timing"]["pending_seconds"] == later
     assert snapshot["timing"]["projected_end"] == at(41 + later / 60)
-    assert snapshot["agenda"][4]["open_run_started_at"] is None  # item 5 left backwards: its run undone
-    assert snapshot["agenda"][4]["closed_run_seconds"] == 0
+    assert snapshot["agenda"][4]["open_run_started_at"] is None  # item 5 left backwards: its run closed
+    assert snapshot["agenda"][4]["closed_run_seconds"] == 3 * 60
 
     frozen.advance(4)
     press(client, auth, "goto", position=3)  # 08:05: item 2 has run 10 + 4 minutes
@@ -289,7 +299,7 @@ def test_a_speaker_back_for_a_second_run_counts_down_what_is_left(client, auth, 
     for minutes in (5, 4, 2):  # speakers 2, 3, 4
         press(client, auth, "next")
         frozen.advance(minutes)
-    snapshot = press(client, auth, "goto", position=4, step=2)  # speaker 2 again: 4 was undone, 3 ran since
+    snapshot = press(client, auth, "goto", position=4, step=2)  # speaker 2 again: 3 and 4 ran since
     talks = snapshot["agenda"][3]
     step2 = talks["steps"][1]
     assert (step2["closed_run_seconds"], step2["open_run_started_at"]) == (5 * 60, at(14))
@@ -308,3 +318,105 @@ def test_a_place_with_one_run_is_timed_from_its_start_as_before(client, auth, fr
     assert current["closed_run_seconds"] == 0
     assert snapshot["timing"]["pending_from"] == at(18 + 36)
     assert all((step["closed_run_seconds"], step["open_run_started_at"]) == (0, None) for step in current["steps"])
+
+
+# Times are never lost (the issue "The office's year"): whatever the MC presses, in whatever order,
+# and across a restart, every stretch a place stood on stage stays a run, and the snapshot's
+# started_at / ended_at are its first run's start and its last run's end.
+
+def test_next_three_times_then_go_to_1_and_4_keeps_item_3s_start_and_end(client, auth, frozen):
+    for _ in range(3):  # items 1, 2, 3: ten minutes each
+        press(client, auth, "next")
+        frozen.advance(10)
+    press(client, auth, "goto", position=1)  # 08:00, back to item 1
+    frozen.advance(5)
+    snapshot = press(client, auth, "goto", position=4)
+    item1, item3, item4 = snapshot["agenda"][0], snapshot["agenda"][2], snapshot["agenda"][3]
+    assert (item3["started_at"], item3["ended_at"], item3["closed_run_seconds"]) == (at(20), at(30), 10 * 60)
+    assert (item1["started_at"], item1["ended_at"], item1["closed_run_seconds"]) == (at(0), at(35), 15 * 60)
+    assert (item4["started_at"], item4["ended_at"], item4["open_run_started_at"]) == (at(35), None, at(35))
+
+
+def on_stage(place: tuple) -> set:
+    """The places standing while the show is at place: its item, and its step if it is one."""
+    position, step = place
+    if position is None:
+        return set()
+    return {(position, None)} | ({(position, step)} if step is not None else set())
+
+
+def stretches(timeline: list[tuple[datetime, tuple]]) -> dict:
+    """What should be in the log, worked out from the places the show stood on over time alone:
+    each place's stretches on stage, from the moment it came on to the moment it went off."""
+    found, standing = defaultdict(list), set()
+    for moment, place in timeline:
+        now_standing = on_stage(place)
+        for key in standing - now_standing:
+            found[key][-1] = (found[key][-1][0], moment)
+        for key in now_standing - standing:
+            found[key].append((moment, None))
+        standing = now_standing
+    return dict(found)
+
+
+def wander(client, auth, clock, rng: random.Random, places: list, moves: int, timeline: list) -> None:
+    """Moves as a nervous MC might make them: next more often than not, previous, go-to anywhere."""
+    for _ in range(moves):
+        clock.advance(rng.choice((0.5, 1, 4, 9)))
+        action = rng.choice(("next", "next", "previous", "goto"))
+        if action == "goto":
+            position, step = rng.choice(places)
+            snapshot = press(client, auth, "goto", position=position, step=step)
+        else:
+            snapshot = press(client, auth, action)
+        timeline.append((clock.now, (snapshot["current"], snapshot["current_step"])))
+
+
+def assert_every_stretch_kept(app, conference_id, timeline) -> None:
+    expected = stretches(timeline)
+    assert runs(app, conference_id) == expected
+    snapshot = app.test_client().get("/api/state").get_json()
+    for item in snapshot["agenda"]:
+        rows = [((item["position"], None), item), *(((item["position"], step["position"]), step)
+                                                     for step in item["steps"])]
+        for key, row in rows:
+            found = expected.get(key, [])
+            first_start = found[0][0].isoformat() if found else None
+            last_end = found[-1][1].isoformat() if found and found[-1][1] else None
+            assert (row["started_at"], row["ended_at"]) == (first_start, last_end), key
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_any_sequence_of_next_previous_and_goto_keeps_every_stretch_on_stage(app, client, auth, conference_id,
+                                                                             frozen, seed):
+    places = show._cursor_list(agenda(app, conference_id))
+    timeline = [(frozen.now, (None, None))]
+    wander(client, auth, frozen, random.Random(seed), places, 40, timeline)
+    assert sum(place != later for (_, place), (_, later) in zip(timeline, timeline[1:])) > 20  # it moved
+    assert_every_stretch_kept(app, conference_id, timeline)
+
+
+def test_a_restart_between_the_moves_loses_no_run(app, client, auth, conference_id, frozen):
+    timeline = [(frozen.now, (None, None))]
+    for _ in range(3):
+        frozen.advance(10)
+        snapshot = press(client, auth, "next")
+        timeline.append((frozen.now, (snapshot["current"], snapshot["current_step"])))
+    frozen.advance(10)
+    press(client, auth, "goto", position=1)
+    timeline.append((frozen.now, (1, None)))
+
+    from conference import create_app
+    restarted = create_app({"INSTANCE_PATH": app.config["INSTANCE_PATH"],
+                            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    try:
+        frozen.advance(5)
+        press(restarted.test_client(), auth, "goto", position=4)
+        timeline.append((frozen.now, (4, None)))
+        places = show._cursor_list(agenda(restarted, conference_id))
+        wander(restarted.test_client(), auth, frozen, random.Random(7), places, 25, timeline)
+        assert_every_stretch_kept(restarted, conference_id, timeline)
+    finally:
+        with restarted.app_context():
+            db.session.remove()
+            db.engine.dispose()

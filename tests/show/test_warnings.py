@@ -80,7 +80,7 @@ def test_a_goto_back_says_what_it_does_to_the_times_and_received_asks(page, live
     back.locator(".goto").click()
     warning = back.locator(".goto-warning")
     assert warning.is_visible()
-    assert warning.text_content().startswith("Lùi về 2: 3 đang chạy mất giờ bắt đầu, 2 chạy tiếp")
+    assert warning.text_content().startswith("Lùi về 2: 3 kết thúc bây giờ, 2 chạy lại từ bây giờ")
     forward = items.nth(5).locator(":scope > .agenda-line")
     forward.locator(".goto").click()
     assert not forward.locator(".goto-warning").is_visible()  # forward: nothing to warn about
@@ -88,7 +88,8 @@ def test_a_goto_back_says_what_it_does_to_the_times_and_received_asks(page, live
     page.wait_for_function("() => document.getElementById('current-title').textContent.length > 0 && "
                            "!document.body.dataset.busy")
     state = requests.get(live_server.url + "/api/state", timeout=5).json()
-    assert state["current"] == 2 and state["agenda"][2]["started_at"] is None
+    assert state["current"] == 2 and state["agenda"][2]["started_at"] is not None  # item 3's run is kept
+    assert state["agenda"][2]["ended_at"] is not None
 
     # The awards: "Đã nhận" for someone the door has not admitted opens a question first.
     requests.post(live_server.url + "/api/show/goto", json={"position": 5}, headers=mc, timeout=5)
