@@ -10,11 +10,20 @@ from typing import Iterator
 import click
 
 from conference.core.errors import ConferenceError
-from .language import Refused, _
+from .language import N_, Refused, _
+
+
+def conference_option(command):
+    """`--conference ID` on a command that reads or writes one conference's data: its value reaches
+    the command as CHOSEN, which gives it to chosen_conference() inside the app (default: the active
+    conference; an ID that is not one of this install's conferences is refused, exit 1, nothing done)."""
+    return click.option("--conference", "chosen", type=int, default=None, metavar="ID",
+                        help=N_("Số của hội nghị (mặc định: hội nghị đang hoạt động)."))(command)
 
 
 def chosen_conference(chosen: int | None = None) -> int:
-    """CHOSEN if it is a conference of this install, else the active one."""
+    """CHOSEN (a command's --conference, conference_option) if it is a conference of this install,
+    else refused; without it, the active one."""
     from conference.core.state import default_conference_id
     if chosen is not None:
         from conference.office.lifecycle import existing

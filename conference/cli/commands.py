@@ -11,7 +11,7 @@ from flask import Flask
 from conference.core.errors import ConferenceError
 from conference.web.network import lan_address
 from conference.web.serving import raise_open_file_limit, serve_embedded, tune_garbage_collector
-from .app import chosen_conference, command_app, writing
+from .app import chosen_conference, command_app, conference_option, writing
 from .language import N_, Group, Refused, _
 from .lifecycle import register as register_lifecycle
 
@@ -141,11 +141,12 @@ def revoke(device_id: int) -> None:
 
 @cli.command("import-delegates", help=N_("Nhập đại biểu từ FILE (.xlsx hoặc .csv): tất cả các dòng hoặc không dòng nào."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_delegates_command(file: Path) -> None:
+@conference_option
+def import_delegates_command(file: Path, chosen: int | None) -> None:
     from conference.checkin.importer import ImportFailed, import_delegates
     with command_app().app_context():
         try:
-            added = import_delegates(chosen_conference(), file.name, file.read_bytes())
+            added = import_delegates(chosen_conference(chosen), file.name, file.read_bytes())
         except ImportFailed as failure:
             click.echo(_("Không nhập được: {count} dòng lỗi, không có đại biểu nào được thêm.").format(
                 count=len(failure.errors)), err=True)
@@ -162,10 +163,11 @@ def import_delegates_command(file: Path) -> None:
 @click.option("--out", "out_dir", default="badges", type=click.Path(file_okay=False, path_type=Path),
               help=N_("Thư mục ghi thẻ (mặc định: badges)."))
 @click.option("--no-png", is_flag=True, help=N_("Chỉ các tờ PDF."))
-def badges(out_dir: Path, no_png: bool) -> None:
+@conference_option
+def badges(out_dir: Path, no_png: bool, chosen: int | None) -> None:
     from conference.papers.badges import badge_texts, generate_badges
     with command_app().app_context():
-        conference = chosen_conference()
+        conference = chosen_conference(chosen)
         total = len(badge_texts(conference)) * (1 if no_png else 2)
         with click.progressbar(length=total, label=_("Thẻ đại biểu"), file=sys.stderr) as bar:
             count = generate_badges(conference, out_dir, bar.update, pngs=not no_png)
@@ -176,8 +178,7 @@ def badges(out_dir: Path, no_png: bool) -> None:
 @cli.command("export-attendance", help=N_(
     "Ghi FILE (.xlsx hoặc .csv): mọi đại biểu, đoàn, có mặt hay vắng, giờ điểm danh và cửa."))
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
-@click.option("--conference", "chosen", type=int, default=None,
-              help=N_("Số của hội nghị (mặc định: hội nghị đang hoạt động)."))
+@conference_option
 def export_attendance_command(file: Path, chosen: int | None) -> None:
     from conference.papers.attendance import write_attendance
     with writing(file):
@@ -187,8 +188,7 @@ def export_attendance_command(file: Path, chosen: int | None) -> None:
 
 @cli.command("export-minutes", help=N_("Ghi FILE (.docx): biên bản hội nghị đúng như đã diễn ra."))
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
-@click.option("--conference", "chosen", type=int, default=None,
-              help=N_("Số của hội nghị (mặc định: hội nghị đang hoạt động)."))
+@conference_option
 def export_minutes_command(file: Path, chosen: int | None) -> None:
     from conference.papers.minutes import write_minutes
     with writing(file):
@@ -198,10 +198,11 @@ def export_minutes_command(file: Path, chosen: int | None) -> None:
 
 @cli.command("export-script", help=N_("Ghi FILE (.docx): kịch bản chương trình, giờ dự kiến, lời dẫn."))
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
-def export_script_command(file: Path) -> None:
+@conference_option
+def export_script_command(file: Path, chosen: int | None) -> None:
     from conference.papers.script import write_script
     with writing(file):
-        write_script(chosen_conference(), file)
+        write_script(chosen_conference(chosen), file)
     click.echo(_("Đã xuất kịch bản chương trình: {file}").format(file=file))
 
 
@@ -209,10 +210,11 @@ def export_script_command(file: Path) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @click.option("--group", "group_id", type=int, default=None, help=N_("Chỉ đại biểu của thành phần này (số)."))
 @click.option("--delegate", "delegate_id", type=int, default=None, help=N_("Chỉ đại biểu này (số)."))
-def invitations_command(file: Path, group_id: int | None, delegate_id: int | None) -> None:
+@conference_option
+def invitations_command(file: Path, group_id: int | None, delegate_id: int | None, chosen: int | None) -> None:
     from conference.papers.invitations import write_invitations
     with writing(file):
-        count = write_invitations(chosen_conference(), file, group_id, delegate_id)
+        count = write_invitations(chosen_conference(chosen), file, group_id, delegate_id)
     click.echo(_("Đã xuất giấy mời cho {count} đại biểu: {file}").format(count=count, file=file))
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from conference.core.errors import ConferenceError
-from .app import chosen_conference, command_app, writing
+from .app import chosen_conference, command_app, conference_option, writing
 from .language import N_, Refused, _
 
 
@@ -52,10 +52,12 @@ def activate(conference_id: int, force: bool) -> None:
         click.echo(_("Hội nghị số {id} đang hoạt động.").format(id=conference_id))
 
 
-@click.command("reset-day", help=N_("Đặt lại ngày của hội nghị đang hoạt động sau tổng duyệt (sao lưu trước)."))
+@click.command("reset-day", help=N_("Đặt lại ngày của một hội nghị (mặc định: hội nghị đang hoạt động) sau tổng "
+                                    "duyệt (sao lưu trước)."))
 @click.option("--yes", is_flag=True, help=N_("Xác nhận: xóa điểm danh, lượt quét, giờ, kết quả."))
 @click.option("--force", is_flag=True, help=N_("Đặt lại cả khi chương trình đang chạy."))
-def reset_day(yes: bool, force: bool) -> None:
+@conference_option
+def reset_day(yes: bool, force: bool, chosen: int | None) -> None:
     from conference.office import backups, lifecycle
     if not yes:
         raise Refused(_("Thêm --yes để xác nhận đặt lại ngày hội nghị."))
@@ -63,7 +65,7 @@ def reset_day(yes: bool, force: bool) -> None:
         before = (lambda: click.echo(_("Đã sao lưu: {file}").format(file=backups.backup_now("before-reset")))
                   if backups.db_is_sqlite() else None)
         try:
-            cleared = lifecycle.reset_day(chosen_conference(), force=force, backup=before)
+            cleared = lifecycle.reset_day(chosen_conference(chosen), force=force, backup=before)
         except ConferenceError as error:
             raise Refused.of(error) from None
         click.echo(_("Đã đặt lại: {checkins} lượt điểm danh, {scans} lượt quét.").format(**cleared))
