@@ -108,3 +108,16 @@ def test_the_vote_time_on_the_mc_console_is_the_conferences_not_the_laptops(live
     clock = page.locator("#clock").text_content()  # and the console's clock is the conference's
     assert clock[:5] in {(datetime.now(hanoi) + timedelta(seconds=d)).strftime("%H:%M") for d in (-60, 0, 60)}
     context.close()
+
+
+def test_the_vote_time_in_the_offices_awards_log_is_the_conferences_not_the_computers(live_server, chromium):
+    from playwright.sync_api import expect
+    admin = bearer(live_server.token("admin"))
+    recorded_at = post(live_server, "/api/vote", admin, agreed=0)["vote"]["recorded_at"]
+    expected = datetime.fromisoformat(recorded_at).astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%H:%M")
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, timezone_id="UTC",
+                                   extra_http_headers=admin)
+    page = context.new_page()
+    page.goto(live_server.url + "/admin/awards")
+    expect(page.locator("#aw-vote")).to_contain_text(f"({expected})")
+    context.close()
