@@ -1,11 +1,15 @@
 // The office's awards page: forms, decisions and honourees, the calling order, the import, the log.
 // Every change goes through /api with the X-CSRFToken header (api() in live.js); text via textContent.
 import { translator } from "./door-text.js";
-import { api, connectLive, el, localTime } from "./live.js";
-import { pageConfig } from "./timing.js";
+import { api, connectLive, el } from "./live.js";
+import { clockFormat, pageConfig } from "./timing.js";
 
 const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 const t = translator(pageConfig("awards-text"));  // translated in templates/admin_awards.html
+// The log's times are the conference's time of day, as the minutes give them, whatever the zone
+// of the office's computer.
+const clock = clockFormat(pageConfig("page-config").timezone);
+const localTime = (iso) => clock(iso ? Date.parse(iso) : null);
 const KIND = { collective: t("kind_collective"), individual: t("kind_individual") };
 const OUTCOME = { received: t("outcome_received"), proxy: t("outcome_proxy"), absent: t("outcome_absent") };
 const data = { forms: [], decisions: [], delegates: [], order: [] };

@@ -6,11 +6,14 @@
 // /api/awards/next|previous while item 5 runs. This panel records who received, and the vote.
 // Text goes in through textContent only.
 import { translator } from "./door-text.js";
-import { api as liveApi, el, localTime } from "./live.js";
-import { pageConfig } from "./timing.js";
+import { api as liveApi, el } from "./live.js";
+import { clockFormat, pageConfig } from "./timing.js";
 
 const EDITING_KEYS = [" ", "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"];
 const t = translator(pageConfig("awards-text"));  // translated in templates/mc.html
+// The vote's time is read beside the console's clock: the conference's time of day, as the clock
+// (mc.js), not the laptop's own zone.
+const voteTime = clockFormat(pageConfig("page-config").timezone);
 const OUTCOME_TEXT = { received: t("outcome_received"), proxy: t("outcome_proxy"), absent: t("outcome_absent") };
 
 const panel = { root: null, snapshot: null, call: liveApi, proxyFor: null, draft: "", focused: null,
@@ -226,7 +229,7 @@ function voteView(snapshot, item) {
   if (snapshot.vote) {
     nodes.push(el("p", "aw-vote-recorded",
       t("vote_recorded", { agreed: snapshot.vote.agreed, present: snapshot.vote.present,
-        time: localTime(snapshot.vote.recorded_at) })));
+        time: voteTime(Date.parse(snapshot.vote.recorded_at)) })));
   }
   return withError(nodes);
 }

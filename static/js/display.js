@@ -100,7 +100,8 @@ function renderItem(place) {
 }
 
 // The whole program, one row per item: planned time, title, the current one marked, the done
-// ones with their actual times. Rows share the box evenly, however many there are.
+// ones with their actual times. Rows share the box evenly, however many there are; a long title
+// makes its row taller, and the list shrinks as a whole if it must (display.css).
 function renderAgenda(mode) {
   const list = $("agenda-list");
   if (mode !== "agenda") {
@@ -116,9 +117,7 @@ function renderAgenda(mode) {
     const shown = item.started_at ?? planned;
     row.append(el("span", "agenda-time", shown ? timeOfDay(Date.parse(shown)) : ""),
       el("span", "agenda-number", String(item.position)));
-    const title = el("span", "agenda-title", item.title);
-    title.dataset.fit = "";
-    title.dataset.min = "16";
+    const title = el("span", "agenda-title", item.title);  // wraps; its row grows (display.css)
     const detail = current ? [t.now_on, currentPlace(snapshot)?.step?.presenter ?? item.presenter]
       : [item.presenter];
     row.append(title, el("span", "agenda-detail", detail.filter(Boolean).join(" · ")));

@@ -19,7 +19,7 @@ let clockSkew = Number(localStorage.getItem(SKEW_KEY)) || 0;
 const tabletTime = (iso) => (iso ? time(new Date(Date.parse(iso) + clockSkew).toISOString()) : "");
 
 const RESULT_HOLD_MS = 10000;  // the result stays this long, then the panel invites the next scan
-const QUICK_ANSWER_MS = 900;   // online, wait this long for the server before showing what we know
+const CHECKING_AFTER_MS = 250;  // a quick answer replaces the panel directly, with no flash of "checking"
 const RECENT = 12;
 
 const feedback = new Feedback({ muted: localStorage.getItem("door-muted") === "1" });
@@ -89,7 +89,7 @@ function display(entry, { sound = true } = {}) {
   shown = entry;
   panel.dataset.kind = entry.kind;
   panel.dataset.seq = String(Number(panel.dataset.seq) + 1);
-  panel.dataset.pending = entry.pending ? "true" : "false";
+  panel.dataset.pending = waitsOnTablet(entry) ? "true" : "false";
   setText($("result-kicker"), entry.kicker);
   setText($("result-title"), entry.title);
   setText($("result-detail"), entry.detail ?? "");
@@ -149,6 +149,19 @@ function fromAnswer(entry, { status, data }) {
   return entry;
 }
 
+// A scan with no final answer yet is either being asked of the server ("checking") or waiting on
+// the tablet (shown striped, listed as waiting).
+function waitsOnTablet(entry) {
+  return entry.pending && entry.kind !== "checking";
+}
+
+// While the server is asked: neutral, no colour or sound, the name if the tablet knows it.
+function checking(entry) {
+  const name = entry.delegate?.full_name ?? entry.item?.fields?.full_name ?? "";
+  return Object.assign(entry, { kind: "checking", kicker: t("checking"), title: name || entry.code || "",
+    detail: "", meta: "", note: "" });
+}
+
 // What the tablet knows when the server cannot be asked: the name at once, marked as waiting.
 function fromRoster(entry) {
   const delegate = entry.delegate;
@@ -198,10 +211,7 @@ async function scan({ code = null, delegate = null, source }) {
     scanned_at: new Date().toISOString(), source, conference: conferenceSeen });
   if (!store.persistent) showBanner(t("no_storage"));
   const entry = remember({ item, code, delegate, source, pending: true, kind: "pending" });
-  const answer = outbox.answerFor(item.seq);
-  outbox.flush();
-  const quick = await Promise.race([answer, wait(isOnline() ? QUICK_ANSWER_MS : 0)]);
-  if (!quick && entry.pending) display(fromRoster(entry));
+  await awaitAnswer(entry, outbox.answerFor(item.seq));
 }
 
 // A walk-in is written to the outbox like a scan, so it is added once and can wait offline.
@@ -212,11 +222,26 @@ async function addWalkIn(fields) {
   if (!store.persistent) showBanner(t("no_storage"));
   const entry = remember({ item, code: null, delegate: itemDelegate(item), source: "walkin", pending: true,
     kind: "pending" });
-  const answer = outbox.answerFor(item.seq);
-  outbox.flush();
-  const quick = await Promise.race([answer, wait(isOnline() ? QUICK_ANSWER_MS : 0)]);
-  if (!quick && entry.pending) display(fromRoster(entry));
-  return quick;
+  return awaitAnswer(entry, outbox.answerFor(item.seq));
+}
+
+// Send the outbox and show the answer for ENTRY. Online, the door waits for the server: what the
+// tablet alone would say (its roster may be stale, or still loading when the server is busy) must
+// not show first and then turn into another answer. After a moment it shows a neutral "checking",
+// and what the tablet knows, striped as waiting, only once this delivery has failed (the request
+// erred or timed out, or the server cannot take it now). Offline, that shows at once.
+// Answers the server's answer, or null if the item waits on the tablet.
+async function awaitAnswer(entry, answer) {
+  const delivery = outbox.flush();  // false: it stopped at an item it could not deliver
+  let got = null;
+  if (isOnline()) {
+    got = await Promise.race([answer, wait(CHECKING_AFTER_MS)]);
+    if (!got && entry.pending) display(checking(entry), { sound: false });
+    // Delivered, the item's answer has settled first; not delivered, it never settles now.
+    got ??= await Promise.race([answer, delivery.then(() => null)]);
+  }
+  if (!got && entry.pending) display(fromRoster(entry));
+  return got;
 }
 
 function wait(ms) {
@@ -307,11 +332,12 @@ $("result-undo").addEventListener("click", () => {
 
 function renderRecent() {
   $("recent").replaceChildren(...recent.map((entry) => {
-    const row = el("li", `recent-${entry.pending ? "pending" : entry.kind}`);
+    const waiting = waitsOnTablet(entry);
+    const row = el("li", `recent-${waiting ? "pending" : entry.kind}`);
     const at = tabletTime(entry.item?.scanned_at);
     row.append(el("span", "recent-time", at),
       el("span", "recent-name", entry.delegate?.full_name ?? entry.code ?? entry.title ?? ""),
-      el("span", "recent-status", entry.pending ? t("status_waiting") : (entry.kind === "error" ? entry.title : entry.kicker) ?? ""));
+      el("span", "recent-status", waiting ? t("status_waiting") : (entry.kind === "error" ? entry.title : entry.kicker) ?? ""));
     return row;
   }));
 }

@@ -87,8 +87,3 @@ export function fillScript(script, snapshot) {
 export function currentItem(snapshot) {
   return snapshot.agenda.find((item) => item.position === snapshot.current) ?? null;
 }
-
-export function localTime(iso) {
-  if (!iso) return "";
-  return new Date(iso).toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" });
-}

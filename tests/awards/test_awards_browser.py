@@ -1,6 +1,9 @@
 """The awards in a real browser: the projector follows the MC through every batch; the MC records a proxy."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 import requests
 
@@ -85,3 +88,36 @@ def test_the_mc_sees_presence_live_and_records_a_proxy_typed_inline(live_server,
     assert state["current"] == 5 and (state["award"]["index"], state["award"]["reveal"]) == (target["index"], True)
     recorded = next(h for h in state["award"]["honourees"] if h["id"] == first["id"])
     assert (recorded["outcome"], recorded["received_by"]) == ("proxy", "Bùi Thị Hoa")
+
+
+def test_the_vote_time_on_the_mc_console_is_the_conferences_not_the_laptops(live_server, chromium):
+    """A laptop set to UTC beside a conference in Asia/Ho_Chi_Minh: "lúc …" is read beside the
+    console's clock, so it is the conference's time of day too."""
+    from playwright.sync_api import expect
+    mc = bearer(live_server.token("mc"))
+    agenda = requests.get(live_server.url + "/api/state", timeout=10).json()["agenda"]
+    post(live_server, "/api/show/goto", mc, position=next(i["position"] for i in agenda if i["kind"] == "vote"))
+    recorded_at = post(live_server, "/api/vote", mc, agreed=0)["vote"]["recorded_at"]
+    hanoi = ZoneInfo("Asia/Ho_Chi_Minh")
+    expected = datetime.fromisoformat(recorded_at).astimezone(hanoi).strftime("%H:%M")
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, timezone_id="UTC")
+    page = context.new_page()
+    page.goto(live_server.url + "/pair/" + live_server.pairing("mc"))
+    page.goto(live_server.url + "/mc")
+    expect(page.locator(".aw-vote-recorded")).to_contain_text(f"lúc {expected}")
+    clock = page.locator("#clock").text_content()  # and the console's clock is the conference's
+    assert clock[:5] in {(datetime.now(hanoi) + timedelta(seconds=d)).strftime("%H:%M") for d in (-60, 0, 60)}
+    context.close()
+
+
+def test_the_vote_time_in_the_offices_awards_log_is_the_conferences_not_the_computers(live_server, chromium):
+    from playwright.sync_api import expect
+    admin = bearer(live_server.token("admin"))
+    recorded_at = post(live_server, "/api/vote", admin, agreed=0)["vote"]["recorded_at"]
+    expected = datetime.fromisoformat(recorded_at).astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%H:%M")
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, timezone_id="UTC",
+                                   extra_http_headers=admin)
+    page = context.new_page()
+    page.goto(live_server.url + "/admin/awards")
+    expect(page.locator("#aw-vote")).to_contain_text(f"({expected})")
+    context.close()

@@ -113,6 +113,39 @@ def test_wedge_scan_shows_green_with_name_position_group_and_seat(page, door_ser
     assert after["checked_in_at"] and after["checked_in_device"] == "Cửa 1"
 
 
+OFFLINE_TEXTS = ("Không có trong danh sách trên máy", "chờ gửi", "Chưa gửi được")
+
+
+def test_a_slow_answer_online_shows_checking_never_the_tablets_own_answer(page, door_server):
+    """Under load the server answers in 1.5 s: the door, online, says it is checking until then,
+    never first what the tablet alone would say (here its roster does not yet hold the second
+    badge, as when the roster is still loading), then the green answer."""
+    import time
+    token = open_door(page, door_server)
+    known = delegate_named(door_server, token, "Trương Công Bình")
+    unknown = delegate_named(door_server, token, "Lâm Thị Yến")
+    page.evaluate("(code) => window.door.roster.byCode.delete(code)", unknown["badge_code"])
+
+    def slow(route):
+        if route.request.method == "POST":
+            time.sleep(1.5)
+        route.continue_()
+    page.route("**/api/checkins", slow)
+    page.evaluate("""() => { window.__panels = [];
+        const panel = document.getElementById('result');
+        new MutationObserver(() => window.__panels.push([panel.dataset.kind, panel.dataset.pending, panel.textContent]))
+          .observe(panel, {subtree: true, childList: true, characterData: true, attributes: true}); }""")
+    for delegate in (known, unknown):
+        wedge(page, delegate["badge_code"])
+        expect_result(page, "ok", delegate["full_name"])
+        assert page.locator("#result").get_attribute("data-pending") == "false"
+    panels = page.evaluate("window.__panels")
+    assert ["checking", "false"] in [panel[:2] for panel in panels]  # it said it was checking
+    shown = [panel for panel in panels if panel[1] == "true" or any(text in panel[2] for text in OFFLINE_TEXTS)]
+    assert shown == []
+    assert "chờ gửi" not in page.locator("#recent").text_content().lower()
+
+
 def test_second_scan_is_amber_with_the_time_and_door_of_the_first(page, door_server):
     token = open_door(page, door_server, "Cửa 2")
     delegate = delegate_named(door_server, token, "Đỗ Văn Lâm")

@@ -7,6 +7,7 @@ live, the awards not started.
 """
 from __future__ import annotations
 
+import re
 import signal
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from tests.conftest import LiveServer, lanes
+from tests.conftest import ADMIN_LOGIN, ADMIN_PASSWORD, LiveServer, lanes, page_csrf_token
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -344,7 +345,7 @@ def test_the_projector_clock_is_the_servers_even_when_the_computers_clock_is_wro
 
 
 def test_the_foyer_screen_lists_the_whole_program_with_the_current_item(chromium, live_server):
-    """Its titles are sized in em (fractional pixels): shrink-to-fit must still come to an end."""
+    """Its rows are sized in em (fractional pixels): shrink-to-fit must still come to an end."""
     context = chromium.new_context(viewport={"width": 1920, "height": 1080})
     foyer = context.new_page()
     foyer.goto(f"{live_server.url}/display/agenda")
@@ -356,9 +357,61 @@ def test_the_foyer_screen_lists_the_whole_program_with_the_current_item(chromium
     assert rows.count() == len(state(live_server)["agenda"])
     assert [rows.nth(n).get_attribute("data-state") for n in range(4)] == ["done", "done", "current", "upcoming"]
     assert rows.nth(0).locator(".agenda-time").text_content()  # the actual start of a done item
-    for n in range(rows.count()):
-        assert fits(foyer, f".agenda-row:nth-child({n + 1}) .agenda-title")
+    assert fits(foyer, "#agenda-list")  # its rows, shrunk as a whole if they must
     context.close()
+
+
+def rename_item(live_server, position: int, title: str) -> str:
+    """Give an item another title through the office's agenda page (signed in as `admin`);
+    returns the old title."""
+    office = requests.Session()
+    token = page_csrf_token(office.get(live_server.url + "/login", timeout=10).text)
+    office.post(live_server.url + "/login", timeout=10,
+                data={"login": ADMIN_LOGIN, "password": ADMIN_PASSWORD, "csrf_token": token})
+    listing = office.get(live_server.url + "/admin/agenda", timeout=10).text
+    ids = list(dict.fromkeys(re.findall(r'href="/admin/agenda/(\d+)"', listing)))  # in program order
+    item = state(live_server)["agenda"][position - 1]
+    answer = office.post(f"{live_server.url}/admin/agenda/{ids[position - 1]}", timeout=10, data={
+        "title": title, "presenter": item["presenter"] or "", "kind": item["kind"],
+        "planned_minutes": item["planned_minutes"] or "", "script": item["script"] or "",
+        "csrf_token": page_csrf_token(listing)})
+    assert answer.ok and state(live_server)["agenda"][position - 1]["title"] == title
+    return item["title"]
+
+
+LONG_TITLE = ("Báo cáo kết quả thực hiện Nghị quyết Đại hội, chương trình công tác thi đua, khen thưởng năm 2025 "
+              "và phương hướng, nhiệm vụ trọng tâm năm 2026 của Hội đồng Thi đua – Khen thưởng các cấp")
+
+
+def test_a_long_title_on_the_foyer_screen_stays_within_its_row(chromium, live_server):
+    """A title of two or three lines wraps inside its own row, which grows to hold it: no text
+    reaches the next row or is cut at its edge."""
+    old = rename_item(live_server, 6, LONG_TITLE)
+    context = chromium.new_context(viewport={"width": 1920, "height": 1080})
+    try:
+        foyer = context.new_page()
+        foyer.goto(f"{live_server.url}/display/agenda")
+        foyer.wait_for_function("() => document.getElementById('hall').dataset.mode === 'agenda'")
+        foyer.evaluate("document.fonts.ready")
+        foyer.wait_for_timeout(300)  # the titles fitted once the font is in
+        boxes = foyer.evaluate("""() => [...document.querySelectorAll('.agenda-row')].map((row) => {
+            const text = document.createRange();
+            text.selectNodeContents(row.querySelector('.agenda-title'));  // the lines themselves
+            const [r, t] = [row.getBoundingClientRect(), text.getBoundingClientRect()];
+            const title = row.querySelector('.agenda-title');
+            return {row: [r.top, r.bottom], text: [t.top, t.bottom], title: title.textContent,
+                    px: parseFloat(getComputedStyle(title).fontSize)};
+        })""")
+        assert boxes[5]["title"] == LONG_TITLE
+        # Readable from across the foyer: the long title is not shrunk alone to a footnote.
+        assert {box["px"] for box in boxes} == {boxes[0]["px"]} and boxes[0]["px"] >= 24
+        for box, below in zip(boxes, boxes[1:]):
+            assert box["row"][1] <= below["row"][0], box  # rows never overlap
+        for box in boxes:
+            assert box["row"][0] - 0.5 <= box["text"][0] and box["text"][1] <= box["row"][1] + 0.5, box
+    finally:
+        context.close()
+        rename_item(live_server, 6, old)
 
 
 def seconds_of(text: str) -> int:
