@@ -355,7 +355,10 @@ def test_the_foyer_screen_lists_the_whole_program_with_the_current_item(chromium
     foyer.wait_for_function("() => document.querySelectorAll('.agenda-row')[2].dataset.state === 'current'")
     rows = foyer.locator(".agenda-row")
     assert rows.count() == len(state(live_server)["agenda"])
-    assert [rows.nth(n).get_attribute("data-state") for n in range(4)] == ["done", "done", "current", "upcoming"]
+    states = [rows.nth(n).get_attribute("data-state") for n in range(rows.count())]
+    # Items after the current one are upcoming, or done if an earlier test of this server ran them
+    # (a run is never lost, docs/SHOW.md §7).
+    assert states[:3] == ["done", "done", "current"] and set(states[3:]) <= {"upcoming", "done"}
     assert rows.nth(0).locator(".agenda-time").text_content()  # the actual start of a done item
     assert fits(foyer, "#agenda-list")  # its rows, shrunk as a whole if they must
     context.close()
