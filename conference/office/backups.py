@@ -88,8 +88,14 @@ def latest_backup() -> Path | None:
 
 
 def prune(keep: int) -> None:
-    for old in backups()[keep:]:
-        old.unlink(missing_ok=True)
+    """The newest KEEP of each kind (automatic, manual, before a reset, before a restore, uploaded):
+    the automatic backups of the day roll on without taking the reset's backup, its undo, with them."""
+    kinds: dict[str, int] = {}
+    for path in backups():
+        kind = path.name.split("-", 3)[-1]
+        kinds[kind] = kinds.get(kind, 0) + 1
+        if kinds[kind] > keep:
+            path.unlink(missing_ok=True)
 
 
 def _refuse(msgid: str, **values):

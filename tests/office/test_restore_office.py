@@ -208,3 +208,25 @@ def test_the_command_line_restore_names_the_restored_accounts_never_a_password(t
     refused = run.invoke(cli, ["restore", str(tmp_path / "nothing.db")],
                          env={**fresh, "CONFERENCE_INSTANCE": str(tmp_path / "three")})
     assert refused.exit_code == 1 and "chỉ hiện một lần" in refused.output  # nothing replaced: it works
+
+
+def test_a_restore_of_a_backup_without_the_restorers_session_signs_them_out_cleanly(app, tmp_path):
+    with app.app_context():
+        taken = backups.backup_now("manual").name  # before anyone signed in
+    admin = signed_in(app)
+    answer = admin.post(f"/admin/backups/{taken}/restore", data={"csrf_token": admin.csrf_token, "confirm": "1"})
+    assert answer.status_code == 303
+    assert "/login" in admin.get("/admin/backups").headers.get("Location", "")  # the backup's sessions only
+    again = sign_in(app.test_client())  # an account of the backup, with its password
+    assert again.get("/admin/backups").status_code == 200
+
+
+def test_the_automatic_backups_roll_on_without_taking_the_resets_backup_with_them(app):
+    app.config["BACKUP_KEEP"] = 2
+    with app.app_context():
+        reset = backups.backup_now("before-reset")
+        for _ in range(4):
+            backups.backup_now("auto")
+        kept = [path.name for path in backups.backups()]
+        assert reset.name in kept and len(kept) == 3  # the newest two automatic ones, and the reset's
+        assert restore.latest_before_reset().name == reset.name
