@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from conference.core.db import db, write_transaction
+from conference.core.db import db, write_transaction, writers_held
 from conference.core.errors import ConferenceError, Conflict, NotFound
 from conference.core.models import AccountRole, CheckIn, Conference, Delegate, ShowState, User
 from conference.core.state import bump_version, default_conference_id
@@ -127,17 +127,18 @@ def restore(path: Path, force: bool = False) -> Path | None:
     the restored state: each conference's version goes past any a screen may have seen."""
     path = Path(path)
     backups.require_sqlite()
-    active = default_conference_id()
-    if active is not None and show_running(active) and not force:
-        raise Conflict("show_running", "Chương trình của hội nghị đang hoạt động đang chạy; "
-                                         "dùng “buộc” (--force) nếu thật sự muốn khôi phục.")
-    db.session.rollback()
     backups.check_backup(path)  # before the backup of the present: a refused file changes nothing
-    seen = dict(db.session.execute(sa.select(ShowState.conference_id, ShowState.version)).all())
-    db.session.rollback()
-    before = backups.backup_now("before-restore")
-    backups.restore_from(path)
-    _past_every_version_seen(max(seen.values(), default=0))
+    with writers_held():  # no change of this process falls between the backup and the restore
+        active = default_conference_id()
+        running = active is not None and show_running(active)
+        seen = dict(db.session.execute(sa.select(ShowState.conference_id, ShowState.version)).all())
+        db.session.rollback()
+        if running and not force:
+            raise Conflict("show_running", "Chương trình của hội nghị đang hoạt động đang chạy; "
+                                             "dùng “buộc” (--force) nếu thật sự muốn khôi phục.")
+        before = backups.backup_now("before-restore")
+        backups.restore_from(path)
+        _past_every_version_seen(max(seen.values(), default=0))
     return before
 
 
