@@ -19,7 +19,7 @@ from .sessions import end_session, session_principal, start_session
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SESSION_KEY = "sid"  # the only thing a sign-in keeps in the cookie
 # Endpoints (and their "_…" siblings) for administrators only: the accounts, the audit trail.
-ADMINISTRATOR_PAGES = ("admin.users", "admin.audit", "admin.latest_backup")  # a backup holds the accounts
+ADMINISTRATOR_PAGES = ("admin.users", "admin.audit", "admin.latest_backup", "admin.backups")  # a backup holds the accounts
 SECRETARY_WRITES = {"admin.save_notes"}  # the one change a secretary makes: the minutes' notes
 
 

@@ -42,10 +42,16 @@ def command_app(announce: bool = True):
     (serve prints it in its banner instead)."""
     from conference.factory import create_app
     app = create_app()
-    if announce and app.extensions.get("first_admin_password"):
+    if announce:
+        announce_first_admin(app)
+    return app
+
+
+def announce_first_admin(app) -> None:
+    """Print the first administrator's password if this start made it (once: it is then forgotten)."""
+    if app.extensions.get("first_admin_password"):
         click.echo(_("Đã tạo tài khoản quản trị đầu tiên: admin, mật khẩu (chỉ hiện một lần): {password}").format(
             password=app.extensions.pop("first_admin_password")), err=True)
-    return app
 
 
 @contextmanager

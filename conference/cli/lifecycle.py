@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from conference.core.errors import ConferenceError
-from .app import chosen_conference, command_app, conference_option, writing
+from .app import announce_first_admin, chosen_conference, command_app, conference_option, writing
 from .language import N_, Refused, _
 
 
@@ -80,13 +80,29 @@ def backup(file: Path) -> None:
     click.echo(_("Đã sao lưu: {file}").format(file=file))
 
 
-@click.command(help=N_("Khôi phục cơ sở dữ liệu từ bản sao lưu FILE (tệp được kiểm tra trước)."))
+@click.command(help=N_("Khôi phục cơ sở dữ liệu từ bản sao lưu FILE (tệp được kiểm tra trước, "
+                        "trạng thái hiện tại được sao lưu trước)."))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def restore(file: Path) -> None:
-    from conference.office.backups import restore_from
-    with command_app().app_context():
+@click.option("--force", is_flag=True, help=N_("Khôi phục cả khi chương trình đang chạy."))
+def restore(file: Path, force: bool) -> None:
+    """The accounts said afterwards are the restored database's own, with the backup's passwords:
+    a first administrator this start may have made on an empty instance is gone with the database
+    it was made in, so its password is printed only if the restore is refused."""
+    from conference.office import restore as restoring
+    app = command_app(announce=False)
+    with app.app_context():
         try:
-            restore_from(file)
+            before = restoring.restore(file, force=force)
         except ConferenceError as error:
+            announce_first_admin(app)  # the database it was made in stays: its password works
             raise Refused.of(error) from None
+        app.extensions.pop("first_admin_password", None)  # replaced by the backup's accounts
         click.echo(_("Đã khôi phục từ {file}.").format(file=file))
+        if before is not None:
+            click.echo(_("Trạng thái trước đó đã được sao lưu: {file}").format(file=before))
+        accounts = restoring.accounts()
+        click.echo(_("Tài khoản của cơ sở dữ liệu đã khôi phục (mật khẩu là mật khẩu lúc sao lưu):"))
+        for account in accounts:
+            click.echo(f"\t{account.login}\t{account.role.value}")
+        if not any(account.role == restoring.AccountRole.ADMINISTRATOR for account in accounts):
+            click.echo(_("Không có tài khoản quản trị: lần chạy serve tới sẽ tạo “admin” và in mật khẩu của nó."))

@@ -158,6 +158,18 @@ def install_transaction_steps(*, record_change: Callable[[sa.orm.Session], None]
 
 
 @contextmanager
+def writers_held() -> Iterator[None]:
+    """Keep this process's writers waiting meanwhile (SQLite's writer lock, taken as
+    write_transaction takes it, and reentrant: a write_transaction inside goes on). For a step
+    that replaces the database file, so that no change falls between its backup and its restore."""
+    if not is_sqlite(db.engine):
+        yield
+        return
+    with _sqlite_writer:
+        yield
+
+
+@contextmanager
 def write_transaction() -> Iterator[sa.orm.Session]:
     """One domain action = one transaction; commits on success, rolls back on any error. Before
     the commit, the change's audit entry is written; after it, the screens get the new snapshot.

@@ -27,7 +27,7 @@ LOW_DISK_BYTES = 200 * 1024 * 1024  # below this, the automatic backup warns the
 log = logging.getLogger(__name__)
 
 
-def _require_sqlite() -> None:
+def require_sqlite() -> None:
     if db.engine.dialect.name != "sqlite":
         raise ConferenceError("use_pg_dump", "Cơ sở dữ liệu là PostgreSQL: sao lưu bằng pg_dump, "
                                                "khôi phục bằng pg_restore (xem docs/OFFICE.md).")
@@ -40,7 +40,7 @@ def backup_dir() -> Path:
 def backup_to(target: Path) -> Path:
     """A consistent copy of the live database in TARGET, written beside it then renamed, so a
     backup file is always whole. Writers go on meanwhile (WAL: the copy reads one snapshot)."""
-    _require_sqlite()
+    require_sqlite()
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
     partial = target.with_name(target.name + ".partial")
@@ -88,8 +88,14 @@ def latest_backup() -> Path | None:
 
 
 def prune(keep: int) -> None:
-    for old in backups()[keep:]:
-        old.unlink(missing_ok=True)
+    """The newest KEEP of each kind (automatic, manual, before a reset, before a restore, uploaded):
+    the automatic backups of the day roll on without taking the reset's backup, its undo, with them."""
+    kinds: dict[str, int] = {}
+    for path in backups():
+        kind = path.name.split("-", 3)[-1]
+        kinds[kind] = kinds.get(kind, 0) + 1
+        if kinds[kind] > keep:
+            path.unlink(missing_ok=True)
 
 
 def _refuse(msgid: str, **values):
@@ -110,7 +116,7 @@ def check_backup(path: Path) -> None:
     if header != HEADER:
         _refuse("Tệp này không phải là bản sao lưu SQLite.")
     try:
-        connection = _open_read_only(path)
+        connection = open_read_only(path)
         try:
             _check_contents(connection)
         finally:
@@ -119,7 +125,7 @@ def check_backup(path: Path) -> None:
         _refuse("Tệp sao lưu bị hỏng hoặc không đủ: %(reason)s", reason=str(error))
 
 
-def _open_read_only(path: Path) -> sqlite3.Connection:
+def open_read_only(path: Path) -> sqlite3.Connection:
     """The file, read-only, its schema not trusted to run any function but SQLite's harmless ones.
     A file: URI built by pathlib, so a "?" or "#" in the file's name stays part of the name."""
     connection = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
@@ -156,12 +162,12 @@ def restore_from(path: Path) -> None:
     Nothing is changed when the check refuses the file. What is checked is what is restored: a
     private copy of the file, alone, so neither a change to the file after the check nor a -wal
     or -journal file left beside it can bring in anything the check did not see."""
-    _require_sqlite()
+    require_sqlite()
     with _private_copy(Path(path)) as copy:
         check_backup(copy)
         db.session.remove()
         db.engine.dispose()
-        source = _open_read_only(copy)
+        source = open_read_only(copy)
         target = sqlite3.connect(db.engine.url.database, timeout=30)
         try:
             source.backup(target)

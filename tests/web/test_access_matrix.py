@@ -157,6 +157,10 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "/admin/reset-day"): ADMIN_ONLY,
     ("POST", "/admin/backups"): ADMIN_ONLY,
     ("GET", "/admin/backups/latest.db"): frozenset({ADMINISTRATOR}),  # it holds the accounts' hashes
+    ("GET", "/admin/backups"): frozenset({ADMINISTRATOR}),  # a restore brings back its accounts
+    ("GET", "/admin/backups/<name>/restore"): frozenset({ADMINISTRATOR}),
+    ("POST", "/admin/backups/<name>/restore"): frozenset({ADMINISTRATOR}),
+    ("POST", "/admin/backups/upload"): frozenset({ADMINISTRATOR}),
 }
 
 
