@@ -92,8 +92,12 @@ def left_in_vietnamese(html: str, data: list[str]) -> list[str]:
 
 
 def page_urls(app) -> list[tuple[str, str]]:
-    """(endpoint, url) of every GET page; a route with an id gets the first row the demo has."""
-    ids = {"item_id": 1, "delegate_id": 1}
+    """(endpoint, url) of every GET page; a route with an id gets the first row the demo has, and the
+    restore of a backup the newest backup (one is taken if there is none)."""
+    from conference.office.backups import backup_now, backups
+    with app.app_context():
+        kept = backups()
+        ids = {"item_id": 1, "delegate_id": 1, "name": kept[0].name if kept else backup_now().name}
     pages = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in NOT_PAGES:
