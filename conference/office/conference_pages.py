@@ -46,6 +46,9 @@ def create_conference():
 
 @bp.post("/conferences/<int:conference_id>/activate")
 def activate(conference_id: int):
+    """A deliberate act: the box saying what every screen will do must be ticked."""
+    if request.form.get("confirm") != "1":
+        return _page(_("Hãy đánh dấu ô xác nhận để đưa hội nghị này vào hoạt động."), 400)
     try:
         lifecycle.activate(conference_id, force=request.form.get("force") == "1")
     except ConferenceError as error:

@@ -80,7 +80,11 @@ def test_every_connected_screen_moves_to_the_activated_conference_with_its_snaps
     admin = signed_in(app)
     with app.app_context():
         new = lifecycle.create_conference("Hội nghị mới", template="dien-hinh-tien-tien")
-    answer = admin.post(f"/admin/conferences/{new}/activate", data={"csrf_token": admin.csrf_token})
+    unconfirmed = admin.post(f"/admin/conferences/{new}/activate", data={"csrf_token": admin.csrf_token})
+    assert unconfirmed.status_code == 400 and "xác nhận" in unconfirmed.get_data(as_text=True)
+    with app.app_context():
+        assert default_conference_id() == 1  # nothing switched
+    answer = admin.post(f"/admin/conferences/{new}/activate", data={"csrf_token": admin.csrf_token, "confirm": "1"})
     assert answer.status_code == 303
     for screen in screens:
         received = states(screen)
