@@ -14,7 +14,9 @@ in all (--rate), where each latency counts from the moment the scan was due. A f
 throughout (projector, MC, office), so every check-in is published to someone, as on the day.
 Prints throughput, p50/p99 latency, errors and the server's CPU time per request of each (from
 /proc: unlike the others it hardly moves with other work on the machine), and checks the database
-counted each delegate exactly once.
+counted each delegate exactly once. After them, the same doors scan the flat-out half again against
+the floor, a bare check-in on the same server (bench/bare_checkin.py, a database of its own), and
+the ratio of the two throughputs is printed with each one's CPU time a check-in.
 
 With --postgres (and --redis), the same load runs against the scale-out set-up instead: a database
 of its own on that PostgreSQL (dropped afterwards) and --servers processes of the production command
@@ -162,6 +164,18 @@ def start_servers(stack: ExitStack, instance: Path, args) -> tuple[list[Server],
     return servers, database_url
 
 
+def floor_phase(codes: list[str], tokens: list[str]) -> dict:
+    """The same doors, flat out over the same codes, against the bare check-in (bench/bare_checkin.py)
+    on the same server, with a fresh database of its own."""
+    folder = scratch("checkin-floor")
+    (folder / "codes.txt").write_text("\n".join(codes), encoding="utf-8")
+    port = free_port()
+    command = [sys.executable, str(ROOT / "bench" / "bare_checkin.py"), str(port), str(folder / "floor.db"),
+               str(folder / "codes.txt")]
+    with Server(folder, command=command, port=port) as bare:
+        return run_phase([bare], tokens, [codes[n::len(tokens)] for n in range(len(tokens))])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--delegates", type=int, default=2000, help="imported on top of the 65 of the demo")
@@ -196,8 +210,14 @@ def main() -> int:
                 screen.disconnect()
         rows, distinct = count_checkins(instance, database_url)
         memory = [server.peak_memory_mb() for server in servers]
+    floor = floor_phase(flat_out, tokens) if not args.postgres else None
     print("   flat out (each door sends its next scan as soon as it has the answer):")
     report("POST /api/checkins", saturated)
+    if floor:
+        report("floor: bare check-in", floor)
+        print(f"   ratio to the floor, flat out: {saturated['per_second'] / floor['per_second']:.2f}x "
+              f"(CPU a check-in {saturated['cpu_ms']:.2f} ms against {floor['cpu_ms']:.2f} ms; "
+              f"p99 {saturated['p99']:.0f} ms against the floor's p50 {floor['p50']:.0f} ms)")
     report("GET /api/state", reads)
     print(f"   paced: the {args.doors} doors together send {args.rate:.0f} scans/s (latency counted from when due):")
     report("POST /api/checkins", steady)

@@ -22,6 +22,7 @@ def test_the_check_in_benchmark_counts_every_delegate_once_and_reports_both_phas
     out = run_bench("bench/checkin_load.py", "--delegates", "30", "--doors", "4", "--screens", "1", "--rate", "40")
     assert "machine:" in out and "GET /api/state" in out and "paced" in out
     assert "errors 0" in out and "check-ins stored: 95 rows for 95 delegates (expected 95 each)" in out
+    assert "floor: bare check-in" in out and "ratio to the floor, flat out:" in out
 
 
 def test_the_check_in_benchmark_runs_the_scale_out_set_up(postgres_url, redis_url):
