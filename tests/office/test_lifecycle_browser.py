@@ -23,8 +23,8 @@ def cli(server, *args: str) -> str:
     return done.stdout
 
 
-def test_the_projector_and_the_door_follow_an_activate_without_a_reload(live_server, chromium, page):
-    token = live_server.token("door", "Cửa phụ")  # the test's own scans
+def paired_door_and_mc(live_server, chromium, page):
+    """A door tablet and an MC laptop paired in their browsers, and the projector (`page`), on the demo."""
     door = chromium.new_context(viewport={"width": 1024, "height": 768}).new_page()
     door.goto(f"{live_server.url}/pair/{live_server.pairing('door', 'Cửa chính')}")
     expect(door.locator("#attendance")).to_have_text("0/65", timeout=15000)
@@ -32,6 +32,12 @@ def test_the_projector_and_the_door_follow_an_activate_without_a_reload(live_ser
     mc.goto(f"{live_server.url}/pair/{live_server.pairing('mc')}")
     page.goto(f"{live_server.url}/display")
     expect(page.locator("#conference-title")).to_have_text(DEMO, timeout=15000)
+    return door, mc
+
+
+def test_the_projector_and_the_door_follow_an_activate_without_a_reload(live_server, chromium, page):
+    token = live_server.token("door", "Cửa phụ")  # the test's own scans
+    door, mc = paired_door_and_mc(live_server, chromium, page)
     for tab in (page, door, mc):
         tab.evaluate("window.notReloaded = true")
 
@@ -72,13 +78,7 @@ def test_a_door_and_an_mc_paired_before_a_switch_serve_the_activated_conference(
     a badge of the copy checks in (green), and the MC's PageDown moves the copy's show on the projector."""
     from tests.checkin.test_door_browser import expect_result, wedge
     token = live_server.token("door", "Cửa phụ")
-    door = chromium.new_context(viewport={"width": 1024, "height": 768}).new_page()
-    door.goto(f"{live_server.url}/pair/{live_server.pairing('door', 'Cửa chính')}")
-    expect(door.locator("#attendance")).to_have_text("0/65", timeout=15000)
-    mc = door.context.browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
-    mc.goto(f"{live_server.url}/pair/{live_server.pairing('mc')}")
-    page.goto(f"{live_server.url}/display")
-    expect(page.locator("#conference-title")).to_have_text(DEMO, timeout=15000)
+    door, mc = paired_door_and_mc(live_server, chromium, page)
 
     cli(live_server, "new-conference", "--title", "Hội nghị điển hình tiên tiến lần thứ V", "--copy-from", "1")
     cli(live_server, "activate", "2")
