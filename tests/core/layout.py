@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 CONFERENCE = Path(__file__).resolve().parents[2] / "conference"
-FEATURES = ("accounts", "checkin", "show", "awards", "papers", "office")
+FEATURES = ("accounts", "checkin", "show", "awards", "me", "papers", "office")
 _ROUTES = re.compile(r"^(bp|[a-z_]+\.bp) = Blueprint\(|^@bp\.(get|post|put|delete|route)\(", re.MULTILINE)
 _REQUEST_BOUND = {"accounts/guards.py"}
 
