@@ -19,6 +19,8 @@ from conference.core.db import db
 from conference.core.extensions import socketio
 from conference.core.models import Role, ShowState
 from conference.core.state import default_conference_id
+from conference.me import phones
+from conference.me.programme import documents_view, programme_view
 from . import consoles
 from .snapshot import build_snapshot
 
@@ -31,6 +33,19 @@ def room(conference_id: int) -> str:
 
 def device_room(device_id: int) -> str:
     return f"device-{device_id}"
+
+
+def delegates_room(conference_id: int) -> str:
+    """The delegates' phones (/me): they get the "programme" event, never the screens' snapshot."""
+    return f"delegates-{conference_id}"
+
+
+def programme(conference_id: int, snapshot: dict) -> dict:
+    """The phones' view of this snapshot: one query (their documents), then plain data."""
+    try:
+        return programme_view(snapshot, documents_view(conference_id))
+    finally:
+        db.session.rollback()
 
 
 def publish(conference_id: int) -> None:
@@ -137,6 +152,7 @@ def _emit_to_screens(conference_id: int, snapshot: dict, **options) -> None:
     _remember_sent(conference_id, snapshot["version"])
     try:
         socketio.emit("state", snapshot, to=room(conference_id), **options)
+        socketio.emit("programme", programme(conference_id, snapshot), to=delegates_room(conference_id), **options)
     except Exception:
         if _sent.get(key) == snapshot["version"] > before:
             _sent[key] = before
@@ -288,9 +304,27 @@ def _principal(auth):
     return None, None
 
 
+def _delegate_connect() -> None:
+    """A delegate's page: the phone's cookie is checked (a released phone is refused), and the
+    socket joins its conference's delegates' room only, so it never receives the screens' snapshot."""
+    try:
+        held = phones.phone(session.get(phones.COOKIE_KEY))
+        conference_id = held.conference_id if held else None
+    finally:
+        db.session.rollback()
+    if held is None:
+        raise ConnectionRefusedError("not_signed_in")
+    join_room(delegates_room(conference_id))
+    socketio.emit("programme", programme(conference_id, build_snapshot(conference_id)), to=request.sid)
+    db.session.rollback()
+
+
 @socketio.on("connect")
 def on_connect(auth=None):
-    """Check the token (auth dict or the paired cookie); anonymous clients may only watch."""
+    """Check the token (auth dict or the paired cookie); anonymous clients may only watch.
+    A delegate's page asks for its own view (auth {"delegate": true}): _delegate_connect."""
+    if isinstance(auth, dict) and auth.get("delegate") is True:
+        return _delegate_connect()
     try:
         principal, refused = _principal(auth)
         conference_id = principal.conference_id if principal else default_conference_id()
@@ -322,6 +356,14 @@ def on_disconnect(*_reason):
     consoles.leave(request.sid)
 
 
+def _delegate_sync(conference_id: int) -> dict | None:
+    """A phone asking again: its programme view, unless the office released it meanwhile."""
+    if phones.phone(session.get(phones.COOKIE_KEY)) is None:
+        socketio.server.disconnect(request.sid, namespace="/")
+        return None
+    return programme(conference_id, build_snapshot(conference_id))
+
+
 @socketio.on("sync")
 def on_sync(_data=None):
     """A client that doubts it is current asks again; the answer is the snapshot.
@@ -336,6 +378,8 @@ def on_sync(_data=None):
         for name in socketio.server.rooms(request.sid):
             if name.startswith("conference-"):
                 return build_snapshot(int(name.split("-", 1)[1]))
+            if name.startswith("delegates-"):
+                return _delegate_sync(int(name.split("-", 1)[1]))
         return None
     finally:
         db.session.rollback()
