@@ -1,11 +1,14 @@
 """The projector pages: read-only, need no sign-in."""
 from flask import Blueprint, current_app, render_template
 
+from conference.me.pages import page_address_here
+
 bp = Blueprint("display", __name__)
 
 
 def _render(view: str):
-    return render_template("display.html", view=view, timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return render_template("display.html", view=view, timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
+                           me_address=page_address_here())
 
 
 @bp.get("/display")
