@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from conference.core.db import db, is_id, write_transaction
-from conference.core.errors import ConferenceError, NotFound
+from conference.core.errors import N_, ConferenceError, NotFound
 from conference.core.fields import Codes, bounded_text
 from conference.core.models import AgendaItem, ConferenceDocument, DocumentVisibility
 from conference.core.state import bump_version
@@ -70,7 +70,7 @@ def path_of(document: ConferenceDocument) -> Path:
 def add_document(conference_id: int, title: object, content: bytes, item_position: object = None,
                  visibility: object = None) -> ConferenceDocument:
     """Check the PDF, keep its file, and add it to the conference."""
-    name = bounded_text(title, MAX_TITLE, "Tên tài liệu", Codes.of("title"), required=True)
+    name = bounded_text(title, MAX_TITLE, N_("Tên tài liệu"), Codes.of("title"), required=True)
     shown = parse_visibility(visibility)
     pages = check_pdf(content, size_limit())
     digest = hashlib.sha256(content).hexdigest()
