@@ -46,8 +46,38 @@ def pdf_bytes(*pages: str, javascript: str | None = None) -> bytes:
     if javascript is None:
         return out.getvalue()
     from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(out.getvalue())))
-    writer.add_js(javascript)
+    writer.root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject(javascript)})
     scripted = io.BytesIO()
     writer.write(scripted)
     return scripted.getvalue()
+
+
+def pdf_with_script_in_an_object_stream(javascript: str) -> bytes:
+    """A PDF 1.5 whose objects (the catalogue's /OpenAction JavaScript among them) live in a
+    Flate-compressed object stream, with a cross-reference stream: no /JavaScript in its raw bytes."""
+    import zlib
+    objects = [b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+               b"<< /S /JavaScript /JS (" + javascript.encode("latin-1") + b") >>"]
+    header, body, offset = b"", b"", 0
+    for number, content in enumerate(objects, 1):
+        header += b"%d %d " % (number, offset)
+        body += content + b"\n"
+        offset += len(content) + 1
+    packed = zlib.compress(header + body)
+    out = b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"
+    stream_at = len(out)
+    out += (b"5 0 obj\n<< /Type /ObjStm /N 4 /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+            % (len(header), len(packed)) + packed + b"\nendstream\nendobj\n")
+    xref_at = len(out)
+    rows = [b"\x00\x00\x00\x00\xff\xff"] + [b"\x02" + (5).to_bytes(3, "big") + i.to_bytes(2, "big")
+                                              for i in range(4)]
+    rows += [b"\x01" + stream_at.to_bytes(3, "big") + b"\x00\x00", b"\x01" + xref_at.to_bytes(3, "big") + b"\x00\x00"]
+    table = zlib.compress(b"".join(rows))
+    out += (b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 3 2] /Root 1 0 R /Filter /FlateDecode /Length %d >>\nstream\n"
+            % len(table) + table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at)
+    return out
