@@ -7,7 +7,7 @@ checked for what it is (pdfcheck.py), and a refused one changes nothing.
 """
 from __future__ import annotations
 
-from flask import render_template, request, send_file, url_for
+from flask import render_template, request, send_file
 from flask_babel import gettext as _
 
 from conference.accounts.guards import current_principal

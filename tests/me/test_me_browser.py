@@ -3,14 +3,12 @@ real server: light on the first visit, following the MC within a second; a secon
 until the office releases the first in two taps; a document drawn by PDF.js on the page's canvas."""
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 
 import pytest
 import requests
 
-from tests.conftest import ADMIN_LOGIN, ADMIN_PASSWORD, ROOT, LiveServer, bearer, lanes
+from tests.conftest import ADMIN_LOGIN, LiveServer, lanes, page_csrf_token
 from tests.me.helpers import pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -19,24 +17,41 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 FIRST_VISIT_LIMIT = 150 * 1024
 
 
+class Office(requests.Session):
+    """The office, signed in at /login as a person is: its cookie and CSRF token drive the API too."""
+
+    def __init__(self, url: str, password: str):
+        super().__init__()
+        self.url = url
+        self.csrf = page_csrf_token(self.get(url + "/login", timeout=10).text)
+        self.post(url + "/login", data={"login": ADMIN_LOGIN, "password": password, "csrf_token": self.csrf},
+                  timeout=10).raise_for_status()
+        self.csrf = page_csrf_token(self.get(url + "/admin", timeout=10).text)
+        self.headers["X-CSRFToken"] = self.csrf
+
+    def press(self, path: str, **body) -> dict:
+        answer = self.post(self.url + path, json=body, timeout=10)
+        answer.raise_for_status()
+        return answer.json()
+
+
 @pytest.fixture(scope="module")
 @lanes("slow")
 def server(tmp_path_factory):
-    """One server for the module, with a two-page document added by the command line."""
+    """One server for the module, with a two-page document the office has added."""
     live = LiveServer(tmp_path_factory.mktemp("me") / "instance").start()
-    report = live.instance.parent / "bao-cao.pdf"
-    report.write_bytes(pdf_bytes("BAO CAO TONG KET", "TRANG HAI"))
-    subprocess.run([sys.executable, "-m", "conference", "add-document", str(report), "--title", "Báo cáo tổng kết",
-                    "--item", "3"], cwd=ROOT, env=live.env, check=True, capture_output=True)
-    live.control = bearer(live.token("admin", "Văn phòng"))  # the office's token presses the show too
+    live.office = Office(live.url, live.admin_password)
+    added = live.office.post(live.url + "/admin/documents", timeout=10, data={
+        "csrf_token": live.office.csrf, "title": "Báo cáo tổng kết", "item": "3", "visibility": "visible"},
+        files={"file": ("bao-cao.pdf", pdf_bytes("BAO CAO TONG KET", "TRANG HAI"), "application/pdf")})
+    assert added.status_code == 200 and "Báo cáo tổng kết" in added.text
     yield live
     live.stop()
 
 
 @pytest.fixture(scope="module")
 def delegates(server) -> list[dict]:
-    answer = requests.get(server.url + "/api/delegates", headers=server.control, timeout=10)
-    return answer.json()["delegates"]
+    return server.office.get(server.url + "/api/delegates", timeout=10).json()["delegates"]
 
 
 def phone(chromium):
@@ -54,8 +69,7 @@ def test_the_page_is_light_readable_and_follows_the_mc_within_a_second(chromium,
     page.on("requestfinished", lambda request: weights.append((request.url, request.sizes()["responseBodySize"]
                                                                + request.sizes()["responseHeadersSize"])))
     try:
-        requests.post(server.url + "/api/show/goto", json={"position": 1}, headers=server.control,
-                      timeout=10).raise_for_status()
+        server.office.press("/api/show/goto", position=1)
         page.goto(f"{server.url}/me/{delegates[0]['badge_code']}")
         page.wait_for_function("() => document.getElementById('me').dataset.version")
         assert page.url == server.url + "/me"
@@ -70,8 +84,7 @@ def test_the_page_is_light_readable_and_follows_the_mc_within_a_second(chromium,
         state = requests.get(server.url + "/api/state", timeout=10).json()
         assert shown_title(page) == state["agenda"][0]["title"]
         pressed = time.monotonic()
-        requests.post(server.url + "/api/show/next", json={"from": {"position": 1, "step": None}},
-                      headers=server.control, timeout=10).raise_for_status()
+        server.office.press("/api/show/next", **{"from": {"position": 1, "step": None}})
         page.wait_for_function("t => document.getElementById('now-item').textContent === t",
                                arg=state["agenda"][1]["title"], timeout=1000)
         assert time.monotonic() - pressed < 1.0
@@ -94,7 +107,7 @@ def test_a_second_phone_is_refused_until_the_office_releases_the_first_in_two_ta
         expect(second.locator("#refused")).to_contain_text("đang mở trên một điện thoại khác")
         office.goto(f"{server.url}/login")
         office.fill("input[name=login]", ADMIN_LOGIN)
-        office.fill("input[name=password]", server.admin_password or ADMIN_PASSWORD)
+        office.fill("input[name=password]", server.admin_password)
         office.click("button[type=submit]")
         office.goto(f"{server.url}/admin/delegates/{delegate['id']}")
         office.once("dialog", lambda dialog: dialog.accept())  # the second tap: the confirmation
