@@ -123,3 +123,14 @@ def test_the_door_checks_a_delegate_in_by_the_phone_qr_of_the_badge(app, confere
     answer = client.post("/api/checkins", json={"code": scanned, "nonce": "phone-qr"}, headers=auth("door"))
     assert answer.status_code == 201 and answer.get_json()["result"] == "checked_in"
     assert answer.get_json()["delegate"]["id"] == delegate_id
+
+
+def test_the_door_releases_a_delegate_s_phone_and_says_when_there_is_none(app, conference_id, auth, client):
+    (delegate_id, code, name), _ = delegates(app, conference_id)
+    phone(app, code)
+    released = client.post(f"/api/delegates/{delegate_id}/phone/release", headers=auth("door"))
+    assert released.status_code == 200 and released.get_json()["delegate"]["full_name"] == name
+    none = client.post(f"/api/delegates/{delegate_id}/phone/release", headers=auth("door"))
+    assert none.status_code == 404 and none.get_json()["error"]["code"] == "no_phone"
+    assert client.post(f"/api/delegates/{delegate_id}/phone/release", headers=auth("mc")).status_code == 403
+    assert phone(app, code)  # a new phone opens the page

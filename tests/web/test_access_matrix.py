@@ -60,6 +60,7 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("DELETE", "/api/checkins/<int:delegate_id>"): DOORS,
     ("GET", "/api/delegates"): DOORS,
     ("POST", "/api/delegates"): DOORS,
+    ("POST", "/api/delegates/<int:delegate_id>/phone/release"): DOORS,
     # The MC
     ("GET", "/mc"): CONTROL,
     ("POST", "/api/show/next"): CONTROL,
