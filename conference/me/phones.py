@@ -95,3 +95,11 @@ def release_phone(conference_id: int, delegate_id: object, by: str) -> Delegate:
             raise NotFound("no_phone", "Trang của đại biểu này chưa mở trên điện thoại nào.")
         held.released_at, held.released_by = utcnow(), by[:200]
     return delegate
+
+
+def release_all_phones(session, conference_id: int, by: str) -> int:
+    """Inside the caller's transaction (the reset after a rehearsal): every phone of the conference
+    lets go of its page. Returns how many did."""
+    return session.execute(sa.update(DelegatePhone).where(DelegatePhone.conference_id == conference_id,
+                                                          DelegatePhone.released_at.is_(None))
+                           .values(released_at=utcnow(), released_by=by)).rowcount

@@ -134,3 +134,13 @@ def test_the_door_releases_a_delegate_s_phone_and_says_when_there_is_none(app, c
     assert none.status_code == 404 and none.get_json()["error"]["code"] == "no_phone"
     assert client.post(f"/api/delegates/{delegate_id}/phone/release", headers=auth("mc")).status_code == 403
     assert phone(app, code)  # a new phone opens the page
+
+
+def test_the_reset_after_a_rehearsal_lets_every_phone_go(app, conference_id):
+    from conference.office.lifecycle import reset_day
+    (_, code, _), _ = delegates(app, conference_id)
+    rehearsal = phone(app, code)
+    with app.app_context():
+        assert reset_day(conference_id, force=True)["phones"] == 1
+    assert "Mã thẻ" in rehearsal.get("/me").get_data(as_text=True)
+    assert phone(app, code)  # the delegate's own phone, on the day
