@@ -8,7 +8,8 @@ bp = Blueprint("display", __name__)
 
 def _render(view: str):
     return render_template("display.html", view=view, timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
-                           me_address=page_address_here())
+                           # What a delegate types: the address without its scheme (the QR holds it whole).
+                           me_address=page_address_here().split("://", 1)[-1])
 
 
 @bp.get("/display")
