@@ -181,7 +181,7 @@ def _watch_loop(app, server) -> None:
         with _watching:  # a socket joins its room before it calls start_watch: none is missed
             # A server process has one app. Where one process makes several (the tests), each
             # new app takes over the Socket.IO server, and the watch of the one before ends.
-            if socketio.server is not server or not _local_rooms("conference-"):
+            if socketio.server is not server or not (_local_rooms("conference-") or _local_rooms("delegates-")):
                 app.extensions["conference_watch"] = False
                 return
         try:
@@ -198,7 +198,8 @@ def _watch_loop(app, server) -> None:
 def resync_local_screens() -> list[int]:
     """Send the snapshot to this process's screens of every conference whose version moved on
     without them. Returns the conferences sent."""
-    followed = _local_rooms("conference-")
+    # The delegates' phones (delegates-<id>) are caught up by the same emit as the screens.
+    followed = sorted(set(_local_rooms("conference-")) | set(_local_rooms("delegates-")))
     if not followed:
         return []
     versions = db.session.execute(sa.select(ShowState.conference_id, ShowState.version)
@@ -314,8 +315,13 @@ def _delegate_connect() -> None:
         db.session.rollback()
     if held is None:
         raise ConnectionRefusedError("not_signed_in")
+    first_here = not socketio.server.manager.rooms.get("/", {}).get(delegates_room(conference_id))
     join_room(delegates_room(conference_id))
-    socketio.emit("programme", programme(conference_id, build_snapshot(conference_id)), to=request.sid)
+    snapshot = build_snapshot(conference_id)
+    socketio.emit("programme", programme(conference_id, snapshot), to=request.sid)
+    if first_here and not socketio.server.manager.rooms.get("/", {}).get(room(conference_id)):
+        _remember_sent(conference_id, snapshot["version"])  # nobody here holds an older state
+    start_watch(current_app._get_current_object())  # a lost publish reaches the phones too
     db.session.rollback()
 
 

@@ -144,3 +144,23 @@ def test_the_reset_after_a_rehearsal_lets_every_phone_go(app, conference_id):
         assert reset_day(conference_id, force=True)["phones"] == 1
     assert "Mã thẻ" in rehearsal.get("/me").get_data(as_text=True)
     assert phone(app, code)  # the delegate's own phone, on the day
+
+
+def test_a_change_published_by_nobody_reaches_the_phones_within_two_watch_rounds(app, conference_id):
+    """A change made outside this process (the command line) is caught up by the watch, for the
+    phones as for the screens (live/realtime.py resync_local_screens)."""
+    from conference.core.models import ShowState
+    from conference.live import realtime
+    (_, code, _), _ = delegates(app, conference_id)
+    socket = socketio.test_client(app, flask_test_client=phone(app, code), auth={"delegate": True})
+    socket.get_received()
+    with app.app_context():
+        db.session.execute(sa.update(ShowState).where(ShowState.conference_id == conference_id)
+                           .values(version=ShowState.version + 5))
+        db.session.commit()
+        version = db.session.scalar(sa.select(ShowState.version).where(ShowState.conference_id == conference_id))
+        realtime.resync_local_screens()  # the first round notes the version; the second sends it
+        realtime.resync_local_screens()
+    views = [event["args"][0] for event in socket.get_received() if event["name"] == "programme"]
+    assert views and views[-1]["version"] == version
+    socket.disconnect()
