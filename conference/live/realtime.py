@@ -40,6 +40,17 @@ def delegates_room(conference_id: int) -> str:
     return f"delegates-{conference_id}"
 
 
+def phone_room(phone_id: int) -> str:
+    return f"phone-{phone_id}"
+
+
+def disconnect_phone(phone_id: int) -> None:
+    """Close the live connection a just-released phone has open on this process (elsewhere: its
+    next sync or reconnect is refused)."""
+    for sid, _ in list(socketio.server.manager.get_participants("/", phone_room(phone_id))):
+        socketio.server.disconnect(sid, namespace="/")
+
+
 def programme(conference_id: int, snapshot: dict) -> dict:
     """The phones' view of this snapshot: one query (their documents), then plain data."""
     try:
@@ -310,13 +321,14 @@ def _delegate_connect() -> None:
     socket joins its conference's delegates' room only, so it never receives the screens' snapshot."""
     try:
         held = phones.phone(session.get(phones.COOKIE_KEY))
-        conference_id = held.conference_id if held else None
+        conference_id, phone_id = (held.conference_id, held.id) if held else (None, None)
     finally:
         db.session.rollback()
     if held is None:
         raise ConnectionRefusedError("not_signed_in")
     first_here = not socketio.server.manager.rooms.get("/", {}).get(delegates_room(conference_id))
     join_room(delegates_room(conference_id))
+    join_room(phone_room(phone_id))
     snapshot = build_snapshot(conference_id)
     socketio.emit("programme", programme(conference_id, snapshot), to=request.sid)
     if first_here and not socketio.server.manager.rooms.get("/", {}).get(room(conference_id)):

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from conference.accounts.guards import current_principal
 from conference.core.errors import ConferenceError
+from conference.live import realtime
 from conference.office.frame import bp, conference_id, done, message_page
 from conference.show.agenda import items
 from conference.papers import poster
@@ -101,8 +102,9 @@ def documents_poster():
 def release_phone(delegate_id: int):
     """Free a delegate's page for another phone (two taps: this button, then its confirmation)."""
     try:
-        delegate = phones.release_phone(conference_id(), delegate_id, current_principal().label)
+        released = phones.release_phone(conference_id(), delegate_id, current_principal().label)
     except ConferenceError as error:
         return message_page(error.localized(), error.status)
+    realtime.disconnect_phone(released.id)
     return done(_("Đã giải phóng trang của “%(name)s”: điện thoại mới có thể mở bằng mã thẻ.",
-                  name=delegate.full_name), "admin.delegate", delegate_id=delegate.id)
+                  name=released.delegate.full_name), "admin.delegate", delegate_id=released.delegate_id)

@@ -82,9 +82,10 @@ def phone_of(delegate_id: int) -> DelegatePhone | None:
                                                            DelegatePhone.released_at.is_(None)))
 
 
-def release_phone(conference_id: int, delegate_id: object, by: str) -> Delegate:
+def release_phone(conference_id: int, delegate_id: object, by: str) -> DelegatePhone:
     """The office or the door frees a delegate's page for another phone (a lost or changed phone);
-    the phone that held it is signed out. Refused when no phone holds it."""
+    the phone that held it is signed out. Refused when no phone holds it. Returns the released
+    phone (its delegate with it), whose live connection the caller closes."""
     with write_transaction() as session:
         delegate = session.get(Delegate, delegate_id) if is_id(delegate_id) else None
         if delegate is None or delegate.conference_id != conference_id:
@@ -94,7 +95,7 @@ def release_phone(conference_id: int, delegate_id: object, by: str) -> Delegate:
         if held is None:
             raise NotFound("no_phone", "Trang của đại biểu này chưa mở trên điện thoại nào.")
         held.released_at, held.released_by = utcnow(), by[:200]
-    return delegate
+    return held
 
 
 def release_all_phones(session, conference_id: int, by: str) -> int:

@@ -150,7 +150,9 @@ def reissue(delegate_id: int):
 @require_api(*DOOR)
 def release_phone(delegate_id: int):
     """The door (or the office) frees a delegate's page for another phone (conference/me/phones.py)."""
-    delegate = phones.release_phone(conference_id(), delegate_id, g.principal.label)
+    released = phones.release_phone(conference_id(), delegate_id, g.principal.label)
+    realtime.disconnect_phone(released.id)
+    delegate = released.delegate
     return jsonify({"result": "released", "delegate": {"id": delegate.id, "full_name": delegate.full_name}})
 
 

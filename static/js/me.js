@@ -71,7 +71,10 @@ const online = (state) => {
   text("me-connection", state === "online" ? "" : t("offline"));
 };
 socket.on("connect", () => { fresh = true; online("online"); });
-socket.on("disconnect", () => online("offline"));
+socket.on("disconnect", (reason) => {
+  online("offline");
+  if (reason === "io server disconnect") window.location.reload(); // released: back to the code form
+});
 socket.on("connect_error", (error) => {
   online("offline");
   if (error?.message === "not_signed_in") window.location.reload(); // released: back to the code form

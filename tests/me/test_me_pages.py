@@ -30,6 +30,7 @@ def test_a_badge_code_opens_the_page_on_this_phone_and_the_page_never_shows_a_co
 def test_a_second_phone_is_refused_until_the_office_releases_the_first(app, conference_id, admin_client):
     (delegate_id, code, name), _ = delegates(app, conference_id)
     first = phone(app, code)
+    live = socketio.test_client(app, flask_test_client=first, auth={"delegate": True})
     second = app.test_client()
     refused = second.get(f"/me/{code}")
     assert refused.status_code == 409 and "đang mở trên một điện thoại khác" in refused.get_data(as_text=True)
@@ -39,6 +40,7 @@ def test_a_second_phone_is_refused_until_the_office_releases_the_first(app, conf
     released = admin_client.post(f"/admin/delegates/{delegate_id}/release-phone",
                                  data={"csrf_token": admin_client.csrf_token})
     assert released.status_code == 303
+    assert not live.is_connected()  # the released phone's live connection is closed at once
     assert second.get(f"/me/{code}").status_code == 303
     assert name in second.get("/me").get_data(as_text=True)
     assert "Mã thẻ" in first.get("/me").get_data(as_text=True)  # the released phone is back at the code form
