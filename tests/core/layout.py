@@ -1,6 +1,6 @@
 """The layout of the package, as the shape tests read it: which modules are views, which are domain.
 
-A feature package (conference/checkin, show, awards, papers, office, accounts) holds both: a view
+A feature package (conference/checkin, show, awards, me, papers, office, accounts) holds both: a view
 module declares routes on a blueprint; every other module of a feature holds domain functions, but
 for the request guards (accounts/guards.py), which read the request itself. The show-state row
 (core/state.py) is domain too: every action bumps its version.
