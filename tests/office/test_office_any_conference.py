@@ -192,7 +192,7 @@ def links_of(html: str) -> list[str]:
 def test_each_page_names_its_conference_which_survives_links_forms_and_redirects(two):
     app, active, preparing = two["app"], two["active"], two["preparing"]
     client = signed_in(app)
-    for page in ("/admin", "/admin/groups", "/admin/agenda", "/admin/delegates", "/admin/papers", "/admin/awards",
+    for page in ("/admin", "/admin/groups", "/admin/agenda", "/admin/delegates", "/admin/papers", "/admin/awards", "/admin/audit",
                  f"/admin/agenda/{two['rows'][preparing]['item']}"):
         html = client.get(f"{page}?conference={preparing}").text
         targets = links_of(html)
@@ -202,6 +202,8 @@ def test_each_page_names_its_conference_which_survives_links_forms_and_redirects
                 continue
             assert parse_qs(urlsplit(target.replace("&amp;", "&")).query).get("conference") == [str(preparing)], \
                 f"{page}: {target} loses the conference"
+        for form in re.findall(r'<form method="get".*?</form>', html, re.S):  # a GET form sends only its fields
+            assert f'name="conference" value="{preparing}"' in form or 'id="conference-chooser"' in form, page
     redirected = client.post(f"/admin/agenda?conference={preparing}",
                              data={**FORM, "title": "Phát biểu bế mạc", "csrf_token": client.csrf_token})
     assert redirected.status_code == 303
