@@ -218,9 +218,10 @@ def test_each_page_names_its_conference_which_survives_links_forms_and_redirects
     assert 'id="not-live"' in dashboard and 'id="connection"' not in dashboard  # its figures, not live
     titles = ["Hội nghị năm 2025", "Hội nghị tổng kết năm 2026"]  # the data; the frame around them in English
     english = client.get(f"/admin?conference={preparing}&lang=en").text
-    frame = re.findall(r'<div class="working-on.*?</div>|<span id="not-live".*?</p>', english, re.S)
-    assert len(frame) == 2 and "Being prepared" in frame[0]
-    assert [left_in_vietnamese(said, data_strings() + titles) for said in frame] == [[], []]
+    frame = re.findall(r'<div class="working-on.*?</div>|<span id="not-live".*?</p>'
+                       r'|<form method="get" class="conference-chooser".*?</form>', english, re.S)
+    assert len(frame) == 3 and "Being prepared" in frame[0]
+    assert [left_in_vietnamese(said, data_strings() + titles) for said in frame] == [[], [], []]
 
 
 def test_an_address_naming_no_conference_of_the_install_answers_404(two):
