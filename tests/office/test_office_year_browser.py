@@ -1,10 +1,12 @@
 """In a real browser: the office prepares a conference that is not active, end to end (it creates it,
-opens it with the chooser, imports its delegates from an .xlsx, prints its badges and invitations),
+opens it with the chooser, imports its delegates from an .xlsx, prints its badges and invitations,
+adds an award form on the awards page),
 while a paired door and the projector keep serving the active one (docs/OFFICE.md, "A conference's
 year"). One server, one projector page, one door and one office tab for the whole module."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from urllib.parse import parse_qs, urlsplit
 
@@ -118,6 +120,18 @@ def test_the_office_prepares_a_conference_while_the_screens_serve_the_active_one
     for text in (badges, invitations):
         assert all(name in text for name in NEWCOMERS), text[:500]
         assert "Nguyễn" not in text  # the demo's delegates (many a Nguyễn) are not in them
+
+    # Its awards, set up on the awards page, whose script works through /api on the page's conference.
+    office.click(".admin-nav a[href^='/admin/awards']")
+    expect(office.locator("#working-preparing")).to_be_visible()
+    office.fill("#aw-form-new input[name=name]", "Giấy khen năm 2027")
+    office.fill("#aw-form-new input[name=rank]", "2")
+    office.click("#aw-form-new button[type=submit]")
+    expect(office.locator("#aw-status")).to_have_class(re.compile(r"\bok\b"))
+    expect(office.locator("#aw-forms input[name=name]").last).to_have_value("Giấy khen năm 2027")
+    listed = {conference: [form["name"] for form in office.request.get(
+        f"{server.url}/api/award-forms?conference={conference}").json()["forms"]] for conference in (1, 2)}
+    assert "Giấy khen năm 2027" in listed[2] and "Giấy khen năm 2027" not in listed[1]
 
     # Meanwhile the screens serve the active one: the door checks in a demo badge, the projector
     # still shows the demo's title, and the demo's roster did not grow.
