@@ -224,6 +224,36 @@ def test_each_page_names_its_conference_which_survives_links_forms_and_redirects
     assert [left_in_vietnamese(said, data_strings() + titles) for said in frame] == [[], [], []]
 
 
+def test_the_office_api_refuses_an_award_row_of_another_conference(two):
+    """The awards page's /api routes (every api_awards route with an id, from url_map), called by the
+    office working on one conference with an id of the other's form, decision or honouree: 404, and
+    the other conference does not move."""
+    from conference.awards import catalogue
+    app, active, preparing = two["app"], two["active"], two["preparing"]
+    with app.app_context():
+        form = catalogue.create_form(active, {"name": "Bằng khen Dấu Một", "rank": 1, "kind": "form"})
+        decision = catalogue.create_decision(active, {"number": "7/QĐ-UBND", "issuer": "Chủ tịch UBND phường",
+                                                      "form_id": form.id})
+        honouree = catalogue.add_honouree(active, decision.id, {"kind": "individual", "name": "Đặng Văn DấuMột"})
+        ids = {"form_id": form.id, "decision_id": decision.id, "honouree_id": honouree.id}
+    client = signed_in(app)
+    before = fingerprint(app, active)
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("api_awards.") or not rule.arguments:
+            continue
+        with app.test_request_context():
+            path = url_for(rule.endpoint, conference=preparing, **{name: ids[name] for name in rule.arguments})
+        for method in sorted(rule.methods & {"POST", "PUT", "DELETE"}):
+            answer = client.open(path, method=method, headers={"X-CSRFToken": client.csrf_token},
+                                 json={"name": "Đổi", "rank": 2, "kind": "individual", "number": "8/QĐ",
+                                       "issuer": "UBND", "form_id": ids["form_id"]})
+            assert answer.status_code == 404, f"{method} {path}: {answer.status_code}"
+            checked += 1
+    assert checked >= 5
+    assert fingerprint(app, active) == before
+
+
 def test_an_address_naming_no_conference_of_the_install_answers_404(two):
     client = signed_in(two["app"])
     before = fingerprint(two["app"], two["active"])
