@@ -209,6 +209,9 @@ def test_each_page_names_its_conference_which_survives_links_forms_and_redirects
     assert redirected.status_code == 303
     assert parse_qs(urlsplit(redirected.headers["Location"]).query)["conference"] == [str(preparing)]
     assert "Phát biểu bế mạc" in client.get(redirected.headers["Location"]).text
+    for page in ("/admin/delegates", "/admin/awards"):  # and the sign-in brings the office back to it
+        anonymous = app.test_client().get(f"{page}?conference={preparing}")
+        assert parse_qs(urlsplit(anonymous.headers["Location"]).query)["next"] == [f"{page}?conference={preparing}"]
     # The frame names the conference, marks one not active, and offers the others.
     page = client.get(f"/admin/delegates?conference={preparing}").text
     assert 'id="working-preparing"' in page and "Hội nghị tổng kết năm 2026" in page
