@@ -172,6 +172,21 @@ def test_the_office_prepares_a_conference_that_is_not_active(two):
     with app.app_context():  # the audit trail files the change under the conference it changed
         entry = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
         assert entry.conference_id == preparing and entry.action == "admin.add_group"
+    # An import previewed for the conference being prepared is confirmed into it only: a confirmation
+    # sent from a page of another conference is refused, and nothing is imported anywhere.
+    sheet = "STT,Họ và tên,Chức vụ,Đơn vị,Thành phần\r\n1,Ninh Văn Nhập,Tổ viên,Tổ 5,\r\n".encode()
+    previewed = client.post(f"/admin/import?conference={preparing}", content_type="multipart/form-data",
+                            data={"csrf_token": client.csrf_token, "file": (io.BytesIO(sheet), "them.csv")})
+    assert previewed.status_code == 200 and "Ninh Văn Nhập" in previewed.text
+    with client.session_transaction() as session:
+        token = session["import"]["token"]
+    elsewhere = client.post(f"/admin/import/confirm?conference={active}",
+                            data={"csrf_token": client.csrf_token, "token": token})
+    assert elsewhere.status_code == 409 and fingerprint(app, active) == active_before
+    imported = client.post(f"/admin/import/confirm?conference={preparing}",
+                           data={"csrf_token": client.csrf_token, "token": token})
+    assert imported.status_code == 303 and "Ninh Văn Nhập" in client.get(imported.headers["Location"]).text
+    assert fingerprint(app, active) == active_before
     made = client.post(f"/api/award-forms?conference={preparing}", headers={"X-CSRFToken": client.csrf_token},
                        json={"name": "Giấy khen Dấu Hai", "rank": 3, "kind": "form"})
     assert made.status_code in (200, 201), made.get_data(as_text=True)
