@@ -227,6 +227,8 @@ def test_each_page_names_its_conference_which_survives_links_forms_and_redirects
     for page in ("/admin/delegates", "/admin/awards"):  # and the sign-in brings the office back to it
         anonymous = app.test_client().get(f"{page}?conference={preparing}")
         assert parse_qs(urlsplit(anonymous.headers["Location"]).query)["next"] == [f"{page}?conference={preparing}"]
+    listed = client.get("/admin/conferences").text  # the list opens any conference to work on it
+    assert f'href="/admin/conference?conference={preparing}"' in listed
     # The frame names the conference, marks one not active, and offers the others.
     page = client.get(f"/admin/delegates?conference={preparing}").text
     assert 'id="working-preparing"' in page and "Hội nghị tổng kết năm 2026" in page
