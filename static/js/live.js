@@ -48,11 +48,12 @@ export class ApiError extends Error {
 }
 
 // An office page works on one conference (<meta name="office-conference">, office/frame.py): its
-// /api calls name it, so they change the conference the page shows, not whichever one is active.
+// calls to /api and /admin name it, so they change the conference the page shows, not whichever one
+// is active. An address that names one already (made by url_for) is left as it is.
 const officeConference = document.querySelector('meta[name="office-conference"]')?.content;
 
 export function officePath(path) {
-  if (!officeConference || !path.startsWith("/api/")) return path;
+  if (!officeConference || !/^\/(api|admin)(\/|$|\?)/.test(path) || /[?&]conference=/.test(path)) return path;
   return `${path}${path.includes("?") ? "&" : "?"}conference=${encodeURIComponent(officeConference)}`;
 }
 
