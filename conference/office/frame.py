@@ -6,8 +6,10 @@ Every office page works on one conference, the one its address names (`?conferen
 active one when it names none; so two tabs can hold two conferences, and a conference can be
 prepared while the screens serve the active one (docs/OFFICE.md "A conference's year"). A link,
 form or redirect made with url_for while working on a named conference keeps naming it
-(keep_the_conference), so pages added to this blueprint follow without doing anything. An address
-naming a conference that does not exist answers 404.
+(keep_the_conference), so pages added to this blueprint follow without doing anything; a page's
+script that calls /api or /admin through static/js/live.js (api, officePath) names it too, from the
+<meta name="office-conference"> of admin_base.html. An address naming a conference that does not
+exist answers 404.
 
 Every /admin page needs an office sign-in (checked once, for the whole blueprint, by auth.office_allows:
 the accounts and the audit trail for administrators, a secretary only reads), and every form
