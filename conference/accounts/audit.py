@@ -77,8 +77,11 @@ def record_change(session: Session) -> None:
     if principal is None or all(_table(what) in LOG_ONLY for what in touched):
         return
     shown = [what for what in touched if _table(what) != BACKGROUND] or touched
+    # The conference changed, when one was: the office may be preparing one that is not active.
+    changed = session.info.get("changed") or ()
+    conference_id = next(iter(changed)) if len(changed) == 1 else principal.conference_id
     session.connection().execute(_INSERT_ENTRY, {
-        "conference_id": principal.conference_id, "user_id": principal.user_id,
+        "conference_id": conference_id, "user_id": principal.user_id,
         "device_id": principal.device_id, "actor": _actor(principal)[:200],
         "action": (request.endpoint or "?")[:80],
         "target": redact(f"{request.method} {request.full_path.rstrip('?')}")[:300],  # no token

@@ -1,6 +1,7 @@
 """Office pages: devices. Pair a tablet by showing its pairing QR, make it a new pairing address,
 rename it, revoke it. A button box gets no QR and no pairing address (it opens no page): its press
-addresses instead.
+addresses instead. Devices are the install's: each serves the active conference, whichever one an
+office tab works on (office/frame.py), so this page lists and makes them for the active one.
 
 A pairing code (or a button box's token) exists in clear only once: it is handed from the POST to
 the next page view through the (signed, HTTP-only) session and removed as soon as it has been shown.
@@ -18,7 +19,7 @@ from flask_babel import gettext as _
 from conference.core.errors import N_, ConferenceError
 from conference.core.models import Role
 from conference.office import details
-from conference.office.frame import bp, conference_id, done
+from conference.office.frame import active_conference_id, bp, done
 from conference.show.press import READY, press_addresses
 from conference.web.network import lan_address
 from .devices import create_device, list_devices, parse_label, parse_role, revoke_device
@@ -62,7 +63,7 @@ def qr_data_uri(text: str) -> str:
 
 def devices_page(error: str | None = None, failed: int | None = None, status: int = 200):
     roles = [(role, _(label)) for role, label in ROLE_LABELS.items()]
-    return render_template("admin_devices.html", devices=list_devices(conference_id()), pairing=just_made(),
+    return render_template("admin_devices.html", devices=list_devices(active_conference_id()), pairing=just_made(),
                            roles=roles, role_labels=dict(roles), error=error, failed=failed, pairing_state=pairing_state,
                            valid_hours=int(PAIRING_VALID_FOR.total_seconds() // 3600)), status
 
@@ -92,7 +93,7 @@ def add_device():
     """Make a device; the next page shows the QR to scan with the tablet (a button box: its press addresses)."""
     try:
         role = parse_role(request.form.get("role", ""))
-        made = create_device(conference_id(), role, parse_label(request.form.get("label")))
+        made = create_device(active_conference_id(), role, parse_label(request.form.get("label")))
     except ConferenceError as error:
         return devices_page(error.localized(), status=error.status)
     device = made.device
@@ -107,7 +108,7 @@ def add_device():
 @bp.post("/devices/<int:device_id>")
 def rename_device(device_id: int):
     try:
-        details.rename_device(conference_id(), device_id, request.form.get("label"))
+        details.rename_device(active_conference_id(), device_id, request.form.get("label"))
     except ConferenceError as error:
         return devices_page(error.localized(), failed=device_id, status=error.status)
     return done(_("Đã đổi tên thiết bị."), "admin.devices")
@@ -117,7 +118,7 @@ def rename_device(device_id: int):
 def revoke(device_id: int):
     """The device is signed out at its next request and its token stops working."""
     try:
-        device = revoke_device(conference_id(), device_id)
+        device = revoke_device(active_conference_id(), device_id)
     except ConferenceError as error:
         return devices_page(error.localized(), status=error.status)
     return done(_("Đã thu hồi thiết bị “%(label)s”.", label=device.label), "admin.devices")
@@ -128,7 +129,7 @@ def renew_pairing(device_id: int):
     """A new pairing address for a device, shown once: the old one stops working; the browser the
     device already paired stays paired (revoke the device to end it)."""
     try:
-        device, code = new_pairing(conference_id(), device_id)
+        device, code = new_pairing(active_conference_id(), device_id)
     except ConferenceError as error:
         return devices_page(error.localized(), failed=device_id, status=error.status)
     session["pairing"] = {"secret": code, "label": device.label, "role": device.role.value}

@@ -111,7 +111,9 @@ def require_page(*roles: Role):
         def wrapped(*args, **kwargs):
             principal = current_principal()
             if principal is None or principal.role not in roles or principal.read_only:
-                return redirect(url_for("auth.login", next=request.path))
+                # the whole address, so the office comes back to the conference it was working on
+                target = request.full_path.rstrip("?") if request.method == "GET" else request.path
+                return redirect(url_for("auth.login", next=target))
             return view(*args, **kwargs)
         return wrapped
     return decorator

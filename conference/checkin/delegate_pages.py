@@ -160,7 +160,9 @@ def import_preview():
     if preview.errors:
         session.pop("import", None)
         return import_page(preview=preview, filename=filename, status=422)
-    session["import"] = importer.keep_upload(filename, content)
+    # The ticket names its conference: a preview made for one conference is never confirmed into
+    # another, even from a tab that works on that other one.
+    session["import"] = {**importer.keep_upload(filename, content), "conference": conference_id()}
     return import_page(preview=preview, filename=filename)
 
 
@@ -169,7 +171,7 @@ def import_confirm():
     """Import the previewed file: every row, or none if anything became wrong meanwhile."""
     ticket = session.get("import")
     kept = importer.kept_upload(ticket)
-    if kept is None or request.form.get("token") != ticket.get("token"):
+    if kept is None or request.form.get("token") != ticket.get("token") or ticket.get("conference") != conference_id():
         return import_page(_("Tệp xem trước không còn nữa; hãy tải tệp lên lại."), status=409)
     filename, content = kept
     try:

@@ -44,6 +44,21 @@ def conferences() -> list[ConferenceRow]:
     return [ConferenceRow(cid, title, day, cid == active, count, here) for cid, title, day, count, here in rows]
 
 
+@dataclass(frozen=True)
+class Choice:
+    id: int
+    title: str
+    active: bool
+
+
+def choices() -> list[Choice]:
+    """The conferences the office can work on, newest first, the active one marked: the chooser
+    of every office page (office/frame.py)."""
+    active = default_conference_id()
+    rows = db.session.execute(sa.select(Conference.id, Conference.title).order_by(Conference.id.desc())).all()
+    return [Choice(cid, title, cid == active) for cid, title in rows]
+
+
 @lru_cache(maxsize=1)
 def _demo_title() -> str:
     return json.loads(DEMO_FILE.read_text(encoding="utf-8"))["conference"]["title"]

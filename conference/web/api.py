@@ -17,6 +17,7 @@ from conference.live import realtime
 from conference.live.snapshot import build_snapshot
 from conference.me import phones
 from conference.office import lifecycle
+from conference.office.details import parse_id
 from conference.show import moves
 from conference.show.press import press_addresses
 
@@ -61,7 +62,12 @@ def press_args() -> dict:
 
 
 def conference_id() -> int:
+    """The active conference, which every device serves; an office caller (Role.ADMIN) may name
+    another with ?conference=ID, as its pages do (office/frame.py), to prepare it. Unknown: 404."""
     principal = current_principal()
+    asked = request.args.get("conference")
+    if principal is not None and principal.role == Role.ADMIN and asked is not None:
+        return lifecycle.existing(parse_id(asked))
     if principal is not None:
         return principal.conference_id
     found = default_conference_id()

@@ -1,7 +1,7 @@
 // The office's awards page: forms, decisions and honourees, the calling order, the import, the log.
 // Every change goes through /api with the X-CSRFToken header (api() in live.js); text via textContent.
 import { translator } from "./door-text.js";
-import { api, connectLive, el } from "./live.js";
+import { api, connectLive, el, officeConferenceIsLive, officePath } from "./live.js";
 import { clockFormat, pageConfig } from "./timing.js";
 
 const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
@@ -268,7 +268,7 @@ $("aw-import").addEventListener("submit", async (event) => {
   const preview = event.submitter?.value === "1";
   const body = new FormData();
   body.append("file", form.file.files[0]);
-  const response = await fetch(`/api/honourees/import${preview ? "?preview=1" : ""}`, {
+  const response = await fetch(officePath(`/api/honourees/import${preview ? "?preview=1" : ""}`), {
     method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrfToken }, body,
   }).catch(() => null);
   const answer = response ? await response.json().catch(() => null) : null;
@@ -332,9 +332,13 @@ async function loadLog() {
 }
 
 let lastVersion = null;
-connectLive((snapshot) => {
-  if (lastVersion !== null && snapshot.version !== lastVersion) loadLog().catch(() => {});
-  lastVersion = snapshot.version;
-}, $("connection"));
+if (officeConferenceIsLive()) {
+  connectLive((snapshot) => {
+    if (lastVersion !== null && snapshot.version !== lastVersion) loadLog().catch(() => {});
+    lastVersion = snapshot.version;
+  }, $("connection"));
+} else {
+  $("connection").hidden = true;  // a conference being prepared has no day running to follow
+}
 
 load().catch((error) => status(error.message || t("load_failed"), false));

@@ -11,3 +11,14 @@ document.addEventListener("submit", (event) => {
   const question = form instanceof HTMLFormElement ? form.dataset.confirm : undefined;
   if (question && !window.confirm(question)) event.preventDefault();
 });
+
+// A GET form sends only its fields, not its action's query: the conference the page works on
+// (?conference=ID, office/frame.py) goes with them, so a search or a print stays on it. The office's
+// own forms carry it as a field already (admin_macros.html keep_conference); this keeps any other.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || form.method !== "get" || event.defaultPrevented) return;
+  const named = new URL(form.action, window.location.href).searchParams.get("conference");
+  if (named === null || form.elements.namedItem("conference")) return;
+  form.append(Object.assign(document.createElement("input"), { type: "hidden", name: "conference", value: named }));
+});

@@ -1,7 +1,7 @@
 // The office's live attendance dashboard.
 // The snapshot (Socket.IO) carries the figures, which are shown at once; when its version moves,
 // the details (arrivals over time, who is still missing) are fetched once, newest wins.
-import { connectLive, el, setText } from "./live.js";
+import { connectLive, el, officeConferenceIsLive, setText } from "./live.js";
 
 const root = document.getElementById("dashboard");
 const labels = {
@@ -173,7 +173,9 @@ async function fetchDetails() {
   }
 }
 
-connectLive((snapshot) => {
+// The snapshots are the active conference's: a conference being prepared shows its figures as
+// the server drew them (templates/admin.html says it is not live).
+if (officeConferenceIsLive()) connectLive((snapshot) => {
   setText(document.getElementById("conference-title"), snapshot.conference.title);
   showFigures(snapshot.attendance);
   if (snapshot.version !== fetchedVersion) {

@@ -47,8 +47,24 @@ export class ApiError extends Error {
   }
 }
 
+// An office page works on one conference (<meta name="office-conference">, office/frame.py): its
+// calls to /api and /admin name it, so they change the conference the page shows, not whichever one
+// is active. An address that names one already (made by url_for) is left as it is.
+const officeConference = document.querySelector('meta[name="office-conference"]')?.content;
+
+export function officePath(path) {
+  if (!officeConference || !/^\/(api|admin)(\/|$|\?)/.test(path) || /[?&]conference=/.test(path)) return path;
+  return `${path}${path.includes("?") ? "&" : "?"}conference=${encodeURIComponent(officeConference)}`;
+}
+
+// Whether the page works on the active conference, the one the live snapshots are about.
+export function officeConferenceIsLive() {
+  const meta = document.querySelector('meta[name="office-conference"]');
+  return !meta || meta.dataset.active === "1";
+}
+
 export async function api(method, path, body) {
-  const response = await fetch(path, {
+  const response = await fetch(officePath(path), {
     method,
     credentials: "same-origin",
     headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },

@@ -3,6 +3,7 @@ API answer of any route shows a delegate, a title or a row of the one before."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import sqlalchemy as sa
@@ -21,6 +22,10 @@ from tests.office.lifecycle_helpers import any_app, signed_in  # noqa: F401 - an
 NOT_ONE_CONFERENCE = {"static", "auth.login", "auth.pair", "auth.home", "door.service_worker", "door.certificate",
                       "favicon", "admin.conferences", "admin.latest_backup", "admin.past_attendance",
                       "admin.past_minutes", "admin.badges_pdf"}
+
+
+# The chooser at the foot of every office page names every conference of the install, by design.
+CHOOSER = re.compile(r'<form method="get" class="conference-chooser".*?</form>', re.S)
 
 
 def _text(answer) -> str:
@@ -61,7 +66,7 @@ def test_no_route_shows_the_data_of_a_conference_that_is_not_active(any_app):
                 assert answer.status_code < 500, path
                 if answer.status_code != 200:
                     continue
-                text = _text(answer)
+                text = CHOOSER.sub("", _text(answer))
                 leaked = {name for name in names | {demo_title} if name in text}
                 assert not leaked, f"{path} shows the demo's {sorted(leaked)[:3]}"
                 checked += 1
