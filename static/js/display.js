@@ -2,6 +2,7 @@
 import { el, setText } from "./live.js";
 import { renderAwardStage } from "./awards-display.js";
 import { fitAll, keepAwake, scaleToWindow } from "./display-stage.js";
+import { hallSound } from "./display-sound.js";
 import {
   bareStepTitle, clockFormat, currentPlace, followLive, nextPlace, pageConfig, plannedRow, template,
 } from "./timing.js";
@@ -18,7 +19,10 @@ keepAwake();
 const live = followLive((state) => {
   snapshot = state;
   render();
+  sound.update(state);
 }, $("connection"));
+const sound = hallSound({ deviceId: config.device_id ?? null, clock: live.clock, socket: live.socket,
+                          banner: $("sound-arm") });
 
 function render() {
   const place = currentPlace(snapshot);

@@ -3,6 +3,7 @@
 import { api, fillScript, setText } from "./live.js";
 import { renderAwardPanel } from "./awards-mc.js";
 import { renderAgenda } from "./mc-agenda.js";
+import { stagePanel } from "./mc-stage.js";
 import {
   bareStepTitle, clockFormat, currentPlace, followLive, formatDuration, nextPlace, pageConfig, phase, projection,
   runSeconds, template,
@@ -30,6 +31,10 @@ live.socket.on("drivers", ({ drivers }) => {
   setText(box, template(t.drivers, { names: drivers.join(", ") }));
 });
 
+// The stage card (mc-stage.js): the lectern's message, the overlay, the hall's sound.
+const stage = stagePanel({ t, command: (path, body) => command(path, body), current: () => snapshot });
+live.socket.on("sound", (status) => stage.hear(status));
+
 // ---- Rendering ------------------------------------------------------------------------------
 
 function render() {
@@ -42,6 +47,7 @@ function render() {
   renderScript(place);
   renderAwards(place);
   renderHall();
+  stage.render(snapshot);
   const key = JSON.stringify([snapshot.agenda, snapshot.current, snapshot.current_step, snapshot.timing?.items]);
   if (key !== agendaKey) {
     agendaKey = key;
