@@ -13,6 +13,15 @@ from . import cues, media, overlay_style
 UPLOAD_SLACK = 64 * 1024  # the form's other fields and the multipart framing around the file
 
 
+@bp.url_value_preprocessor
+def allow_a_sound_s_size(endpoint: str | None, _values) -> None:
+    """A sound may be larger than any other upload (MAX_CONTENT_LENGTH): its own limit is set here,
+    before the CSRF check (a before_request of the app) parses the form. Flask reads this limit
+    against the Content-Length before it reads a byte of the body."""
+    if endpoint == "admin.add_cue":
+        request.max_content_length = media.MAX_SOUND_BYTES + UPLOAD_SLACK
+
+
 def stage_page(error: str | None = None, status: int = 200):
     chosen = conference_id()
     return render_template("admin_stage.html", cues=cues.cue_rows(chosen), items=agenda.items(chosen),
@@ -34,8 +43,7 @@ def stage():
 @bp.post("/stage/cues")
 def add_cue():
     """A sound for an item or step, the awards or the speaker's time running out. Its size is
-    bounded before the body is read (Content-Length), then again while it is copied."""
-    request.max_content_length = media.MAX_SOUND_BYTES + UPLOAD_SLACK
+    bounded before the body is read (allow_a_sound_s_size), then again while it is copied."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return stage_page(_("Hãy chọn một tệp âm thanh (MP3, OGG hoặc WAV)."), 400)
