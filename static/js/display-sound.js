@@ -12,10 +12,8 @@ const PLAY_WITHIN_S = 30; // a cue that started longer ago than this (a projecto
 const OVERTIME_WITHIN_S = 10;
 const REPORT_EVERY_MS = 5000;
 
-export function hallSound({ deviceId, clock, socket, banner }) {
+export function hallSound({ deviceId, clock, socket, banner, audio }) {
   const root = document.documentElement;
-  const audio = new Audio();
-  audio.preload = "auto";
   let snapshot = null;
   let playing = null; // the cue playing now
   let armed = false;

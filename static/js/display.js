@@ -22,7 +22,7 @@ const live = followLive((state) => {
   sound.update(state);
 }, $("connection"));
 const sound = hallSound({ deviceId: config.device_id ?? null, clock: live.clock, socket: live.socket,
-                          banner: $("sound-arm") });
+                          banner: $("sound-arm"), audio: $("hall-audio") });
 
 function render() {
   const place = currentPlace(snapshot);

@@ -1,0 +1,146 @@
+"""The stage in a real browser (Playwright on the system Chromium) against the real server: the
+sound page plays the item's cue when the MC moves there, not again after a reload, and again on
+the next arrival; the MC's stop silences it; the lectern timer's colours and overtime; the
+overlay's transparent background with the speaker's name and position, hidden by the MC.
+
+One server and one browser page per screen serve the module (a server and the CLI's tokens cost
+seconds). The sound page runs in its own Chromium started with --autoplay-policy=no-user-gesture-
+required, as a kiosk would be, so it needs no click; its audio element is read back."""
+from __future__ import annotations
+
+import io
+import re
+import sqlite3
+
+import pytest
+import requests
+from PIL import Image
+
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer, lanes, page_csrf_token
+from tests.show.stage_sounds import wav
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def post(server, path: str, body: dict | None = None) -> dict:
+    answer = requests.post(server.url + path, json=body or {}, headers=server.mc, timeout=5)
+    answer.raise_for_status()
+    return answer.json()
+
+
+@pytest.fixture(scope="module")
+@lanes("slow")
+def server(tmp_path_factory):
+    live = LiveServer(tmp_path_factory.mktemp("stage") / "instance").start()
+    live.mc = {"Authorization": f"Bearer {live.token('mc', 'MC')}"}
+    office = requests.Session()
+    token = page_csrf_token(office.get(live.url + "/login", timeout=5).text)
+    office.post(live.url + "/login", data={"login": "admin", "password": live.admin_password, "csrf_token": token},
+                timeout=5).raise_for_status()
+    token = page_csrf_token(office.get(live.url + "/admin/stage", timeout=5).text)
+    attached = office.post(live.url + "/admin/stage/cues", timeout=5, data={
+        "csrf_token": token, "target": "place", "place": "1", "volume": "60"},
+        files={"file": ("quoc-ca.wav", wav(seconds=4.0), "audio/wav")})
+    assert "quoc-ca.wav" in attached.text
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+@lanes("browser")
+def sound_page(chromium, server):
+    """The projector the sound plays on: paired first, in a Chromium that may play without a click."""
+    browser = chromium.browser_type.launch(executable_path=CHROMIUM,
+                                           args=CHROMIUM_ARGS + ["--autoplay-policy=no-user-gesture-required"])
+    page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    page.goto(f"{server.url}/pair/{server.pairing('display', 'Máy chiếu chính')}")
+    page.wait_for_function("() => document.documentElement.dataset.soundPage === 'true'")
+    yield page
+    browser.close()
+
+
+@pytest.fixture(scope="module")
+@lanes("browser")
+def screens(chromium, server):
+    """The lectern timer and the stream overlay, as a lectern screen and OBS would open them."""
+    context = chromium.new_context(viewport={"width": 1920, "height": 1080})
+    lectern, overlay = context.new_page(), context.new_page()
+    lectern.goto(server.url + "/display/timer")
+    overlay.goto(server.url + "/display/overlay")
+    for page, box in ((lectern, "lectern"), (overlay, "overlay")):
+        page.wait_for_function(f"() => document.getElementById('{box}').dataset.version")
+    yield lectern, overlay
+    context.close()
+
+
+def audio_state(page) -> dict:
+    return page.evaluate("() => { const a = document.getElementById('hall-audio');"
+                         " return {paused: a.paused, time: a.currentTime, src: a.currentSrc, volume: a.volume}; }")
+
+
+def test_the_sound_page_plays_the_item_s_cue_once_and_again_on_the_next_arrival(sound_page, server):
+    page = sound_page
+    assert page.evaluate("() => document.documentElement.dataset.soundArmed") == "true"  # no click needed
+    assert page.locator("#sound-arm").is_hidden()
+    post(server, "/api/show/goto", {"position": 1})
+    page.wait_for_function("() => document.getElementById('hall-audio').currentTime > 0.3", timeout=10000)
+    playing = audio_state(page)
+    assert not playing["paused"] and re.search(r"/display/cues/\d+$", playing["src"])
+    assert playing["volume"] == pytest.approx(0.6)
+    page.reload()  # the screen reconnects (a reload, even): the same cue is not played again
+    page.wait_for_function("() => document.getElementById('hall')?.dataset.version")
+    page.wait_for_timeout(1500)
+    assert audio_state(page)["paused"] and audio_state(page)["time"] == 0
+    post(server, "/api/show/next")
+    post(server, "/api/show/previous")  # back on item 1: a new arrival, a new key, played again
+    page.wait_for_function("() => document.getElementById('hall-audio').currentTime > 0.3", timeout=10000)
+    post(server, "/api/stage/cue/stop")  # the MC's stop
+    page.wait_for_function("() => document.getElementById('hall-audio').paused", timeout=5000)
+
+
+def shifted_back(server, minutes: int) -> None:
+    """Move the open runs' stored start back, as if the speaker had been at it for MINUTES more."""
+    with sqlite3.connect(server.instance / "conference.db", timeout=10) as database:
+        database.execute("UPDATE show_run SET started_at = datetime(started_at, ?) WHERE ended_at IS NULL",
+                         (f"-{minutes} minutes",))
+
+
+def test_the_lectern_timer_goes_green_amber_red_and_counts_overtime_on(screens, server):
+    lectern, _ = screens
+    post(server, "/api/show/goto", {"position": 4, "step": 1})  # a tham luận of 9 minutes
+    lectern.wait_for_function("() => document.getElementById('lectern').dataset.phase === 'normal'")
+    assert re.fullmatch(r"[89]:\d\d", lectern.locator("#lectern-time").text_content())
+    assert lectern.locator("#lectern-speaker").text_content() == "Đặng Ngọc Thạch"
+    colour = lambda: lectern.evaluate(  # noqa: E731
+        "() => getComputedStyle(document.getElementById('lectern-time')).color")
+    assert colour() == "rgb(47, 191, 79)"
+    shifted_back(server, 8)  # one minute left: the last fifth, amber
+    post(server, "/api/stage/lectern", {"message": "Xin đồng chí tóm tắt"})
+    lectern.wait_for_function("() => document.getElementById('lectern').dataset.phase === 'warning'")
+    assert colour() == "rgb(255, 179, 0)"
+    assert lectern.locator("#lectern-message").text_content() == "Xin đồng chí tóm tắt"
+    shifted_back(server, 3)  # two minutes over
+    post(server, "/api/stage/lectern", {"message": None})
+    lectern.wait_for_function("() => document.getElementById('lectern').dataset.phase === 'overrun'")
+    assert colour() == "rgb(255, 59, 48)"
+    assert re.fullmatch(r"\+2:0\d", lectern.locator("#lectern-time").text_content())
+    assert lectern.locator("#lectern-message").is_hidden()
+
+
+def test_the_overlay_is_transparent_with_the_speaker_s_name_and_the_mc_hides_it(screens, server):
+    _, overlay = screens
+    post(server, "/api/show/goto", {"position": 2})
+    overlay.wait_for_function("() => document.getElementById('overlay').dataset.shown === 'true'")
+    assert overlay.locator("#lower-third-name").text_content() == "Mai Anh Hùng"
+    assert overlay.locator("#lower-third-role").text_content().startswith("Phó Bí thư Đảng ủy")
+    overlay.wait_for_timeout(600)  # the lower third's entrance
+    picture = Image.open(io.BytesIO(overlay.screenshot(omit_background=True))).convert("RGBA")
+    assert picture.getpixel((20, 20))[3] == 0  # the camera shows through
+    assert picture.getpixel((160, 960))[3] > 200  # the lower third does not (its red is 94 % opaque)
+    post(server, "/api/stage/overlay", {"hidden": True})
+    overlay.wait_for_function("() => document.getElementById('overlay').dataset.shown === 'false'")
+    overlay.wait_for_timeout(600)
+    picture = Image.open(io.BytesIO(overlay.screenshot(omit_background=True))).convert("RGBA")
+    assert picture.getpixel((160, 960))[3] == 0
+    post(server, "/api/stage/overlay", {"hidden": False})
+    overlay.wait_for_function("() => document.getElementById('overlay').dataset.shown === 'true'")
