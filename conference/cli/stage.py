@@ -1,5 +1,5 @@
 """The command line's stage: a sound cue attached to an item or step, the awards, or the speaker's
-time running out (the office's Sân khấu page does the same). Refused with one line, exit 1."""
+time running out; a report's slides attached to an item or step (the office's Sân khấu page does the same). Refused with one line, exit 1."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,6 +13,7 @@ from .language import N_, Refused, _
 
 def register(cli: click.Group) -> None:
     cli.add_command(add_cue)
+    cli.add_command(add_slides)
 
 
 @click.command("add-cue", help=N_("Gắn âm báo FILE (MP3, OGG, WAV) vào mục N hoặc bước N.S (--item), "
@@ -35,3 +36,20 @@ def add_cue(file: Path, place: str | None, awards: bool, overtime: bool, volume:
         except ConferenceError as error:
             raise Refused.of(error) from None
         click.echo(_("Đã gắn âm báo “{name}” (số {id}).").format(name=cue.name, id=cue.id))
+
+
+@click.command("add-slides", help=N_("Gắn trang trình chiếu FILE.pdf vào mục N hoặc bước N.S: máy chiếu hiện các trang "
+                                     "khi chương trình đến đó."))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--item", "place", required=True, metavar="N[.S]", help=N_("Mục N, hoặc bước S của mục N."))
+@conference_option
+def add_slides(file: Path, place: str, chosen: int | None) -> None:
+    from conference.show.stage.slides import attach_deck
+    with command_app().app_context():
+        try:
+            with open(file, "rb") as stream:
+                deck = attach_deck(chosen_conference(chosen), place, file.name, stream)
+        except ConferenceError as error:
+            raise Refused.of(error) from None
+        click.echo(_("Đã gắn trang trình chiếu “{name}” ({pages} trang, số {id}).").format(
+            name=deck.name, pages=deck.pages, id=deck.id))

@@ -411,3 +411,20 @@ class StageState(Base):
     check_cue_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("stage_cue.id", ondelete="SET NULL"))
     check_count: Mapped[int] = mapped_column(default=0)  # each sound check plays check_cue once
     cue_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)  # the last replay or sound check
+    slide_page: Mapped[int] = mapped_column(default=1)  # the page up, for the run slide_run_id
+    slide_run_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("show_run.id", ondelete="SET NULL"))
+    slides_hidden: Mapped[bool] = mapped_column(default=False)  # the MC switched back to the agenda screen
+
+
+class StageDeck(Base):
+    """A report's slides: a PDF attached to an item or a step, stored under the instance folder."""
+    __tablename__ = "stage_deck"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="CASCADE"))
+    step_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("agenda_step.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    stored: Mapped[str] = mapped_column(sa.String(80))
+    size: Mapped[int]
+    pages: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -11,7 +11,7 @@ from conference.core.db import db, in_write_transaction, utcnow
 from conference.core.models import AgendaItem, Candidate, ShowState, Vote
 from conference.core.state import get_conference, show_state
 from conference.show.runs import NOT_RUN, RunTime, run_times, runs_by_key
-from conference.show.stage.snapshot import stage_json
+from conference.show.stage.snapshot import slide_json, stage_json
 from conference.show.timing import timing_json
 
 
@@ -100,4 +100,5 @@ def _build_snapshot(conference_id: int) -> dict:
         "timing": timing_json(conference, agenda, state, runs),  # planned vs actual, projected end
         # the lectern, the overlay and the sound cues (docs/SHOW.md §10)
         "stage": stage_json(conference_id, agenda, state.current_position, state.current_step, award),
+        "slide": slide_json(conference_id, agenda, state.current_position, state.current_step),
     }

@@ -113,7 +113,7 @@ export function hallSound({ deviceId, clock, socket, banner, audio }) {
     root.dataset.soundPage = String(mine);
     root.dataset.soundArmed = String(armed);
     root.dataset.soundPlaying = status().key && status().playing ? status().key : "";
-    if (banner) banner.hidden = !mine || armed;
+    if (banner) banner.hidden = !mine || armed || !snapshot?.stage?.cues;
     if (mine && socket.connected) socket.emit("sound", status());
   }
 

@@ -3,6 +3,7 @@ import { el, setText } from "./live.js";
 import { renderAwardStage } from "./awards-display.js";
 import { fitAll, keepAwake, scaleToWindow } from "./display-stage.js";
 import { hallSound } from "./display-sound.js";
+import { SlideView } from "./slides.js";
 import {
   bareStepTitle, clockFormat, currentPlace, followLive, nextPlace, pageConfig, plannedRow, template,
 } from "./timing.js";
@@ -14,6 +15,7 @@ const hall = $("hall");
 const timeOfDay = clockFormat(config.timezone);
 let snapshot = null;
 
+const slides = new SlideView($("slide-canvas"));
 scaleToWindow(hall);
 keepAwake();
 const live = followLive((state) => {
@@ -36,6 +38,7 @@ function render() {
   renderAgenda(mode);
   renderAttendance(mode, place);
   renderNext(mode);
+  renderSlide(mode);
   $("message").hidden = !snapshot.message;
   setText($("message-text"), snapshot.message);
   fitAll(hall);
@@ -47,6 +50,8 @@ function render() {
 function modeOf(place) {
   if (config.view === "agenda") return "agenda";
   if (!place) return snapshot.finished ? "finished" : "welcome";
+  // The report's slides, on a paired projector (a deck is served to signed-in screens only).
+  if (snapshot.slide?.shown && config.device_id != null && hall.dataset.slides !== "failed") return "slides";
   const kind = place.item.kind;
   const stage = $("award-stage");
   if (kind === "awards" || kind === "vote") {
@@ -143,6 +148,19 @@ function renderNext(mode) {
   if (next?.step) title = [next.step.title, next.step.presenter].filter(Boolean).join(" — ");
   else if (next) title = `${next.item.position}. ${next.item.title}`;
   setText($("next-up"), title ? template(t.next_up, { title }) : "");
+}
+
+// The page the snapshot says is up; a deck that cannot be drawn gives the stage back to the item.
+function renderSlide(mode) {
+  if (mode !== "slides") return;
+  const { url, page } = snapshot.slide;
+  slides.show(url, page).then((shown) => {
+    if (shown) hall.dataset.slidePage = String(page);
+  }).catch((error) => {
+    console.error(error);
+    hall.dataset.slides = "failed";
+    render();
+  });
 }
 
 // The clock runs on the local clock corrected to the server's, connected or not.

@@ -45,6 +45,8 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("GET", "/display/overlay.css"): EVERYONE,
     # A cue's sound: the projectors (the sound page) and the office (its sound check), a secretary too
     ("GET", "/display/cues/<int:cue_id>"): frozenset({DISPLAY, ADMIN, SECRETARY}),
+    # A deck's PDF: the projectors, the MC's presenter view and the office
+    ("GET", "/display/decks/<int:deck_id>"): frozenset({DISPLAY, MC, ADMIN, SECRETARY}),
     ("GET", "/door-sw.js"): EVERYONE,
     ("GET", "/door/certificate.pem"): EVERYONE,
     ("GET", "/static/<path:filename>"): EVERYONE,
@@ -75,6 +77,9 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "/api/stage/overlay"): CONTROL,
     ("POST", "/api/stage/cue/stop"): CONTROL,
     ("POST", "/api/stage/cue/replay"): CONTROL,
+    ("POST", "/api/stage/slide/next"): CONTROL,
+    ("POST", "/api/stage/slide/previous"): CONTROL,
+    ("POST", "/api/stage/slides"): CONTROL,
     # A button box: its press addresses only, by GET or POST; its token is refused everywhere else
     **{(method, PRESS + action): BUTTONS for method in ("GET", "POST")
        for action in ("/next", "/previous", "/goto/<int:position>", "/goto/<int:position>/<int:step>",
@@ -155,6 +160,8 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "/admin/stage/cues/<int:cue_id>/check"): ADMIN_ONLY,
     ("POST", "/admin/stage/cues/<int:cue_id>/delete"): ADMIN_ONLY,
     ("POST", "/admin/stage/sound-device"): ADMIN_ONLY,
+    ("POST", "/admin/stage/decks"): ADMIN_ONLY,
+    ("POST", "/admin/stage/decks/<int:deck_id>/delete"): ADMIN_ONLY,
     ("POST", "/admin/stage/overlay-style"): ADMIN_ONLY,
     # The accounts and sessions: an administrator's account only (not a paired office device)
     ("GET", "/admin/users"): frozenset({ADMINISTRATOR}),

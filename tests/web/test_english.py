@@ -14,7 +14,7 @@ from conference.office.demo import DEMO_FILE
 
 VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
 NOT_PAGES = {"static", "auth.pair", "door.roster", "door.presence",
-             "stage.cue_file"}  # besides files (a name with a suffix); a cue is a sound file
+             "stage.cue_file", "stage.deck_file"}  # besides files (a name with a suffix); a cue, a deck
 ROLE = {"door.index": "door", "mc.index": "mc"}
 TEXT_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "value", "content"}
 

@@ -6,7 +6,7 @@ from conference.accounts.guards import current_principal, require_api
 from conference.core.errors import ConferenceError
 from conference.core.models import Role
 from conference.live import realtime
-from . import controls, cues
+from . import controls, cues, slides
 
 bp = Blueprint("stage_api", __name__, url_prefix="/api/stage")
 CONTROL = (Role.MC, Role.ADMIN)
@@ -52,4 +52,27 @@ def cue_stop():
 def cue_replay():
     """Play the current place's cue again from its start."""
     cues.replay(current_principal().conference_id)
+    return _answer()
+
+
+@bp.post("/slide/next")
+@require_api(*CONTROL)
+def slide_next():
+    """The next page of the current place's slides; {"from": page} as the console saw it."""
+    slides.turn_page(current_principal().conference_id, 1, _body().get("from"))
+    return _answer()
+
+
+@bp.post("/slide/previous")
+@require_api(*CONTROL)
+def slide_previous():
+    slides.turn_page(current_principal().conference_id, -1, _body().get("from"))
+    return _answer()
+
+
+@bp.post("/slides")
+@require_api(*CONTROL)
+def slides_shown():
+    """{"shown": bool}: the projectors show the slides, or the agenda screen, at the same page."""
+    slides.show_slides(current_principal().conference_id, _body().get("shown"))
     return _answer()

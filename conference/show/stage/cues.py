@@ -31,7 +31,7 @@ def stage_state(conference_id: int) -> StageState:
     state = db.session.get(StageState, conference_id)
     if state is None:
         state = StageState(conference_id=conference_id, overlay_hidden=False, cue_replay=0, cue_stop=0,
-                           check_count=0)
+                           check_count=0, slide_page=1, slides_hidden=False)
         db.session.add(state)
         db.session.flush()
     return state
@@ -45,7 +45,7 @@ def parse_place(text: object) -> tuple[int, int | None]:
     return int(parts[0]), int(parts[1]) if len(parts) == 2 else None
 
 
-def _place_rows(conference_id: int, place: tuple[int, int | None]) -> tuple[AgendaItem, AgendaStep | None]:
+def place_rows(conference_id: int, place: tuple[int, int | None]) -> tuple[AgendaItem, AgendaStep | None]:
     item = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.conference_id == conference_id,
                                                          AgendaItem.position == place[0]))
     step = next((s for s in item.steps if s.position == place[1]), None) if item and place[1] else None
@@ -93,7 +93,7 @@ def attach_cue(conference_id: int, target: object, place: object, name: str, str
 def _store(conference_id: int, target: CueTarget, place: object, name: str, kind: str, stored: str,
            volume: int) -> StageCue:
     with write_transaction():
-        item, step = _place_rows(conference_id, parse_place(place)) if target == CueTarget.PLACE else (None, None)
+        item, step = place_rows(conference_id, parse_place(place)) if target == CueTarget.PLACE else (None, None)
         for old in _cues_of(conference_id, target, item, step):
             _forget_file(old)
             db.session.delete(old)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from conference.core.errors import ConferenceError
 from conference.office.frame import bp, conference_id, done
 from conference.show import agenda
-from . import cues, media, overlay_style
+from . import cues, media, overlay_style, slides
 
 UPLOAD_SLACK = 64 * 1024  # the form's other fields and the multipart framing around the file
 
@@ -20,11 +20,14 @@ def allow_a_sound_s_size(endpoint: str | None, _values) -> None:
     against the Content-Length before it reads a byte of the body."""
     if endpoint == "admin.add_cue":
         request.max_content_length = media.MAX_SOUND_BYTES + UPLOAD_SLACK
+    elif endpoint == "admin.add_deck":
+        request.max_content_length = slides.MAX_DECK_BYTES + UPLOAD_SLACK
 
 
 def stage_page(error: str | None = None, status: int = 200):
     chosen = conference_id()
-    return render_template("admin_stage.html", cues=cues.cue_rows(chosen), items=agenda.items(chosen),
+    return render_template("admin_stage.html", cues=cues.cue_rows(chosen), decks=slides.deck_rows(chosen),
+                           items=agenda.items(chosen), max_deck_mb=slides.MAX_DECK_BYTES // (1024 * 1024),
                            devices=cues.display_devices(chosen), sound_device_id=cues.sound_device_id(chosen),
                            custom_style=overlay_style.custom_style() is not None,
                            max_mb=media.MAX_SOUND_BYTES // (1024 * 1024), error=error), status
@@ -82,6 +85,29 @@ def cue_delete(cue_id: int):
     except ConferenceError as error:
         return _refused(error)
     return done(_("Đã xóa âm báo “%(name)s”.", name=name), "admin.stage")
+
+
+@bp.post("/stage/decks")
+def add_deck():
+    """A report's slides (PDF) for an item or step; bounded before the body is read, then checked."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return stage_page(_("Hãy chọn một tệp PDF."), 400)
+    try:
+        deck = slides.attach_deck(conference_id(), request.form.get("place"), upload.filename, upload.stream)
+    except ConferenceError as error:
+        return _refused(error)
+    return done(_("Đã gắn trang trình chiếu “%(name)s” (%(pages)d trang).", name=deck.name, pages=deck.pages),
+                "admin.stage")
+
+
+@bp.post("/stage/decks/<int:deck_id>/delete")
+def deck_delete(deck_id: int):
+    try:
+        name = slides.remove_deck(conference_id(), deck_id)
+    except ConferenceError as error:
+        return _refused(error)
+    return done(_("Đã xóa trang trình chiếu “%(name)s”.", name=name), "admin.stage")
 
 
 @bp.post("/stage/sound-device")

@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, render_template, send_file
 from conference.accounts.guards import current_principal
 from conference.core.errors import Forbidden, Unauthorized
 from conference.core.models import Role
-from . import cues, overlay_style
+from . import cues, overlay_style, slides
 
 bp = Blueprint("stage", __name__)
 
@@ -51,3 +51,19 @@ def cue_file(cue_id: int):
     response.headers["Content-Disposition"] = "inline"
     return response
 
+
+
+@bp.get("/display/decks/<int:deck_id>")
+def deck_file(deck_id: int):
+    """A deck's PDF, for a paired projector, the MC (the presenter view) and the office."""
+    principal = current_principal()
+    if principal is None:
+        raise Unauthorized("unauthorized", "Cần đăng nhập hoặc mã thiết bị hợp lệ.")
+    if principal.role not in (Role.DISPLAY, Role.MC, Role.ADMIN):
+        raise Forbidden("forbidden", "Vai trò này không được làm việc này.")
+    response = send_file(slides.deck_file(principal.conference_id, deck_id), mimetype="application/pdf",
+                         conditional=True, max_age=3600)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = "inline"
+    response.headers["Cache-Control"] = "private, max-age=3600"  # a deck is replaced under a new id
+    return response

@@ -2,9 +2,11 @@
 
     "stage": {"lectern_message": str|null, "overlay_hidden": bool, "sound_device_id": int|null,
               "stop": int,                         # each MC stop: the sound page silences what plays
+              "cues": int,                         # how many cues the conference has
               "cue": {"key", "id", "name", "volume", "url", "since"}|null,   # plays once per key
               "overtime_cue": {"key", "id", "name", "volume", "url"}|null,  # as the place's time runs out
               "speaker": {"name", "position", "unit"}|null}   # the presenter, found in the roster
+    "slide": {"page", "pages", "deck_id", "name", "url", "shown"}|null         # the report's slides
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import sqlalchemy as sa
 from conference.core.db import db
 from conference.core.models import AgendaItem, CueTarget, Delegate, ItemKind, ShowRun, StageCue, StageState
 from .cues import sound_device_id
+from .slides import current_deck, page_up
 
 
 def stage_json(conference_id: int, agenda: list[AgendaItem], position: int | None, step_position: int | None,
@@ -29,10 +32,26 @@ def stage_json(conference_id: int, agenda: list[AgendaItem], position: int | Non
         "overlay_hidden": bool(state.overlay_hidden),
         "sound_device_id": sound_device_id(conference_id),
         "stop": state.cue_stop,
+        "cues": len(cues),  # the sound page asks for its click only when there is something to play
         "cue": _check_cue(state, cues) or _place_cue(state, cues, item, step, run, award),
         "overtime_cue": _cue_json(_find(cues, CueTarget.OVERTIME), f"overtime:{run.id}") if run else None,
         "speaker": _speaker(conference_id, (step or item).presenter if item else None),
     }
+
+
+def slide_json(conference_id: int, agenda: list[AgendaItem], position: int | None,
+               step_position: int | None) -> dict | None:
+    """The snapshot's "slide": the deck of the current place and the page up, so that every
+    projector, the delegates' pages and the overlay agree; null where the place has none."""
+    item = next((entry for entry in agenda if entry.position == position), None)
+    step = next((entry for entry in item.steps if entry.position == step_position), None) if item else None
+    found = current_deck(conference_id, item, step)
+    if found is None:
+        return None
+    deck, run = found
+    page, hidden = page_up(db.session.get(StageState, conference_id), run)
+    return {"page": page, "pages": deck.pages, "deck_id": deck.id, "name": deck.name,
+            "url": f"/display/decks/{deck.id}", "shown": not hidden}
 
 
 def _find(cues: list[StageCue], target: CueTarget, item=None, step=None) -> StageCue | None:
