@@ -154,8 +154,11 @@ function renderNext(mode) {
 function renderSlide(mode) {
   if (mode !== "slides") return;
   const { url, page } = snapshot.slide;
+  const asked = performance.now();
   slides.show(url, page).then((shown) => {
-    if (shown) hall.dataset.slidePage = String(page);
+    if (!shown) return;
+    hall.dataset.slideDrawMs = String(Math.round(performance.now() - asked)); // from the snapshot to the page drawn
+    hall.dataset.slidePage = String(page);
   }).catch((error) => {
     console.error(error);
     hall.dataset.slides = "failed";

@@ -1,7 +1,8 @@
 """The stage in a real browser (Playwright on the system Chromium) against the real server: the
 sound page plays the item's cue when the MC moves there, not again after a reload, and again on
-the next arrival; the MC's stop silences it; the lectern timer's colours and overtime; the
-overlay's transparent background with the speaker's name and position, hidden by the MC.
+the next arrival; the MC's stop silences it; PageDown turns the report's slides (a 60-page deck,
+each turn drawn within 100 ms), then moves the show on; the lectern timer's colours and overtime;
+the overlay's transparent background with the speaker's name and position, hidden by the MC.
 
 One server and one browser page per screen serve the module (a server and the CLI's tokens cost
 seconds). The sound page runs in its own Chromium started with --autoplay-policy=no-user-gesture-
@@ -17,6 +18,7 @@ import requests
 from PIL import Image
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer, lanes, page_csrf_token
+from tests.show.stage_decks import deck
 from tests.show.stage_sounds import wav
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -31,17 +33,29 @@ def post(server, path: str, body: dict | None = None) -> dict:
 @pytest.fixture(scope="module")
 @lanes("slow")
 def server(tmp_path_factory):
+    """The real server, its office signed in (one session makes the devices, attaches the cue and the
+    deck: quicker than a CLI process each), an MC token, item 1's anthem and item 3's 60 pages."""
     live = LiveServer(tmp_path_factory.mktemp("stage") / "instance").start()
-    live.mc = {"Authorization": f"Bearer {live.token('mc', 'MC')}"}
     office = requests.Session()
     token = page_csrf_token(office.get(live.url + "/login", timeout=5).text)
     office.post(live.url + "/login", data={"login": "admin", "password": live.admin_password, "csrf_token": token},
                 timeout=5).raise_for_status()
     token = page_csrf_token(office.get(live.url + "/admin/stage", timeout=5).text)
+
+    def device(role: str, label: str) -> dict:
+        made = office.post(live.url + "/api/devices", json={"role": role, "label": label},
+                           headers={"X-CSRFToken": token}, timeout=5)
+        made.raise_for_status()
+        return made.json()
+    live.device = device
+    live.mc = {"Authorization": f"Bearer {device('mc', 'MC')['token']}"}
     attached = office.post(live.url + "/admin/stage/cues", timeout=5, data={
         "csrf_token": token, "target": "place", "place": "1", "volume": "60"},
         files={"file": ("quoc-ca.wav", wav(seconds=4.0), "audio/wav")})
     assert "quoc-ca.wav" in attached.text
+    attached = office.post(live.url + "/admin/stage/decks", timeout=20, data={"csrf_token": token, "place": "3"},
+                           files={"file": ("bao-cao.pdf", deck(60), "application/pdf")})
+    assert "bao-cao.pdf" in attached.text
     yield live
     live.stop()
 
@@ -53,7 +67,7 @@ def sound_page(chromium, server):
     browser = chromium.browser_type.launch(executable_path=CHROMIUM,
                                            args=CHROMIUM_ARGS + ["--autoplay-policy=no-user-gesture-required"])
     page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
-    page.goto(f"{server.url}/pair/{server.pairing('display', 'Máy chiếu chính')}")
+    page.goto(server.device("display", "Máy chiếu chính")["pair_url"])
     page.wait_for_function("() => document.documentElement.dataset.soundPage === 'true'")
     yield page
     browser.close()
@@ -144,3 +158,37 @@ def test_the_overlay_is_transparent_with_the_speaker_s_name_and_the_mc_hides_it(
     assert picture.getpixel((160, 960))[3] == 0
     post(server, "/api/stage/overlay", {"hidden": False})
     overlay.wait_for_function("() => document.getElementById('overlay').dataset.shown === 'true'")
+
+
+def test_pagedown_turns_the_slides_then_moves_the_show_on(chromium, sound_page, server):
+    hall = sound_page  # a paired projector: the deck is served to signed-in screens only
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    mc = context.new_page()
+    try:
+        mc.goto(server.device("mc", "MC 1")["pair_url"])
+        post(server, "/api/show/goto", {"position": 3})
+        shows = lambda page: hall.wait_for_function(  # noqa: E731
+            f"() => document.getElementById('hall').dataset.slidePage === '{page}'", timeout=10000)
+        shows(1)
+        assert hall.evaluate("() => document.getElementById('hall').dataset.mode") == "slides"
+        mc.wait_for_function("() => document.getElementById('slide-count').textContent === '1/60'")
+        drawn = []
+        for page in (2, 3, 4):
+            mc.wait_for_function("() => !document.body.dataset.busy")
+            mc.wait_for_timeout(400)  # the console's double-press guard
+            mc.keyboard.press("PageDown")
+            shows(page)
+            drawn.append(int(hall.evaluate("() => document.getElementById('hall').dataset.slideDrawMs")))
+        assert max(drawn) < 100, drawn  # from the snapshot to the page on the screen
+        post(server, "/api/stage/slides", {"shown": True, "page": 59})  # straight to the last but one
+        mc.wait_for_function("() => document.getElementById('slide-count').textContent === '59/60'")
+        mc.wait_for_timeout(400)
+        mc.keyboard.press("PageDown")
+        shows(60)
+        mc.wait_for_function("() => !document.body.dataset.busy")
+        mc.wait_for_timeout(400)
+        mc.keyboard.press("PageDown")  # past the last page: the show moves on
+        hall.wait_for_function("() => document.getElementById('hall').dataset.mode === 'item'", timeout=5000)
+        assert requests.get(server.url + "/api/state", timeout=5).json()["current"] == 4
+    finally:
+        context.close()

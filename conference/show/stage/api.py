@@ -73,6 +73,8 @@ def slide_previous():
 @bp.post("/slides")
 @require_api(*CONTROL)
 def slides_shown():
-    """{"shown": bool}: the projectors show the slides, or the agenda screen, at the same page."""
-    slides.show_slides(current_principal().conference_id, _body().get("shown"))
+    """{"shown": bool, "page"?: int}: the projectors show the slides (at PAGE, or the same page), or
+    the agenda screen."""
+    data = _body()
+    slides.show_slides(current_principal().conference_id, data.get("shown"), data.get("page"))
     return _answer()

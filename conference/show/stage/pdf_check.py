@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-from pypdf.generic import DictionaryObject, IndirectObject, StreamObject
+from pypdf.errors import LimitReachedError, PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
 from conference.core.errors import N_, ConferenceError
 
@@ -29,6 +29,11 @@ def not_a_deck(name: str) -> ConferenceError:
                            name=name)
 
 
+def too_large(name: str) -> ConferenceError:
+    return ConferenceError("pdf_too_large", N_("Tệp “%(name)s” khi giải nén lớn bất thường, nên không được lưu."),
+                           413, name=name)
+
+
 def deck_pages(path: Path, name: str) -> int:
     """The deck's number of pages, or the reason it is refused."""
     with open(path, "rb") as file:
@@ -40,6 +45,8 @@ def deck_pages(path: Path, name: str) -> int:
         _refuse_scripts_and_bombs(reader, name)
     except ConferenceError:
         raise
+    except LimitReachedError:  # one stream alone inflates past pypdf's limit
+        raise too_large(name) from None
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError, MemoryError):
         raise not_a_deck(name) from None
     if not 1 <= pages <= MAX_PAGES:
@@ -52,15 +59,14 @@ def _refuse_scripts_and_bombs(reader: PdfReader, name: str) -> None:
     inflated = 0
     for number, generation in _object_ids(reader):
         found = reader.get_object(IndirectObject(number, generation, reader))
-        if isinstance(found, DictionaryObject) and _scripted(found):
+        if _scripted(found):
             raise ConferenceError("pdf_has_scripts", N_("Tệp “%(name)s” có mã JavaScript hoặc lệnh chạy chương "
                                                         "trình, nên không được lưu. Hãy xuất lại PDF từ bản trình "
                                                         "chiếu (chỉ các trang)."), name=name)
         if isinstance(found, StreamObject):
             inflated += len(found.get_data())  # pypdf stops a single stream past its own limit
             if inflated > MAX_INFLATED:
-                raise ConferenceError("pdf_too_large", N_("Tệp “%(name)s” khi giải nén lớn bất thường, nên không "
-                                                          "được lưu."), 413, name=name)
+                raise too_large(name)
 
 
 def _object_ids(reader: PdfReader):
@@ -72,7 +78,17 @@ def _object_ids(reader: PdfReader):
         yield number, 0
 
 
-def _scripted(found: DictionaryObject) -> bool:
-    if SCRIPT_KEYS & set(found.keys()):
-        return True
-    return found.get("/S") in SCRIPT_ACTIONS  # "/JavaScript" as a key of a /Names tree is found above
+def _scripted(found, depth: int = 0) -> bool:
+    """A script or an action that runs one, in this object or the dictionaries and arrays written
+    inside it (an /OpenAction is often a dictionary in the catalogue itself, not an object of its own)."""
+    if depth > 32:
+        return False
+    if isinstance(found, DictionaryObject):
+        if SCRIPT_KEYS & set(found.keys()) or found.get("/S") in SCRIPT_ACTIONS:
+            return True  # "/JavaScript" as a key of a /Names tree is found here too
+        values = found.values()
+    elif isinstance(found, ArrayObject):
+        values = found
+    else:
+        return False
+    return any(_scripted(value, depth + 1) for value in values if isinstance(value, (DictionaryObject, ArrayObject)))

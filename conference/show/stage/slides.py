@@ -137,15 +137,20 @@ def turn_page(conference_id: int, delta: object, from_page: object = None) -> No
         bump_version(conference_id)
 
 
-def show_slides(conference_id: int, shown: object) -> None:
-    """The projectors show the slides (true) or the agenda screen (false), at the same page."""
+def show_slides(conference_id: int, shown: object, page: object = None) -> None:
+    """The projectors show the slides (true) or the agenda screen (false), at the same page or at
+    PAGE (the MC going straight to a page, a question from the floor about page 12)."""
     if not isinstance(shown, bool):
         raise ConferenceError("invalid_shown", N_("“shown” phải là true hoặc false."))
+    if page is not None and (not isinstance(page, int) or isinstance(page, bool)):
+        raise ConferenceError("invalid_page", N_("Trang không hợp lệ."))
     with write_transaction():
-        _deck, run = _here(conference_id)
+        deck, run = _here(conference_id)
+        if page is not None and not 1 <= page <= deck.pages:
+            raise ConferenceError("invalid_page", N_("Trang không hợp lệ."))
         state = stage_state(conference_id)
-        page, _hidden = page_up(state, run)
-        state.slide_page, state.slide_run_id, state.slides_hidden = page, run.id, not shown
+        kept, _hidden = page_up(state, run)
+        state.slide_page, state.slide_run_id, state.slides_hidden = page or kept, run.id, not shown
         bump_version(conference_id)
 
 
