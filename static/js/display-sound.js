@@ -108,20 +108,26 @@ export function hallSound({ deviceId, clock, socket, banner, audio }) {
              key: playing?.key ?? null };
   }
 
-  function show() {
+  // What the page shows of its sound, and what it tells the MC consoles: on a change only (a burst
+  // of check-ins brings many snapshots), and every few seconds so that a console that connects hears it.
+  let told = "";
+  function show(again = false) {
     const mine = isSoundPage();
+    const now = status();
     root.dataset.soundPage = String(mine);
     root.dataset.soundArmed = String(armed);
-    root.dataset.soundPlaying = status().key && status().playing ? status().key : "";
+    root.dataset.soundPlaying = now.playing ? now.key : "";
     if (banner) banner.hidden = !mine || armed || !snapshot?.stage?.cues;
-    if (mine && socket.connected) socket.emit("sound", status());
+    const said = JSON.stringify(now);
+    if (mine && socket.connected && (again || said !== told)) {
+      socket.emit("sound", now);
+      told = said;
+    }
   }
 
-  audio.addEventListener("ended", show);
-  audio.addEventListener("playing", show);
-  audio.addEventListener("pause", show);
+  for (const event of ["ended", "playing", "pause"]) audio.addEventListener(event, () => show());
   setInterval(tick, 500);
-  setInterval(() => isSoundPage() && show(), REPORT_EVERY_MS);
+  setInterval(() => show(true), REPORT_EVERY_MS);
   document.addEventListener("keydown", arm, { once: true });
   return { update, audio };
 }
