@@ -93,6 +93,24 @@ def test_a_cue_plays_once_per_arrival_and_a_reconnect_gets_the_same_key(client, 
     assert state(client)["stage"]["stop"] == replayed["stop"] + 1
 
 
+def test_the_office_s_sound_check_plays_once_then_the_show_s_cues_again(client, admin_client, auth):
+    upload(admin_client, "anthem.wav", wav(), place="1")
+    upload(admin_client, "chime.wav", wav(), target="overtime")
+    client.post("/api/show/next", headers=auth("mc"))  # on item 1, its anthem
+    chime_id = admin_client.get("/admin/stage").get_data(as_text=True).split('data-cue="', 1)[1].split('"', 1)[0]
+    assert admin_client.post(f"/admin/stage/cues/{chime_id}/check",
+                             data={"csrf_token": admin_client.csrf_token}).status_code == 303
+    checked = state(client)["stage"]["cue"]
+    assert (checked["name"], checked["key"]) == ("chime.wav", "check:1")
+    client.post("/api/stage/cue/replay", json={}, headers=auth("mc"))  # the MC's replay: the anthem again
+    assert state(client)["stage"]["cue"]["name"] == "anthem.wav"
+    admin_client.post(f"/admin/stage/cues/{chime_id}/check", data={"csrf_token": admin_client.csrf_token})
+    assert state(client)["stage"]["cue"]["key"] == "check:2"
+    client.post("/api/show/next", headers=auth("mc"))
+    client.post("/api/show/previous", headers=auth("mc"))  # the show moved: its cues again
+    assert state(client)["stage"]["cue"]["name"] == "anthem.wav"
+
+
 def test_the_awards_cue_has_a_key_per_batch_called(client, admin_client, auth):
     upload(admin_client, "fanfare.wav", wav(), target="awards")
     mc = auth("mc")

@@ -163,7 +163,7 @@ def replay(conference_id: int) -> None:
     """Play the current place's cue again from the start: it gets a new key."""
     with write_transaction():
         state = stage_state(conference_id)
-        state.cue_replay, state.cue_at = state.cue_replay + 1, utcnow()
+        state.cue_replay, state.cue_at, state.check_cue_id = state.cue_replay + 1, utcnow(), None
         bump_version(conference_id)
 
 

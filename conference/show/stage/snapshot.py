@@ -33,7 +33,7 @@ def stage_json(conference_id: int, agenda: list[AgendaItem], position: int | Non
         "sound_device_id": sound_device_id(conference_id),
         "stop": state.cue_stop,
         "cues": len(cues),  # the sound page asks for its click only when there is something to play
-        "cue": _check_cue(state, cues) or _place_cue(state, cues, item, step, run, award),
+        "cue": _check_cue(state, cues, run) or _place_cue(state, cues, item, step, run, award),
         "overtime_cue": _cue_json(_find(cues, CueTarget.OVERTIME), f"overtime:{run.id}") if run else None,
         "speaker": _speaker(conference_id, (step or item).presenter if item else None),
     }
@@ -66,10 +66,13 @@ def _cue_json(cue: StageCue | None, key: str, since: datetime | None = None) -> 
             "url": f"/display/cues/{cue.id}", "since": since.isoformat() if since else None}
 
 
-def _check_cue(state: StageState, cues: list[StageCue]) -> dict | None:
-    """The office's sound check, while it is the last thing asked of the sound page."""
+def _check_cue(state: StageState, cues: list[StageCue], run: ShowRun | None) -> dict | None:
+    """The office's sound check, while it is the last thing asked of the sound page: until the show
+    moves (a run that starts after it) or the MC replays the place's cue (which forgets it)."""
     cue = next((cue for cue in cues if cue.id == state.check_cue_id), None)
-    return _cue_json(cue, f"check:{state.check_count}", state.cue_at) if cue and state.check_count else None
+    if cue is None or state.cue_at is None or (run is not None and run.started_at >= state.cue_at):
+        return None
+    return _cue_json(cue, f"check:{state.check_count}", state.cue_at)
 
 
 def _place_cue(state: StageState, cues, item, step, run, award: dict | None) -> dict | None:
