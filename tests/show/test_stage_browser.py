@@ -2,7 +2,8 @@
 sound page plays the item's cue when the MC moves there, not again after a reload, and again on
 the next arrival; the MC's stop silences it; PageDown turns the report's slides (a 60-page deck,
 each turn drawn within 100 ms), then moves the show on; the lectern timer's colours and overtime;
-the overlay's transparent background with the speaker's name and position, hidden by the MC.
+the overlay's transparent background with the speaker's name and position, hidden by the MC,
+the honourees' names while a batch is called.
 
 One server and one browser page per screen serve the module (a server and the CLI's tokens cost
 seconds). The sound page runs in its own Chromium started with --autoplay-policy=no-user-gesture-
@@ -158,6 +159,14 @@ def test_the_overlay_is_transparent_with_the_speaker_s_name_and_the_mc_hides_it(
     assert picture.getpixel((160, 960))[3] == 0
     post(server, "/api/stage/overlay", {"hidden": False})
     overlay.wait_for_function("() => document.getElementById('overlay').dataset.shown === 'true'")
+    post(server, "/api/show/goto", {"position": 5})
+    post(server, "/api/awards/next")  # the decision
+    answer = post(server, "/api/awards/next")  # the names of the first batch, called
+    names = [honouree["name"] for honouree in answer["award"]["honourees"]]
+    overlay.wait_for_function("() => document.getElementById('overlay').dataset.kind === 'awards'")
+    shown = overlay.locator("#lower-third-name").text_content()
+    assert names and all(name in shown for name in names[:6])
+    assert overlay.locator("#lower-third-role").text_content() == answer["award"]["form"]
 
 
 def test_pagedown_turns_the_slides_then_moves_the_show_on(chromium, sound_page, server):
