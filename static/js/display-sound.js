@@ -11,8 +11,9 @@ const STOP_KEY = "conference-sound-stop";
 const PLAY_WITHIN_S = 30; // a cue that started longer ago than this (a projector turned on late) stays silent
 const OVERTIME_WITHIN_S = 10;
 const REPORT_EVERY_MS = 5000;
+const READY_SHOWN_MS = 6000; // "sound ready" shows this long once armed, for whoever set the projector up
 
-export function hallSound({ deviceId, clock, socket, banner, audio }) {
+export function hallSound({ deviceId, clock, socket, banner, ready, audio }) {
   const root = document.documentElement;
   let snapshot = null;
   let playing = null; // the cue playing now
@@ -111,6 +112,7 @@ export function hallSound({ deviceId, clock, socket, banner, audio }) {
   // What the page shows of its sound, and what it tells the MC consoles: on a change only (a burst
   // of check-ins brings many snapshots), and every few seconds so that a console that connects hears it.
   let told = "";
+  let readyShown = false;
   function show(again = false) {
     const mine = isSoundPage();
     const now = status();
@@ -118,6 +120,11 @@ export function hallSound({ deviceId, clock, socket, banner, audio }) {
     root.dataset.soundArmed = String(armed);
     root.dataset.soundPlaying = now.playing ? now.key : "";
     if (banner) banner.hidden = !mine || armed || !snapshot?.stage?.cues;
+    if (ready && mine && armed && !readyShown) {
+      readyShown = true;
+      ready.hidden = false;
+      setTimeout(() => { ready.hidden = true; }, READY_SHOWN_MS);
+    }
     const said = JSON.stringify(now);
     if (mine && socket.connected && (again || said !== told)) {
       socket.emit("sound", now);

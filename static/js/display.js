@@ -24,7 +24,8 @@ const live = followLive((state) => {
   sound.update(state);
 }, $("connection"));
 const sound = hallSound({ deviceId: config.device_id ?? null, clock: live.clock, socket: live.socket,
-                          banner: $("sound-arm"), audio: $("hall-audio") });
+                          banner: $("sound-arm"), ready: $("sound-ready"),
+                          audio: $("hall-audio") });
 
 function render() {
   const place = currentPlace(snapshot);

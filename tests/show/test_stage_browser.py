@@ -96,7 +96,7 @@ def audio_state(page) -> dict:
 def test_the_sound_page_plays_the_item_s_cue_once_and_again_on_the_next_arrival(sound_page, server):
     page = sound_page
     assert page.evaluate("() => document.documentElement.dataset.soundArmed") == "true"  # no click needed
-    assert page.locator("#sound-arm").is_hidden()
+    assert page.locator("#sound-arm").is_hidden() and page.locator("#sound-ready").is_visible()  # it says so
     post(server, "/api/show/goto", {"position": 1})
     page.wait_for_function("() => document.getElementById('hall-audio').currentTime > 0.3", timeout=10000)
     playing = audio_state(page)
