@@ -285,7 +285,7 @@ def users_remove(login: str) -> None:
 
 
 register_lifecycle(cli)  # conferences, new-conference, activate, reset-day, backup, restore
-register_stage(cli)  # add-cue
+register_stage(cli)  # add-cue, add-slides
 
 
 def main() -> None:

@@ -1,5 +1,6 @@
 """The command line's stage: a sound cue attached to an item or step, the awards, or the speaker's
-time running out; a report's slides attached to an item or step (the office's Sân khấu page does the same). Refused with one line, exit 1."""
+time running out; a report's slides attached to an item or step (the office's Sân khấu page does
+the same). Refused with one line, exit 1."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -58,7 +58,9 @@ export function hallSound({ deviceId, clock, socket, banner, ready, audio }) {
     playing = cue;
     audio.src = cue.url;
     audio.volume = Math.min(1, Math.max(0, cue.volume / 100));
-    if (offsetSeconds > 1) audio.addEventListener("loadedmetadata", () => { audio.currentTime = offsetSeconds; }, { once: true });
+    if (offsetSeconds > 1) {  // a page that joins late (within PLAY_WITHIN_S) plays from where the hall is
+      audio.addEventListener("loadedmetadata", () => { audio.currentTime = offsetSeconds; }, { once: true });
+    }
     audio.play().catch(() => { playing = null; show(); });
     show();
   }

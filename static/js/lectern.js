@@ -26,9 +26,8 @@ function render() {
     setText($("lectern-speaker"), snapshot.finished ? t.finished : t.waiting);
   } else {
     const { item, step } = place;
-    setText($("lectern-place"), step
-      ? `${template(t.item, { position: item.position })} · ${template(t.step, { n: step.position, total: item.steps.length })}`
-      : `${template(t.item, { position: item.position })} · ${item.title}`);
+    const where = step ? template(t.step, { n: step.position, total: item.steps.length }) : item.title;
+    setText($("lectern-place"), `${template(t.item, { position: item.position })} · ${where}`);
     setText($("lectern-speaker"), (step ?? item).presenter ?? (step ?? item).title);
   }
   const message = snapshot.stage?.lectern_message;

@@ -87,7 +87,9 @@ function renderNext(place) {
   setText($("next-title"), title);
   setText($("next-presenter"), next ? (next.step ?? next.item).presenter ?? "" : "");
   let hint = awardsDriveNext(place) ? t.next_awards : next ? template(t.next_show, { title }) : "";
-  if (slides.drive(snapshot, 1)) hint = template(t.next_slide, { page: snapshot.slide.page + 1, pages: snapshot.slide.pages });
+  if (slides.drive(snapshot, 1)) {
+    hint = template(t.next_slide, { page: snapshot.slide.page + 1, pages: snapshot.slide.pages });
+  }
   setText($("next-hint"), hint);
 }
 

@@ -71,7 +71,8 @@ def attach_cue(conference_id: int, target: object, place: object, name: str, str
     try:
         kind_of_target = CueTarget(target)
     except ValueError:
-        raise ConferenceError("invalid_target", N_("Âm báo phải gắn với một mục, phần khen thưởng hoặc lúc hết giờ.")) from None
+        raise ConferenceError("invalid_target",
+                              N_("Âm báo phải gắn với một mục, phần khen thưởng hoặc lúc hết giờ.")) from None
     level = _volume(volume)
     name = (name or "").strip()[-200:] or "?"
     kind = media.kind_by_name(name)

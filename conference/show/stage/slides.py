@@ -123,7 +123,8 @@ def _here(conference_id: int):
 def turn_page(conference_id: int, delta: object, from_page: object = None) -> None:
     """Next (+1) or previous (-1) page of the current place's slides. A press made on a page already
     left (another console turned it) is not applied, as a show press is not (docs/SHOW.md §6)."""
-    if delta not in (1, -1) or (from_page is not None and (not isinstance(from_page, int) or isinstance(from_page, bool))):
+    whole = isinstance(from_page, int) and not isinstance(from_page, bool)
+    if delta not in (1, -1) or (from_page is not None and not whole):
         raise ConferenceError("invalid_page", N_("Trang không hợp lệ."))
     with write_transaction():
         deck, run = _here(conference_id)
