@@ -13,7 +13,7 @@ from conference.core.db import db, is_id, utcnow, write_transaction
 from conference.core.errors import ConferenceError, NotFound
 from conference.core.fields import Codes, bounded_text
 from conference.core.models import Device, Role
-from conference.core.state import ACTIVE_CONFERENCE_ID
+from conference.core.state import ACTIVE_CONFERENCE_ID, bump_version
 from conference.core.textnorm import clean
 from .pairing import give_pairing
 from .principal import Principal
@@ -126,6 +126,8 @@ def revoke_device(conference_id: int, device_id: int) -> Device:
             raise NotFound("unknown_device", "Không tìm thấy thiết bị.")
         device.revoked_at = device.revoked_at or utcnow()
         end_sessions_of(session, device_id=device.id)  # its paired browsers are signed out too
+        if device.role == Role.DISPLAY:  # it may have been the sound page (show/stage): another takes over
+            bump_version(device.conference_id)
     return device
 
 

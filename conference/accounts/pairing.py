@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from conference.core.db import is_id, utcnow, write_transaction
 from conference.core.errors import N_, ConferenceError, Conflict, NotFound
 from conference.core.models import Device, Role
+from conference.core.state import bump_version
 from .sessions import add_session
 
 PAIRING_VALID_FOR = timedelta(hours=24)  # an unused address; the office can make a new one any time
@@ -74,6 +75,8 @@ def pair_browser(code: object, *, ip: str | None, user_agent: str | None) -> tup
         device = session.scalar(sa.select(Device).where(Device.pairing_hash == digest))
         if not claimed:
             raise _why_refused(device)
+        if device.role == Role.DISPLAY:  # the first projector paired plays the sound cues (show/stage)
+            bump_version(device.conference_id)
         return device, add_session(session, device_id=device.id, ip=ip, user_agent=user_agent)
 
 

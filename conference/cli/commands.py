@@ -14,6 +14,7 @@ from conference.web.serving import raise_open_file_limit, serve_embedded, tune_g
 from .app import chosen_conference, command_app, conference_option, writing
 from .language import N_, Group, Refused, _
 from .lifecycle import register as register_lifecycle
+from .stage import register as register_stage
 
 
 def program() -> str:
@@ -305,6 +306,7 @@ def users_remove(login: str) -> None:
 
 
 register_lifecycle(cli)  # conferences, new-conference, activate, reset-day, backup, restore
+register_stage(cli)  # add-cue, add-slides
 
 
 def main() -> None:

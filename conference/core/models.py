@@ -419,3 +419,61 @@ class VenueAddress(Base):
     conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"),
                                                primary_key=True)
     address: Mapped[str] = mapped_column(sa.String(200))
+
+# --- The stage: sound cues, the lectern's message, the stream overlay (show/stage/) ---
+
+class CueTarget(str, enum.Enum):
+    """When a sound cue plays: as the show reaches an item or a step, as each awards batch is
+    called, or as the speaker's time runs out. A sound check plays a cue once, on demand."""
+    PLACE = "place"
+    AWARDS = "awards"
+    OVERTIME = "overtime"
+
+
+class StageCue(Base):
+    """A sound the office brought (the product ships none), stored under the instance folder."""
+    __tablename__ = "stage_cue"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    target: Mapped[CueTarget] = mapped_column(_enum(CueTarget))
+    item_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="CASCADE"))
+    step_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("agenda_step.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(200))  # the file's name as the office sent it
+    kind: Mapped[str] = mapped_column(sa.String(8))  # mp3, ogg or wav: what its bytes say it is
+    stored: Mapped[str] = mapped_column(sa.String(80))  # the file's name under instance/stage/
+    size: Mapped[int]
+    volume: Mapped[int] = mapped_column(default=100)  # per cent
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StageState(Base):
+    """What the MC and the office set for the stage, apart from the show-state row: a change here
+    bumps the conference's version like any other."""
+    __tablename__ = "stage_state"
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"),
+                                               primary_key=True)
+    lectern_message: Mapped[Optional[str]] = mapped_column(sa.String(200))  # to the speaker only
+    overlay_hidden: Mapped[bool] = mapped_column(default=False)
+    sound_device_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("device.id", ondelete="SET NULL"))
+    cue_replay: Mapped[int] = mapped_column(default=0)  # each replay gives the current cue a new id
+    cue_stop: Mapped[int] = mapped_column(default=0)  # each stop: the sound page silences what plays
+    check_cue_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("stage_cue.id", ondelete="SET NULL"))
+    check_count: Mapped[int] = mapped_column(default=0)  # each sound check plays check_cue once
+    cue_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)  # the last replay or sound check
+    slide_page: Mapped[int] = mapped_column(default=1)  # the page up, for the run slide_run_id
+    slide_run_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("show_run.id", ondelete="SET NULL"))
+    slides_hidden: Mapped[bool] = mapped_column(default=False)  # the MC switched back to the agenda screen
+
+
+class StageDeck(Base):
+    """A report's slides: a PDF attached to an item or a step, stored under the instance folder."""
+    __tablename__ = "stage_deck"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="CASCADE"))
+    step_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("agenda_step.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    stored: Mapped[str] = mapped_column(sa.String(80))
+    size: Mapped[int]
+    pages: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

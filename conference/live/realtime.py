@@ -21,6 +21,7 @@ from conference.core.models import Role, ShowState
 from conference.core.state import default_conference_id
 from conference.me import phones
 from conference.me.programme import documents_view, programme_view
+from conference.show.stage.cues import sound_device_id
 from . import consoles
 from .snapshot import build_snapshot
 
@@ -399,5 +400,25 @@ def on_sync(_data=None):
             if name.startswith("delegates-"):
                 return _delegate_sync(int(name.split("-", 1)[1]))
         return None
+    finally:
+        db.session.rollback()
+
+
+@socketio.on("sound")
+def on_sound(status=None):
+    """The sound page says whether sound is armed and what it plays; the MC consoles are told
+    ("sound", to the MC consoles only; the page repeats it every few seconds, so a console that
+    connects later hears it). Only the projector that is the sound page is heard (show/stage/cues.py)."""
+    try:
+        device_id = session.get(DEVICE_KEY)
+        conference_id = next((int(name.split("-", 1)[1]) for name in socketio.server.rooms(request.sid)
+                              if name.startswith("conference-")), None)
+        if device_id is None or conference_id is None or not isinstance(status, dict) \
+                or sound_device_id(conference_id) != device_id:
+            return
+        playing = status.get("playing")
+        socketio.emit("sound", {"armed": status.get("armed") is True,
+                                "playing": playing[:200] if isinstance(playing, str) else None},
+                      to=consoles.mc_room(conference_id))
     finally:
         db.session.rollback()

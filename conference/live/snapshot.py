@@ -11,6 +11,7 @@ from conference.core.db import db, in_write_transaction, utcnow
 from conference.core.models import AgendaItem, Candidate, ShowState, Vote
 from conference.core.state import get_conference, show_state
 from conference.show.runs import NOT_RUN, RunTime, run_times, runs_by_key
+from conference.show.stage.snapshot import slide_json, stage_json
 from conference.show.timing import timing_json
 
 
@@ -79,6 +80,7 @@ def _build_snapshot(conference_id: int) -> dict:
     vote = db.session.scalar(sa.select(Vote).where(Vote.conference_id == conference_id)
                              .order_by(Vote.id.desc()).limit(1))
     runs = run_times(runs_by_key(conference_id))  # one query for every place's runs
+    award = award_snapshot(conference_id)
     return {
         "version": state.version,
         "server_time": utcnow().isoformat(),
@@ -88,7 +90,7 @@ def _build_snapshot(conference_id: int) -> dict:
         "current_step": state.current_step,
         "finished": state.current_position is None and bool(agenda) and agenda[-1].ended_at is not None,
         "attendance": attendance(conference_id),
-        "award": award_snapshot(conference_id),
+        "award": award,
         "candidates": [{"position": c.position, "full_name": c.full_name, "title": c.title, "unit": c.unit}
                        for c in candidates],
         "vote": {"agreed": vote.agreed, "present": vote.present, "recorded_at": _time(vote.recorded_at)}
@@ -96,4 +98,7 @@ def _build_snapshot(conference_id: int) -> dict:
         "message": state.message,
         "screen": state.screen.value,
         "timing": timing_json(conference, agenda, state, runs),  # planned vs actual, projected end
+        # the lectern, the overlay and the sound cues (docs/SHOW.md §10)
+        "stage": stage_json(conference_id, agenda, state.current_position, state.current_step, award),
+        "slide": slide_json(conference_id, agenda, state.current_position, state.current_step),
     }

@@ -4,6 +4,8 @@ Domain: agenda.py (items and steps), moves.py (next / previous / go-to, message,
 runs.py (each stretch of time the show stood on a place), timing.py (planned against actual).
 Views: mc.py (the MC console), display.py (the projector), press.py (a button box's press
 addresses), agenda_pages.py (the office's programme pages).
+stage/: the lectern timer, the stream overlay, the sound cues and the report's slides (its own
+__init__.py says what each module holds).
 
 The domain imports core, accounts, checkin and awards (going back onto the awards reopens its
 last batch).

@@ -17,17 +17,21 @@ def register_blueprints(app: Flask) -> None:
     from conference.office import backup_pages, conference_pages, details_pages, frame
     from conference.papers import pages as papers_pages
     from conference.show import agenda_pages, display, mc, press
+    from conference.show.stage import api as stage_api, pages as stage_pages, screens as stage_screens
     from . import api
 
     # The office's pages live with their features but share one blueprint, /admin (office/frame.py),
     # so their endpoint names read admin.*: each module below adds its routes to frame.bp when it is
     # imported, which must happen before frame.bp is registered.
     office_pages = (dashboard_pages, delegate_pages, details_pages, conference_pages, agenda_pages,
-                    papers_pages, user_pages, device_pages, audit_pages, backup_pages, me_office_pages)
+                    papers_pages, user_pages, device_pages, audit_pages, backup_pages, me_office_pages,
+                    stage_pages)
     assert all(module.bp is frame.bp for module in office_pages)
 
     csrf.exempt(api.bp)  # API guards apply CSRF themselves to cookie-authenticated calls
     csrf.exempt(awards_api.bp)
+    csrf.exempt(stage_api.bp)  # its guards apply CSRF to cookie callers, as the API's do
     csrf.exempt(press.bp)  # a press address carries its own secret, the button box's token
-    for module in (api, signin, door, mc, display, frame, press, awards_api, awards_pages, me_pages):
+    for module in (api, signin, door, mc, display, frame, press, awards_api, awards_pages, me_pages, stage_api,
+                   stage_screens):
         app.register_blueprint(module.bp)

@@ -2,6 +2,8 @@
 import { el, setText } from "./live.js";
 import { renderAwardStage } from "./awards-display.js";
 import { fitAll, keepAwake, scaleToWindow } from "./display-stage.js";
+import { hallSound } from "./display-sound.js";
+import { SlideView } from "./slides.js";
 import {
   bareStepTitle, clockFormat, currentPlace, followLive, nextPlace, pageConfig, plannedRow, template,
 } from "./timing.js";
@@ -13,12 +15,17 @@ const hall = $("hall");
 const timeOfDay = clockFormat(config.timezone);
 let snapshot = null;
 
+const slides = new SlideView($("slide-canvas"));
 scaleToWindow(hall);
 keepAwake();
 const live = followLive((state) => {
   snapshot = state;
   render();
+  sound.update(state);
 }, $("connection"));
+const sound = hallSound({ deviceId: config.device_id ?? null, clock: live.clock, socket: live.socket,
+                          banner: $("sound-arm"), ready: $("sound-ready"),
+                          audio: $("hall-audio") });
 
 function render() {
   const place = currentPlace(snapshot);
@@ -32,6 +39,7 @@ function render() {
   renderAgenda(mode);
   renderAttendance(mode, place);
   renderNext(mode);
+  renderSlide(mode);
   $("message").hidden = !snapshot.message;
   setText($("message-text"), snapshot.message);
   fitAll(hall);
@@ -43,6 +51,8 @@ function render() {
 function modeOf(place) {
   if (config.view === "agenda") return "agenda";
   if (!place) return snapshot.finished ? "finished" : "welcome";
+  // The report's slides, on a paired projector (a deck is served to signed-in screens only).
+  if (snapshot.slide?.shown && config.device_id != null && hall.dataset.slides !== "failed") return "slides";
   const kind = place.item.kind;
   const stage = $("award-stage");
   if (kind === "awards" || kind === "vote") {
@@ -139,6 +149,22 @@ function renderNext(mode) {
   if (next?.step) title = [next.step.title, next.step.presenter].filter(Boolean).join(" — ");
   else if (next) title = `${next.item.position}. ${next.item.title}`;
   setText($("next-up"), title ? template(t.next_up, { title }) : "");
+}
+
+// The page the snapshot says is up; a deck that cannot be drawn gives the stage back to the item.
+function renderSlide(mode) {
+  if (mode !== "slides") return;
+  const { url, page } = snapshot.slide;
+  const asked = performance.now();
+  slides.show(url, page).then((shown) => {
+    if (!shown) return;
+    hall.dataset.slideDrawMs = String(Math.round(performance.now() - asked)); // from the snapshot to the page drawn
+    hall.dataset.slidePage = String(page);
+  }).catch((error) => {
+    console.error(error);
+    hall.dataset.slides = "failed";
+    render();
+  });
 }
 
 // The clock runs on the local clock corrected to the server's, connected or not.

@@ -3,6 +3,8 @@
 import { api, fillScript, setText } from "./live.js";
 import { renderAwardPanel } from "./awards-mc.js";
 import { renderAgenda } from "./mc-agenda.js";
+import { slidesPanel } from "./mc-slides.js";
+import { stagePanel } from "./mc-stage.js";
 import {
   bareStepTitle, clockFormat, currentPlace, followLive, formatDuration, nextPlace, pageConfig, phase, projection,
   runSeconds, template,
@@ -30,6 +32,11 @@ live.socket.on("drivers", ({ drivers }) => {
   setText(box, template(t.drivers, { names: drivers.join(", ") }));
 });
 
+// The stage card (mc-stage.js): the lectern's message, the overlay, the hall's sound.
+const stage = stagePanel({ t, command: (path, body) => command(path, body), current: () => snapshot });
+live.socket.on("sound", (status) => stage.hear(status));
+const slides = slidesPanel({ t, command: (path, body) => command(path, body), current: () => snapshot });
+
 // ---- Rendering ------------------------------------------------------------------------------
 
 function render() {
@@ -42,6 +49,8 @@ function render() {
   renderScript(place);
   renderAwards(place);
   renderHall();
+  stage.render(snapshot);
+  slides.render(snapshot);
   const key = JSON.stringify([snapshot.agenda, snapshot.current, snapshot.current_step, snapshot.timing?.items]);
   if (key !== agendaKey) {
     agendaKey = key;
@@ -77,7 +86,10 @@ function renderNext(place) {
     : `${next.item.position}. ${next.item.title}`) : t.no_next;
   setText($("next-title"), title);
   setText($("next-presenter"), next ? (next.step ?? next.item).presenter ?? "" : "");
-  const hint = awardsDriveNext(place) ? t.next_awards : next ? template(t.next_show, { title }) : "";
+  let hint = awardsDriveNext(place) ? t.next_awards : next ? template(t.next_show, { title }) : "";
+  if (slides.drive(snapshot, 1)) {
+    hint = template(t.next_slide, { page: snapshot.slide.page + 1, pages: snapshot.slide.pages });
+  }
   setText($("next-hint"), hint);
 }
 
@@ -208,12 +220,18 @@ function press(direction) {
   lastPress = now;
   const place = currentPlace(snapshot);
   let path;
-  if (direction > 0) path = awardsDriveNext(place) ? "/api/awards/next" : "/api/show/next";
+  if (slides.drive(snapshot, direction)) path = direction > 0 ? "/api/stage/slide/next" : "/api/stage/slide/previous";
+  else if (direction > 0) path = awardsDriveNext(place) ? "/api/awards/next" : "/api/show/next";
   else path = awardsDrivePrevious(place) ? "/api/awards/previous" : "/api/show/previous";
   const button = $(direction > 0 ? "next" : "previous");
   button.classList.add("pressed");
-  command(path, { from: path.startsWith("/api/awards/") ? awardPlace() : showPlace() })
-    .finally(() => button.classList.remove("pressed"));
+  command(path, { from: fromFor(path) }).finally(() => button.classList.remove("pressed"));
+}
+
+// What the console saw when it was pressed: the slide's page, the awards' step, or the show's place.
+function fromFor(path) {
+  if (path.startsWith("/api/stage/slide/")) return snapshot.slide.page;
+  return path.startsWith("/api/awards/") ? awardPlace() : showPlace();
 }
 
 // The place this console shows: a press made on it is not applied if the show has left it

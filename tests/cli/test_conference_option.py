@@ -14,7 +14,7 @@ from conference.cli.commands import cli
 
 TITLE = "Hội nghị tháng sau"
 ONE_CONFERENCE_COMMANDS = ("import-delegates", "badges", "export-attendance", "export-minutes", "export-script",
-                           "invitations", "reset-day")
+                           "invitations", "reset-day", "add-cue", "add-slides")
 
 
 @pytest.fixture

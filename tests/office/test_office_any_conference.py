@@ -18,13 +18,17 @@ from conference.core.db import db
 from conference.accounts.devices import create_device
 from conference.core.models import (AgendaItem, AgendaStep, AuditEntry, AwardDecision, AwardForm, Candidate,
                                     Conference, Delegate, DelegateGroup, Role, ShowState)
+from conference.me import documents
 from conference.office import details, lifecycle
 from conference.show import agenda
+from conference.show.stage import cues, slides
 
 from tests.conftest import bearer
 from tests.web.test_english import data_strings, left_in_vietnamese
 from tests.office import lifecycle_helpers
 from tests.office.lifecycle_helpers import signed_in
+from tests.me.helpers import pdf_bytes
+from tests.show.stage_sounds import wav
 
 any_app = lifecycle_helpers.any_app  # the fixture: SQLite, and PostgreSQL in the services lane
 
@@ -42,7 +46,7 @@ INSTALL_WIDE = {
 }
 # A route's id argument -> the kind of row of a conference it names.
 OWNED = {"delegate_id": "delegate", "group_id": "group", "item_id": "item", "step_id": "step",
-         "candidate_id": "candidate"}
+         "candidate_id": "candidate", "document_id": "document", "cue_id": "cue", "deck_id": "deck"}
 # What a form may send to any office route: valid where a route reads it, and naming rows of the other
 # conference where it names one, which must then be refused.
 FORM = {"title": "Mục thêm", "name": "Tổ thêm", "full_name": "Người Thêm", "position": "Tổ viên", "unit": "Tổ 1",
@@ -53,7 +57,8 @@ FORM = {"title": "Mục thêm", "name": "Tổ thêm", "full_name": "Người Th�
 def marks(tag: str) -> dict[str, str]:
     """Names only this conference's rows carry, to find them in any page or paper."""
     return {"delegate": f"Đặng Văn Dấu{tag}", "group": f"Tổ Dấu{tag}", "item": f"Mục Dấu{tag}",
-            "step": f"Bước Dấu{tag}", "candidate": f"Ứng Viên Dấu{tag}"}
+            "step": f"Bước Dấu{tag}", "candidate": f"Ứng Viên Dấu{tag}", "document": f"Tài liệu Dấu{tag}",
+            "cue": f"am-bao-dau-{tag.lower()}.wav", "deck": f"trinh-chieu-dau-{tag.lower()}.pdf"}
 
 
 def marked_rows(conference_id: int, tag: str) -> dict[str, int]:
@@ -64,7 +69,12 @@ def marked_rows(conference_id: int, tag: str) -> dict[str, int]:
     item = agenda.add_item(conference_id, names["item"], "Chủ tịch", 5, "talks", "Kính thưa")
     step = agenda.add_step(conference_id, item.id, names["step"], "Đại biểu")
     candidate = details.add_candidate(conference_id, names["candidate"], "Tổ trưởng", "Tổ Dấu")
-    return {"delegate": delegate.id, "group": group.id, "item": item.id, "step": step.id, "candidate": candidate.id}
+    # What the office uploads for the hall: a document for the delegates, a sound cue, the item's slides.
+    document = documents.add_document(conference_id, names["document"], pdf_bytes(names["document"]))
+    cue = cues.attach_cue(conference_id, "place", str(item.position), names["cue"], io.BytesIO(wav()))
+    deck = slides.attach_deck(conference_id, str(item.position), names["deck"], io.BytesIO(pdf_bytes("Trang 1")))
+    return {"delegate": delegate.id, "group": group.id, "item": item.id, "step": step.id, "candidate": candidate.id,
+            "document": document.id, "cue": cue.id, "deck": deck.id}
 
 
 @pytest.fixture

@@ -40,6 +40,13 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("GET", "/pair/<token>"): EVERYONE,
     ("GET", "/display"): EVERYONE,
     ("GET", "/display/agenda"): EVERYONE,
+    ("GET", "/display/timer"): EVERYONE,
+    ("GET", "/display/overlay"): EVERYONE,
+    ("GET", "/display/overlay.css"): EVERYONE,
+    # A cue's sound: the projectors (the sound page) and the office (its sound check), a secretary too
+    ("GET", "/display/cues/<int:cue_id>"): frozenset({DISPLAY, ADMIN, SECRETARY}),
+    # A deck's PDF: the projectors, the MC's presenter view and the office
+    ("GET", "/display/decks/<int:deck_id>"): frozenset({DISPLAY, MC, ADMIN, SECRETARY}),
     ("GET", "/door-sw.js"): EVERYONE,
     ("GET", "/door/certificate.pem"): EVERYONE,
     ("GET", "/static/<path:filename>"): EVERYONE,
@@ -75,6 +82,13 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("DELETE", "/api/awards/presentations/<int:honouree_id>"): CONTROL,
     ("GET", "/api/awards/log"): CONTROL,
     ("POST", "/api/vote"): CONTROL,
+    ("POST", "/api/stage/lectern"): CONTROL,
+    ("POST", "/api/stage/overlay"): CONTROL,
+    ("POST", "/api/stage/cue/stop"): CONTROL,
+    ("POST", "/api/stage/cue/replay"): CONTROL,
+    ("POST", "/api/stage/slide/next"): CONTROL,
+    ("POST", "/api/stage/slide/previous"): CONTROL,
+    ("POST", "/api/stage/slides"): CONTROL,
     # A button box: its press addresses only, by GET or POST; its token is refused everywhere else
     **{(method, PRESS + action): BUTTONS for method in ("GET", "POST")
        for action in ("/next", "/previous", "/goto/<int:position>", "/goto/<int:position>/<int:step>",
@@ -157,6 +171,15 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "/admin/documents/venue-address"): ADMIN_ONLY,
     ("GET", "/admin/documents/poster.pdf"): ADMIN_ONLY,
     ("POST", "/admin/delegates/<int:delegate_id>/release-phone"): ADMIN_ONLY,
+    ("GET", "/admin/stage"): ADMIN_ONLY,
+    ("POST", "/admin/stage/cues"): ADMIN_ONLY,
+    ("POST", "/admin/stage/cues/<int:cue_id>/volume"): ADMIN_ONLY,
+    ("POST", "/admin/stage/cues/<int:cue_id>/check"): ADMIN_ONLY,
+    ("POST", "/admin/stage/cues/<int:cue_id>/delete"): ADMIN_ONLY,
+    ("POST", "/admin/stage/sound-device"): ADMIN_ONLY,
+    ("POST", "/admin/stage/decks"): ADMIN_ONLY,
+    ("POST", "/admin/stage/decks/<int:deck_id>/delete"): ADMIN_ONLY,
+    ("POST", "/admin/stage/overlay-style"): ADMIN_ONLY,
     # The accounts and sessions: an administrator's account only (not a paired office device)
     ("GET", "/admin/users"): frozenset({ADMINISTRATOR}),
     ("POST", "/admin/users"): frozenset({ADMINISTRATOR}),
@@ -201,8 +224,10 @@ SIGN_IN = {("POST", "/login"), ("POST", "/logout")}
 # Socket.IO events of the default namespace -> the roles that may send them.
 # disconnect changes nothing but the MC consoles' list of who is driving (realtime.py).
 # A button box's token opens no socket (it presses through its addresses only).
+# sound: what the sound page plays, heard from that one paired projector only and relayed to the
+# MC consoles (tests/show/test_stage.py); it answers no one.
 SOCKET_EXPECTED: dict[str, frozenset] = {"connect": EVERYONE - BUTTONS, "disconnect": EVERYONE - BUTTONS,
-                                         "sync": EVERYONE - BUTTONS}
+                                         "sync": EVERYONE - BUTTONS, "sound": frozenset()}
 
 ABSENT_ID = 987654  # ids in the addresses point at nothing, so an allowed call changes nothing either
 SAMPLE_VALUES = {"int": str(ABSENT_ID), "path": "css/app.css", "any": "csv"}

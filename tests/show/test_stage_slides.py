@@ -1,0 +1,91 @@
+"""The report's slides (docs/SHOW.md §10) through the Flask test client: a deck is a PDF that pypdf
+reads, with no script and no bomb, checked before it is kept; the snapshot's "slide" names the page
+up, turned one page at a time within the deck, back to page 1 on a new run of the place; the MC
+switches the projectors back to the agenda screen and returns; the PDF goes to screens, the MC and
+the office only; the command line attaches a deck."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tests.conftest import bearer
+from tests.show.stage_decks import bomb, deck, scripted
+
+
+def state(client) -> dict:
+    return client.get("/api/state").get_json()
+
+
+def attach(admin_client, name: str, content: bytes, place: str = "2"):
+    return admin_client.post("/admin/stage/decks", content_type="multipart/form-data", data={
+        "csrf_token": admin_client.csrf_token, "place": place, "file": (io.BytesIO(content), name)})
+
+
+def kept(app) -> list[str]:
+    folder = Path(app.config["INSTANCE_PATH"]) / "stage"
+    return sorted(path.suffix for path in folder.iterdir()) if folder.exists() else []
+
+
+def test_a_deck_with_a_script_a_bomb_or_no_pdf_at_all_is_refused_before_it_is_kept(app, client, admin_client):
+    before = state(client)["version"]
+    refusals = {"scripted.pdf": (scripted(), "JavaScript"), "bomb.pdf": (bomb(), "giải nén lớn bất thường"),
+                "virus.pdf": (b"MZ\x90\x00" + b"\x00" * 400, "không phải một tệp PDF"),
+                "deck.ppt": (deck(2), "không phải một tệp PDF")}
+    for name, (content, reason) in refusals.items():
+        answer = attach(admin_client, name, content)
+        assert answer.status_code in (400, 413) and reason in answer.get_data(as_text=True), name
+    assert kept(app) == [] and state(client)["version"] == before
+
+
+def test_the_clicker_turns_the_pages_within_the_deck_and_a_new_run_starts_at_page_one(client, admin_client, auth):
+    assert attach(admin_client, "bao-cao.pdf", deck(3)).status_code == 303
+    mc = auth("mc")
+    client.post("/api/show/goto", json={"position": 2}, headers=mc)
+    slide = state(client)["slide"]
+    assert (slide["page"], slide["pages"], slide["shown"], slide["name"]) == (1, 3, True, "bao-cao.pdf")
+    assert client.post("/api/stage/slide/previous", json={}, headers=mc).status_code == 409  # no page 0
+    for page in (2, 3):
+        answer = client.post("/api/stage/slide/next", json={"from": page - 1}, headers=mc)
+        assert answer.get_json()["slide"]["page"] == page
+    assert client.post("/api/stage/slide/next", json={}, headers=mc).get_json()["error"]["code"] == "no_page"
+    stale = client.post("/api/stage/slide/previous", json={"from": 2}, headers=mc)  # a console a page behind
+    assert stale.get_json()["error"]["code"] == "moved_elsewhere" and state(client)["slide"]["page"] == 3
+    assert client.post("/api/stage/slides", json={"shown": False}, headers=mc).get_json()["slide"] == {
+        **state(client)["slide"], "page": 3, "shown": False}  # the agenda screen, the page kept
+    assert client.post("/api/stage/slides", json={"shown": True}, headers=mc).get_json()["slide"]["page"] == 3
+    assert client.post("/api/stage/slides", json={"shown": True, "page": 4}, headers=mc).status_code == 400
+    assert client.post("/api/stage/slides", json={"shown": True, "page": 2}, headers=mc).get_json()["slide"]["page"] == 2
+    client.post("/api/show/next", headers=mc)
+    assert state(client)["slide"] is None  # item 3 has no deck
+    client.post("/api/show/previous", headers=mc)
+    assert state(client)["slide"]["page"] == 1  # a new run of item 2: from the first page
+    assert client.post("/api/stage/slide/next", json={"from": "x"}, headers=mc).status_code == 400
+    assert client.post("/api/stage/slide/next", json={}, headers=auth("door")).status_code == 403
+
+
+def test_a_deck_s_pdf_goes_to_screens_the_mc_and_the_office_only(client, admin_client, tokens):
+    attach(admin_client, "bao-cao.pdf", deck(2))
+    url = admin_client.get("/admin/stage").get_data(as_text=True).split('data-deck="', 1)[1].split('"', 1)[0]
+    url = f"/display/decks/{url}"
+    assert client.get(url).status_code == 401
+    assert client.get(url, headers=bearer(tokens["door"])).status_code == 403
+    for answer in (client.get(url, headers=bearer(tokens["display"])), client.get(url, headers=bearer(tokens["mc"])),
+                   admin_client.get(url)):
+        assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+        assert answer.headers["X-Content-Type-Options"] == "nosniff" and answer.data.startswith(b"%PDF-")
+
+
+def test_the_command_line_attaches_slides_and_refuses_a_scripted_deck(tmp_path):
+    from conference.cli.commands import cli
+    env = {"CONFERENCE_INSTANCE": str(tmp_path / "cli-instance"), "CONFERENCE_LANG": "vi",
+           "CONFERENCE_ADMIN_PASSWORD": "stage-cli-password"}
+    (tmp_path / "bao-cao.pdf").write_bytes(deck(4))
+    (tmp_path / "macro.pdf").write_bytes(scripted())
+    run = lambda *args: CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)  # noqa: E731
+    done = run("add-slides", str(tmp_path / "bao-cao.pdf"), "--item", "4.1")
+    assert done.exit_code == 0 and "4 trang" in done.output, done.output
+    refused = run("add-slides", str(tmp_path / "macro.pdf"), "--item", "3")
+    assert refused.exit_code == 1 and "JavaScript" in refused.output
+    assert sorted(path.suffix for path in (tmp_path / "cli-instance" / "stage").iterdir()) == [".pdf"]
