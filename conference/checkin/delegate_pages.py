@@ -45,9 +45,11 @@ def delegates():
 def delegate_page(delegate: Delegate | None, error: str | None = None, values=None, status: int = 200):
     if values is None:
         values = {"full_name": delegate.full_name, "position": delegate.position or "",
-                  "unit": delegate.unit or "", "seat": delegate.seat or "",
+                  "unit": delegate.unit or "", "seat": delegate.seat or "", "honorific": delegate.honorific or "",
                   "group_id": str(delegate.group_id or "")} if delegate else {}
+    honorifics = [(choice, _(choice)) for choice in roster.HONORIFICS]  # stored in Vietnamese, shown translated
     return render_template("admin_delegate.html", delegate=delegate, groups=roster.groups(conference_id()),
+                           honorifics=honorifics,
                            values=values, error=error, reissued=request.args.get("reissued") == "1"), status
 
 
@@ -69,7 +71,7 @@ def create_delegate():
     form = request.form
     try:
         delegate = details.create_delegate(conference_id(), form.get("full_name"), form.get("position"),
-                                              form.get("unit"), form.get("group_id"), form.get("seat"))
+                                              form.get("unit"), form.get("group_id"), form.get("seat"), form.get("honorific"))
     except ConferenceError as error:
         return delegate_page(None, error.localized(), form, error.status)
     return done(_("Đã thêm đại biểu “%(name)s”.", name=delegate.full_name), "admin.delegate",
@@ -91,7 +93,7 @@ def save_delegate(delegate_id: int):
     form = request.form
     try:
         details.update_delegate(conference_id(), delegate_id, form.get("full_name"), form.get("position"),
-                                   form.get("unit"), form.get("group_id"), form.get("seat"))
+                                   form.get("unit"), form.get("group_id"), form.get("seat"), form.get("honorific"))
     except ConferenceError as error:
         return delegate_page(_own_delegate(delegate_id), error.localized(), form, error.status)
     return done(_("Đã lưu."), "admin.delegate", delegate_id=delegate_id)
