@@ -183,3 +183,57 @@ def copy_hall(conference_id: int, source_id: object) -> int:
         count = replace_seats(session, conference_id, spec)
         bump_version(conference_id)
         return count
+
+
+# --- the hall with who sits where (the office's grid, the printed chart) --------------------------
+
+@dataclass
+class Place:
+    seat: Seat
+    delegate: Delegate | None
+
+
+@dataclass
+class BlockPlan:
+    name: str
+    rows: list[list[Place]]  # the row nearest the stage first; each row from seat 1
+
+
+@dataclass
+class HallPlan:
+    presidium: list[Place]
+    secretariat: list[Place]
+    blocks: list[BlockPlan]
+    unseated: list[Delegate]  # nobody's seat is lost: those without one are listed
+    strays: list[Delegate]  # seated on a code the hall does not have (a seat typed before the hall)
+
+    @property
+    def places(self) -> list[Place]:
+        return self.presidium + self.secretariat + [p for b in self.blocks for row in b.rows for p in row]
+
+    @property
+    def empty(self) -> bool:
+        return not self.presidium and not self.secretariat and not self.blocks
+
+
+def hall_plan(conference_id: int) -> HallPlan:
+    """The hall seat by seat, each with its delegate or none; two queries."""
+    delegates = list(db.session.scalars(sa.select(Delegate).where(Delegate.conference_id == conference_id)
+                                        .order_by(Delegate.id)))
+    by_seat = {d.seat: d for d in delegates if d.seat}
+    plan = HallPlan([], [], [], [d for d in delegates if not d.seat], [])
+    for seat in seats(conference_id):
+        place = Place(seat, by_seat.pop(seat.code, None))
+        if seat.area == SeatArea.PRESIDIUM:
+            plan.presidium.append(place)
+        elif seat.area == SeatArea.SECRETARIAT:
+            plan.secretariat.append(place)
+        else:
+            if not plan.blocks or plan.blocks[-1].name != seat.block:
+                plan.blocks.append(BlockPlan(seat.block, []))
+            block = plan.blocks[-1]
+            if len(block.rows) < seat.row:
+                block.rows.append([])
+            block.rows[-1].append(place)
+    plan.strays = list(by_seat.values())
+    return plan
