@@ -20,7 +20,7 @@ from conference.core.errors import ConferenceError
 from conference.core.models import Conference, Delegate
 from conference.core.spreadsheets import csv_safe, text_cell
 from conference.core.state import get_conference
-from conference.core.textnorm import name_sort_key
+from conference.core.textnorm import mid_sentence, name_sort_key
 
 ATTENDANCE_HEADERS = ("STT", "Họ và tên", "Chức vụ", "Đơn vị", "Thành phần", "Điểm danh", "Giờ đến", "Cửa")
 SEAT_HEADER = "Ghế"  # the sheet's last column (the .csv keeps the columns it always had)
@@ -206,7 +206,7 @@ def group_figures(conference_id: int, rows: list[AttendanceRow]) -> list[tuple[s
 
 
 def _conference_line(conference: Conference) -> str:
-    parts = [conference.title, conference.edition, f"({conference.period})" if conference.period else None]
+    parts = [conference.title, mid_sentence(conference.edition), f"({conference.period})" if conference.period else None]
     line = " ".join(p for p in parts if p)
     return f"{line} – {vn_date(conference.date, conference.place_name)}" if conference.date else line
 

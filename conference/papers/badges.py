@@ -19,6 +19,7 @@ from reportlab.pdfgen import canvas
 
 from conference.checkin.roster import get_group
 from conference.core.models import Conference, Delegate
+from conference.core.textnorm import mid_sentence
 from .print_text import (BOLD, LEADING, PNG_BOLD, PNG_REGULAR, REGULAR, TextBlock, fit_blocks, fit_size, one_line,
                          pil_font, register_fonts, text_width)
 
@@ -38,6 +39,7 @@ class BadgeText:
     color: str
     title: str
     seat: str = ""
+    honorific: str = ""  # danh xưng: the invitation's "Kính gửi: Ông …"; the badge shows the name alone
 
     @property
     def group_line(self) -> str:
@@ -47,10 +49,11 @@ class BadgeText:
     @classmethod
     def of(cls, delegate: Delegate, conference: Conference) -> "BadgeText":
         group = delegate.group
-        title = " ".join(p for p in (conference.title, conference.edition, f"({conference.period})"
+        title = " ".join(p for p in (conference.title, mid_sentence(conference.edition), f"({conference.period})"
                                      if conference.period else "") if p)
         return cls(delegate.badge_code, delegate.full_name, delegate.position or "", delegate.unit or "",
-                   group.name if group else "", group.color if group else DEFAULT_COLOR, title, delegate.seat or "")
+                   group.name if group else "", group.color if group else DEFAULT_COLOR, title, delegate.seat or "",
+                   delegate.honorific or "")
 
 
 def qr_matrix(code: str) -> list[list[bool]]:

@@ -19,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
+from conference.checkin.roster import with_honorific
 from conference.core.dates import hhmm, local_zone, vn_date, vn_day
 from conference.core.db import db, is_id
 from conference.core.errors import ConferenceError
@@ -163,21 +164,30 @@ def _invitation(pdf, plan: Program, delegate: BadgeText) -> None:
         _centred(pdf, line, BOLD, 13, middle, y)
         y -= 17
     y -= 12
-    y = _paragraph(pdf, y, delegate.full_name, 13, "Kính gửi: ", font=BOLD)
+    y = _paragraph(pdf, y, with_honorific(delegate.honorific, delegate.full_name), 13, "Kính gửi: ", font=BOLD)
     who = ", ".join(part for part in (delegate.position, delegate.unit) if part)
     if who:
         y = _paragraph(pdf, y + 6, who, 12, "", indent=12.7 * mm + pdfmetrics.stringWidth("Kính gửi: ", BOLD, 13),
                        hanging=True)
     organiser = conference.organiser or "Ban tổ chức"
-    y = _paragraph(pdf, y, f"{organiser} trân trọng kính mời Ông (Bà) đến dự {conference_subject(conference)}.")
+    you = addressed(delegate.honorific)
+    y = _paragraph(pdf, y, f"{organiser} trân trọng kính mời {you} đến dự {conference_subject(conference)}.")
     y = _paragraph(pdf, y, _when(conference), label="Thời gian: ")
     y = _paragraph(pdf, y, f"{conference.venue or '……'}.", label="Địa điểm: ")
     y = _paragraph(pdf, y, "", label="Chương trình:")
     for start, title in plan.items:
         y = _paragraph(pdf, y + 5, title, 11, f"{start}  " if start else "", indent=18 * mm, hanging=True)
-    y = _paragraph(pdf, y, "Khi đến, xin Ông (Bà) mang theo thẻ đại biểu hoặc giấy mời này: mã QR dưới đây "
+    y = _paragraph(pdf, y, f"Khi đến, xin {you} mang theo thẻ đại biểu hoặc giấy mời này: mã QR dưới đây "
                            "là mã của thẻ, quét được tại bàn đón tiếp.", 11)
     _qr_and_signature(pdf, conference, delegate, y)
+
+
+def addressed(honorific: str) -> str:
+    """How the letter's sentences address its reader: by the danh xưng ("đồng chí" in running text,
+    "Ông", "Bà"), or "Ông (Bà)" where none is set, as before."""
+    if not honorific:
+        return "Ông (Bà)"
+    return honorific.lower() if honorific == "Đồng chí" else honorific
 
 
 def _when(conference: Conference) -> str:

@@ -131,7 +131,7 @@ def test_the_minutes_print_as_an_administrative_document_of_two_to_four_pages(pa
     header_checks(first)
     lines = first.lines()
     title = lines.index("BIÊN BẢN")
-    assert lines[title + 1] == "Hội nghị Điển hình tiên tiến phường An Tân Lần thứ IV (2020-2025)"
+    assert lines[title + 1] == "Hội nghị Điển hình tiên tiến phường An Tân lần thứ IV (2020-2025)"
     for number, page in enumerate(pages, start=1):
         # the body between the margins (left 30, right 15, top and bottom 20 mm); the page number
         # (from page two on, centred) in the top margin
@@ -221,7 +221,7 @@ def test_the_mc_script_has_the_header_the_planned_times_and_every_word_of_the_mc
     header_checks(pages[0], number=None)
     lines = pages[0].lines()
     assert lines[lines.index("KỊCH BẢN CHƯƠNG TRÌNH") + 1] == (
-        "Hội nghị Điển hình tiên tiến phường An Tân Lần thứ IV (2020-2025)")
+        "Hội nghị Điển hình tiên tiến phường An Tân lần thứ IV (2020-2025)")
     for number, page in enumerate(pages, start=1):
         body = [w for w in page.words if not (number > 1 and w.bottom < 20 * MM)]
         assert outside(Page(page.width, page.height, body), 30, 20, 15, 20) == [], number
