@@ -16,6 +16,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from conference.accounts.guards import current_principal
 from conference.core.errors import ConferenceError, NotFound
+from conference.core.textnorm import fold
 from conference.core.models import Role
 from conference.office import details
 from conference.office.details import DIGITS
@@ -45,9 +46,10 @@ def delegates():
 def delegate_page(delegate: Delegate | None, error: str | None = None, values=None, status: int = 200):
     if values is None:
         values = {"full_name": delegate.full_name, "position": delegate.position or "",
-                  "unit": delegate.unit or "", "seat": delegate.seat or "", "honorific": delegate.honorific or "",
+                  "unit": delegate.unit or "", "seat": delegate.seat or "", "honorific": fold(delegate.honorific),
                   "group_id": str(delegate.group_id or "")} if delegate else {}
-    honorifics = [(choice, _(choice)) for choice in roster.HONORIFICS]  # stored in Vietnamese, shown translated
+    # Stored in Vietnamese, shown translated; the form sends the folded word, which validate_honorific reads.
+    honorifics = [(fold(choice), _(choice)) for choice in roster.HONORIFICS]
     return render_template("admin_delegate.html", delegate=delegate, groups=roster.groups(conference_id()),
                            honorifics=honorifics,
                            values=values, error=error, reissued=request.args.get("reissued") == "1"), status

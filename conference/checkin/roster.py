@@ -151,7 +151,7 @@ LABELS = {"full_name": N_("Họ và tên"), "position": N_("Chức vụ"), "unit
           "honorific": N_("Danh xưng")}
 # The danh xưng an office writes before a name on an invitation, in the MC's script, on a name
 # card; how it may be typed (folded) -> how it is printed. None: the name alone, as before.
-HONORIFICS = ("Đồng chí", "Ông", "Bà")
+HONORIFICS = (N_("Đồng chí"), N_("Ông"), N_("Bà"))
 _HONORIFIC_SPELLINGS = {fold(h): h for h in HONORIFICS} | {"d/c": "Đồng chí", "dc": "Đồng chí",
                                                            "mr": "Ông", "mrs": "Bà", "ms": "Bà"}
 

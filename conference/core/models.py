@@ -92,7 +92,7 @@ class DelegateGroup(Base):
 class Delegate(Base):
     __tablename__ = "delegate"
     # Never two delegates on one seat (several may have none: NULLs are distinct).
-    __table_args__ = (sa.UniqueConstraint("conference_id", "seat", name="uq_delegate_seat"),)
+    __table_args__ = (sa.Index("uq_delegate_seat", "conference_id", "seat", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
     group_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("delegate_group.id", ondelete="SET NULL"))

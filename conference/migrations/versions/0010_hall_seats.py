@@ -41,14 +41,14 @@ def upgrade() -> None:
     first = sa.select(sa.func.min(delegate.c.id)).group_by(delegate.c.conference_id, delegate.c.seat)
     op.execute(delegate.update().where(delegate.c.seat.is_not(None), delegate.c.id.not_in(first.scalar_subquery()))
                .values(seat=None))
-    with op.batch_alter_table('delegate', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('honorific', sa.String(length=20), nullable=True))
-        batch_op.create_unique_constraint('uq_delegate_seat', ['conference_id', 'seat'])
+    # A unique index rather than a constraint: SQLite adds it without rebuilding the table.
+    op.add_column('delegate', sa.Column('honorific', sa.String(length=20), nullable=True))
+    op.create_index('uq_delegate_seat', 'delegate', ['conference_id', 'seat'], unique=True)
 
 
 def downgrade() -> None:
+    op.drop_index('uq_delegate_seat', table_name='delegate')
     with op.batch_alter_table('delegate', schema=None) as batch_op:
-        batch_op.drop_constraint('uq_delegate_seat', type_='unique')
         batch_op.drop_column('honorific')
     with op.batch_alter_table('seat', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_seat_conference_id'))
