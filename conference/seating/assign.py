@@ -3,8 +3,6 @@ seats in protocol order. Never two delegates on one seat (roster.claim_seat, and
 unique key on a conference's seats behind it)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import sqlalchemy as sa
 
 from conference.awards.order import calling_order
@@ -110,37 +108,44 @@ def _free_hall_seats(conference_id: int) -> list[Seat]:
     return sorted(free, key=lambda s: (s.row, s.block_position, s.number))
 
 
-@dataclass
-class _RowRun:
-    """The empty honouree seats of one row of one block, from an aisle inwards."""
-    seats: list[Seat]
-
-
-def _honouree_rows(free: list[Seat]) -> list[_RowRun]:
+def _honouree_rows(free: list[Seat]) -> list[list[Seat]]:
+    """The honouree rows' empty seats, row by row (front first, blocks left to right), each by number."""
     rows: dict[tuple[int, int], list[Seat]] = {}
     for seat in free:
         if seat.reserve == SeatReserve.HONOUREES:
             rows.setdefault((seat.row, seat.block_position), []).append(seat)
-    return [_RowRun(sorted(found, key=lambda s: s.number)) for _, found in sorted(rows.items())]
+    return [sorted(found, key=lambda s: s.number) for _, found in sorted(rows.items())]
+
+
+def _at_an_aisle(row: list[Seat], size: int, width: int) -> list[Seat] | None:
+    """SIZE empty seats side by side from one end of the row (seat 1, or the last seat WIDTH), or None."""
+    numbers = {seat.number: seat for seat in row}
+    for wanted in (range(1, size + 1), range(width - size + 1, width + 1)):
+        if all(number in numbers for number in wanted):
+            return [numbers[number] for number in wanted]
+    return None
 
 
 def _place_honourees(conference_id: int, unseated: list[Delegate], free: list[Seat]) -> dict[int, str]:
     """delegate id -> seat code for the unseated delegates who are called to the stage: each batch
-    of the calling order in the first honouree row with room for all of it, from the aisle seat
-    (seat 1) inwards; a batch too large for any row runs on into the next rows."""
+    of the calling order side by side from an aisle (seat 1 or the row's last) of the first
+    honouree row with room for it; a batch no row can take so sits in the honouree rows' first
+    empty seats."""
     waiting = {d.id for d in unseated}
-    runs = _honouree_rows(free)
+    widths: dict[str, int] = {}
+    for seat in seats(conference_id):
+        if seat.area == SeatArea.HALL:
+            widths[seat.block] = max(widths.get(seat.block, 0), seat.number)
+    rows = _honouree_rows(free)
     placed: dict[int, str] = {}
     for announcement in calling_order(conference_id):
-        batch = [h.delegate_id for h in announcement.honourees
-                 if h.delegate_id in waiting and h.delegate_id not in placed]
-        batch = list(dict.fromkeys(batch))  # one delegate receiving for two collectives sits once
+        batch = list(dict.fromkeys(h.delegate_id for h in announcement.honourees  # one receiving twice sits once
+                                   if h.delegate_id in waiting and h.delegate_id not in placed))
         if not batch:
             continue
-        run = next((r for r in runs if len(r.seats) >= len(batch)), None)
-        targets = run.seats[:len(batch)] if run else [s for r in runs for s in r.seats][:len(batch)]
+        targets = next((found for row in rows if (found := _at_an_aisle(row, len(batch), widths[row[0].block]))),
+                       None) or [seat for row in rows for seat in row][:len(batch)]
         for delegate_id, seat in zip(batch, targets):
             placed[delegate_id] = seat.code
-        for r in runs:
-            r.seats = [s for s in r.seats if s not in targets]
+        rows = [kept for row in rows if (kept := [seat for seat in row if seat not in targets])]
     return placed
