@@ -18,6 +18,7 @@ from conference.core.errors import ConferenceError
 from conference.core.models import Delegate, Seat, SeatArea, SeatReserve
 from conference.core.textnorm import name_sort_key
 from conference.seating.assign import protocol_key
+from conference.seating.hall import seats
 from .print_text import BOLD, REGULAR, TextBlock, fit_blocks, register_fonts
 from .seating_chart import draw_centred
 
@@ -56,8 +57,9 @@ def face_blocks(card: Card) -> list[TextBlock]:
 
 
 def cards_for(conference_id: int, chosen: list[int], everyone: bool = False) -> list[Card]:
-    """The presidium's and the secretariat's (by seat), the guests' (those seated in the guest
-    rows), then the CHOSEN delegates, in protocol order; or every delegate (EVERYONE)."""
+    """The presidium's and the secretariat's, the guests' (those seated in the guest rows) and the
+    CHOSEN delegates; or every delegate (EVERYONE). In the hall's order of their seats (the stage
+    first), as the ushers set them out; those without a seat last, in protocol order."""
     delegates = list(db.session.scalars(sa.select(Delegate).where(Delegate.conference_id == conference_id)))
     if not everyone:
         wanted = set(db.session.scalars(sa.select(Seat.code).where(
@@ -71,9 +73,10 @@ def cards_for(conference_id: int, chosen: list[int], everyone: bool = False) -> 
     if not delegates:
         raise ConferenceError("no_name_cards", "Không có ai để in biển tên: hãy xếp Đoàn chủ tịch, khách mời "
                               "hoặc chọn đại biểu.", 404)
-    stage_first = sorted(delegates, key=lambda d: (not (d.seat or "").startswith(("CT", "TK")), d.seat or "",
-                                                   protocol_key(d), name_sort_key(d.full_name)))
-    return [card_of(d) for d in stage_first]
+    places = {seat.code: index for index, seat in enumerate(seats(conference_id))}  # the stage first
+    by_seat = sorted(delegates, key=lambda d: (places.get(d.seat, len(places)), protocol_key(d),
+                                               name_sort_key(d.full_name)))
+    return [card_of(d) for d in by_seat]
 
 
 def name_cards_pdf(conference_id: int, chosen: list[int] | None = None, everyone: bool = False) -> bytes:
