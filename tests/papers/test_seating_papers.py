@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import subprocess
 from pathlib import Path
 
@@ -97,14 +98,16 @@ def test_the_invitation_and_the_mcs_script_use_the_danh_xung_and_read_as_before_
         update_delegate(conference_id, trang.id, trang.full_name, trang.position, trang.unit, trang.group_id,
                         trang.seat, "Bà")
 
-    def invitation(delegate_id: int) -> str:
+    def invitation(delegate_id: int, *flags: str) -> str:
         data = admin_client.get(f"/admin/invitations.pdf?delegate={delegate_id}").data
-        text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
-        return " ".join(text.split())
-    with_title, plain = invitation(trang_id), invitation(plain_id)
+        return subprocess.run(["pdftotext", *flags, "-", "-"], input=data, capture_output=True,
+                              check=True).stdout.decode()
+    with_title, plain = (" ".join(invitation(i).split()) for i in (trang_id, plain_id))
+    plain_layout = invitation(plain_id, "-layout")
     assert "Kính gửi: Bà Hồ Thị Thu Trang" in with_title and "trân trọng kính mời Bà đến dự" in with_title
     assert "Kính gửi: Trần Văn Hiếu" in plain and "trân trọng kính mời Ông (Bà) đến dự" in plain
-    assert "phường An Tân lần thứ IV" in plain
+    assert "phường An Tân lần thứ IV" in plain  # no capital mid-sentence
+    assert re.search(r"Nơi nhận: +TM\. BAN TỔ CHỨC", plain_layout) and "TRƯỞNG BAN" in plain_layout  # side by side
     script = Document(io.BytesIO(admin_client.get("/admin/exports/script.docx").data))
     said = " ".join(cell.text for table in script.tables for row in table.rows for cell in row.cells)
     assert "kính mời Bà Hồ Thị Thu Trang trình bày tham luận" in said
