@@ -73,7 +73,8 @@ def create_delegate():
     form = request.form
     try:
         delegate = details.create_delegate(conference_id(), form.get("full_name"), form.get("position"),
-                                              form.get("unit"), form.get("group_id"), form.get("seat"), form.get("honorific"))
+                                              form.get("unit"), form.get("group_id"), form.get("seat"),
+                                              form.get("honorific"))
     except ConferenceError as error:
         return delegate_page(None, error.localized(), form, error.status)
     return done(_("Đã thêm đại biểu “%(name)s”.", name=delegate.full_name), "admin.delegate",
@@ -95,7 +96,8 @@ def save_delegate(delegate_id: int):
     form = request.form
     try:
         details.update_delegate(conference_id(), delegate_id, form.get("full_name"), form.get("position"),
-                                   form.get("unit"), form.get("group_id"), form.get("seat"), form.get("honorific"))
+                                   form.get("unit"), form.get("group_id"), form.get("seat"),
+                                   form.get("honorific"))
     except ConferenceError as error:
         return delegate_page(_own_delegate(delegate_id), error.localized(), form, error.status)
     return done(_("Đã lưu."), "admin.delegate", delegate_id=delegate_id)

@@ -231,7 +231,8 @@ def assign_seats_command(chosen: int | None) -> None:
     click.echo(_("Đã xếp ghế cho {count} đại biểu.").format(count=count))
 
 
-@cli.command("seating-chart", help=N_("Ghi sơ đồ chỗ ngồi (PDF) cho người đón tiếp ở cửa: mọi ghế, ai ngồi, ghế trống."))
+@cli.command("seating-chart",
+             help=N_("Ghi sơ đồ chỗ ngồi (PDF) cho người đón tiếp ở cửa: mọi ghế, ai ngồi, ghế trống."))
 @click.option("--out", "file", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help=N_("Tệp PDF ghi ra."))
 @click.option("--size", type=click.Choice(["A3", "A4"]), default="A3", help=N_("Khổ giấy (mặc định A3)."))

@@ -206,7 +206,8 @@ def group_figures(conference_id: int, rows: list[AttendanceRow]) -> list[tuple[s
 
 
 def _conference_line(conference: Conference) -> str:
-    parts = [conference.title, mid_sentence(conference.edition), f"({conference.period})" if conference.period else None]
+    parts = [conference.title, mid_sentence(conference.edition),
+             f"({conference.period})" if conference.period else None]
     line = " ".join(p for p in parts if p)
     return f"{line} – {vn_date(conference.date, conference.place_name)}" if conference.date else line
 

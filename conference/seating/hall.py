@@ -144,8 +144,8 @@ def seat_rows(conference_id: int, spec: HallSpec) -> list[Seat]:
 
 
 def replace_seats(session, conference_id: int, spec: HallSpec) -> int:
-    """Inside the caller's transaction (which bumps the version): the hall becomes SPEC. Refused (nothing changed) while a
-    delegate sits on a seat the new hall would not have."""
+    """Inside the caller's transaction (which bumps the version): the hall becomes SPEC. Refused
+    (nothing changed) while a delegate sits on a seat the new hall would not have."""
     made = seat_rows(conference_id, spec)
     codes = {seat.code for seat in made}
     seated = session.execute(sa.select(Delegate.seat, Delegate.full_name).where(
