@@ -25,7 +25,7 @@ from conference.core.models import Delegate
 from conference.core.state import bump_version
 from conference.core.textnorm import clean, fold
 from conference.core.uploads import check_workbook
-from .roster import MAX_FIELD, claim_seat, find_group, hall_codes, new_delegate, validate_fields
+from .roster import MAX_FIELD, SeatBook, find_group, new_delegate, validate_fields
 
 MAX_ROWS = 20000
 SUFFIXES = (".xlsx", ".csv")
@@ -176,7 +176,7 @@ def parse_rows(conference_id: int, filename: str, content: bytes) -> ImportResul
     result = ImportResult()
     seen: dict[str, int] = {}
     seats: dict[str, int] = {}  # seat -> the row that took it: a seat written twice is refused
-    codes = hall_codes(conference_id)
+    book = SeatBook(conference_id)
     for number, cells in rows[header_index + 1:]:
         values = {key: cells[column] if column < len(cells) else None for column, key in columns.items()}
         if not any(clean(v if v is None else str(v)) for v in values.values()):
@@ -187,7 +187,8 @@ def parse_rows(conference_id: int, filename: str, content: bytes) -> ImportResul
         try:
             fields = validate_fields(values.get("full_name"), values.get("position"),
                                      values.get("unit"), values.get("seat"), values.get("honorific"))
-            claim_seat(conference_id, fields["seat"], codes=codes)
+            if fields["seat"] not in seats:  # a second row on one seat is named below, by its row
+                book.claim(fields["seat"], name=fields["full_name"])
             group = find_group(conference_id, bounded_text(values.get("group"), MAX_FIELD, N_("Thành phần"),
                                                            numbers=True))
         except ConferenceError as error:
@@ -236,10 +237,10 @@ def import_delegates(conference_id: int, filename: str, content: bytes) -> int:
         clashes = _already_in_database(conference_id, result.rows)  # again, now under the write lock
         if clashes:
             raise ImportFailed(clashes)
-        codes = hall_codes(conference_id)
+        book = SeatBook(conference_id)
         for row in result.rows:
             fields = {key: row[key] for key in ("full_name", "position", "unit", "seat", "honorific")}
-            new_delegate(session, conference_id, fields, find_group(conference_id, row["group"]), seat_codes=codes)
+            new_delegate(session, conference_id, fields, find_group(conference_id, row["group"]), seats=book)
         bump_version(conference_id)
     return len(result.rows)
 

@@ -185,32 +185,47 @@ def with_honorific(honorific: str | None, full_name: str) -> str:
     return f"{honorific} {full_name}" if honorific else full_name
 
 
-def hall_codes(conference_id: int) -> set[str]:
-    """Every seat code of the conference's hall; empty while no hall is described (a seat is then free text)."""
-    return set(db.session.scalars(sa.select(Seat.code).where(Seat.conference_id == conference_id)))
+class SeatBook:
+    """The hall's seat codes and who holds each seat, read once: the checks of a seat given to
+    someone (claim). A batch of new delegates (an import, the demo) shares one book instead of two
+    queries a row; the database's unique key on a conference's seats stays behind it."""
+
+    def __init__(self, conference_id: int):
+        self.codes = set(db.session.scalars(sa.select(Seat.code).where(Seat.conference_id == conference_id)))
+        self.holders: dict[str, tuple[int, str]] = {
+            seat: (delegate_id, name) for delegate_id, name, seat in db.session.execute(
+                sa.select(Delegate.id, Delegate.full_name, Delegate.seat)
+                .where(Delegate.conference_id == conference_id, Delegate.seat.is_not(None)))}
+
+    def claim(self, seat: str | None, delegate_id: int | None = None, name: str = "") -> None:
+        """Refuse SEAT for a delegate (DELEGATE_ID, None for a new one) if the hall has no such
+        seat (once the hall is described: before, a seat is free text) or someone else sits there;
+        nothing for no seat. Kept in the book for the next claims."""
+        if seat is None:
+            return
+        if self.codes and seat not in self.codes:
+            raise ConferenceError("unknown_seat", "Hội trường không có ghế “%(seat)s”.", seat=seat)
+        holder = self.holders.get(seat)
+        if holder is not None and (delegate_id is None or holder[0] != delegate_id):
+            raise ConferenceError("seat_taken", "Ghế “%(seat)s” đã có người ngồi: %(name)s.", 409, seat=seat,
+                                  name=holder[1])
+        self.holders[seat] = (delegate_id or 0, name)
 
 
-def claim_seat(conference_id: int, seat: str | None, delegate_id: int | None = None,
-               codes: set[str] | None = None) -> None:
-    """Refuse SEAT for a delegate (DELEGATE_ID, None for a new one) if the hall has no such seat or
-    someone else sits there; nothing for no seat. CODES: hall_codes(), when the caller has it."""
-    if seat is None:
-        return
-    codes = hall_codes(conference_id) if codes is None else codes
-    if codes and seat not in codes:
-        raise ConferenceError("unknown_seat", "Hội trường không có ghế “%(seat)s”.", seat=seat)
-    holder = db.session.execute(sa.select(Delegate.id, Delegate.full_name).where(
-        Delegate.conference_id == conference_id, Delegate.seat == seat)).first()
-    if holder is not None and holder.id != delegate_id:
-        raise ConferenceError("seat_taken", "Ghế “%(seat)s” đã có người ngồi: %(name)s.", 409, seat=seat,
-                              name=holder.full_name)
+def claim_seat(conference_id: int, seat: str | None, delegate_id: int | None = None) -> None:
+    """SeatBook.claim for one delegate."""
+    if seat is not None:
+        SeatBook(conference_id).claim(seat, delegate_id)
 
 
 def new_delegate(session, conference_id: int, fields: dict, group: DelegateGroup | None,
-                 walk_in: bool = False, seat_codes: set[str] | None = None) -> Delegate:
-    """Add a delegate with a fresh badge inside the caller's transaction, the seat checked (claim_seat;
-    SEAT_CODES: hall_codes(), when the caller adds many)."""
-    claim_seat(conference_id, fields.get("seat"), codes=seat_codes)
+                 walk_in: bool = False, seats: SeatBook | None = None) -> Delegate:
+    """Add a delegate with a fresh badge inside the caller's transaction, the seat checked (SEATS:
+    the caller's book, when it adds many; else one of its own)."""
+    if seats is not None:
+        seats.claim(fields.get("seat"), name=fields["full_name"])
+    else:
+        claim_seat(conference_id, fields.get("seat"))
     code = badgecodes.new_code()
     delegate = Delegate(conference_id=conference_id, group=group, badge_code=code, walk_in=walk_in,
                         search_key=search_key(fields["full_name"], fields.get("unit"), code), **fields)

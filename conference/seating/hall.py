@@ -128,18 +128,19 @@ def parse_spec(presidium: object, secretariat: object, blocks: list[dict]) -> Ha
     return spec
 
 
-def seat_rows(conference_id: int, spec: HallSpec) -> list[Seat]:
-    """The Seat rows SPEC describes (not added to the session)."""
-    made = [Seat(conference_id=conference_id, code=f"{STAGE_PREFIX[area]}{number}", area=area, number=number)
+def seat_rows(conference_id: int, spec: HallSpec) -> list[dict]:
+    """The seat table's rows SPEC describes, as values to insert (thousands at once, not one by one)."""
+    made = [{"conference_id": conference_id, "code": f"{STAGE_PREFIX[area]}{number}", "area": area, "block": None,
+             "block_position": 0, "row": 1, "number": number, "reserve": None}
             for area, count in ((SeatArea.PRESIDIUM, spec.presidium), (SeatArea.SECRETARIAT, spec.secretariat))
             for number in range(1, count + 1)]
     for position, block in enumerate(spec.blocks, start=1):
         for row in range(1, block.rows + 1):
             reserve = (SeatReserve.GUESTS if row <= block.guest_rows else
                        SeatReserve.HONOUREES if row <= block.guest_rows + block.honouree_rows else None)
-            made += [Seat(conference_id=conference_id, code=hall_code(block.name, row, number), area=SeatArea.HALL,
-                          block=block.name, block_position=position, row=row, number=number, reserve=reserve)
-                     for number in range(1, block.seats + 1)]
+            made += [{"conference_id": conference_id, "code": hall_code(block.name, row, number),
+                      "area": SeatArea.HALL, "block": block.name, "block_position": position, "row": row,
+                      "number": number, "reserve": reserve} for number in range(1, block.seats + 1)]
     return made
 
 
@@ -147,7 +148,7 @@ def replace_seats(session, conference_id: int, spec: HallSpec) -> int:
     """Inside the caller's transaction (which bumps the version): the hall becomes SPEC. Refused
     (nothing changed) while a delegate sits on a seat the new hall would not have."""
     made = seat_rows(conference_id, spec)
-    codes = {seat.code for seat in made}
+    codes = {seat["code"] for seat in made}
     seated = session.execute(sa.select(Delegate.seat, Delegate.full_name).where(
         Delegate.conference_id == conference_id, Delegate.seat.is_not(None)).order_by(Delegate.id)).all()
     lost = [(seat, name) for seat, name in seated if seat not in codes]
@@ -156,7 +157,8 @@ def replace_seats(session, conference_id: int, spec: HallSpec) -> int:
                               "ghế khác đang có người): hãy xếp lại các đại biểu này trước.",
                               seat=lost[0][0], name=lost[0][1], more=len(lost) - 1)
     session.execute(sa.delete(Seat).where(Seat.conference_id == conference_id))
-    session.add_all(made)
+    if made:
+        session.execute(sa.insert(Seat), made)
     return len(made)
 
 
