@@ -33,11 +33,12 @@ def _frame(text: str) -> bytes:
 
 
 class _Connection:
-    def __init__(self, host: str, port: int):
+    def __init__(self, host: str, port: int, cookie: str | None = None):
         self.sock = socket.create_connection((host, port), timeout=20)
         key = base64.b64encode(os.urandom(16)).decode()
         self.sock.sendall((f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: {host}:{port}\r\n"
                            f"Origin: http://{host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                           + (f"Cookie: {cookie}\r\n" if cookie else "") +
                            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
         response = b""
         while b"\r\n\r\n" not in response:
@@ -85,14 +86,17 @@ class _Connection:
         return found
 
 
-def run_screens(url: str, count: int, ready, stop, results) -> None:
-    """Connect `count` screens, record {version: [arrival times]} until `stop`, then report it."""
+def run_screens(url: str, count: int, ready, stop, results, cookies: list[str] | None = None,
+                auth: dict | None = None, event: str = "state") -> None:
+    """Connect `count` screens, record {version: [arrival times]} until `stop`, then report it.
+    A delegate's phone (bench/phones.py) gives each connection its cookie, the connect's `auth`
+    ({"delegate": true}) and listens for its own event ("programme")."""
     parts = urlsplit(url)
     selector = selectors.DefaultSelector()
     arrivals: dict[int, list[float]] = {}
     connections = []
-    for _ in range(count):
-        connection = _Connection(parts.hostname, parts.port)
+    for number in range(count):
+        connection = _Connection(parts.hostname, parts.port, cookies[number] if cookies else None)
         connections.append(connection)
         selector.register(connection.sock, selectors.EVENT_READ, connection)
     pending_open = set(connections)
@@ -112,10 +116,10 @@ def run_screens(url: str, count: int, ready, stop, results) -> None:
             arrived = time.time()
             for message in connection.messages():
                 if message.startswith("0"):  # Engine.IO open: join the default namespace
-                    connection.send("40")
+                    connection.send("40" + (json.dumps(auth) if auth else ""))
                 elif message == "2":  # Engine.IO ping
                     connection.send("3")
-                elif message.startswith('42["state"'):
+                elif message.startswith(f'42["{event}"'):
                     snapshot = json.loads(message[2:])[1]
                     arrivals.setdefault(snapshot["version"], []).append(arrived)
                     pending_open.discard(connection)

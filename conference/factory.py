@@ -1,6 +1,7 @@
 """The app factory: create_app builds the Flask app, its extensions, its views and its database."""
 from __future__ import annotations
 
+import mimetypes
 import os
 from pathlib import Path
 
@@ -15,6 +16,10 @@ from conference.core.db import MAX_ID, db, install_transaction_steps, keep_sqlit
 from conference.core.errors import N_, ConferenceError
 from conference.core.extensions import babel, csrf, limiter, socketio
 from conference.core.resources import STATIC, TEMPLATES
+
+# pdf.js ships as ES modules (.mjs); a browser refuses a module served as anything but JavaScript,
+# and not every platform's MIME table knows the extension.
+mimetypes.add_type("text/javascript", ".mjs")
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -2,7 +2,7 @@
 # Vendor third-party browser assets into static/vendor/ so that every page works
 # with no internet at the venue. Packages are fetched with `npm pack` from the
 # npm registry at exact, pinned versions (no CDN). Re-running the script
-# rebuilds static/vendor/{socket.io,fonts,jsqr,uplot} and SOURCES.md.
+# rebuilds static/vendor/{socket.io,fonts,jsqr,uplot,pdfjs} and SOURCES.md.
 #
 # To upgrade a library: change its pinned version below, re-run, test, and
 # review the diff of static/vendor/.
@@ -13,6 +13,7 @@ SOCKETIO_VERSION="4.8.4"    # socket.io-client (protocol v5, matches python-sock
 FONT_VERSION="0.4.1"        # @expo-google-fonts/be-vietnam-pro
 JSQR_VERSION="1.4.0"        # jsqr
 UPLOT_VERSION="1.6.32"      # uplot
+PDFJS_VERSION="6.5.438"     # pdfjs-dist, its legacy build (older phone browsers too)
 # ----------------------------------------------------------------------------
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -61,13 +62,14 @@ SOCKETIO_SPEC="socket.io-client@$SOCKETIO_VERSION"
 FONT_SPEC="@expo-google-fonts/be-vietnam-pro@$FONT_VERSION"
 JSQR_SPEC="jsqr@$JSQR_VERSION"
 UPLOT_SPEC="uplot@$UPLOT_VERSION"
+PDFJS_SPEC="pdfjs-dist@$PDFJS_VERSION"
 
-for spec in "$SOCKETIO_SPEC" "$FONT_SPEC" "$JSQR_SPEC" "$UPLOT_SPEC"; do
+for spec in "$SOCKETIO_SPEC" "$FONT_SPEC" "$JSQR_SPEC" "$UPLOT_SPEC" "$PDFJS_SPEC"; do
     echo "npm pack $spec"
     fetch "$spec"
 done
 
-rm -rf "$VENDOR/socket.io" "$VENDOR/fonts" "$VENDOR/jsqr" "$VENDOR/uplot"
+rm -rf "$VENDOR/socket.io" "$VENDOR/fonts" "$VENDOR/jsqr" "$VENDOR/uplot" "$VENDOR/pdfjs"
 mkdir -p "$VENDOR"
 
 # 1. socket.io-client
@@ -133,6 +135,17 @@ put "$p/dist/uPlot.iife.min.js" "$VENDOR/uplot/uPlot.iife.min.js"
 put "$p/dist/uPlot.min.css"     "$VENDOR/uplot/uPlot.min.css"
 put "$p/LICENSE"                "$VENDOR/uplot/LICENSE"
 
+# 5. pdf.js: the legacy build runs on older Android browsers as well as on the projector's.
+#    standard_fonts: the 14 standard PDF fonts, for documents that do not embed them.
+#    Not shipped: cmaps (CJK encodings) and wasm (JPEG 2000 and colour profiles).
+p="$(pkgdir "$PDFJS_SPEC")"
+put "$p/legacy/build/pdf.min.mjs"        "$VENDOR/pdfjs/pdf.min.mjs"
+put "$p/legacy/build/pdf.worker.min.mjs" "$VENDOR/pdfjs/pdf.worker.min.mjs"
+put "$p/LICENSE"                         "$VENDOR/pdfjs/LICENSE"
+mkdir -p "$VENDOR/pdfjs/standard_fonts"
+cp "$p"/standard_fonts/* "$VENDOR/pdfjs/standard_fonts/"
+
+strip_sourcemaps "$VENDOR/pdfjs/pdf.min.mjs" "$VENDOR/pdfjs/pdf.worker.min.mjs"
 strip_sourcemaps "$VENDOR/socket.io/socket.io.min.js" "$VENDOR/jsqr/jsQR.js" \
                  "$VENDOR/uplot/uPlot.iife.min.js" "$VENDOR/uplot/uPlot.min.css"
 
@@ -150,6 +163,7 @@ Do not edit these files by hand: change the pinned version in the script and re-
 | Be Vietnam Pro (font) | $FONT_VERSION | \`@expo-google-fonts/be-vietnam-pro\` | \`fonts/BeVietnamPro-Regular.ttf\` (400), \`fonts/BeVietnamPro-SemiBold.ttf\` (600), \`fonts/BeVietnamPro-Bold.ttf\` (700), \`fonts/BeVietnamPro-ExtraBold.ttf\` (800), \`fonts/fonts.css\` (generated), \`fonts/$FONT_LICENSE_FILE\` (from \`$FONT_LICENSE_SRC\`) | SIL OFL 1.1 (fonts); npm wrapper MIT |
 | jsQR | $JSQR_VERSION | \`jsqr\` | \`jsqr/jsQR.js\` (from \`dist/jsQR.js\`), \`jsqr/LICENSE\` | Apache-2.0 |
 | uPlot | $UPLOT_VERSION | \`uplot\` | \`uplot/uPlot.iife.min.js\`, \`uplot/uPlot.min.css\` (from \`dist/\`), \`uplot/LICENSE\` | MIT |
+| PDF.js | $PDFJS_VERSION | \`pdfjs-dist\` | \`pdfjs/pdf.min.mjs\`, \`pdfjs/pdf.worker.min.mjs\` (from \`legacy/build/\`), \`pdfjs/standard_fonts/\`, \`pdfjs/LICENSE\` | Apache-2.0 |
 
 Tarball integrity (as reported by \`npm pack\`):
 
@@ -157,6 +171,7 @@ Tarball integrity (as reported by \`npm pack\`):
 - \`$FONT_SPEC\`: \`${INTEGRITY[$FONT_SPEC]}\`
 - \`$JSQR_SPEC\`: \`${INTEGRITY[$JSQR_SPEC]}\`
 - \`$UPLOT_SPEC\`: \`${INTEGRITY[$UPLOT_SPEC]}\`
+- \`$PDFJS_SPEC\`: \`${INTEGRITY[$PDFJS_SPEC]}\`
 EOF
 
 # ---- checks ----------------------------------------------------------------
@@ -166,12 +181,13 @@ for f in socket.io/socket.io.min.js socket.io/LICENSE \
          fonts/BeVietnamPro-Bold.ttf fonts/BeVietnamPro-ExtraBold.ttf \
          fonts/fonts.css "fonts/$FONT_LICENSE_FILE" \
          jsqr/jsQR.js jsqr/LICENSE \
-         uplot/uPlot.iife.min.js uplot/uPlot.min.css uplot/LICENSE SOURCES.md; do
+         uplot/uPlot.iife.min.js uplot/uPlot.min.css uplot/LICENSE \
+         pdfjs/pdf.min.mjs pdfjs/pdf.worker.min.mjs pdfjs/LICENSE SOURCES.md; do
     if [[ ! -s "$VENDOR/$f" ]]; then echo "MISSING/EMPTY: $f" >&2; status=1; fi
 done
-if grep -rl 'sourceMappingURL=' "$VENDOR" --include='*.js' --include='*.css' >/dev/null; then
+if grep -rl 'sourceMappingURL=' "$VENDOR" --include='*.js' --include='*.mjs' --include='*.css' >/dev/null; then
     echo "sourceMappingURL still present in:" >&2
-    grep -rl 'sourceMappingURL=' "$VENDOR" --include='*.js' --include='*.css' >&2
+    grep -rl 'sourceMappingURL=' "$VENDOR" --include='*.js' --include='*.mjs' --include='*.css' >&2
     status=1
 fi
 

@@ -18,6 +18,17 @@ _IGNORED = re.compile(r"[\x00-\x20\x7f-\xa0\u1680\u2000-\u200b\u2028\u2029\u202f
 # ASCII letters only, either case: upper-casing first would let ı, ſ or the Kelvin sign become I, S, K.
 _VALID = re.compile(f"[{ALPHABET}{ALPHABET.lower()}]{{{LENGTH}}}")
 _MENDED = str.maketrans("OoIiLl", "001111")
+# The phone QR on a badge or an invitation holds the delegate's page, <venue address>/me/<code>
+# (conference/me/venue.py): the door reads it as that badge. A code never holds a "/", so what
+# follows the last "/me/" of a scanned address, up to its query, is the code.
+PHONE_PATH = "/me/"
+
+
+def code_in_address(scanned: str) -> str:
+    """The code part of a phone address (…/me/<code>[/][?…][#…]), or the scan as it is."""
+    if PHONE_PATH not in scanned:
+        return scanned
+    return re.split(r"[?#]", scanned.rsplit(PHONE_PATH, 1)[1], maxsplit=1)[0].rstrip("/")
 
 
 def new_code() -> str:
@@ -28,9 +39,10 @@ def normalise(scanned: object) -> str | None:
     """The code inside what a scanner sent, or None if it cannot be one of ours.
 
     Scanners add line ends, keyboard wedges may send lower case, a person may space the code out
-    or type O for 0 or I/L for 1: those are mended the Crockford way before checking.
+    or type O for 0 or I/L for 1: those are mended the Crockford way before checking. The phone
+    QR's address (<venue>/me/<code>) is read as its code.
     """
     if not isinstance(scanned, str) or len(scanned) > MAX_SCANNED_LENGTH:
         return None
-    text = _IGNORED.sub("", scanned).translate(_MENDED)
+    text = _IGNORED.sub("", code_in_address(scanned)).translate(_MENDED)
     return text.upper() if _VALID.fullmatch(text) else None

@@ -18,6 +18,7 @@ from conference.accounts.guards import current_principal
 from conference.core.errors import ConferenceError, NotFound
 from conference.core.textnorm import fold
 from conference.core.models import Role
+from conference.me import phones
 from conference.office import details
 from conference.office.details import DIGITS
 from conference.office.frame import bp, conference_id, done, message_page, not_found_page
@@ -52,7 +53,8 @@ def delegate_page(delegate: Delegate | None, error: str | None = None, values=No
     honorifics = [(fold(choice), _(choice)) for choice in roster.HONORIFICS]
     return render_template("admin_delegate.html", delegate=delegate, groups=roster.groups(conference_id()),
                            honorifics=honorifics,
-                           values=values, error=error, reissued=request.args.get("reissued") == "1"), status
+                           values=values, error=error, reissued=request.args.get("reissued") == "1",
+                           phone=phones.phone_of(delegate.id) if delegate else None), status
 
 
 def _own_delegate(delegate_id: int) -> Delegate | None:

@@ -258,6 +258,27 @@ def name_cards_command(file: Path, everyone: bool, delegate_ids: tuple[int, ...]
     click.echo(_("Đã xuất biển tên để bàn: {file}").format(file=file))
 
 
+@cli.command("add-document", help=N_("Thêm FILE (.pdf) vào tài liệu hội nghị, đại biểu đọc trên trang của mình (/me)."))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--title", required=True, help=N_("Tên tài liệu."))
+@click.option("--item", "item", type=int, default=None, help=N_("Gắn với mục N của chương trình."))
+@click.option("--visibility", type=click.Choice(["visible", "held", "internal"]), default="visible",
+              help=N_("visible: hiện ngay; held: giữ đến khi mục bắt đầu; internal: chỉ văn phòng."))
+@conference_option
+def add_document_command(file: Path, title: str, item: int | None, visibility: str, chosen: int | None) -> None:
+    from conference.me.documents import add_document, read_bounded
+    with command_app().app_context():
+        conference = chosen_conference(chosen)
+        try:
+            with file.open("rb") as stream:  # bounded before it is read whole, as an upload is
+                content = read_bounded(stream, file.stat().st_size)
+            document = add_document(conference, title, content, item, visibility)
+        except ConferenceError as error:
+            raise Refused.of(error) from None
+        click.echo(_("Đã thêm tài liệu số {id}: {title} ({pages} trang).").format(
+            id=document.id, title=document.title, pages=document.pages))
+
+
 @cli.group(cls=click.Group, help=N_("Tài khoản văn phòng: list, add, passwd, remove."))
 def users() -> None:
     pass

@@ -127,6 +127,10 @@ def _account_settings() -> dict:
         # Sign-ins of one address, right or wrong: a bound on the slow hashes it makes the server check.
         # Wrong passwords have limits of their own, in the database (accounts/attempts.py).
         "LOGIN_LIMIT_PER_ADDRESS": "30 per minute",
+        # The delegates' pages (/me) and their documents, per phone's address (conference/me/pages.py):
+        # a page, its live connection and a few documents a minute is a delegate; far more is a guess.
+        # bench/phones.py raises it: its phones all come from one address.
+        "ME_LIMIT_PER_ADDRESS": os.environ.get("CONFERENCE_ME_LIMIT_PER_ADDRESS") or "60 per minute",
     }
 
 

@@ -374,6 +374,56 @@ class AuditEntry(Base):
     ip: Mapped[Optional[str]] = mapped_column(sa.String(45))
 
 
+# --- The delegate's page (/me) and the conference's documents (conference/me/) ---
+
+class DocumentVisibility(str, enum.Enum):
+    VISIBLE = "visible"  # on every delegate's page once added
+    HELD = "held"  # held back until its agenda item starts
+    INTERNAL = "internal"  # the office's only
+
+
+class DelegatePhone(Base):
+    """The one phone a delegate's page (/me) is open on: the cookie holds an opaque id, only its
+    hash is kept. A second phone with the same badge code is refused while one is unreleased;
+    the office or the door releases it (released_at), which also signs that phone out."""
+    __tablename__ = "delegate_phone"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    delegate_id: Mapped[int] = mapped_column(sa.ForeignKey("delegate.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_agent: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    released_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    released_by: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    delegate: Mapped[Delegate] = relationship(lazy="joined")
+
+
+class ConferenceDocument(Base):
+    """A PDF of the conference (báo cáo tổng kết, tham luận…), stored under the instance folder by
+    its sha256; optionally tied to an agenda item, whose start releases a held document."""
+    __tablename__ = "conference_document"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    item_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="SET NULL"))
+    visibility: Mapped[DocumentVisibility] = mapped_column(_enum(DocumentVisibility),
+                                                           default=DocumentVisibility.VISIBLE)
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    pages: Mapped[Optional[int]]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    item: Mapped[Optional[AgendaItem]] = relationship(lazy="joined")
+
+
+class VenueAddress(Base):
+    """The address a delegate's phone reaches this server at on the venue's Wi-Fi (set by the office,
+    per conference): the phone QR on badges and invitations is <address>/me/<code>."""
+    __tablename__ = "venue_address"
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"),
+                                               primary_key=True)
+    address: Mapped[str] = mapped_column(sa.String(200))
+
+
 class SeatArea(str, enum.Enum):
     PRESIDIUM = "presidium"  # Đoàn chủ tịch, on the stage
     SECRETARIAT = "secretariat"  # Thư ký đoàn, on the stage

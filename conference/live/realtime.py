@@ -19,6 +19,8 @@ from conference.core.db import db
 from conference.core.extensions import socketio
 from conference.core.models import Role, ShowState
 from conference.core.state import default_conference_id
+from conference.me import phones
+from conference.me.programme import documents_view, programme_view
 from . import consoles
 from .snapshot import build_snapshot
 
@@ -31,6 +33,30 @@ def room(conference_id: int) -> str:
 
 def device_room(device_id: int) -> str:
     return f"device-{device_id}"
+
+
+def delegates_room(conference_id: int) -> str:
+    """The delegates' phones (/me): they get the "programme" event, never the screens' snapshot."""
+    return f"delegates-{conference_id}"
+
+
+def phone_room(phone_id: int) -> str:
+    return f"phone-{phone_id}"
+
+
+def disconnect_phone(phone_id: int) -> None:
+    """Close the live connection a just-released phone has open on this process (elsewhere: its
+    next sync or reconnect is refused)."""
+    for sid, _ in list(socketio.server.manager.get_participants("/", phone_room(phone_id))):
+        socketio.server.disconnect(sid, namespace="/")
+
+
+def programme(conference_id: int, snapshot: dict) -> dict:
+    """The phones' view of this snapshot: one query (their documents), then plain data."""
+    try:
+        return programme_view(snapshot, documents_view(conference_id))
+    finally:
+        db.session.rollback()
 
 
 def publish(conference_id: int) -> None:
@@ -137,6 +163,7 @@ def _emit_to_screens(conference_id: int, snapshot: dict, **options) -> None:
     _remember_sent(conference_id, snapshot["version"])
     try:
         socketio.emit("state", snapshot, to=room(conference_id), **options)
+        socketio.emit("programme", programme(conference_id, snapshot), to=delegates_room(conference_id), **options)
     except Exception:
         if _sent.get(key) == snapshot["version"] > before:
             _sent[key] = before
@@ -165,7 +192,7 @@ def _watch_loop(app, server) -> None:
         with _watching:  # a socket joins its room before it calls start_watch: none is missed
             # A server process has one app. Where one process makes several (the tests), each
             # new app takes over the Socket.IO server, and the watch of the one before ends.
-            if socketio.server is not server or not _local_rooms("conference-"):
+            if socketio.server is not server or not (_local_rooms("conference-") or _local_rooms("delegates-")):
                 app.extensions["conference_watch"] = False
                 return
         try:
@@ -182,7 +209,8 @@ def _watch_loop(app, server) -> None:
 def resync_local_screens() -> list[int]:
     """Send the snapshot to this process's screens of every conference whose version moved on
     without them. Returns the conferences sent."""
-    followed = _local_rooms("conference-")
+    # The delegates' phones (delegates-<id>) are caught up by the same emit as the screens.
+    followed = sorted(set(_local_rooms("conference-")) | set(_local_rooms("delegates-")))
     if not followed:
         return []
     versions = db.session.execute(sa.select(ShowState.conference_id, ShowState.version)
@@ -288,9 +316,33 @@ def _principal(auth):
     return None, None
 
 
+def _delegate_connect() -> None:
+    """A delegate's page: the phone's cookie is checked (a released phone is refused), and the
+    socket joins its conference's delegates' room only, so it never receives the screens' snapshot."""
+    try:
+        held = phones.phone(session.get(phones.COOKIE_KEY))
+        conference_id, phone_id = (held.conference_id, held.id) if held else (None, None)
+    finally:
+        db.session.rollback()
+    if held is None:
+        raise ConnectionRefusedError("not_signed_in")
+    first_here = not socketio.server.manager.rooms.get("/", {}).get(delegates_room(conference_id))
+    join_room(delegates_room(conference_id))
+    join_room(phone_room(phone_id))
+    snapshot = build_snapshot(conference_id)
+    socketio.emit("programme", programme(conference_id, snapshot), to=request.sid)
+    if first_here and not socketio.server.manager.rooms.get("/", {}).get(room(conference_id)):
+        _remember_sent(conference_id, snapshot["version"])  # nobody here holds an older state
+    start_watch(current_app._get_current_object())  # a lost publish reaches the phones too
+    db.session.rollback()
+
+
 @socketio.on("connect")
 def on_connect(auth=None):
-    """Check the token (auth dict or the paired cookie); anonymous clients may only watch."""
+    """Check the token (auth dict or the paired cookie); anonymous clients may only watch.
+    A delegate's page asks for its own view (auth {"delegate": true}): _delegate_connect."""
+    if isinstance(auth, dict) and auth.get("delegate") is True:
+        return _delegate_connect()
     try:
         principal, refused = _principal(auth)
         conference_id = principal.conference_id if principal else default_conference_id()
@@ -322,6 +374,14 @@ def on_disconnect(*_reason):
     consoles.leave(request.sid)
 
 
+def _delegate_sync(conference_id: int) -> dict | None:
+    """A phone asking again: its programme view, unless the office released it meanwhile."""
+    if phones.phone(session.get(phones.COOKIE_KEY)) is None:
+        socketio.server.disconnect(request.sid, namespace="/")
+        return None
+    return programme(conference_id, build_snapshot(conference_id))
+
+
 @socketio.on("sync")
 def on_sync(_data=None):
     """A client that doubts it is current asks again; the answer is the snapshot.
@@ -336,6 +396,8 @@ def on_sync(_data=None):
         for name in socketio.server.rooms(request.sid):
             if name.startswith("conference-"):
                 return build_snapshot(int(name.split("-", 1)[1]))
+            if name.startswith("delegates-"):
+                return _delegate_sync(int(name.split("-", 1)[1]))
         return None
     finally:
         db.session.rollback()

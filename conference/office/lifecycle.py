@@ -17,6 +17,7 @@ from conference.core.models import (AgendaItem, AgendaStep, AwardDecision, Award
                                     Vote)
 from conference.core.state import bump_version, default_conference_id, show_state
 from conference.seating.hall import replace_seats, spec_of
+from conference.me.phones import release_all_phones
 from conference.show.runs import forget_runs
 from .conference_templates import templates
 from .demo import DEMO_FILE
@@ -157,7 +158,7 @@ def _copy(session, source_id: int, conference: Conference) -> None:
 
 def reset_day(conference_id: object, force: bool = False, backup=None) -> dict[str, int]:
     """Clear what the day recorded: check-ins, scans, the show's times and cursor, the message,
-    award outcomes and the vote. Set-up, delegates and badge codes stay. Refused while the show
+    award outcomes, the vote, and the phones holding delegates' pages. Set-up, delegates and badge codes stay. Refused while the show
     runs unless forced; BACKUP() is called first (a copy of what is cleared). One version bump,
     so every screen gets the reset state in one publish."""
     target = existing(conference_id)
@@ -177,6 +178,8 @@ def reset_day(conference_id: object, force: bool = False, backup=None) -> dict[s
                                              .where(AwardPresentation.honouree_id.in_(honourees))).rowcount,
             "votes": session.execute(sa.delete(Vote).where(Vote.conference_id == target)).rowcount,
             "runs": forget_runs(target),
+            # A rehearsal's phones (staff trying delegates' pages) must not keep the badges' pages.
+            "phones": release_all_phones(session, target, "reset"),
         }
         session.execute(sa.update(AgendaItem).where(AgendaItem.conference_id == target)
                         .values(started_at=None, ended_at=None))

@@ -20,6 +20,7 @@ from reportlab.pdfgen import canvas
 from conference.checkin.roster import get_group
 from conference.core.models import Conference, Delegate
 from conference.core.textnorm import mid_sentence
+from conference.me.venue import phone_address, venue_address
 from .print_text import (BOLD, LEADING, PNG_BOLD, PNG_REGULAR, REGULAR, TextBlock, fit_blocks, fit_size, one_line,
                          pil_font, register_fonts, text_width)
 
@@ -40,6 +41,7 @@ class BadgeText:
     title: str
     seat: str = ""
     honorific: str = ""  # danh xưng: the invitation's "Kính gửi: Ông …"; the badge shows the name alone
+    phone: str = ""  # the phone QR's address (<venue>/me/<code>), while the venue's address is set
 
     @property
     def group_line(self) -> str:
@@ -47,13 +49,14 @@ class BadgeText:
         return " · ".join(part for part in (self.group, f"Ghế {self.seat}" if self.seat else "") if part)
 
     @classmethod
-    def of(cls, delegate: Delegate, conference: Conference) -> "BadgeText":
+    def of(cls, delegate: Delegate, conference: Conference, venue: str | None = None) -> "BadgeText":
         group = delegate.group
         title = " ".join(p for p in (conference.title, mid_sentence(conference.edition), f"({conference.period})"
                                      if conference.period else "") if p)
         return cls(delegate.badge_code, delegate.full_name, delegate.position or "", delegate.unit or "",
-                   group.name if group else "", group.color if group else DEFAULT_COLOR, title, delegate.seat or "",
-                   delegate.honorific or "")
+                   group.name if group else "", group.color if group else DEFAULT_COLOR, title,
+                   seat=delegate.seat or "", honorific=delegate.honorific or "",
+                   phone=phone_address(venue, delegate.badge_code) if venue else "")
 
 
 def qr_matrix(code: str) -> list[list[bool]]:
@@ -130,6 +133,9 @@ def _draw_badge(pdf: canvas.Canvas, x: float, y: float, badge: BadgeText) -> Non
     title_h = sum(block.height for block in title)
     _draw_blocks(pdf, x + PAD, y + BADGE_H - (BAND - title_h) / 2, title, centred_in=BADGE_W - 2 * PAD)
     qr_x, qr_y, qr_size = qr_square(x, y)
+    if badge.phone:
+        _draw_phone_qr(pdf, x, qr_y, badge.phone)
+        qr_x, qr_size = qr_x + (QR_SIZE - PHONE_BADGE_QR) / 2, PHONE_BADGE_QR  # the door's QR makes room
     draw_qr(pdf, qr_x, qr_y, qr_size, badge.code)
     pdf.setFillColorRGB(0.3, 0.3, 0.3)
     code, size = one_line(badge.code, REGULAR, 6, qr_size)
@@ -150,6 +156,22 @@ def _draw_badge(pdf: canvas.Canvas, x: float, y: float, badge: BadgeText) -> Non
               else fit_blocks([(badge.group_line, BOLD, 7)], width - 2 * mm, GROUP_BAR - 0.6 * mm))
     group_h = sum(block.height for block in blocks)
     _draw_blocks(pdf, x + PAD + 1 * mm, y + PAD + (GROUP_BAR + group_h) / 2, blocks)
+
+
+# With the venue's address set, the badge's QR shrinks to 26 mm (a version-1 code: a module of
+# 1 mm, still easy for the door) and a 14 mm phone QR sits above it, for the delegate's own camera.
+PHONE_BADGE_QR = 26 * mm
+PHONE_QR = 14 * mm
+
+
+def _draw_phone_qr(pdf: canvas.Canvas, x: float, qr_y: float, address: str) -> None:
+    right = x + BADGE_W - PAD
+    bottom = qr_y + PHONE_BADGE_QR + 0.5 * mm
+    draw_qr(pdf, right - PHONE_QR, bottom, PHONE_QR, address)
+    pdf.setFillColorRGB(0.3, 0.3, 0.3)
+    pdf.setFont(REGULAR, 5.5)
+    for row, line in enumerate(("Mở trên", "điện thoại")):
+        pdf.drawRightString(right - PHONE_QR - 0.5 * mm, bottom + PHONE_QR / 2 - row * 2.4 * mm, line)
 
 
 def draw_qr(pdf: canvas.Canvas, x: float, y: float, size: float, code: str) -> None:
@@ -246,7 +268,8 @@ def badge_texts(conference_id: int, delegate_ids: Iterable[int] | None = None,
         statement = statement.where(Delegate.group_id == group_id)
     delegates = list(db.session.scalars(statement))
     delegates.sort(key=lambda d: (d.group.position if d.group else 10**6, name_sort_key(d.full_name)))
-    return [BadgeText.of(d, conference) for d in delegates]
+    venue = venue_address(conference_id)
+    return [BadgeText.of(d, conference, venue) for d in delegates]
 
 
 def badges_pdf(conference_id: int, delegate_ids: Iterable[int] | None = None,

@@ -203,6 +203,9 @@ def _qr_and_signature(pdf, conference: Conference, delegate: BadgeText, y: float
     draw_qr(pdf, X0, top - QR_SIZE, QR_SIZE, delegate.code)
     pdf.setFont(REGULAR, 8)
     pdf.drawString(X0 + 2 * mm, top - QR_SIZE - 9, delegate.code)
+    if delegate.phone:  # the venue's address is set: the delegate's own page, for their phone's camera
+        draw_qr(pdf, X0 + QR_SIZE + 6 * mm, top - QR_SIZE * 0.7, QR_SIZE * 0.7, delegate.phone)
+        pdf.drawString(X0 + QR_SIZE + 8 * mm, top - QR_SIZE * 0.7 - 9, "Mở trên điện thoại")
     line = top - QR_SIZE - 26  # the signature's first line, and Nơi nhận's
     signer_mid = X0 + (X1 - X0) * 0.72
     _centred(pdf, "TM. BAN TỔ CHỨC", BOLD, 13, signer_mid, line)

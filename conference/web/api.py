@@ -15,6 +15,7 @@ from conference.core.models import Role
 from conference.core.state import default_conference_id
 from conference.live import realtime
 from conference.live.snapshot import build_snapshot
+from conference.me import phones
 from conference.office import lifecycle
 from conference.show import moves
 from conference.show.press import press_addresses
@@ -143,6 +144,16 @@ def reissue(delegate_id: int):
     """Give a delegate a new badge code; the old one is refused from now on."""
     delegate = roster.reissue_badge(conference_id(), delegate_id)
     return jsonify({"delegate": roster.delegate_json(delegate)})
+
+
+@bp.post("/delegates/<int:delegate_id>/phone/release")
+@require_api(*DOOR)
+def release_phone(delegate_id: int):
+    """The door (or the office) frees a delegate's page for another phone (conference/me/phones.py)."""
+    released = phones.release_phone(conference_id(), delegate_id, g.principal.label)
+    realtime.disconnect_phone(released.id)
+    delegate = released.delegate
+    return jsonify({"result": "released", "delegate": {"id": delegate.id, "full_name": delegate.full_name}})
 
 
 @bp.post("/show/next")

@@ -13,6 +13,7 @@ def register_blueprints(app: Flask) -> None:
     from conference.accounts import audit_pages, device_pages, signin, user_pages
     from conference.awards import api as awards_api, pages as awards_pages
     from conference.checkin import dashboard_pages, delegate_pages, door
+    from conference.me import office_pages as me_office_pages, pages as me_pages
     from conference.office import backup_pages, conference_pages, details_pages, frame
     from conference.papers import pages as papers_pages
     from conference.seating import pages as seating_pages
@@ -23,11 +24,12 @@ def register_blueprints(app: Flask) -> None:
     # so their endpoint names read admin.*: each module below adds its routes to frame.bp when it is
     # imported, which must happen before frame.bp is registered.
     office_pages = (dashboard_pages, delegate_pages, details_pages, conference_pages, agenda_pages,
-                    papers_pages, seating_pages, user_pages, device_pages, audit_pages, backup_pages)
+                    papers_pages, seating_pages, user_pages, device_pages, audit_pages, backup_pages,
+                    me_office_pages)
     assert all(module.bp is frame.bp for module in office_pages)
 
     csrf.exempt(api.bp)  # API guards apply CSRF themselves to cookie-authenticated calls
     csrf.exempt(awards_api.bp)
     csrf.exempt(press.bp)  # a press address carries its own secret, the button box's token
-    for module in (api, signin, door, mc, display, frame, press, awards_api, awards_pages):
+    for module in (api, signin, door, mc, display, frame, press, awards_api, awards_pages, me_pages):
         app.register_blueprint(module.bp)

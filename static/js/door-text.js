@@ -18,9 +18,16 @@ export function fold(text) {
 const IGNORED = /[\x00-\x20\x7f-\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\-\u2010-\u2015\u2212]/g;
 const CODE = /^[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{17}$/;
 const MENDED = { O: "0", o: "0", I: "1", i: "1", L: "1", l: "1" };
+// The phone QR (<venue address>/me/<code>, conference/me/venue.py) is read as its code: what
+// follows the last "/me/", up to a query or fragment (a code never holds a "/").
+const PHONE_PATH = "/me/";
+function codeInAddress(scanned) {
+  if (!scanned.includes(PHONE_PATH)) return scanned;
+  return scanned.slice(scanned.lastIndexOf(PHONE_PATH) + PHONE_PATH.length).split(/[?#]/)[0].replace(/\/+$/, "");
+}
 export function normaliseCode(scanned) {
   if (typeof scanned !== "string" || scanned.length > 256) return null;
-  const text = scanned.replace(IGNORED, "").replace(/[OoIiLl]/g, (letter) => MENDED[letter]);
+  const text = codeInAddress(scanned).replace(IGNORED, "").replace(/[OoIiLl]/g, (letter) => MENDED[letter]);
   return CODE.test(text) ? text.toUpperCase() : null;
 }
 

@@ -96,6 +96,8 @@ function display(entry, { sound = true } = {}) {
   setText($("result-meta"), entry.meta ?? "");
   setText($("result-note"), entry.note ?? "");
   $("result-undo").hidden = !(entry.kind === "ok" && entry.delegate?.id);
+  // A delegate back at the door (already checked in) may be there for their page on a new phone.
+  $("result-phone").hidden = !(entry.kind === "warn" && entry.delegate?.id && !entry.pending);
   document.body.dataset.result = entry.kind;
   if (sound) feedback.play(entry.kind);
   performance.mark("door-result", { detail: { kind: entry.kind, pending: Boolean(entry.pending) } });
@@ -115,6 +117,7 @@ function idle() {
   for (const id of ["result-detail", "result-meta"]) setText($(id), "");
   setText($("result-note"), feedback.locked ? t("tap_for_sound") : "");
   $("result-undo").hidden = true;
+  $("result-phone").hidden = true;
 }
 
 // What the server said, as the door shows it.
@@ -325,6 +328,28 @@ function undone(delegate) {
 
 $("result-undo").addEventListener("click", () => {
   if (shown?.delegate?.id) undo(shown.delegate.id);
+});
+
+// A delegate whose page is held by a lost or old phone: the door frees it (the badge in hand is
+// the proof), and the new phone opens the page with the badge's code.
+$("result-phone").addEventListener("click", async () => {
+  const delegate = shown?.delegate;
+  if (!delegate?.id || !window.confirm(t("release_phone_confirm", { name: delegate.full_name }))) return;
+  let answer;
+  try {
+    answer = await request("POST", `/api/delegates/${delegate.id}/phone/release`);
+  } catch (error) {
+    if (!(error instanceof NetworkError)) throw error;
+    trouble("network");
+    display({ kind: "error", kicker: t("phone_release_failed"), title: delegate.full_name,
+      detail: t("undo_offline"), delegate }, { sound: false });
+    return;
+  }
+  recovered();
+  const released = answer.status === 200;
+  display({ kind: released ? "info" : "error", kicker: t(released ? "phone_released" : "phone_release_failed"),
+    title: delegate.full_name, detail: released ? "" : answer.data?.error?.message ?? `HTTP ${answer.status}`,
+    delegate }, { sound: false });
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -44,6 +44,14 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("GET", "/door/certificate.pem"): EVERYONE,
     ("GET", "/static/<path:filename>"): EVERYONE,
     ("GET", "/api/state"): EVERYONE,
+    # The delegates' phones (conference/me/): no role, the phone's own cookie; what a phone without
+    # one gets is the code form, or a refusal page (tests/me/test_me_pages.py)
+    ("GET", "/me"): EVERYONE,
+    ("POST", "/me"): EVERYONE,
+    ("GET", "/me/<code>"): EVERYONE,
+    ("GET", "/me/qr.svg"): EVERYONE,
+    ("GET", "/me/documents/<int:document_id>"): EVERYONE,
+    ("GET", "/me/documents/<int:document_id>.pdf"): EVERYONE,
     # The door
     ("GET", "/door"): DOORS,
     ("GET", "/door/roster"): DOORS,
@@ -52,6 +60,7 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("DELETE", "/api/checkins/<int:delegate_id>"): DOORS,
     ("GET", "/api/delegates"): DOORS,
     ("POST", "/api/delegates"): DOORS,
+    ("POST", "/api/delegates/<int:delegate_id>/phone/release"): DOORS,
     # The MC
     ("GET", "/mc"): CONTROL,
     ("POST", "/api/show/next"): CONTROL,
@@ -148,6 +157,14 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "/admin/import"): ADMIN_ONLY,
     ("POST", "/admin/import/confirm"): ADMIN_ONLY,
     ("GET", "/admin/papers"): ADMIN_ONLY,
+    ("GET", "/admin/documents"): ADMIN_ONLY,
+    ("POST", "/admin/documents"): ADMIN_ONLY,
+    ("GET", "/admin/documents/<int:document_id>.pdf"): ADMIN_ONLY,
+    ("POST", "/admin/documents/<int:document_id>/visibility"): ADMIN_ONLY,
+    ("POST", "/admin/documents/<int:document_id>/delete"): ADMIN_ONLY,
+    ("POST", "/admin/documents/venue-address"): ADMIN_ONLY,
+    ("GET", "/admin/documents/poster.pdf"): ADMIN_ONLY,
+    ("POST", "/admin/delegates/<int:delegate_id>/release-phone"): ADMIN_ONLY,
     # The accounts and sessions: an administrator's account only (not a paired office device)
     ("GET", "/admin/users"): frozenset({ADMINISTRATOR}),
     ("POST", "/admin/users"): frozenset({ADMINISTRATOR}),

@@ -15,6 +15,7 @@ from conference.office.demo import DEMO_FILE
 VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
 NOT_PAGES = {"static", "auth.pair", "door.roster", "door.presence"}  # besides files (a name with a suffix)
 ROLE = {"door.index": "door", "mc.index": "mc"}
+PHONE_PAGES = {"me.page", "me.open_page", "me.document_view"}  # a delegate's phone (conference/me/)
 TEXT_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "value", "content"}
 
 
@@ -97,7 +98,8 @@ def page_urls(app) -> list[tuple[str, str]]:
     from conference.office.backups import backup_now, backups
     with app.app_context():
         kept = backups()
-        ids = {"item_id": 1, "delegate_id": 1, "name": kept[0].name if kept else backup_now().name}
+        ids = {"item_id": 1, "delegate_id": 1, "name": kept[0].name if kept else backup_now().name,
+               "code": sample_badge_code(), "document_id": sample_document()}
     pages = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in NOT_PAGES:
@@ -108,6 +110,31 @@ def page_urls(app) -> list[tuple[str, str]]:
             continue
         pages.append((rule.endpoint, rule.build({k: ids[k] for k in rule.arguments}, append_unknown=False)[1]))
     return sorted(pages)
+
+
+def sample_badge_code() -> str:
+    from conference.checkin.roster import get_delegate
+    from conference.core.state import default_conference_id
+    return get_delegate(default_conference_id(), 1).badge_code
+
+
+def sample_document() -> int:
+    """A one-page PDF added to the demo conference (the first time), for the delegate's viewer."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    from conference.core.state import default_conference_id
+    from conference.me import documents
+    conference_id = default_conference_id()
+    found = documents.office_documents(conference_id)
+    if found:
+        return found[0].id
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out)
+    pdf.drawString(72, 720, "Report")
+    pdf.save()
+    return documents.add_document(conference_id, "Report", out.getvalue()).id
 
 
 def test_every_page_is_wholly_english_when_english_is_chosen(app, admin_client, pairings):
@@ -122,7 +149,13 @@ def test_every_page_is_wholly_english_when_english_is_chosen(app, admin_client, 
                 paired[role] = app.test_client()
                 paired[role].get(f"/pair/{pairings[role]}")
             client = paired[role]
-        answer = client.get(url + "?lang=en")
+        if endpoint in PHONE_PAGES:  # the phone that opened the first delegate's page
+            if "phone" not in paired:
+                paired["phone"] = app.test_client()
+                with app.app_context():
+                    paired["phone"].get(f"/me/{sample_badge_code()}")
+            client = paired["phone"]
+        answer = client.get(url + "?lang=en", follow_redirects=endpoint == "me.open_page")
         assert answer.status_code == 200, url
         left = left_in_vietnamese(answer.get_data(as_text=True), data)
         if left:

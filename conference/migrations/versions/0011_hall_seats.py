@@ -1,7 +1,7 @@
 """the hall and its seats, one delegate a seat; a delegate's honorific (danh xưng)
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 
 A seat was free text and two delegates could share one. Before the new unique key, a seat
 written twice keeps its first delegate (the lowest id) and is emptied for the others, so an
@@ -11,8 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
