@@ -181,3 +181,28 @@ def test_a_copied_conference_has_the_same_hall_and_its_delegates_their_seats(app
         seated = dict(db.session.execute(sa.select(Delegate.full_name, Delegate.seat)
                                          .where(Delegate.conference_id == copy)).all())
     assert codes[copy] == codes[conference_id] and seated["Mai Anh Hùng"] == "CT2"
+
+
+def test_upgrading_keeps_a_seat_written_twice_for_its_first_delegate_only(tmp_path):
+    """Before the hall (revision 0011) a seat was free text and two delegates could share one: the
+    upgrade leaves it to the first of them (the lowest id), so the new one-delegate-a-seat key holds."""
+    from alembic import command
+
+    from conference.office.first_start import alembic_config
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0010")
+        connection.execute(sa.text(
+            "INSERT INTO conference (id, title, award_batch_size, created_at) VALUES (1, 'H', 6, '2020-03-05')"))
+        connection.execute(sa.text(
+            "INSERT INTO delegate (id, conference_id, full_name, search_key, seat, badge_code, walk_in, created_at) "
+            "VALUES (1, 1, 'Một', 'mot', 'A1', 'C1', 0, '2020-03-05'), "
+            "(2, 1, 'Hai', 'hai', 'A1', 'C2', 0, '2020-03-05'), (3, 1, 'Ba', 'ba', 'A2', 'C3', 0, '2020-03-05'), "
+            "(4, 1, 'Bốn', 'bon', NULL, 'C4', 0, '2020-03-05')"))
+        command.upgrade(alembic_config(connection), "head")
+        seats = dict(connection.execute(sa.text("SELECT full_name, seat FROM delegate")).all())
+        with pytest.raises(sa.exc.IntegrityError):
+            with connection.begin_nested():
+                connection.execute(sa.text("UPDATE delegate SET seat = 'A2' WHERE id = 1"))
+    engine.dispose()
+    assert seats == {"Một": "A1", "Hai": None, "Ba": "A2", "Bốn": None}
