@@ -206,3 +206,17 @@ def test_upgrading_keeps_a_seat_written_twice_for_its_first_delegate_only(tmp_pa
                 connection.execute(sa.text("UPDATE delegate SET seat = 'A2' WHERE id = 1"))
     engine.dispose()
     assert seats == {"Một": "A1", "Hai": None, "Ba": "A2", "Bốn": None}
+
+
+def test_the_office_prints_name_cards_for_the_stage_the_guests_and_those_it_chooses(admin_client, app):
+    from pypdf import PdfReader
+    people = delegates(app)
+    page = admin_client.get("/admin/seating").get_data(as_text=True)
+    assert 'id="name-cards-form"' in page and 'name="delegate" multiple' in page
+
+    def pages(query: str) -> int:
+        return len(PdfReader(io.BytesIO(admin_client.get(f"/admin/name-cards.pdf{query}").data)).pages)
+    chosen = [people[name].id for name in ("Lê Văn Toàn", "Phạm Thị Huệ")]
+    assert pages("") + 2 == pages(f"?delegate={chosen[0]}&delegate={chosen[1]}") and pages("?all=1") == len(people)
+    assert admin_client.get("/admin/name-cards.pdf?delegate=abc").status_code == 400
+    assert admin_client.get("/admin/name-cards.pdf?delegate=999999").status_code == 404
