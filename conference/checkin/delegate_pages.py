@@ -16,6 +16,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from conference.accounts.guards import current_principal
 from conference.core.errors import ConferenceError, NotFound
+from conference.core.textnorm import fold
 from conference.core.models import Role
 from conference.me import phones
 from conference.office import details
@@ -46,9 +47,12 @@ def delegates():
 def delegate_page(delegate: Delegate | None, error: str | None = None, values=None, status: int = 200):
     if values is None:
         values = {"full_name": delegate.full_name, "position": delegate.position or "",
-                  "unit": delegate.unit or "", "seat": delegate.seat or "",
+                  "unit": delegate.unit or "", "seat": delegate.seat or "", "honorific": fold(delegate.honorific),
                   "group_id": str(delegate.group_id or "")} if delegate else {}
+    # Stored in Vietnamese, shown translated; the form sends the folded word, which validate_honorific reads.
+    honorifics = [(fold(choice), _(choice)) for choice in roster.HONORIFICS]
     return render_template("admin_delegate.html", delegate=delegate, groups=roster.groups(conference_id()),
+                           honorifics=honorifics,
                            values=values, error=error, reissued=request.args.get("reissued") == "1",
                            phone=phones.phone_of(delegate.id) if delegate else None), status
 
@@ -71,7 +75,8 @@ def create_delegate():
     form = request.form
     try:
         delegate = details.create_delegate(conference_id(), form.get("full_name"), form.get("position"),
-                                              form.get("unit"), form.get("group_id"), form.get("seat"))
+                                              form.get("unit"), form.get("group_id"), form.get("seat"),
+                                              form.get("honorific"))
     except ConferenceError as error:
         return delegate_page(None, error.localized(), form, error.status)
     return done(_("Đã thêm đại biểu “%(name)s”.", name=delegate.full_name), "admin.delegate",
@@ -93,7 +98,8 @@ def save_delegate(delegate_id: int):
     form = request.form
     try:
         details.update_delegate(conference_id(), delegate_id, form.get("full_name"), form.get("position"),
-                                   form.get("unit"), form.get("group_id"), form.get("seat"))
+                                   form.get("unit"), form.get("group_id"), form.get("seat"),
+                                   form.get("honorific"))
     except ConferenceError as error:
         return delegate_page(_own_delegate(delegate_id), error.localized(), form, error.status)
     return done(_("Đã lưu."), "admin.delegate", delegate_id=delegate_id)

@@ -25,7 +25,7 @@ from conference.core.models import Delegate
 from conference.core.state import bump_version
 from conference.core.textnorm import clean, fold
 from conference.core.uploads import check_workbook
-from .roster import MAX_FIELD, find_group, new_delegate, validate_fields
+from .roster import MAX_FIELD, SeatBook, find_group, new_delegate, validate_fields
 
 MAX_ROWS = 20000
 SUFFIXES = (".xlsx", ".csv")
@@ -38,7 +38,8 @@ HEADERS = {
     "position": ("chuc vu", "position", "title", "chuc danh"),
     "unit": ("don vi", "unit", "co quan", "organisation", "organization", "noi cong tac"),
     "group": ("thanh phan", "group", "nhom", "thanh phan dai bieu"),
-    "seat": ("ghe", "so ghe", "cho ngoi", "seat", "vi tri ngoi"),
+    "seat": ("ghe", "so ghe", "cho ngoi", "seat", "vi tri ngoi", "ghe / seat", "ghe/seat"),
+    "honorific": ("danh xung", "honorific", "danh xung / honorific", "danh xung/honorific", "xung ho"),
 }
 _LOOKUP = {alias: key for key, aliases in HEADERS.items() for alias in aliases}
 
@@ -174,6 +175,8 @@ def parse_rows(conference_id: int, filename: str, content: bytes) -> ImportResul
     header_index, columns = _find_header(rows)
     result = ImportResult()
     seen: dict[str, int] = {}
+    seats: dict[str, int] = {}  # seat -> the row that took it: a seat written twice is refused
+    book = SeatBook(conference_id)
     for number, cells in rows[header_index + 1:]:
         values = {key: cells[column] if column < len(cells) else None for column, key in columns.items()}
         if not any(clean(v if v is None else str(v)) for v in values.values()):
@@ -183,7 +186,9 @@ def parse_rows(conference_id: int, filename: str, content: bytes) -> ImportResul
             break
         try:
             fields = validate_fields(values.get("full_name"), values.get("position"),
-                                     values.get("unit"), values.get("seat"))
+                                     values.get("unit"), values.get("seat"), values.get("honorific"))
+            if fields["seat"] not in seats:  # a second row on one seat is named below, by its row
+                book.claim(fields["seat"], name=fields["full_name"])
             group = find_group(conference_id, bounded_text(values.get("group"), MAX_FIELD, N_("Thành phần"),
                                                            numbers=True))
         except ConferenceError as error:
@@ -194,7 +199,13 @@ def parse_rows(conference_id: int, filename: str, content: bytes) -> ImportResul
             result.errors.append(RowError(number, "trùng với dòng %(row)d (%(name)s)",
                                           {"row": seen[key], "name": fields["full_name"]}))
             continue
+        if fields["seat"] in seats:
+            result.errors.append(RowError(number, "ghế “%(seat)s” đã dành cho dòng %(row)d",
+                                          {"seat": fields["seat"], "row": seats[fields["seat"]]}))
+            continue
         seen[key] = number
+        if fields["seat"]:
+            seats[fields["seat"]] = number
         result.rows.append({**fields, "group": group.name if group else None, "row": number})
     if not result.rows and not result.errors:
         result.errors.append(RowError(header_index + 1, "bảng không có dòng dữ liệu nào"))
@@ -226,9 +237,10 @@ def import_delegates(conference_id: int, filename: str, content: bytes) -> int:
         clashes = _already_in_database(conference_id, result.rows)  # again, now under the write lock
         if clashes:
             raise ImportFailed(clashes)
+        book = SeatBook(conference_id)
         for row in result.rows:
-            fields = {key: row[key] for key in ("full_name", "position", "unit", "seat")}
-            new_delegate(session, conference_id, fields, find_group(conference_id, row["group"]))
+            fields = {key: row[key] for key in ("full_name", "position", "unit", "seat", "honorific")}
+            new_delegate(session, conference_id, fields, find_group(conference_id, row["group"]), seats=book)
         bump_version(conference_id)
     return len(result.rows)
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from conference.core.db import db, is_id, utcnow, write_transaction
 from conference.core.errors import N_, ConferenceError, NotFound
 from conference.core.fields import Codes, bounded_text
-from conference.core.models import Badge, CheckIn, Delegate, DelegateGroup
+from conference.core.models import Badge, CheckIn, Delegate, DelegateGroup, Seat
 from conference.core.state import bump_version, show_state
 from conference.core.textnorm import clean, fold, name_sort_key
 from . import badgecodes
@@ -147,22 +147,85 @@ def _known_groups(conference_id: int) -> dict[str, DelegateGroup]:
 # docs/API.md §6.3 names these codes: a non-text field is invalid_field, the name's own are *_name.
 NAME_CODES = Codes("invalid_field", "missing_name", "name_too_long")
 # Translated only when a message is written: an import checks 2,000 rows that are mostly right.
-LABELS = {"full_name": N_("Họ và tên"), "position": N_("Chức vụ"), "unit": N_("Đơn vị"), "seat": N_("Ghế")}
+LABELS = {"full_name": N_("Họ và tên"), "position": N_("Chức vụ"), "unit": N_("Đơn vị"), "seat": N_("Ghế"),
+          "honorific": N_("Danh xưng")}
+# The danh xưng an office writes before a name on an invitation, in the MC's script, on a name
+# card; how it may be typed (folded) -> how it is printed. None: the name alone, as before.
+HONORIFICS = (N_("Đồng chí"), N_("Ông"), N_("Bà"))
+_HONORIFIC_SPELLINGS = {fold(h): h for h in HONORIFICS} | {"d/c": "Đồng chí", "dc": "Đồng chí",
+                                                           "mr": "Ông", "mrs": "Bà", "ms": "Bà"}
 
 
 def validate_fields(full_name: object, position: object = None, unit: object = None,
-                    seat: object = None) -> dict:
-    """Cleaned fields, or a ConferenceError naming what is wrong. Numbers are text (a spreadsheet cell)."""
-    return {"full_name": bounded_text(full_name, MAX_NAME, LABELS["full_name"], NAME_CODES, required=True,
+                    seat: object = None, honorific: object = None) -> dict:
+    """Cleaned fields, or a ConferenceError naming what is wrong. Numbers are text (a spreadsheet cell).
+    A seat is checked against the hall only where it is given to someone (claim_seat)."""
+    return {"honorific": validate_honorific(honorific),
+            "full_name": bounded_text(full_name, MAX_NAME, LABELS["full_name"], NAME_CODES, required=True,
                                       numbers=True),
             "position": bounded_text(position, MAX_FIELD, LABELS["position"], numbers=True),
             "unit": bounded_text(unit, MAX_FIELD, LABELS["unit"], numbers=True),
             "seat": bounded_text(seat, MAX_SEAT, LABELS["seat"], numbers=True)}
 
 
+def validate_honorific(value: object) -> str | None:
+    """One of HONORIFICS however typed ("ông", "ONG", "đ/c"), or None when empty; anything else is refused."""
+    text = bounded_text(value, 20, LABELS["honorific"])
+    if text is None:
+        return None
+    found = _HONORIFIC_SPELLINGS.get(fold(text).rstrip("."))
+    if found is None:
+        raise ConferenceError("invalid_honorific", "Danh xưng “%(value)s” không dùng được: chọn Đồng chí, Ông, Bà "
+                              "hoặc để trống.", value=text)
+    return found
+
+
+def with_honorific(honorific: str | None, full_name: str) -> str:
+    """"Ông Trần Văn A", or the name alone where no danh xưng is set (as before there was one)."""
+    return f"{honorific} {full_name}" if honorific else full_name
+
+
+class SeatBook:
+    """The hall's seat codes and who holds each seat, read once: the checks of a seat given to
+    someone (claim). A batch of new delegates (an import, the demo) shares one book instead of two
+    queries a row; the database's unique key on a conference's seats stays behind it."""
+
+    def __init__(self, conference_id: int):
+        self.codes = set(db.session.scalars(sa.select(Seat.code).where(Seat.conference_id == conference_id)))
+        self.holders: dict[str, tuple[int, str]] = {
+            seat: (delegate_id, name) for delegate_id, name, seat in db.session.execute(
+                sa.select(Delegate.id, Delegate.full_name, Delegate.seat)
+                .where(Delegate.conference_id == conference_id, Delegate.seat.is_not(None)))}
+
+    def claim(self, seat: str | None, delegate_id: int | None = None, name: str = "") -> None:
+        """Refuse SEAT for a delegate (DELEGATE_ID, None for a new one) if the hall has no such
+        seat (once the hall is described: before, a seat is free text) or someone else sits there;
+        nothing for no seat. Kept in the book for the next claims."""
+        if seat is None:
+            return
+        if self.codes and seat not in self.codes:
+            raise ConferenceError("unknown_seat", "Hội trường không có ghế “%(seat)s”.", seat=seat)
+        holder = self.holders.get(seat)
+        if holder is not None and (delegate_id is None or holder[0] != delegate_id):
+            raise ConferenceError("seat_taken", "Ghế “%(seat)s” đã có người ngồi: %(name)s.", 409, seat=seat,
+                                  name=holder[1])
+        self.holders[seat] = (delegate_id or 0, name)
+
+
+def claim_seat(conference_id: int, seat: str | None, delegate_id: int | None = None) -> None:
+    """SeatBook.claim for one delegate."""
+    if seat is not None:
+        SeatBook(conference_id).claim(seat, delegate_id)
+
+
 def new_delegate(session, conference_id: int, fields: dict, group: DelegateGroup | None,
-                 walk_in: bool = False) -> Delegate:
-    """Add a delegate with a fresh badge inside the caller's transaction."""
+                 walk_in: bool = False, seats: SeatBook | None = None) -> Delegate:
+    """Add a delegate with a fresh badge inside the caller's transaction, the seat checked (SEATS:
+    the caller's book, when it adds many; else one of its own)."""
+    if seats is not None:
+        seats.claim(fields.get("seat"), name=fields["full_name"])
+    else:
+        claim_seat(conference_id, fields.get("seat"))
     code = badgecodes.new_code()
     delegate = Delegate(conference_id=conference_id, group=group, badge_code=code, walk_in=walk_in,
                         search_key=search_key(fields["full_name"], fields.get("unit"), code), **fields)

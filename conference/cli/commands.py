@@ -219,6 +219,46 @@ def invitations_command(file: Path, group_id: int | None, delegate_id: int | Non
     click.echo(_("Đã xuất giấy mời cho {count} đại biểu: {file}").format(count=count, file=file))
 
 
+@cli.command("assign-seats", help=N_("Xếp ghế tự động cho mọi đại biểu chưa có ghế, theo thứ tự nghi thức "
+                                     "(người đã có ghế giữ nguyên)."))
+@conference_option
+def assign_seats_command(chosen: int | None) -> None:
+    from conference.seating.assign import assign_automatically
+    with command_app().app_context():
+        try:
+            count = assign_automatically(chosen_conference(chosen))
+        except ConferenceError as error:
+            raise Refused.of(error) from None
+    click.echo(_("Đã xếp ghế cho {count} đại biểu.").format(count=count))
+
+
+@cli.command("seating-chart",
+             help=N_("Ghi sơ đồ chỗ ngồi (PDF) cho người đón tiếp ở cửa: mọi ghế, ai ngồi, ghế trống."))
+@click.option("--out", "file", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help=N_("Tệp PDF ghi ra."))
+@click.option("--size", type=click.Choice(["A3", "A4"]), default="A3", help=N_("Khổ giấy (mặc định A3)."))
+@conference_option
+def seating_chart_command(file: Path, size: str, chosen: int | None) -> None:
+    from conference.papers.seating_chart import seating_chart_pdf
+    with writing(file):
+        file.write_bytes(seating_chart_pdf(chosen_conference(chosen), size))
+    click.echo(_("Đã xuất sơ đồ chỗ ngồi: {file}").format(file=file))
+
+
+@cli.command("name-cards", help=N_("Ghi biển tên để bàn (PDF, A4 gấp đôi): Đoàn chủ tịch, thư ký, khách mời; "
+                                   "--all: mọi đại biểu."))
+@click.option("--out", "file", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help=N_("Tệp PDF ghi ra."))
+@click.option("--all", "everyone", is_flag=True, help=N_("Biển tên cho mọi đại biểu."))
+@click.option("--delegate", "delegate_ids", type=int, multiple=True, help=N_("Thêm đại biểu này (số); lặp lại được."))
+@conference_option
+def name_cards_command(file: Path, everyone: bool, delegate_ids: tuple[int, ...], chosen: int | None) -> None:
+    from conference.papers.name_cards import name_cards_pdf
+    with writing(file):
+        file.write_bytes(name_cards_pdf(chosen_conference(chosen), list(delegate_ids), everyone))
+    click.echo(_("Đã xuất biển tên để bàn: {file}").format(file=file))
+
+
 @cli.command("add-document", help=N_("Thêm FILE (.pdf) vào tài liệu hội nghị, đại biểu đọc trên trang của mình (/me)."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--title", required=True, help=N_("Tên tài liệu."))

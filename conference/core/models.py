@@ -91,6 +91,8 @@ class DelegateGroup(Base):
 
 class Delegate(Base):
     __tablename__ = "delegate"
+    # Never two delegates on one seat (several may have none: NULLs are distinct).
+    __table_args__ = (sa.Index("uq_delegate_seat", "conference_id", "seat", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
     group_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("delegate_group.id", ondelete="SET NULL"))
@@ -98,10 +100,11 @@ class Delegate(Base):
     search_key: Mapped[str] = mapped_column(sa.String(400), index=True)  # folded name + unit + code
     position: Mapped[Optional[str]] = mapped_column(sa.String(200))
     unit: Mapped[Optional[str]] = mapped_column(sa.String(200))
-    seat: Mapped[Optional[str]] = mapped_column(sa.String(20))
+    seat: Mapped[Optional[str]] = mapped_column(sa.String(20))  # a Seat's code; one delegate a seat
     badge_code: Mapped[str] = mapped_column(sa.String(32), unique=True)
     walk_in: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    honorific: Mapped[Optional[str]] = mapped_column(sa.String(20))  # danh xưng: Đồng chí, Ông, Bà or none
 
     group: Mapped[Optional[DelegateGroup]] = relationship(lazy="joined")
     checkin: Mapped[Optional["CheckIn"]] = relationship(back_populates="delegate", uselist=False,
@@ -477,3 +480,32 @@ class StageDeck(Base):
     size: Mapped[int]
     pages: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SeatArea(str, enum.Enum):
+    PRESIDIUM = "presidium"  # Đoàn chủ tịch, on the stage
+    SECRETARIAT = "secretariat"  # Thư ký đoàn, on the stage
+    HALL = "hall"  # the blocks of rows facing the stage
+
+
+class SeatReserve(str, enum.Enum):
+    GUESTS = "guests"  # the front rows kept for guests and leaders
+    HONOUREES = "honourees"  # kept for those called to the stage, a batch together
+
+
+class Seat(Base):
+    """One seat of a conference's hall (seating/hall.py describes the hall and makes these rows).
+
+    A delegate's seat is Delegate.seat, this row's code ("A3-12", "CT2"); the rows are what a
+    seat given by hand, by the import or by the automatic assignment must be one of."""
+    __tablename__ = "seat"
+    __table_args__ = (sa.UniqueConstraint("conference_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(20))
+    area: Mapped[SeatArea] = mapped_column(_enum(SeatArea))
+    block: Mapped[Optional[str]] = mapped_column(sa.String(3))  # "A" for the hall's seats
+    block_position: Mapped[int] = mapped_column(default=0)  # the blocks' order, left to right
+    row: Mapped[int] = mapped_column(default=1)  # 1 is the row nearest the stage
+    number: Mapped[int]  # 1 and the last of a row are on its aisles
+    reserve: Mapped[Optional[SeatReserve]] = mapped_column(_enum(SeatReserve))

@@ -29,6 +29,13 @@ def clean(text: str | None) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", visible)).strip()
 
 
+def mid_sentence(text: str | None) -> str:
+    """A phrase as it reads inside a sentence: its first letter small ("Lần thứ IV" -> "lần thứ IV"),
+    the rest as written (a name, a Roman numeral keeps its capitals)."""
+    text = text or ""
+    return text[:1].lower() + text[1:]
+
+
 def clean_lines(text: str | None) -> str:
     """A text of several lines (an MC's script, the secretary's notes) kept as typed, but for what
     clean() takes out of a name: NFC, \\n line ends (\\r\\n, \\r and the Unicode line and paragraph

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from conference.checkin.roster import new_delegate, validate_fields
+from conference.checkin.roster import SeatBook, new_delegate, validate_fields
 from conference.core.db import db, write_transaction
 from conference.core.models import (AgendaItem, AgendaStep, AwardDecision, AwardForm, Candidate, Conference,
                                     DelegateGroup, Honouree, HonoureeKind, ItemKind)
 from conference.core.state import show_state
+from conference.seating.hall import parse_spec, replace_seats
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "demo" / "an-tan.json"
 
@@ -31,10 +32,18 @@ def load_conference(data: dict) -> int:
         session.add(conference)
         session.flush()
         groups = _load_groups(session, conference, data["groups"])
+        book = None
+        if data.get("hall"):  # the ward's meeting room, before anyone is given a seat in it
+            hall = data["hall"]
+            replace_seats(session, conference.id, parse_spec(hall["presidium"], hall["secretariat"], hall["blocks"]))
+            session.flush()
+            book = SeatBook(conference.id)  # read once, not for each delegate
         delegates = {}
         for row in data["delegates"]:
-            fields = validate_fields(row["full_name"], row.get("position"), row.get("unit"), row.get("seat"))
-            delegates[fields["full_name"]] = new_delegate(session, conference.id, fields, groups[row["group"]])
+            fields = validate_fields(row["full_name"], row.get("position"), row.get("unit"), row.get("seat"),
+                                     row.get("honorific"))
+            delegates[fields["full_name"]] = new_delegate(session, conference.id, fields, groups[row["group"]],
+                                                          seats=book)
         _load_agenda(session, conference, data["agenda"])
         _load_awards(session, conference, data, delegates)
         for number, row in enumerate(data.get("candidates", []), start=1):

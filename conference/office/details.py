@@ -11,7 +11,8 @@ from typing import Mapping
 
 import sqlalchemy as sa
 
-from conference.checkin.roster import get_delegate, get_group, groups, new_delegate, search_key, validate_fields
+from conference.checkin.roster import (claim_seat, get_delegate, get_group, groups, new_delegate, search_key,
+                                      validate_fields)
 from conference.core.db import db, is_id, write_transaction
 from conference.core.errors import N_, ConferenceError, Conflict, NotFound
 from conference.core.fields import bounded_text, int_field
@@ -170,9 +171,9 @@ def _optional_group(conference_id: int, group_id: object) -> DelegateGroup | Non
 
 
 def create_delegate(conference_id: int, full_name: object, position: object = None, unit: object = None,
-                    group_id: object = None, seat: object = None) -> Delegate:
+                    group_id: object = None, seat: object = None, honorific: object = None) -> Delegate:
     """Add one delegate with a fresh badge."""
-    fields = validate_fields(full_name, position, unit, seat)
+    fields = validate_fields(full_name, position, unit, seat, honorific)
     with write_transaction() as session:
         group = _optional_group(conference_id, group_id)
         delegate = new_delegate(session, conference_id, fields, group)
@@ -181,11 +182,13 @@ def create_delegate(conference_id: int, full_name: object, position: object = No
 
 
 def update_delegate(conference_id: int, delegate_id: int, full_name: object, position: object = None,
-                    unit: object = None, group_id: object = None, seat: object = None) -> Delegate:
-    """Correct a delegate's name, position, unit, group or seat; the badge code stays."""
-    fields = validate_fields(full_name, position, unit, seat)
+                    unit: object = None, group_id: object = None, seat: object = None,
+                    honorific: object = None) -> Delegate:
+    """Correct a delegate's name, position, unit, group, seat or danh xưng; the badge code stays."""
+    fields = validate_fields(full_name, position, unit, seat, honorific)
     with write_transaction():
         delegate = get_delegate(conference_id, delegate_id)
+        claim_seat(conference_id, fields["seat"], delegate.id)
         delegate.group = _optional_group(conference_id, group_id)
         for key, value in fields.items():
             setattr(delegate, key, value)

@@ -16,6 +16,7 @@ from conference.core.models import (AgendaItem, AgendaStep, AwardDecision, Award
                                     Conference, Delegate, DelegateGroup, Honouree, ItemKind, Scan, ScreenMode,
                                     Vote)
 from conference.core.state import bump_version, default_conference_id, show_state
+from conference.seating.hall import replace_seats, spec_of
 from conference.me.phones import release_all_phones
 from conference.show.runs import forget_runs
 from .conference_templates import templates
@@ -152,9 +153,10 @@ def _copy(session, source_id: int, conference: Conference) -> None:
                                          name=group.name, color=group.color)
         session.add(groups[group.id])
     session.flush()
+    replace_seats(session, conference.id, spec_of(source_id))  # the hall first: the delegates' seats are in it
     for delegate in session.scalars(sa.select(Delegate).where(Delegate.conference_id == source_id,
                                                              Delegate.walk_in.is_(False)).order_by(Delegate.id)):
-        fields = {key: getattr(delegate, key) for key in ("full_name", "position", "unit", "seat")}
+        fields = {key: getattr(delegate, key) for key in ("full_name", "position", "unit", "seat", "honorific")}
         new_delegate(session, conference.id, fields, groups.get(delegate.group_id))
     for item in old.agenda:
         copy = AgendaItem(conference_id=conference.id, position=item.position, title=item.title,

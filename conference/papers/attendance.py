@@ -20,12 +20,13 @@ from conference.core.errors import ConferenceError
 from conference.core.models import Conference, Delegate
 from conference.core.spreadsheets import csv_safe, text_cell
 from conference.core.state import get_conference
-from conference.core.textnorm import name_sort_key
+from conference.core.textnorm import mid_sentence, name_sort_key
 
 ATTENDANCE_HEADERS = ("STT", "Họ và tên", "Chức vụ", "Đơn vị", "Thành phần", "Điểm danh", "Giờ đến", "Cửa")
+SEAT_HEADER = "Ghế"  # the sheet's last column (the .csv keeps the columns it always had)
 PRESENT, ABSENT = "Có mặt", "Vắng"
 SHEET_FONT = "Times New Roman"
-COLUMN_WIDTHS = (6, 24, 36, 28, 30, 11, 16, 10)  # in characters, as spreadsheets count a column
+COLUMN_WIDTHS = (6, 24, 36, 28, 30, 11, 16, 10, 9)  # in characters, as spreadsheets count a column
 CHAR_MM = 1.9  # a character of column width in mm (7 px at 96 dpi)
 ROW_POINTS = 15  # one line of 12 pt text
 
@@ -42,6 +43,7 @@ class AttendanceRow:
     present: bool
     checked_in_at: datetime | None  # local wall-clock time
     device: str | None
+    seat: str | None = None
 
 
 def _ordered_delegates(conference_id: int) -> list[Delegate]:
@@ -61,7 +63,7 @@ def attendance_rows(conference_id: int) -> list[AttendanceRow]:
         rows.append(AttendanceRow(number, delegate.full_name, delegate.position, delegate.unit,
                                   delegate.group.name if delegate.group else None, checkin is not None,
                                   to_local(checkin.checked_in_at) if checkin else None,
-                                  checkin.device if checkin else None))
+                                  checkin.device if checkin else None, delegate.seat))
     return rows
 
 
@@ -94,10 +96,10 @@ def attendance_xlsx(conference_id: int) -> bytes:
     text_cell(sheet, 2, 1, _conference_line(conference))
     text_cell(sheet, 3, 1, f"Có mặt {present}/{len(rows)} đại biểu")
     for column in range(1, 4):
-        sheet.merge_cells(start_row=column, end_row=column, start_column=1, end_column=len(ATTENDANCE_HEADERS))
+        sheet.merge_cells(start_row=column, end_row=column, start_column=1, end_column=len(ATTENDANCE_HEADERS) + 1)
     header_row = 5
     wrapped = Alignment(vertical="top", wrap_text=True)
-    for column, title in enumerate(ATTENDANCE_HEADERS, start=1):
+    for column, title in enumerate(ATTENDANCE_HEADERS + (SEAT_HEADER,), start=1):
         cell = text_cell(sheet, header_row, column, title)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="EEEEEE")
@@ -111,13 +113,14 @@ def attendance_xlsx(conference_id: int) -> bytes:
         if row.checked_in_at:
             sheet.cell(line, 7, row.checked_in_at.replace(microsecond=0)).number_format = "dd/mm/yyyy hh:mm"
         text_cell(sheet, line, 8, row.device)
-        sheet.cell(line, 7).alignment = sheet.cell(line, 8).alignment = wrapped
+        text_cell(sheet, line, 9, row.seat)
+        sheet.cell(line, 7).alignment = sheet.cell(line, 8).alignment = sheet.cell(line, 9).alignment = wrapped
     for column, width in enumerate(COLUMN_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     _fit_row_heights(sheet, header_row, rows)
-    _grid(sheet, header_row, header_row + len(rows), len(ATTENDANCE_HEADERS))
+    _grid(sheet, header_row, header_row + len(rows), len(ATTENDANCE_HEADERS) + 1)
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
-    sheet.auto_filter.ref = f"A{header_row}:H{header_row + len(rows)}"
+    sheet.auto_filter.ref = f"A{header_row}:I{header_row + len(rows)}"
     _print_setup(sheet, header_row, landscape=True)
     _summary_sheet(book, conference_id, rows)
     out = io.BytesIO()
@@ -203,7 +206,8 @@ def group_figures(conference_id: int, rows: list[AttendanceRow]) -> list[tuple[s
 
 
 def _conference_line(conference: Conference) -> str:
-    parts = [conference.title, conference.edition, f"({conference.period})" if conference.period else None]
+    parts = [conference.title, mid_sentence(conference.edition),
+             f"({conference.period})" if conference.period else None]
     line = " ".join(p for p in parts if p)
     return f"{line} – {vn_date(conference.date, conference.place_name)}" if conference.date else line
 

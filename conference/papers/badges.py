@@ -19,6 +19,7 @@ from reportlab.pdfgen import canvas
 
 from conference.checkin.roster import get_group
 from conference.core.models import Conference, Delegate
+from conference.core.textnorm import mid_sentence
 from conference.me.venue import phone_address, venue_address
 from .print_text import (BOLD, LEADING, PNG_BOLD, PNG_REGULAR, REGULAR, TextBlock, fit_blocks, fit_size, one_line,
                          pil_font, register_fonts, text_width)
@@ -38,16 +39,24 @@ class BadgeText:
     group: str
     color: str
     title: str
+    seat: str = ""
+    honorific: str = ""  # danh xưng: the invitation's "Kính gửi: Ông …"; the badge shows the name alone
     phone: str = ""  # the phone QR's address (<venue>/me/<code>), while the venue's address is set
+
+    @property
+    def group_line(self) -> str:
+        """The group bar's text: the group, and the seat when there is one ("Tổ dân phố · Ghế A3-12")."""
+        return " · ".join(part for part in (self.group, f"Ghế {self.seat}" if self.seat else "") if part)
 
     @classmethod
     def of(cls, delegate: Delegate, conference: Conference, venue: str | None = None) -> "BadgeText":
         group = delegate.group
-        title = " ".join(p for p in (conference.title, conference.edition, f"({conference.period})"
+        title = " ".join(p for p in (conference.title, mid_sentence(conference.edition), f"({conference.period})"
                                      if conference.period else "") if p)
         return cls(delegate.badge_code, delegate.full_name, delegate.position or "", delegate.unit or "",
                    group.name if group else "", group.color if group else DEFAULT_COLOR, title,
-                   phone_address(venue, delegate.badge_code) if venue else "")
+                   seat=delegate.seat or "", honorific=delegate.honorific or "",
+                   phone=phone_address(venue, delegate.badge_code) if venue else "")
 
 
 def qr_matrix(code: str) -> list[list[bool]]:
@@ -141,10 +150,10 @@ def _draw_badge(pdf: canvas.Canvas, x: float, y: float, badge: BadgeText) -> Non
     pdf.setFillColor(badge.color)
     pdf.rect(x + PAD, y + PAD, width, GROUP_BAR, stroke=0, fill=1)
     pdf.setFillColorRGB(1, 1, 1)
-    size = fit_size(badge.group, BOLD, 7, width - 2 * mm, 6)
-    blocks = ([TextBlock(BOLD, size, (badge.group,))]
-              if pdfmetrics.stringWidth(badge.group, BOLD, size) <= width - 2 * mm  # else two lines
-              else fit_blocks([(badge.group, BOLD, 7)], width - 2 * mm, GROUP_BAR - 0.6 * mm))
+    size = fit_size(badge.group_line, BOLD, 7, width - 2 * mm, 6)
+    blocks = ([TextBlock(BOLD, size, (badge.group_line,))]
+              if pdfmetrics.stringWidth(badge.group_line, BOLD, size) <= width - 2 * mm  # else two lines
+              else fit_blocks([(badge.group_line, BOLD, 7)], width - 2 * mm, GROUP_BAR - 0.6 * mm))
     group_h = sum(block.height for block in blocks)
     _draw_blocks(pdf, x + PAD + 1 * mm, y + PAD + (GROUP_BAR + group_h) / 2, blocks)
 
@@ -218,7 +227,7 @@ def write_png(path: Path, badge: BadgeText) -> None:
                          (badge.unit, PNG_REGULAR, 30)], width - 40, height - 95 - (y + 45), gap=8, smallest=14)
     _png_blocks(draw, blocks, y + 45, width, ("#111111", "#333333", "#333333"))
     draw.rectangle((0, height - 80, width, height), fill=badge.color)
-    group = fit_blocks([(badge.group, PNG_BOLD, 30)], width - 40, 70, smallest=14)
+    group = fit_blocks([(badge.group_line, PNG_BOLD, 30)], width - 40, 70, smallest=14)
     _png_blocks(draw, group, height - 40 - sum(b.height for b in group) / 2, width, ("white",))
     # zlib level 1: a third faster than the default 6 for a few KB more (bench/badges_import.py).
     image.save(path, "PNG", optimize=False, compress_level=1)

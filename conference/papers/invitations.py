@@ -3,9 +3,10 @@ carrying the badge's own QR code, so a delegate who forgot the badge is admitted
 
 The same header as the .docx papers (NĐ 30/2020, Phụ lục I: the agency beside the quốc hiệu and
 tiêu ngữ, "Số: …/GM-…" beside the place and date in italics), then GIẤY MỜI, whom it is for, time,
-place, the program in short (planned start of each item), the QR code and the signature. The font
-is Be Vietnam Pro, embedded, as on the badges: it has every Vietnamese letter; italics are the
-regular face slanted, as the vendored font has no italic.
+place, the program in short (planned start of each item), the QR code, then, as NĐ 30/2020 lays
+them out side by side, "Nơi nhận" at the left and the signature at the right: "TM. BAN TỔ CHỨC",
+the signer's title, room to sign, the name. The face is the minutes' serif (Liberation Serif,
+Times New Roman's metric twin, embedded): it has every Vietnamese letter and a true italic.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
+from conference.checkin.roster import with_honorific
 from conference.core.dates import hhmm, local_zone, vn_date, vn_day
 from conference.core.db import db, is_id
 from conference.core.errors import ConferenceError
@@ -28,13 +30,14 @@ from conference.show.timing import planned_rows, planned_start
 from .badges import BadgeText, badge_texts, draw_qr
 from .docx_layout import BOTTOM, LEFT, QUOC_HIEU, RIGHT, TIEU_NGU, TOP, agency_lines, symbol
 from .minutes import conference_subject
-from .print_text import BOLD, REGULAR, register_fonts, wrap
+from .print_text import SERIF as REGULAR, SERIF_BOLD as BOLD, SERIF_BOLD_ITALIC, SERIF_ITALIC, register_fonts, wrap
 
 PAGE_W, PAGE_H = A4
 X0, X1 = LEFT * mm, PAGE_W - RIGHT * mm  # the text column
 AGENCY_W = 70 * mm
-QR_SIZE = 32 * mm
-SLANT = 0.2  # the italic's slant (about 11°)
+QR_SIZE = 30 * mm
+SIGNER_TITLE = "TRƯỞNG BAN"  # who signs for the organising committee (TM. = thay mặt)
+SIGNATURE_ROOM = 22 * mm  # between the signer's title and the name: the signature and the seal
 
 
 @dataclass(frozen=True)
@@ -88,17 +91,9 @@ def invitations_pdf(conference_id: int, group_id: int | None = None, delegate_id
 
 # --- one page ----------------------------------------------------------------------------------
 
-def _centred(pdf, text: str, font: str, size: float, middle: float, y: float, slant: bool = False) -> None:
-    if not slant:
-        pdf.setFont(font, size)
-        pdf.drawCentredString(middle, y, text)
-        return
-    pdf.saveState()
-    width = pdfmetrics.stringWidth(text, font, size)
-    pdf.transform(1, 0, SLANT, 1, middle - width / 2, y)
+def _centred(pdf, text: str, font: str, size: float, middle: float, y: float) -> None:
     pdf.setFont(font, size)
-    pdf.drawString(0, 0, text)
-    pdf.restoreState()
+    pdf.drawCentredString(middle, y, text)
 
 
 def _rule(pdf, middle: float, width: float, y: float) -> None:
@@ -127,7 +122,7 @@ def _header(pdf, conference: Conference) -> float:
     y = min(y, top - 19) - 14
     _centred(pdf, f"Số:       /GM-{symbol(conference.organiser)}", REGULAR, 12, left_mid, y)
     day = vn_date(conference.date, conference.place_name) if conference.date else "…, ngày … tháng … năm …"
-    _centred(pdf, day, REGULAR, 12, right_mid, y, slant=True)
+    _centred(pdf, day, SERIF_ITALIC, 13, right_mid, y)
     return y - 34
 
 
@@ -163,21 +158,30 @@ def _invitation(pdf, plan: Program, delegate: BadgeText) -> None:
         _centred(pdf, line, BOLD, 13, middle, y)
         y -= 17
     y -= 12
-    y = _paragraph(pdf, y, delegate.full_name, 13, "Kính gửi: ", font=BOLD)
+    y = _paragraph(pdf, y, with_honorific(delegate.honorific, delegate.full_name), 13, "Kính gửi: ", font=BOLD)
     who = ", ".join(part for part in (delegate.position, delegate.unit) if part)
     if who:
         y = _paragraph(pdf, y + 6, who, 12, "", indent=12.7 * mm + pdfmetrics.stringWidth("Kính gửi: ", BOLD, 13),
                        hanging=True)
     organiser = conference.organiser or "Ban tổ chức"
-    y = _paragraph(pdf, y, f"{organiser} trân trọng kính mời Ông (Bà) đến dự {conference_subject(conference)}.")
+    you = addressed(delegate.honorific)
+    y = _paragraph(pdf, y, f"{organiser} trân trọng kính mời {you} đến dự {conference_subject(conference)}.")
     y = _paragraph(pdf, y, _when(conference), label="Thời gian: ")
     y = _paragraph(pdf, y, f"{conference.venue or '……'}.", label="Địa điểm: ")
     y = _paragraph(pdf, y, "", label="Chương trình:")
     for start, title in plan.items:
         y = _paragraph(pdf, y + 5, title, 11, f"{start}  " if start else "", indent=18 * mm, hanging=True)
-    y = _paragraph(pdf, y, "Khi đến, xin Ông (Bà) mang theo thẻ đại biểu hoặc giấy mời này: mã QR dưới đây "
+    y = _paragraph(pdf, y, f"Khi đến, xin {you} mang theo thẻ đại biểu hoặc giấy mời này: mã QR dưới đây "
                            "là mã của thẻ, quét được tại bàn đón tiếp.", 11)
     _qr_and_signature(pdf, conference, delegate, y)
+
+
+def addressed(honorific: str) -> str:
+    """How the letter's sentences address its reader: by the danh xưng ("đồng chí" in running text,
+    "Ông", "Bà"), or "Ông (Bà)" where none is set, as before."""
+    if not honorific:
+        return "Ông (Bà)"
+    return honorific.lower() if honorific == "Đồng chí" else honorific
 
 
 def _when(conference: Conference) -> str:
@@ -189,9 +193,11 @@ def _when(conference: Conference) -> str:
 
 
 def _qr_and_signature(pdf, conference: Conference, delegate: BadgeText, y: float) -> None:
-    """The badge's QR code at the left, the signature block at the right, under the text."""
-    top = y - 6
-    if top - QR_SIZE - 12 < BOTTOM * mm + 40:  # a program too long for one page: QR and signature overleaf
+    """The badge's QR code under the text, then "Nơi nhận" at the left beside the signature at the
+    right (NĐ 30/2020), their first lines level; overleaf when the page has no room left for them."""
+    top = y - 4
+    needed = QR_SIZE + 14 + 15 + 15 + SIGNATURE_ROOM + 10
+    if top - needed < BOTTOM * mm:  # a program too long for one page: QR and signature overleaf
         pdf.showPage()
         top = PAGE_H - TOP * mm - 10
     draw_qr(pdf, X0, top - QR_SIZE, QR_SIZE, delegate.code)
@@ -200,12 +206,16 @@ def _qr_and_signature(pdf, conference: Conference, delegate: BadgeText, y: float
     if delegate.phone:  # the venue's address is set: the delegate's own page, for their phone's camera
         draw_qr(pdf, X0 + QR_SIZE + 6 * mm, top - QR_SIZE * 0.7, QR_SIZE * 0.7, delegate.phone)
         pdf.drawString(X0 + QR_SIZE + 8 * mm, top - QR_SIZE * 0.7 - 9, "Mở trên điện thoại")
+    line = top - QR_SIZE - 26  # the signature's first line, and Nơi nhận's
     signer_mid = X0 + (X1 - X0) * 0.72
-    _centred(pdf, "TM. BAN TỔ CHỨC", BOLD, 12, signer_mid, top - 6)
-    _centred(pdf, conference.chair or "", BOLD, 12, signer_mid, top - QR_SIZE - 4)
-    for offset, (font, line) in enumerate(((BOLD, "Nơi nhận:"), (REGULAR, "- Như trên;"), (REGULAR, "- Lưu: VT."))):
-        pdf.setFont(font, 10)
-        pdf.drawString(X0, BOTTOM * mm + 26 - 12 * offset, line)
+    _centred(pdf, "TM. BAN TỔ CHỨC", BOLD, 13, signer_mid, line)
+    _centred(pdf, SIGNER_TITLE, BOLD, 13, signer_mid, line - 15)
+    _centred(pdf, conference.chair or "", BOLD, 13, signer_mid, line - 15 - SIGNATURE_ROOM)
+    pdf.setFont(SERIF_BOLD_ITALIC, 12)
+    pdf.drawString(X0, line, "Nơi nhận:")
+    pdf.setFont(REGULAR, 11)
+    for offset, text in enumerate(("- Như trên;", "- Lưu: VT."), start=1):
+        pdf.drawString(X0, line - 13 * offset, text)
 
 
 def write_invitations(conference_id: int, path, group_id: int | None = None, delegate_id: int | None = None) -> int:

@@ -25,6 +25,7 @@ from conference.core.errors import ConferenceError
 from conference.core.models import (AgendaItem, AwardPresentation, Candidate, Conference, HonoureeKind, ItemKind,
                                     Vote)
 from conference.core.state import get_conference
+from conference.core.textnorm import mid_sentence
 from conference.show.runs import runs_by_key
 from . import docx_layout as layout
 from .attendance import attendance_rows, group_figures
@@ -162,8 +163,8 @@ def _labelled(document, label: str, text: str) -> None:
 
 
 def conference_subject(conference: Conference) -> str:
-    """The trích yếu: the conference's full name."""
-    return " ".join(p for p in (conference.title, conference.edition,
+    """The trích yếu: the conference's full name, as it reads in running text ("… phường An Tân lần thứ IV")."""
+    return " ".join(p for p in (conference.title, mid_sentence(conference.edition),
                                 f"({conference.period})" if conference.period else None) if p)
 
 

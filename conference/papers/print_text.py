@@ -1,6 +1,7 @@
 """Text that must fit on paper: the vendored Be Vietnam Pro (every Vietnamese letter, embedded in
-the PDFs), how wide a text prints, and how texts wrap and shrink into a box without ever leaving it.
-The badges (PDF and PNG) and the invitations lay out their texts with it."""
+the PDFs) and Liberation Serif (the invitations' serif face, the minutes' own), how wide a text
+prints, and how texts wrap and shrink into a box without ever leaving it. The badges (PDF and PNG),
+the invitations, the seating chart and the name cards lay out their texts with it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,7 +16,10 @@ from reportlab.pdfbase.ttfonts import TTFont
 from conference.core.resources import STATIC
 
 FONT_DIR = STATIC / "vendor" / "fonts"
+SERIF_DIR = STATIC / "fonts"  # Liberation Serif: the minutes' face (Times New Roman's metric twin)
 REGULAR, BOLD = "BeVietnamPro", "BeVietnamPro-Bold"
+SERIF, SERIF_BOLD, SERIF_ITALIC, SERIF_BOLD_ITALIC = ("LiberationSerif", "LiberationSerif-Bold",
+                                                      "LiberationSerif-Italic", "LiberationSerif-BoldItalic")
 PNG_REGULAR, PNG_BOLD = "png-regular", "png-bold"  # the PNG's fonts, as fit_blocks names them
 LEADING = 1.3  # line height / font size: room for the stacked marks of Ố, Ặ over the line below
 SMALLEST = 5.0  # pt; below this a badge is no longer read at arm's length
@@ -25,6 +29,9 @@ SMALLEST = 5.0  # pt; below this a badge is no longer read at arm's length
 def register_fonts() -> None:
     pdfmetrics.registerFont(TTFont(REGULAR, str(FONT_DIR / "BeVietnamPro-Regular.ttf")))
     pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "BeVietnamPro-Bold.ttf")))
+    for name in (SERIF, SERIF_BOLD, SERIF_ITALIC, SERIF_BOLD_ITALIC):
+        file = "LiberationSerif-Regular.ttf" if name == SERIF else f"{name}.ttf"
+        pdfmetrics.registerFont(TTFont(name, str(SERIF_DIR / file)))
 
 
 def fit_size(text: str, font: str, size: float, width: float, smallest: float = 6) -> float:

@@ -23,7 +23,9 @@ from conference.core.dates import hhmm, local_zone, vn_date
 from conference.core.db import db
 from conference.core.errors import ConferenceError
 from conference.core.models import AgendaItem, CheckIn, Delegate, ItemKind
+from conference.checkin.roster import with_honorific
 from conference.core.state import get_conference
+from conference.core.textnorm import fold, mid_sentence
 from conference.show.timing import planned_rows, planned_start
 from . import docx_layout as layout
 from .minutes import conference_subject
@@ -41,7 +43,7 @@ def script_values(conference, conference_id: int) -> dict[str, str]:
     expected = db.session.scalar(sa.select(sa.func.count(Delegate.id)).where(Delegate.conference_id == conference_id))
     present = db.session.scalar(sa.select(sa.func.count(CheckIn.id)).where(CheckIn.conference_id == conference_id))
     return {"present": str(present) if present else BLANK, "absent": str(expected - present) if present else BLANK,
-            "expected": str(expected), "title": conference.title, "edition": conference.edition or "",
+            "expected": str(expected), "title": conference.title, "edition": mid_sentence(conference.edition),
             "period": conference.period or ""}
 
 
@@ -50,13 +52,23 @@ def fill(script: str | None, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), script or "")
 
 
-def step_script(item: AgendaItem, index: int) -> str:
-    """The MC's invitation to a step (the same words as the MC console)."""
+def honorifics(conference_id: int) -> dict[str, str]:
+    """Folded full name -> "Bà Lê Thị Hồng Nhung", for the delegates who have a danh xưng."""
+    rows = db.session.execute(sa.select(Delegate.full_name, Delegate.honorific).where(
+        Delegate.conference_id == conference_id, Delegate.honorific.is_not(None)))
+    return {fold(name): with_honorific(honorific, name) for name, honorific in rows}
+
+
+def step_script(item: AgendaItem, index: int, called: dict[str, str] | None = None) -> str:
+    """The MC's invitation to a step (the words of the MC console); a presenter who is a delegate
+    with a danh xưng is invited with it ("trân trọng kính mời Bà …"), CALLED being honorifics()."""
+    def name(presenter: str | None) -> str | None:
+        return (called or {}).get(fold(presenter), presenter) if presenter else presenter
     step = item.steps[index]
     title = TALK_PREFIX.sub("", step.title) if item.kind == ItemKind.TALKS else step.title
-    previous = item.steps[index - 1].presenter if index else None
+    previous = name(item.steps[index - 1].presenter) if index else None
     template = STEP_NEXT if previous else STEP_FIRST
-    return template.format(presenter=step.presenter or BLANK, title=title, previous=previous)
+    return template.format(presenter=name(step.presenter) or BLANK, title=title, previous=previous)
 
 
 def _span(row: dict) -> str:
@@ -80,6 +92,7 @@ def render_script(conference_id: int):
                                     .options(sa.orm.selectinload(AgendaItem.steps)).order_by(AgendaItem.position)))
     rows = planned_rows(items, planned_start(conference, local_zone()))
     values = script_values(conference, conference_id)
+    called = honorifics(conference_id)
     document = Document()
     layout.setup(document, "Kịch bản chương trình")
     day = vn_date(conference.date, conference.place_name) if conference.date else "…, ngày … tháng … năm …"
@@ -95,7 +108,7 @@ def render_script(conference_id: int):
         _content(cells[1], f"{item.position}. {item.title}", fill(item.script, values))
         for index, (step, step_row) in enumerate(zip(item.steps, row["steps"])):
             cells = layout.add_row(table, COLUMNS, (_span(step_row), "", step.presenter or ""), keep_whole=False)
-            _content(cells[1], f"{item.position}.{step.position}. {step.title}", step_script(item, index))
+            _content(cells[1], f"{item.position}.{step.position}. {step.title}", step_script(item, index, called))
     layout.signatures(document, (("NGƯỜI DẪN CHƯƠNG TRÌNH", None), ("DUYỆT CỦA CHỦ TỌA", conference.chair)))
     return document
 

@@ -16,6 +16,7 @@ def register_blueprints(app: Flask) -> None:
     from conference.me import office_pages as me_office_pages, pages as me_pages
     from conference.office import backup_pages, conference_pages, details_pages, frame
     from conference.papers import pages as papers_pages
+    from conference.seating import pages as seating_pages
     from conference.show import agenda_pages, display, mc, press
     from conference.show.stage import api as stage_api, pages as stage_pages, screens as stage_screens
     from . import api
@@ -24,8 +25,8 @@ def register_blueprints(app: Flask) -> None:
     # so their endpoint names read admin.*: each module below adds its routes to frame.bp when it is
     # imported, which must happen before frame.bp is registered.
     office_pages = (dashboard_pages, delegate_pages, details_pages, conference_pages, agenda_pages,
-                    papers_pages, user_pages, device_pages, audit_pages, backup_pages, me_office_pages,
-                    stage_pages)
+                    papers_pages, seating_pages, user_pages, device_pages, audit_pages, backup_pages,
+                    me_office_pages, stage_pages)
     assert all(module.bp is frame.bp for module in office_pages)
 
     csrf.exempt(api.bp)  # API guards apply CSRF themselves to cookie-authenticated calls

@@ -94,10 +94,15 @@ export function fillScript(script, snapshot) {
     expected: snapshot.attendance.expected,
     absent: snapshot.attendance.absent,
     title: snapshot.conference.title,
-    edition: snapshot.conference.edition ?? "",
+    edition: midSentence(snapshot.conference.edition ?? ""), // "… An Tân, lần thứ IV": no capital mid-sentence
     period: snapshot.conference.period ?? "",
   };
   return (script ?? "").replace(/\{(\w+)\}/g, (match, key) => (key in values ? String(values[key]) : match));
+}
+
+// The same rule as the printed script's (core/textnorm.py mid_sentence): the first letter small.
+function midSentence(text) {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 export function currentItem(snapshot) {

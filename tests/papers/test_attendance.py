@@ -70,7 +70,7 @@ def test_the_xlsx_export_lists_every_delegate_once_with_the_time_and_door_of_arr
     assert [r[1] for r in rows] == expected_order(app, conference_id)
     assert [r[0] for r in rows] == list(range(1, len(rows) + 1))
     assert f"Có mặt {len(arrived)}/{len(rows)} đại biểu" in above
-    for number, name, _position, _unit, _group, status, at, door in rows:
+    for number, name, _position, _unit, _group, status, at, door, _seat in rows:  # the seat: test_seating.py
         if name in arrived:
             assert (status, door) == ("Có mặt", arrived[name][1])
             assert at == arrived[name][0].replace(microsecond=0)  # local time, to the second

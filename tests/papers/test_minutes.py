@@ -81,7 +81,7 @@ def test_the_minutes_state_the_day_as_it_happened(admin_client, app, auth, confe
     header, numbering = table_rows(document.tables[0])
     assert header[0].split("\n") == ["UBND THỊ XÃ AN KHÊ", "ỦY BAN NHÂN DÂN", "PHƯỜNG AN TÂN", ""]  # "" : the rule
     assert header[1].split("\n") == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", ""]
-    assert "BIÊN BẢN" in body and "Hội nghị Điển hình tiên tiến phường An Tân Lần thứ IV (2020-2025)" in body
+    assert "BIÊN BẢN" in body and "Hội nghị Điển hình tiên tiến phường An Tân lần thứ IV (2020-2025)" in body
     with app.app_context():
         expected = db.session.scalar(sa.select(sa.func.count(Delegate.id)))
         items = list(db.session.scalars(sa.select(AgendaItem).order_by(AgendaItem.position)

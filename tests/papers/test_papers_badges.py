@@ -11,7 +11,7 @@ from conference.papers.badges import BADGE_H, BADGE_W, COLUMNS, ROWS, BadgeText,
 from tests.papers.pdf_layout import MM, pdf_pages
 from tests.papers.test_badges_qr import DPI, pdf_pages_as_images
 
-TITLE = "Hội nghị Điển hình tiên tiến phường An Tân Lần thứ IV (2020-2025)"
+TITLE = "Hội nghị Điển hình tiên tiến phường An Tân lần thứ IV (2020-2025)"
 WORDS = "Nguyễn Thị Phương Thảo Hoàng Lê Minh Khôi Đặng Ngọc Thạch Rơ Châm Hlun Huỳnh Tấn Lộc".split()
 
 

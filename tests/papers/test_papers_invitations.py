@@ -58,7 +58,8 @@ def test_every_delegate_gets_one_a4_page_in_the_administrative_layout_within_the
         assert outside(page, 30, 20, 15, 20) == []
     reader = PdfReader(tmp_path / "giay-moi.pdf")
     fonts = {str(f.get_object()["/BaseFont"]).split("+")[-1] for f in reader.pages[0]["/Resources"]["/Font"].values()}
-    assert fonts == {"BeVietnamPro-Regular", "BeVietnamPro-Bold"}
+    assert fonts == {"LiberationSerif", "LiberationSerif-Bold", "LiberationSerif-Italic",
+                     "LiberationSerif-BoldItalic"}  # the minutes' serif face, embedded
 
 
 def test_a_groups_invitations_carry_the_badge_qr_that_admits_each_delegate_at_the_door(

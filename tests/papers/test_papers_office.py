@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from conference.core.textnorm import mid_sentence
+
 from tests.papers.pdf_layout import MM, Page, convert_to_pdf, outside, pdf_pages, soffice
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -131,7 +133,7 @@ def test_the_minutes_print_as_an_administrative_document_of_two_to_four_pages(pa
     header_checks(first)
     lines = first.lines()
     title = lines.index("BIÊN BẢN")
-    assert lines[title + 1] == "Hội nghị Điển hình tiên tiến phường An Tân Lần thứ IV (2020-2025)"
+    assert lines[title + 1] == "Hội nghị Điển hình tiên tiến phường An Tân lần thứ IV (2020-2025)"
     for number, page in enumerate(pages, start=1):
         # the body between the margins (left 30, right 15, top and bottom 20 mm); the page number
         # (from page two on, centred) in the top margin
@@ -180,7 +182,7 @@ def test_the_papers_print_in_times_new_roman_or_its_metric_twin(papers, paper):
 
 
 ATTENDANCE_HEADER = ["STT", "Họ", "và", "tên", "Chức", "vụ", "Đơn", "vị", "Thành", "phần", "Điểm", "danh",
-                     "Giờ", "đến", "Cửa"]
+                     "Giờ", "đến", "Cửa", "Ghế"]
 
 
 def test_the_attendance_workbook_prints_fitted_to_a4_with_its_header_and_page_number_on_every_page(papers):
@@ -221,7 +223,7 @@ def test_the_mc_script_has_the_header_the_planned_times_and_every_word_of_the_mc
     header_checks(pages[0], number=None)
     lines = pages[0].lines()
     assert lines[lines.index("KỊCH BẢN CHƯƠNG TRÌNH") + 1] == (
-        "Hội nghị Điển hình tiên tiến phường An Tân Lần thứ IV (2020-2025)")
+        "Hội nghị Điển hình tiên tiến phường An Tân lần thứ IV (2020-2025)")
     for number, page in enumerate(pages, start=1):
         body = [w for w in page.words if not (number > 1 and w.bottom < 20 * MM)]
         assert outside(Page(page.width, page.height, body), 30, 20, 15, 20) == [], number
@@ -232,7 +234,7 @@ def test_the_mc_script_has_the_header_the_planned_times_and_every_word_of_the_mc
     text = joined(w.text for page in pages for w in page.words
                   if column[0] <= w.x0 and w.x1 <= column[1] and w.top > page.find("Nội dung, lời dẫn")[0].bottom)
     lines = [line for page in pages for line in page.lines()]
-    clock, values = 7 * 60 + 30, {"title": plan["conference"]["title"], "edition": plan["conference"]["edition"],
+    clock, values = 7 * 60 + 30, {"title": plan["conference"]["title"], "edition": mid_sentence(plan["conference"]["edition"]),
                                   "period": plan["conference"]["period"], "expected": "65", "present": "……",
                                   "absent": "……"}
     for position, item in enumerate(plan["agenda"], start=1):

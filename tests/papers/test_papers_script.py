@@ -37,7 +37,7 @@ def test_the_script_lists_every_item_and_step_with_planned_time_presenter_and_l�
     assert [(row[1].split("\n")[0], row[2]) for row in rows[1:]] == expected
     assert rows[1][0] == "07:30 – 07:35" and rows[-1][0] == "10:40 – 11:00"
     opening = rows[2][1]
-    assert "Hội nghị Điển hình tiên tiến phường An Tân, Lần thứ IV (2020-2025)" in opening  # {title}… filled
+    assert "Hội nghị Điển hình tiên tiến phường An Tân, lần thứ IV (2020-2025)" in opening  # {title}… filled
     assert "có mặt ……/65 đại biểu" in opening and "{" not in opening  # nobody has arrived yet
     assert document.tables[0].rows[0].cells[1].text.startswith("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n")
 
