@@ -9,10 +9,12 @@ redirect to /me once the phone holds the page, so the page itself never shows a 
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, send_file, session, url_for
+from flask_babel import gettext
 
 from conference.core.errors import ConferenceError, NotFound
 from conference.core.extensions import limiter
 from conference.core.state import default_conference_id
+from conference.seating.hall import seat_label, seat_map
 from . import documents, phones, venue
 from .programme import documents_view, my_awards
 
@@ -38,8 +40,7 @@ def page():
     delegate = held.delegate
     return render_template("me.html", delegate=delegate, awards=my_awards(delegate.id),
                            documents=documents_view(held.conference_id),
-                           # The hall's seat (another feature) shows here once the delegate has one.
-                           seat=getattr(delegate, "seat_label", None) or delegate.seat)
+                           seat=seat_label(delegate.seat, gettext), seat_map=seat_map(held.conference_id, delegate.seat))
 
 
 def _open(code: object):

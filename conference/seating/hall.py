@@ -97,6 +97,34 @@ def spec_of(conference_id: int) -> HallSpec:
     return HallSpec(stage[SeatArea.PRESIDIUM], stage[SeatArea.SECRETARIAT], list(blocks.values()))
 
 
+@dataclass
+class SeatMap:
+    """Where one seat is, for a small map on the delegate's phone: the stage and the blocks' shapes
+    only (nobody's name), and the seat's place among them."""
+    stage_seats: int
+    blocks: list[BlockSpec]
+    block: str | None  # None: on the stage
+    row: int
+    number: int
+
+
+def seat_map(conference_id: int, code: str | None) -> SeatMap | None:
+    """The map of CODE's seat in the conference's hall; None for no seat or one the hall does not have."""
+    if not code or not (HALL_CODE.fullmatch(code) or STAGE_CODE.fullmatch(code)):
+        return None
+    spec = spec_of(conference_id)
+    if stage := STAGE_CODE.fullmatch(code):
+        number = int(stage["number"]) + (spec.presidium if stage["prefix"] == "TK" else 0)
+        on_stage = spec.presidium + spec.secretariat
+        return SeatMap(on_stage, spec.blocks, None, 0, number) if number <= on_stage else None
+    found = HALL_CODE.fullmatch(code)
+    block = next((b for b in spec.blocks if b.name == found["block"]), None)
+    row, number = int(found["row"]), int(found["number"])
+    if block is None or row > block.rows or number > block.seats:
+        return None
+    return SeatMap(spec.presidium + spec.secretariat, spec.blocks, block.name, row, number)
+
+
 # --- describing it ------------------------------------------------------------------------------
 
 def parse_spec(presidium: object, secretariat: object, blocks: list[dict]) -> HallSpec:

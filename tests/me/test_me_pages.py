@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from conference.core.db import db
 from conference.core.extensions import socketio
-from conference.core.models import DelegatePhone
+from conference.core.models import Delegate, DelegatePhone
+from conference.seating.hall import seat_map
 from tests.me.helpers import delegates, honoured_delegate, phone
 
 
@@ -166,3 +167,33 @@ def test_a_change_published_by_nobody_reaches_the_phones_within_two_watch_rounds
     views = [event["args"][0] for event in socket.get_received() if event["name"] == "programme"]
     assert views and views[-1]["version"] == version
     socket.disconnect()
+
+
+def test_the_page_shows_the_seat_and_a_map_of_the_hall_with_that_seat_marked_and_no_one_s_name(app, conference_id):
+    """The demo's delegates are seated in its hall: the page says the seat as an usher reads it and
+    draws the stage and the blocks, the delegate's own row seat by seat, theirs marked, no names."""
+    with app.app_context():
+        seated = db.session.execute(sa.select(Delegate.full_name, Delegate.badge_code, Delegate.seat)
+                                    .where(Delegate.conference_id == conference_id, Delegate.seat.like("B%-%"))
+                                    .order_by(Delegate.id)).first()
+        others = list(db.session.scalars(sa.select(Delegate.full_name).where(Delegate.conference_id == conference_id,
+                                                                             Delegate.badge_code != seated.badge_code)))
+    block_row, number = seated.seat.split("-")
+    page = phone(app, seated.badge_code).get("/me").get_data(as_text=True)
+    assert f"Khu B · Hàng {int(block_row[1:])} · Ghế {int(number)}" in page
+    mine_row = page.split('class="me-map-row mine">', 1)[1].split("</div>", 1)[0]
+    assert mine_row.count("<i") >= int(number) and mine_row.count('class="mine"') == 1
+    assert mine_row.split("<i")[int(number)].startswith(' class="mine"')  # the n-th seat of the row
+    assert page.count('class="mine"') == 1 and not any(name in page for name in others)
+
+
+def test_a_seat_on_the_stage_is_marked_on_the_stage_and_a_seat_the_hall_lacks_draws_no_map(app, conference_id):
+    with app.app_context():
+        on_stage = db.session.execute(sa.select(Delegate.badge_code, Delegate.seat).where(
+            Delegate.conference_id == conference_id, Delegate.seat == "CT2")).one()
+    page = phone(app, on_stage.badge_code).get("/me").get_data(as_text=True)
+    assert "Đoàn chủ tịch 2" in page
+    stage = page.split('class="me-map-stage">', 1)[1].split("</div>", 1)[0]
+    assert stage.split("<i")[2].startswith(' class="mine"') and page.count('class="mine"') == 1
+    with app.app_context():
+        assert seat_map(conference_id, "Z9-99") is None and seat_map(conference_id, "ghế gần cửa") is None
