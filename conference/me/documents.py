@@ -16,11 +16,16 @@ from conference.core.db import db, is_id, write_transaction
 from conference.core.errors import N_, ConferenceError, NotFound
 from conference.core.fields import Codes, bounded_text
 from conference.core.models import AgendaItem, ConferenceDocument, DocumentVisibility
+from conference.core.pdfs import pdf_pages
 from conference.core.state import bump_version
-from .pdfcheck import check_pdf, too_large
 
 MAX_TITLE = 300
 FOLDER = "documents"
+
+
+def too_large(limit: int) -> ConferenceError:
+    return ConferenceError("document_too_large", N_("Tệp quá lớn: tài liệu tối đa %(mb)d MB."), 413,
+                           mb=max(limit // (1024 * 1024), 1))
 
 
 def size_limit() -> int:
@@ -72,7 +77,9 @@ def add_document(conference_id: int, title: object, content: bytes, item_positio
     """Check the PDF, keep its file, and add it to the conference."""
     name = bounded_text(title, MAX_TITLE, N_("Tên tài liệu"), Codes.of("title"), required=True)
     shown = parse_visibility(visibility)
-    pages = check_pdf(content, size_limit())
+    if len(content) > size_limit():
+        raise too_large(size_limit())
+    pages = pdf_pages(content, name)
     digest = hashlib.sha256(content).hexdigest()
     with write_transaction() as session:
         item = _item(session, conference_id, item_position)

@@ -3,7 +3,7 @@ read), the venue's address (which the phone QR on badges and invitations carries
 with the /me QR, and releasing a delegate's page from a phone (a lost or changed phone).
 
 An upload is bounded before it is read whole (the request's own limit, then documents.read_bounded),
-checked for what it is (pdfcheck.py), and a refused one changes nothing.
+checked for what it is (core/pdfs.py), and a refused one changes nothing.
 """
 from __future__ import annotations
 

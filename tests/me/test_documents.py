@@ -49,8 +49,8 @@ def test_a_pdf_the_office_adds_is_read_by_a_delegate_byte_for_byte(app, conferen
 
 
 @pytest.mark.parametrize("content, code_words", [
-    (b"\x89PNG\r\n\x1a\n" + b"\0" * 200, "không phải là PDF"),
-    (b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ngarbage with no trailer", "không phải là PDF"),
+    (b"\x89PNG\r\n\x1a\n" + b"\0" * 200, "không phải một tệp PDF"),
+    (b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ngarbage with no trailer", "không phải một tệp PDF"),
     (pdf_bytes("Hello", javascript="app.alert('hi');"), "mã lệnh (JavaScript)"),
 ], ids=["png-named-pdf", "broken-pdf", "pdf-with-javascript"])
 def test_what_is_not_a_clean_pdf_is_refused_and_nothing_is_kept(app, admin_client, content, code_words):

@@ -14,11 +14,13 @@ import sqlalchemy as sa
 from conference.core.db import db, utcnow, write_transaction
 from conference.core.errors import N_, Conflict, ConferenceError, NotFound
 from conference.core.models import AgendaItem, ShowRun, StageDeck
+from conference.core.pdfs import not_a_pdf, pdf_pages
 from conference.core.state import bump_version, show_state
-from . import media, pdf_check
+from . import media
 from .cues import place_rows, folder, parse_place, stage_state
 
 MAX_DECK_BYTES = 100 * 1024 * 1024
+MAX_PAGES = 500
 
 
 def deck_too_large() -> ConferenceError:
@@ -31,13 +33,15 @@ def attach_deck(conference_id: int, place: object, name: str, stream: BinaryIO) 
     spot = parse_place(place)
     name = (name or "").strip()[-200:] or "?"
     if not name.lower().endswith(".pdf"):
-        raise pdf_check.not_a_deck(name)
+        raise not_a_pdf(name)
     try:
         received = media.receive(stream, folder(), MAX_DECK_BYTES)
     except ConferenceError as error:
         raise deck_too_large() if error.code == "sound_too_large" else error
     try:
-        pages = pdf_check.deck_pages(received, name)
+        pages = pdf_pages(received, name)
+        if pages > MAX_PAGES:
+            raise ConferenceError("too_many_pages", N_("Tệp trình chiếu phải có từ 1 đến %(pages)d trang."), pages=MAX_PAGES)
         stored = f"deck-{received.stem.split('-', 1)[1]}.pdf"
         received.rename(folder() / stored)
         try:
