@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from pypdf.errors import LimitReachedError, PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
-from .errors import N_, ConferenceError
+from .errors import ConferenceError
 
 MAGIC = b"%PDF-"
 MAX_OBJECTS = 200_000
@@ -32,8 +32,8 @@ _UNREADABLE = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, Recu
 
 
 def not_a_pdf(name: str) -> ConferenceError:
-    return ConferenceError("not_a_pdf", N_("Tệp “%(name)s” không phải một tệp PDF đọc được (hoặc bị hỏng), nên không "
-                                           "được lưu. Hãy xuất lại ra PDF rồi tải lên."), 415, name=name)
+    return ConferenceError("not_a_pdf", "Tệp “%(name)s” không phải một tệp PDF đọc được (hoặc bị hỏng), nên không "
+                                           "được lưu. Hãy xuất lại ra PDF rồi tải lên.", 415, name=name)
 
 
 def pdf_pages(source: bytes | Path, name: str) -> int:
@@ -47,8 +47,8 @@ def pdf_pages(source: bytes | Path, name: str) -> int:
         try:
             reader = PdfReader(file, strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
-                raise ConferenceError("pdf_encrypted", N_("Tệp “%(name)s” có mật khẩu; hãy lưu lại bản không có "
-                                                          "mật khẩu rồi tải lên."), 415, name=name)
+                raise ConferenceError("pdf_encrypted", "Tệp “%(name)s” có mật khẩu; hãy lưu lại bản không có "
+                                                          "mật khẩu rồi tải lên.", 415, name=name)
             pages = len(reader.pages)
             _refuse_scripts_and_bombs(reader, name)
         except ConferenceError:
@@ -63,7 +63,7 @@ def pdf_pages(source: bytes | Path, name: str) -> int:
 
 
 def _bomb(name: str) -> ConferenceError:
-    return ConferenceError("pdf_too_large", N_("Tệp “%(name)s” khi giải nén lớn bất thường, nên không được lưu."),
+    return ConferenceError("pdf_too_large", "Tệp “%(name)s” khi giải nén lớn bất thường, nên không được lưu.",
                            413, name=name)
 
 
@@ -74,9 +74,9 @@ def _refuse_scripts_and_bombs(reader: PdfReader, name: str) -> None:
             raise not_a_pdf(name)
         found = reader.get_object(IndirectObject(number, generation, reader))
         if _scripted(found):
-            raise ConferenceError("pdf_has_script", N_("Tệp “%(name)s” có mã lệnh (JavaScript) hoặc lệnh chạy chương "
+            raise ConferenceError("pdf_has_script", "Tệp “%(name)s” có mã lệnh (JavaScript) hoặc lệnh chạy chương "
                                                        "trình, nên không được lưu. Hãy xuất lại ra PDF (chỉ các "
-                                                       "trang) rồi tải lên."), 415, name=name)
+                                                       "trang) rồi tải lên.", 415, name=name)
         if isinstance(found, StreamObject):
             inflated += len(found.get_data())  # pypdf stops a single stream past its own limit
             if inflated > MAX_INFLATED:

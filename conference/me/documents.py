@@ -24,7 +24,7 @@ FOLDER = "documents"
 
 
 def too_large(limit: int) -> ConferenceError:
-    return ConferenceError("document_too_large", N_("Tệp quá lớn: tài liệu tối đa %(mb)d MB."), 413,
+    return ConferenceError("document_too_large", "Tệp quá lớn: tài liệu tối đa %(mb)d MB.", 413,
                            mb=max(limit // (1024 * 1024), 1))
 
 

@@ -23,7 +23,7 @@ def test_a_readable_pdf_has_its_pages_counted_from_bytes_or_from_a_file(tmp_path
     (pdf_with_script_in_an_object_stream("app.alert('hi');"), "pdf_has_script"),  # compressed away
     (scripted(), "pdf_has_script"),
     (bomb(), "pdf_too_large"),
-])
+], ids=["program", "broken", "script", "script-compressed", "open-action", "bomb"])
 def test_what_is_not_a_plain_readable_pdf_is_refused_with_its_code(content, code):
     with pytest.raises(ConferenceError) as refused:
         pdf_pages(content, "tai-lieu.pdf")

@@ -21,7 +21,7 @@ def set_lectern_message(conference_id: int, message: object) -> None:
 def set_overlay(conference_id: int, hidden: object) -> None:
     """Hide the stream overlay (true) or let it show again (false): it shows while someone is on stage."""
     if not isinstance(hidden, bool):
-        raise ConferenceError("invalid_overlay", N_("“hidden” phải là true hoặc false."))
+        raise ConferenceError("invalid_overlay", "“hidden” phải là true hoặc false.")
     with write_transaction():
         stage_state(conference_id).overlay_hidden = hidden
         bump_version(conference_id)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from conference.core.db import db, utcnow, write_transaction
-from conference.core.errors import N_, ConferenceError, NotFound
+from conference.core.errors import ConferenceError, NotFound
 from conference.core.models import AgendaItem, AgendaStep, CueTarget, Device, Role, StageCue, StageState
 from conference.core.state import bump_version
 from . import media
@@ -41,7 +41,7 @@ def parse_place(text: object) -> tuple[int, int | None]:
     """ "4" (item 4) or "4.2" (its second step)."""
     parts = str(text or "").strip().split(".")
     if not 1 <= len(parts) <= 2 or not all(part.isdigit() and len(part) < 6 for part in parts):
-        raise ConferenceError("invalid_place", N_("Vị trí phải là số mục, hoặc mục.bước (ví dụ 4 hoặc 4.2)."))
+        raise ConferenceError("invalid_place", "Vị trí phải là số mục, hoặc mục.bước (ví dụ 4 hoặc 4.2).")
     return int(parts[0]), int(parts[1]) if len(parts) == 2 else None
 
 
@@ -50,7 +50,7 @@ def place_rows(conference_id: int, place: tuple[int, int | None]) -> tuple[Agend
                                                          AgendaItem.position == place[0]))
     step = next((s for s in item.steps if s.position == place[1]), None) if item and place[1] else None
     if item is None or (place[1] is not None and step is None):
-        raise NotFound("unknown_position", N_("Không có mục này trong chương trình."))
+        raise NotFound("unknown_position", "Không có mục này trong chương trình.")
     return item, step
 
 
@@ -60,7 +60,7 @@ def _volume(value: object) -> int:
     except ValueError:
         volume = -1
     if not 0 <= volume <= 100:
-        raise ConferenceError("invalid_volume", N_("Âm lượng phải là một số từ 0 đến 100."))
+        raise ConferenceError("invalid_volume", "Âm lượng phải là một số từ 0 đến 100.")
     return volume
 
 
@@ -72,7 +72,7 @@ def attach_cue(conference_id: int, target: object, place: object, name: str, str
         kind_of_target = CueTarget(target)
     except ValueError:
         raise ConferenceError("invalid_target",
-                              N_("Âm báo phải gắn với một mục, phần khen thưởng hoặc lúc hết giờ.")) from None
+                              "Âm báo phải gắn với một mục, phần khen thưởng hoặc lúc hết giờ.") from None
     level = _volume(volume)
     name = (name or "").strip()[-200:] or "?"
     kind = media.kind_by_name(name)
@@ -121,7 +121,7 @@ def _forget_file(cue: StageCue) -> None:
 def _cue(conference_id: int, cue_id: int) -> StageCue:
     cue = db.session.get(StageCue, cue_id)
     if cue is None or cue.conference_id != conference_id:
-        raise NotFound("unknown_cue", N_("Không tìm thấy âm báo này."))
+        raise NotFound("unknown_cue", "Không tìm thấy âm báo này.")
     return cue
 
 
@@ -194,7 +194,7 @@ def choose_sound_device(conference_id: int, device_id: object) -> None:
     else:
         chosen = int(device_id) if str(device_id).isdigit() else -1
         if chosen not in {device.id for device in display_devices(conference_id)}:
-            raise ConferenceError("invalid_device", N_("Hãy chọn một máy chiếu đã ghép."))
+            raise ConferenceError("invalid_device", "Hãy chọn một máy chiếu đã ghép.")
     with write_transaction():
         stage_state(conference_id).sound_device_id = chosen
         bump_version(conference_id)
@@ -210,7 +210,7 @@ def cue_file(conference_id: int, cue_id: int) -> tuple[Path, str]:
     cue = _cue(conference_id, cue_id)
     path = folder() / cue.stored
     if not path.is_file():
-        raise NotFound("unknown_cue", N_("Không tìm thấy âm báo này."))
+        raise NotFound("unknown_cue", "Không tìm thấy âm báo này.")
     return path, media.MIME[cue.kind]
 
 

@@ -13,7 +13,7 @@ import secrets
 from pathlib import Path
 from typing import BinaryIO
 
-from conference.core.errors import N_, ConferenceError
+from conference.core.errors import ConferenceError
 
 MAX_SOUND_BYTES = 30 * 1024 * 1024
 BLOCK = 64 * 1024
@@ -33,13 +33,13 @@ _RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 
 
 
 def not_a_sound(name: str) -> ConferenceError:
-    return ConferenceError("not_a_sound", N_("Tệp “%(name)s” không phải âm thanh MP3, OGG hoặc WAV hợp lệ "
-                                             "(nội dung không đúng như tên tệp), nên không được lưu."),
+    return ConferenceError("not_a_sound", "Tệp “%(name)s” không phải âm thanh MP3, OGG hoặc WAV hợp lệ "
+                                             "(nội dung không đúng như tên tệp), nên không được lưu.",
                            name=name)
 
 
 def sound_too_large() -> ConferenceError:
-    return ConferenceError("sound_too_large", N_("Tệp âm thanh lớn quá %(mb)d MB."), 413,
+    return ConferenceError("sound_too_large", "Tệp âm thanh lớn quá %(mb)d MB.", 413,
                            mb=MAX_SOUND_BYTES // (1024 * 1024))
 
 

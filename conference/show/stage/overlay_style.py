@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import BinaryIO
 
-from conference.core.errors import N_, ConferenceError
+from conference.core.errors import ConferenceError
 from .cues import folder
 
 MAX_CSS_BYTES = 256 * 1024
@@ -28,13 +28,13 @@ def replace_style(stream: BinaryIO) -> None:
     """Check the uploaded style sheet and put it in place of the overlay's."""
     content = stream.read(MAX_CSS_BYTES + 1)
     if len(content) > MAX_CSS_BYTES:
-        raise ConferenceError("style_too_large", N_("Tệp CSS lớn quá %(kb)d KB."), 413, kb=MAX_CSS_BYTES // 1024)
+        raise ConferenceError("style_too_large", "Tệp CSS lớn quá %(kb)d KB.", 413, kb=MAX_CSS_BYTES // 1024)
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
-        raise ConferenceError("not_a_style", N_("Tệp này không phải một tệp CSS (văn bản UTF-8).")) from None
+        raise ConferenceError("not_a_style", "Tệp này không phải một tệp CSS (văn bản UTF-8).") from None
     if "\x00" in text or "<" in text:
-        raise ConferenceError("not_a_style", N_("Tệp này không phải một tệp CSS (văn bản UTF-8)."))
+        raise ConferenceError("not_a_style", "Tệp này không phải một tệp CSS (văn bản UTF-8).")
     folder().mkdir(parents=True, exist_ok=True)
     temporary = folder() / (NAME + ".part")
     temporary.write_text(text, encoding="utf-8")

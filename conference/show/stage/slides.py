@@ -12,7 +12,7 @@ from typing import BinaryIO
 import sqlalchemy as sa
 
 from conference.core.db import db, utcnow, write_transaction
-from conference.core.errors import N_, Conflict, ConferenceError, NotFound
+from conference.core.errors import Conflict, ConferenceError, NotFound
 from conference.core.models import AgendaItem, ShowRun, StageDeck
 from conference.core.pdfs import not_a_pdf, pdf_pages
 from conference.core.state import bump_version, show_state
@@ -24,7 +24,7 @@ MAX_PAGES = 500
 
 
 def deck_too_large() -> ConferenceError:
-    return ConferenceError("deck_too_large", N_("Tệp trình chiếu lớn quá %(mb)d MB."), 413,
+    return ConferenceError("deck_too_large", "Tệp trình chiếu lớn quá %(mb)d MB.", 413,
                            mb=MAX_DECK_BYTES // (1024 * 1024))
 
 
@@ -41,7 +41,7 @@ def attach_deck(conference_id: int, place: object, name: str, stream: BinaryIO) 
     try:
         pages = pdf_pages(received, name)
         if pages > MAX_PAGES:
-            raise ConferenceError("too_many_pages", N_("Tệp trình chiếu phải có từ 1 đến %(pages)d trang."), pages=MAX_PAGES)
+            raise ConferenceError("too_many_pages", "Tệp trình chiếu phải có từ 1 đến %(pages)d trang.", pages=MAX_PAGES)
         stored = f"deck-{received.stem.split('-', 1)[1]}.pdf"
         received.rename(folder() / stored)
         try:
@@ -71,7 +71,7 @@ def _store(conference_id: int, place, name: str, stored: str, pages: int) -> Sta
 def _deck(conference_id: int, deck_id: int) -> StageDeck:
     deck = db.session.get(StageDeck, deck_id)
     if deck is None or deck.conference_id != conference_id:
-        raise NotFound("unknown_deck", N_("Không tìm thấy tệp trình chiếu này."))
+        raise NotFound("unknown_deck", "Không tìm thấy tệp trình chiếu này.")
     return deck
 
 
@@ -88,7 +88,7 @@ def remove_deck(conference_id: int, deck_id: int) -> str:
 def deck_file(conference_id: int, deck_id: int) -> Path:
     path = folder() / _deck(conference_id, deck_id).stored
     if not path.is_file():
-        raise NotFound("unknown_deck", N_("Không tìm thấy tệp trình chiếu này."))
+        raise NotFound("unknown_deck", "Không tìm thấy tệp trình chiếu này.")
     return path
 
 
@@ -120,7 +120,7 @@ def _here(conference_id: int):
     step = next((s for s in item.steps if s.position == show.current_step), None) if item else None
     found = current_deck(conference_id, item, step)
     if found is None:
-        raise Conflict("no_slides", N_("Chỗ này của chương trình không có trang trình chiếu."))
+        raise Conflict("no_slides", "Chỗ này của chương trình không có trang trình chiếu.")
     return found
 
 
@@ -129,15 +129,15 @@ def turn_page(conference_id: int, delta: object, from_page: object = None) -> No
     left (another console turned it) is not applied, as a show press is not (docs/SHOW.md §6)."""
     whole = isinstance(from_page, int) and not isinstance(from_page, bool)
     if delta not in (1, -1) or (from_page is not None and not whole):
-        raise ConferenceError("invalid_page", N_("Trang không hợp lệ."))
+        raise ConferenceError("invalid_page", "Trang không hợp lệ.")
     with write_transaction():
         deck, run = _here(conference_id)
         state = stage_state(conference_id)
         page, _hidden = page_up(state, run)
         if from_page is not None and from_page != page:
-            raise Conflict("moved_elsewhere", N_("Trang trình chiếu đã được chuyển; lần bấm này không áp dụng."))
+            raise Conflict("moved_elsewhere", "Trang trình chiếu đã được chuyển; lần bấm này không áp dụng.")
         if not 1 <= page + delta <= deck.pages:
-            raise Conflict("no_page", N_("Không còn trang nào theo hướng này."))
+            raise Conflict("no_page", "Không còn trang nào theo hướng này.")
         state.slide_page, state.slide_run_id, state.slides_hidden = page + delta, run.id, False
         bump_version(conference_id)
 
@@ -146,13 +146,13 @@ def show_slides(conference_id: int, shown: object, page: object = None) -> None:
     """The projectors show the slides (true) or the agenda screen (false), at the same page or at
     PAGE (the MC going straight to a page, a question from the floor about page 12)."""
     if not isinstance(shown, bool):
-        raise ConferenceError("invalid_shown", N_("“shown” phải là true hoặc false."))
+        raise ConferenceError("invalid_shown", "“shown” phải là true hoặc false.")
     if page is not None and (not isinstance(page, int) or isinstance(page, bool)):
-        raise ConferenceError("invalid_page", N_("Trang không hợp lệ."))
+        raise ConferenceError("invalid_page", "Trang không hợp lệ.")
     with write_transaction():
         deck, run = _here(conference_id)
         if page is not None and not 1 <= page <= deck.pages:
-            raise ConferenceError("invalid_page", N_("Trang không hợp lệ."))
+            raise ConferenceError("invalid_page", "Trang không hợp lệ.")
         state = stage_state(conference_id)
         kept, _hidden = page_up(state, run)
         state.slide_page, state.slide_run_id, state.slides_hidden = page or kept, run.id, not shown
