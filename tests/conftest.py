@@ -76,17 +76,37 @@ ADMIN_LOGIN, ADMIN_PASSWORD = "admin", "test-admin-password"
 FAST_HASH = "pbkdf2:sha256:1000"
 
 
-@pytest.fixture
-def app(tmp_path):
+def _test_app(folder: Path):
     from conference import create_app
-    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
-                      "ADMIN_PASSWORD": ADMIN_PASSWORD, "PASSWORD_HASH_METHOD": FAST_HASH})
-    yield app
+    return create_app({"INSTANCE_PATH": str(folder / "instance"), "TESTING": True,
+                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'test.db'}",
+                       "ADMIN_PASSWORD": ADMIN_PASSWORD, "PASSWORD_HASH_METHOD": FAST_HASH})
+
+
+def _close(app) -> None:
     with app.app_context():
         from conference.core.db import db
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def first_start_database(tmp_path_factory) -> Path:
+    """The database a first start leaves (the schema migrated, the demo loaded, the office account),
+    made once per test process. Each test's app starts from a copy of it: the same first start,
+    without running every migration and loading the demo again for each of a thousand tests."""
+    folder = tmp_path_factory.mktemp("first-start")
+    _close(_test_app(folder))
+    assert not (folder / "test.db-wal").exists()  # the last connection closed has written it back
+    return folder / "test.db"
+
+
+@pytest.fixture
+def app(tmp_path, first_start_database):
+    shutil.copyfile(first_start_database, tmp_path / "test.db")
+    app = _test_app(tmp_path)
+    yield app
+    _close(app)
 
 
 @pytest.fixture

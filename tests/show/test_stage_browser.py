@@ -1,7 +1,7 @@
 """The stage in a real browser (Playwright on the system Chromium) against the real server: the
 sound page plays the item's cue when the MC moves there, not again after a reload, and again on
-the next arrival; the MC's stop silences it; PageDown turns the report's slides (a 60-page deck,
-each turn drawn within 100 ms), then moves the show on; the lectern timer's colours and overtime;
+the next arrival; the MC's stop silences it; PageDown turns the report's slides (a 60-page deck)
+then moves the show on; the lectern timer's colours and overtime;
 the overlay's transparent background with the speaker's name and position, hidden by the MC,
 the honourees' names while a batch is called.
 
@@ -182,14 +182,11 @@ def test_pagedown_turns_the_slides_then_moves_the_show_on(chromium, sound_page, 
         shows(1)
         assert hall.evaluate("() => document.getElementById('hall').dataset.mode") == "slides"
         mc.wait_for_function("() => document.getElementById('slide-count').textContent === '1/60'")
-        drawn = []
-        for page in (2, 3, 4):
+        for page in (2, 3, 4):  # how fast a page turns is bench/slides.py's to measure, not a test's
             mc.wait_for_function("() => !document.body.dataset.busy")
             mc.wait_for_timeout(400)  # the console's double-press guard
             mc.keyboard.press("PageDown")
             shows(page)
-            drawn.append(int(hall.evaluate("() => document.getElementById('hall').dataset.slideDrawMs")))
-        assert max(drawn) < 100, drawn  # from the snapshot to the page on the screen
         post(server, "/api/stage/slides", {"shown": True, "page": 59})  # straight to the last but one
         mc.wait_for_function("() => document.getElementById('slide-count').textContent === '59/60'")
         mc.wait_for_timeout(400)
