@@ -185,6 +185,14 @@ def with_honorific(honorific: str | None, full_name: str) -> str:
     return f"{honorific} {full_name}" if honorific else full_name
 
 
+def called_names(conference_id: int) -> dict[str, str]:
+    """Folded full name -> "Bà Lê Thị Hồng Nhung", for the delegates who have a danh xưng: how the
+    MC invites a presenter who is one of them (the printed script, the MC console)."""
+    rows = db.session.execute(sa.select(Delegate.full_name, Delegate.honorific).where(
+        Delegate.conference_id == conference_id, Delegate.honorific.is_not(None)))
+    return {fold(name): with_honorific(honorific, name) for name, honorific in rows}
+
+
 class SeatBook:
     """The hall's seat codes and who holds each seat, read once: the checks of a seat given to
     someone (claim). A batch of new delegates (an import, the demo) shares one book instead of two

@@ -6,10 +6,11 @@ import time
 import sqlalchemy as sa
 
 from conference.awards import award_snapshot
-from conference.checkin.roster import attendance
+from conference.checkin.roster import attendance, called_names
 from conference.core.db import db, in_write_transaction, utcnow
 from conference.core.models import AgendaItem, Candidate, ShowState, Vote
 from conference.core.state import get_conference, show_state
+from conference.core.textnorm import fold
 from conference.show.runs import NOT_RUN, RunTime, run_times, runs_by_key
 from conference.show.stage.snapshot import slide_json, stage_json
 from conference.show.timing import timing_json
@@ -24,12 +25,14 @@ def _run_json(run: RunTime) -> dict:
     return {"closed_run_seconds": int(run.closed.total_seconds()), "open_run_started_at": _time(run.open_since)}
 
 
-def _item_json(item: AgendaItem, runs: dict) -> dict:
+def _item_json(item: AgendaItem, runs: dict, called: dict[str, str]) -> dict:
     return {"position": item.position, "title": item.title, "presenter": item.presenter,
             "planned_minutes": item.planned_minutes, "kind": item.kind.value, "script": item.script,
             "started_at": _time(item.started_at), "ended_at": _time(item.ended_at),
             "started_by": item.started_by, **_run_json(runs.get((item.id, None), NOT_RUN)),
             "steps": [{"position": s.position, "title": s.title, "presenter": s.presenter,
+                       # how the MC invites them: with the danh xưng of the delegate of that name
+                       "called": called.get(fold(s.presenter), s.presenter) if s.presenter else None,
                        "planned_minutes": s.planned_minutes, "started_at": _time(s.started_at),
                        "ended_at": _time(s.ended_at), "started_by": s.started_by,
                        **_run_json(runs.get((item.id, s.id), NOT_RUN))} for s in item.steps]}
@@ -81,11 +84,12 @@ def _build_snapshot(conference_id: int) -> dict:
                              .order_by(Vote.id.desc()).limit(1))
     runs = run_times(runs_by_key(conference_id))  # one query for every place's runs
     award = award_snapshot(conference_id)
+    called = called_names(conference_id)
     return {
         "version": state.version,
         "server_time": utcnow().isoformat(),
         "conference": conference_json(conference),
-        "agenda": [_item_json(item, runs) for item in agenda],
+        "agenda": [_item_json(item, runs, called) for item in agenda],
         "current": state.current_position,
         "current_step": state.current_step,
         "finished": state.current_position is None and bool(agenda) and agenda[-1].ended_at is not None,

@@ -23,7 +23,7 @@ from conference.core.dates import hhmm, local_zone, vn_date
 from conference.core.db import db
 from conference.core.errors import ConferenceError
 from conference.core.models import AgendaItem, CheckIn, Delegate, ItemKind
-from conference.checkin.roster import with_honorific
+from conference.checkin.roster import called_names
 from conference.core.state import get_conference
 from conference.core.textnorm import fold, mid_sentence
 from conference.show.timing import planned_rows, planned_start
@@ -52,16 +52,9 @@ def fill(script: str | None, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), script or "")
 
 
-def honorifics(conference_id: int) -> dict[str, str]:
-    """Folded full name -> "Bà Lê Thị Hồng Nhung", for the delegates who have a danh xưng."""
-    rows = db.session.execute(sa.select(Delegate.full_name, Delegate.honorific).where(
-        Delegate.conference_id == conference_id, Delegate.honorific.is_not(None)))
-    return {fold(name): with_honorific(honorific, name) for name, honorific in rows}
-
-
 def step_script(item: AgendaItem, index: int, called: dict[str, str] | None = None) -> str:
     """The MC's invitation to a step (the words of the MC console); a presenter who is a delegate
-    with a danh xưng is invited with it ("trân trọng kính mời Bà …"), CALLED being honorifics()."""
+    with a danh xưng is invited with it ("trân trọng kính mời Bà …"), CALLED being roster.called_names()."""
     def name(presenter: str | None) -> str | None:
         return (called or {}).get(fold(presenter), presenter) if presenter else presenter
     step = item.steps[index]
@@ -92,7 +85,7 @@ def render_script(conference_id: int):
                                     .options(sa.orm.selectinload(AgendaItem.steps)).order_by(AgendaItem.position)))
     rows = planned_rows(items, planned_start(conference, local_zone()))
     values = script_values(conference, conference_id)
-    called = honorifics(conference_id)
+    called = called_names(conference_id)
     document = Document()
     layout.setup(document, "Kịch bản chương trình")
     day = vn_date(conference.date, conference.place_name) if conference.date else "…, ngày … tháng … năm …"

@@ -110,8 +110,9 @@ function renderScript(place) {
     return;
   }
   const previous = item.steps.find((entry) => entry.position === step.position - 1);
-  const values = { presenter: step.presenter ?? "", title: bareStepTitle(item, step),
-                   previous: previous?.presenter ?? "" };
+  // "called": the name with the delegate's danh xưng, as the printed script has it (Bà …).
+  const values = { presenter: step.called ?? step.presenter ?? "", title: bareStepTitle(item, step),
+                   previous: previous?.called ?? previous?.presenter ?? "" };
   setText($("script"), template(previous?.presenter ? t.step_script_next : t.step_script_first, values));
   setText($("item-script"), itemScript);
   box.hidden = !itemScript;

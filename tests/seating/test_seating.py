@@ -220,3 +220,18 @@ def test_the_office_prints_name_cards_for_the_stage_the_guests_and_those_it_choo
     assert pages("") + 2 == pages(f"?delegate={chosen[0]}&delegate={chosen[1]}") and pages("?all=1") == len(people)
     assert admin_client.get("/admin/name-cards.pdf?delegate=abc").status_code == 400
     assert admin_client.get("/admin/name-cards.pdf?delegate=999999").status_code == 404
+
+
+def test_the_mc_console_invites_a_presenter_with_their_danh_xung_as_the_printed_script_does(app, client,
+                                                                                            conference_id):
+    """The snapshot's step names the presenter as the MC says it ("called"): with the danh xưng of the
+    delegate of that name, else as written; mc.js reads it for the invitation it shows."""
+    from conference.office.details import update_delegate
+    with app.app_context():
+        trang = db.session.scalar(sa.select(Delegate).where(Delegate.full_name == "Hồ Thị Thu Trang"))
+        update_delegate(conference_id, trang.id, trang.full_name, trang.position, trang.unit, trang.group_id,
+                        trang.seat, "Bà")
+    steps = [step for item in client.get("/api/state").get_json()["agenda"] for step in item["steps"]]
+    called = {step["presenter"]: step["called"] for step in steps if step["presenter"]}
+    assert called["Hồ Thị Thu Trang"] == "Bà Hồ Thị Thu Trang"
+    assert all(name == said for name, said in called.items() if name != "Hồ Thị Thu Trang")
