@@ -15,7 +15,6 @@ command of deploy/gunicorn.command. Each figure is printed beside its floor, mea
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import shlex
 import sys
 import threading
@@ -26,34 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from checkin_load import run_phase  # noqa: E402
 from common import ROOT, Server, free_port, header, percentile, prepare_instance, scratch  # noqa: E402
-from screens import run_screens  # noqa: E402
+from screens import Clients  # noqa: E402
 
 ROUND_GAP = 1.0  # seconds between presses: every client has long received the previous one
 DOOR_INTERVAL = 2.0  # seconds between two scans of one door: a queue at the door
 SCANS_PER_DOOR = 15
-
-
-class Hall:
-    """`count` clients in `processes` processes, connected to `url` until close()."""
-
-    def __init__(self, url: str, count: int, processes: int):
-        self.ready, self.results, self.stop = multiprocessing.Queue(), multiprocessing.Queue(), multiprocessing.Event()
-        share = [count // processes + (1 if n < count % processes else 0) for n in range(processes)]
-        self.workers = [multiprocessing.Process(target=run_screens, args=(url, n, self.ready, self.stop, self.results))
-                        for n in share if n]
-        for worker in self.workers:
-            worker.start()
-        self.connected = sum(self.ready.get(timeout=600) for _ in self.workers)
-
-    def close(self) -> dict[int, list[float]]:
-        self.stop.set()
-        arrivals: dict[int, list[float]] = {}
-        for _ in self.workers:
-            for version, times in self.results.get(timeout=120).items():
-                arrivals.setdefault(version, []).extend(times)
-        for worker in self.workers:
-            worker.join(30)
-        return arrivals
 
 
 def press_rounds(session, url: str, path: str, rounds: int) -> list[tuple[float, float, int]]:
@@ -95,7 +71,7 @@ def floor(count: int, processes: int, rounds: int) -> dict:
     folder = scratch("hall-floor")
     with Server(folder, command=[sys.executable, str(ROOT / "bench" / "bare_hall.py"), str(port)], port=port) as bare:
         import requests
-        hall = Hall(bare.url, count, processes)
+        hall = Clients(bare.url, count, processes)
         threads, memory = serving_status(bare)
         time.sleep(1)
         pressed = press_rounds(requests.Session(), bare.url, "/press", rounds)
@@ -121,7 +97,7 @@ def application(count: int, processes: int, rounds: int, doors: int, production:
     with application_server(instance, production) as server:
         import requests
         alone = run_phase([server], tokens, [alone_codes[n::doors] for n in range(doors)], rate)
-        hall = Hall(server.url, count, processes)
+        hall = Clients(server.url, count, processes)
         threads, memory = serving_status(server)
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {prepared['tokens']['mc'][0]}"

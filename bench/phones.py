@@ -18,7 +18,6 @@ connected (a projector only):
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import sys
 import threading
 import time
@@ -29,37 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from checkin_load import run_phase  # noqa: E402
 from common import Server, header, prepare_instance, scratch  # noqa: E402
 from hall import deliveries  # noqa: E402
-from screens import run_screens  # noqa: E402
+from screens import Clients  # noqa: E402
 
 ROUND_GAP = 1.0  # seconds between presses: every phone has long received the previous one
 DOOR_INTERVAL = 2.0  # seconds between two scans of one door: a queue at the door
 SCANS_PER_DOOR = 10
-
-
-class Clients:
-    """`count` Socket.IO clients in `processes` processes (phones with their cookies, or screens)."""
-
-    def __init__(self, url: str, count: int, processes: int, cookies: list[str] | None = None,
-                 auth: dict | None = None, event: str = "state"):
-        self.ready, self.results, self.stop = multiprocessing.Queue(), multiprocessing.Queue(), multiprocessing.Event()
-        share = [count // processes + (1 if n < count % processes else 0) for n in range(processes)]
-        starts = [sum(share[:n]) for n in range(len(share))]
-        self.workers = [multiprocessing.Process(target=run_screens, args=(
-            url, n, self.ready, self.stop, self.results, cookies[start:start + n] if cookies else None, auth, event))
-            for n, start in zip(share, starts) if n]
-        for worker in self.workers:
-            worker.start()
-        self.connected = sum(self.ready.get(timeout=600) for _ in self.workers)
-
-    def close(self) -> dict[int, list[float]]:
-        self.stop.set()
-        arrivals: dict[int, list[float]] = {}
-        for _ in self.workers:
-            for version, times in self.results.get(timeout=120).items():
-                arrivals.setdefault(version, []).extend(times)
-        for worker in self.workers:
-            worker.join(30)
-        return arrivals
 
 
 def open_pages(url: str, codes: list[str]) -> list[str]:

@@ -5,10 +5,12 @@ two cores as the server would measure the clients more than the server. These sc
 the same protocol a browser's socket.io client does over the websocket transport (Engine.IO 4,
 Socket.IO 5: open, connect to "/", answer pings, receive events) with one selector loop per
 process, and note when each snapshot version arrives (time.time(), the machine's one clock).
+Clients spreads many of them over a few processes (bench/hall.py, bench/phones.py).
 """
 from __future__ import annotations
 
 import base64
+import multiprocessing
 import json
 import os
 import selectors
@@ -129,3 +131,29 @@ def run_screens(url: str, count: int, ready, stop, results, cookies: list[str] |
     results.put(arrivals)
     for connection in connections:
         connection.sock.close()
+
+
+class Clients:
+    """`count` Socket.IO clients in `processes` processes (phones with their cookies, or screens)."""
+
+    def __init__(self, url: str, count: int, processes: int, cookies: list[str] | None = None,
+                 auth: dict | None = None, event: str = "state"):
+        self.ready, self.results, self.stop = multiprocessing.Queue(), multiprocessing.Queue(), multiprocessing.Event()
+        share = [count // processes + (1 if n < count % processes else 0) for n in range(processes)]
+        starts = [sum(share[:n]) for n in range(len(share))]
+        self.workers = [multiprocessing.Process(target=run_screens, args=(
+            url, n, self.ready, self.stop, self.results, cookies[start:start + n] if cookies else None, auth, event))
+            for n, start in zip(share, starts) if n]
+        for worker in self.workers:
+            worker.start()
+        self.connected = sum(self.ready.get(timeout=600) for _ in self.workers)
+
+    def close(self) -> dict[int, list[float]]:
+        self.stop.set()
+        arrivals: dict[int, list[float]] = {}
+        for _ in self.workers:
+            for version, times in self.results.get(timeout=120).items():
+                arrivals.setdefault(version, []).extend(times)
+        for worker in self.workers:
+            worker.join(30)
+        return arrivals

@@ -212,34 +212,13 @@ class LiveServer:
         return self.start()
 
     def token(self, role: str, label: str | None = None) -> str:
-        """A device token for a program (a Bearer, a button box's press addresses)."""
-        made = self._office_device(role, label)
-        return made["token"] if made else self._cli_token(role, label, "--bearer")
+        """A device token for a program (a Bearer, a button box's press addresses), made with the
+        real CLI as an organiser would (`token ROLE --bearer`)."""
+        return self._cli_token(role, label, "--bearer")
 
     def pairing(self, role: str, label: str | None = None) -> str:
-        """A browser's single-use pairing code."""
-        made = self._office_device(role, label)
-        return (made["pair_url"] if made else self._cli_token(role, label)).rsplit("/pair/", 1)[1]
-
-    def _office_device(self, role: str, label: str | None) -> dict | None:
-        """The device made as the office's own program would (POST /api/devices), with one
-        administrator token the real CLI made (`token admin --bearer`, an organiser's first step):
-        one CLI process a server instead of one a device. None where that cannot be (an
-        administrator's own token; the server down or its database replaced): the CLI makes it."""
-        if role == "admin":
-            return None
-        for _ in range(2):
-            if getattr(self, "_admin_token", None) is None:
-                self._admin_token = self._cli_token("admin", "tests", "--bearer")
-            try:
-                made = requests.post(self.url + "/api/devices", json={"role": role, "label": label},
-                                     headers=bearer(self._admin_token), timeout=10)
-            except requests.RequestException:
-                return None
-            if made.status_code == 201:
-                return made.json()
-            self._admin_token = None  # revoked, or restored away: a new one, once
-        return None
+        """A browser's single-use pairing code, from the pairing address the real CLI prints."""
+        return self._cli_token(role, label).rsplit("/pair/", 1)[1]
 
     def _cli_token(self, role: str, label: str | None, *flags: str) -> str:
         command = [sys.executable, "-m", "conference", "token", role, "--host", "127.0.0.1",
