@@ -231,17 +231,22 @@ def test_long_text_shrinks_to_fit_its_box_and_the_page_never_scrolls(screens, li
     post(live_server, headers, "/api/show/message", {"message": "Giải lao 10 phút"})
     hall.wait_for_function("() => document.getElementById('message-text').textContent === 'Giải lao 10 phút'")
     assert font_px(hall, "#message-text") == 68  # short text goes back to full size
-    hall.set_viewport_size({"width": 1280, "height": 720})
-    hall.wait_for_function("() => Math.round(document.getElementById('hall').getBoundingClientRect().width) === 1280")
-    # The layout settles a frame or two after the resize; the page must then fit without scrolling.
-    page_fits = """() => innerWidth === 1280 && document.documentElement.scrollWidth <= innerWidth
-                         && document.documentElement.scrollHeight <= innerHeight"""
+    # A projector at 1280x720 opens the same page: it fits without scrolling.
+    small = hall.context.browser.new_context(viewport={"width": 1280, "height": 720})
     try:
-        hall.wait_for_function(page_fits, timeout=5000)
-    except PlaywrightTimeout:
-        page_size = hall.evaluate("""() => [document.documentElement.scrollWidth,
-                                            document.documentElement.scrollHeight, innerWidth, innerHeight]""")
-        raise AssertionError(f"the page scrolls at 1280x720: {page_size}") from None
+        projector = small.new_page()
+        projector.goto(hall.url)
+        projector.wait_for_function("() => document.getElementById('message-text')?.textContent === 'Giải lao 10 phút'")
+        page_fits = """() => document.documentElement.scrollWidth <= innerWidth
+                             && document.documentElement.scrollHeight <= innerHeight"""
+        try:
+            projector.wait_for_function(page_fits, timeout=5000)
+        except PlaywrightTimeout:
+            page_size = projector.evaluate("""() => [document.documentElement.scrollWidth,
+                                                     document.documentElement.scrollHeight, innerWidth, innerHeight]""")
+            raise AssertionError(f"the page scrolls at 1280x720: {page_size}") from None
+    finally:
+        small.close()
     assert hall.evaluate("getComputedStyle(document.body).cursor") == "none"
 
 
