@@ -30,7 +30,7 @@ OFFER_OTHER_CONFERENCES = {"admin.seating"}
 CHOOSER = re.compile(r'<form method="get" class="conference-chooser".*?</form>', re.S)
 
 
-def _text(answer) -> str:
+def readable(answer) -> str:
     """What a person could read in the answer: the text, the XML inside an .xlsx / .docx, or a PDF's text."""
     if answer.data[:5] == b"%PDF-":
         from pypdf import PdfReader
@@ -68,13 +68,13 @@ def test_no_route_shows_the_data_of_a_conference_that_is_not_active(any_app):
                 assert answer.status_code < 500, path
                 if answer.status_code != 200:
                     continue
-                text = CHOOSER.sub("", _text(answer))
+                text = CHOOSER.sub("", readable(answer))
                 titles = set() if rule.endpoint in OFFER_OTHER_CONFERENCES else {demo_title}
                 leaked = {name for name in names | titles if name in text}
                 assert not leaked, f"{path} shows the demo's {sorted(leaked)[:3]}"
                 checked += 1
     assert checked >= 25
-    assert "Hoàng Thị Mới" in _text(admin.get("/admin/delegates"))  # the check can see a name when there is one
+    assert "Hoàng Thị Mới" in readable(admin.get("/admin/delegates"))  # the check can see a name when there is one
     assert admin.get(f"/admin/delegates/{demo_delegate}").status_code == 404
     assert admin.get(f"/admin/agenda/{demo_item}").status_code == 404
     assert any_app.test_client().post(f"/api/delegates/{demo_delegate}/reissue", headers=bearer(door)).status_code in (403, 404)

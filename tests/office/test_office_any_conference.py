@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -27,6 +26,7 @@ from tests.conftest import bearer
 from tests.web.test_english import data_strings, left_in_vietnamese
 from tests.office import lifecycle_helpers
 from tests.office.lifecycle_helpers import signed_in
+from tests.office.test_lifecycle_isolation import readable
 from tests.me.helpers import pdf_bytes
 from tests.show.stage_sounds import wav
 
@@ -100,18 +100,6 @@ def fingerprint(app, conference_id: int) -> tuple:
         title = db.session.get(Conference, conference_id).title
         return (version, title, steps, *(count(model) for model in
                                          (Delegate, DelegateGroup, AgendaItem, Candidate, AwardDecision)))
-
-
-def readable(answer) -> str:
-    """What a person could read in an answer: the page, the XML inside an .xlsx / .docx, a PDF's text."""
-    if answer.data[:5] == b"%PDF-":
-        from pypdf import PdfReader
-        return "".join(page.extract_text() for page in PdfReader(io.BytesIO(answer.data)).pages)
-    if answer.data[:2] == b"PK":
-        with zipfile.ZipFile(io.BytesIO(answer.data)) as package:
-            return "".join(package.read(name).decode("utf-8", "replace") for name in package.namelist()
-                           if name.endswith(".xml"))
-    return answer.get_data(as_text=True)
 
 
 def office_rules(app):

@@ -40,30 +40,33 @@ def overlay_css():
 @bp.get("/display/cues/<int:cue_id>")
 def cue_file(cue_id: int):
     """A cue's sound, for a paired projector or the office (the sound check), never anyone else."""
-    principal = current_principal()
-    if principal is None:
-        raise Unauthorized("unauthorized", "Cần đăng nhập hoặc mã thiết bị hợp lệ.")
-    if principal.role not in (Role.DISPLAY, Role.ADMIN):
-        raise Forbidden("forbidden", "Vai trò này không được làm việc này.")
+    principal = _screen(Role.DISPLAY, Role.ADMIN)
     path, mimetype = cues.cue_file(principal.conference_id, cue_id)
-    response = send_file(path, mimetype=mimetype, conditional=True, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Disposition"] = "inline"
-    return response
-
+    return _inline(send_file(path, mimetype=mimetype, conditional=True, max_age=0))
 
 
 @bp.get("/display/decks/<int:deck_id>")
 def deck_file(deck_id: int):
     """A deck's PDF, for a paired projector, the MC (the presenter view) and the office."""
+    principal = _screen(Role.DISPLAY, Role.MC, Role.ADMIN)
+    response = _inline(send_file(slides.deck_file(principal.conference_id, deck_id), mimetype="application/pdf",
+                                 conditional=True, max_age=3600))
+    response.headers["Cache-Control"] = "private, max-age=3600"  # a deck is replaced under a new id
+    return response
+
+
+def _screen(*roles: Role):
+    """The signed-in screen or office asking for an uploaded file; anyone else is refused."""
     principal = current_principal()
     if principal is None:
         raise Unauthorized("unauthorized", "Cần đăng nhập hoặc mã thiết bị hợp lệ.")
-    if principal.role not in (Role.DISPLAY, Role.MC, Role.ADMIN):
+    if principal.role not in roles:
         raise Forbidden("forbidden", "Vai trò này không được làm việc này.")
-    response = send_file(slides.deck_file(principal.conference_id, deck_id), mimetype="application/pdf",
-                         conditional=True, max_age=3600)
+    return principal
+
+
+def _inline(response):
+    """An uploaded file shown in the page, never sniffed as anything but its type."""
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Disposition"] = "inline"
-    response.headers["Cache-Control"] = "private, max-age=3600"  # a deck is replaced under a new id
     return response
