@@ -288,6 +288,8 @@ def test_the_opening_shows_the_attendance_and_the_mc_script_reads_the_live_figur
     hall.wait_for_function(
         f"() => document.getElementById('attendance-count').textContent === '{present + 4}/{expected}'")
     post(live_server, headers, "/api/show/goto", {"position": 3})
+    # Both places are items, so wait for the next one's title to be drawn, not only for the mode.
+    hall.wait_for_function("() => document.getElementById('item-title').textContent !== 'Khai mạc hội nghị'")
     hall_shows(hall, "item")
     assert not hall.locator("#attendance").is_visible()
 
