@@ -102,6 +102,20 @@ def run_screens(url: str, count: int, ready, stop, results, cookies: list[str] |
         connections.append(connection)
         selector.register(connection.sock, selectors.EVENT_READ, connection)
     pending_open = set(connections)
+
+    def handle(connection: _Connection, arrived: float) -> None:
+        for message in connection.messages():
+            if message.startswith("0"):  # Engine.IO open: join the default namespace
+                connection.send("40" + (json.dumps(auth) if auth else ""))
+            elif message == "2":  # Engine.IO ping
+                connection.send("3")
+            elif message.startswith(f'42["{event}"'):
+                snapshot = json.loads(message[2:])[1]
+                arrivals.setdefault(snapshot["version"], []).append(arrived)
+                pending_open.discard(connection)
+
+    for connection in connections:  # the open packet often comes in the same read as the handshake
+        handle(connection, time.time())
     deadline = time.monotonic() + 120
     reported = False
     while not stop.is_set() and time.monotonic() < deadline + 900:
@@ -115,16 +129,7 @@ def run_screens(url: str, count: int, ready, stop, results, cookies: list[str] |
                 selector.unregister(connection.sock)
                 continue
             connection.buffer += chunk
-            arrived = time.time()
-            for message in connection.messages():
-                if message.startswith("0"):  # Engine.IO open: join the default namespace
-                    connection.send("40" + (json.dumps(auth) if auth else ""))
-                elif message == "2":  # Engine.IO ping
-                    connection.send("3")
-                elif message.startswith(f'42["{event}"'):
-                    snapshot = json.loads(message[2:])[1]
-                    arrivals.setdefault(snapshot["version"], []).append(arrived)
-                    pending_open.discard(connection)
+            handle(connection, time.time())
         if not pending_open and not reported:
             ready.put(count)
             reported = True
