@@ -126,7 +126,9 @@ def test_the_office_prepares_a_conference_while_the_screens_serve_the_active_one
         assert "Nguyễn" not in text  # the demo's delegates (many a Nguyễn) are not in them
 
     # Its awards, set up on the awards page, whose script works through /api on the page's conference.
-    office.click(".admin-nav a[href^='/admin/awards']")
+    # The page's script asks for its lists once it handles the forms (before, a submit is a plain GET).
+    with office.expect_response(lambda response: "/api/award-decisions" in response.url, timeout=WAIT):
+        office.click(".admin-nav a[href^='/admin/awards']")
     expect(office.locator("#working-preparing")).to_be_visible(timeout=WAIT)
     office.fill("#aw-form-new input[name=name]", "Giấy khen năm 2027")
     office.fill("#aw-form-new input[name=rank]", "2")

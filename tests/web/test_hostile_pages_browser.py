@@ -36,16 +36,13 @@ def hostile_day(server) -> dict:
     return tokens
 
 
-def visit(browser, server, role: str | None, path: str, then=None) -> tuple[str, list[str], int]:
-    """Open a page as a device of ROLE, paired in a browser of its own by its own single-use pairing
-    address (or unpaired); returns (visible text, dialogs opened, injected elements)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+def visit(context, server, path: str, then=None) -> tuple[str, list[str], int]:
+    """Open a page in a browser context (paired as its role, or not); returns (visible text,
+    dialogs opened, injected elements)."""
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     try:
-        if role:
-            page.goto(f"{server.url}/pair/{server.pairing(role)}")
         page.goto(server.url + path)
         page.wait_for_load_state("load")
         if then:
@@ -55,7 +52,19 @@ def visit(browser, server, role: str | None, path: str, then=None) -> tuple[str,
         injected = page.locator('img[src="x"], svg[onload], script:text("alert")').count()
         return text, dialogs, injected
     finally:
-        context.close()
+        page.close()
+
+
+def paired_browsers(browser, server, roles) -> dict:
+    """A browser of its own per role, paired by its own single-use pairing address (None: unpaired)."""
+    contexts = {}
+    for role in roles:
+        contexts[role] = browser.new_context(viewport={"width": 1280, "height": 800})
+        if role:
+            page = contexts[role].new_page()
+            page.goto(f"{server.url}/pair/{server.pairing(role)}")
+            page.close()
+    return contexts
 
 
 def search_door(page) -> None:
@@ -80,10 +89,15 @@ def test_markup_in_names_and_messages_is_shown_as_text_on_every_page(live_server
         ("admin", "/admin/candidates", []),
         (None, "/display/agenda", []),
     ]
-    for role, path, expected in pages:
-        text, dialogs, injected = visit(chromium, live_server, role, path,
-                                        search_door if path == "/door" else None)
-        assert dialogs == [], f"{path} ran markup: {dialogs}"
-        assert injected == 0, f"{path} turned markup into elements"
-        for literal in expected:
-            assert literal in text, f"{path} does not show {literal!r} as text"
+    browsers = paired_browsers(chromium, live_server, {role for role, _, _ in pages})
+    try:
+        for role, path, expected in pages:
+            text, dialogs, injected = visit(browsers[role], live_server, path,
+                                            search_door if path == "/door" else None)
+            assert dialogs == [], f"{path} ran markup: {dialogs}"
+            assert injected == 0, f"{path} turned markup into elements"
+            for literal in expected:
+                assert literal in text, f"{path} does not show {literal!r} as text"
+    finally:
+        for context in browsers.values():
+            context.close()
