@@ -171,6 +171,7 @@ class LiveServer:
         self.admin_password = self.env["CONFERENCE_ADMIN_PASSWORD"]  # the account `admin`'s
         self.process: subprocess.Popen | None = None
         self.log = instance.parent / f"server-{self.port}.log"
+        self._app = None  # opened on the instance's database for the devices a test asks for
 
     def start(self) -> "LiveServer":
         self.instance.mkdir(parents=True, exist_ok=True)
@@ -212,13 +213,37 @@ class LiveServer:
         return self.start()
 
     def token(self, role: str, label: str | None = None) -> str:
-        """A device token for a program (a Bearer, a button box's press addresses), made with the
-        real CLI as an organiser would (`token ROLE --bearer`)."""
+        """A device token for a program (a Bearer, a button box's press addresses), as the CLI's
+        `token ROLE --bearer` makes it."""
+        if self._local_database():
+            return self._made_device(role, label, pairing=False)[0]
         return self._cli_token(role, label, "--bearer")
 
     def pairing(self, role: str, label: str | None = None) -> str:
-        """A browser's single-use pairing code, from the pairing address the real CLI prints."""
+        """A browser's single-use pairing code, as the CLI's `token ROLE` prints it in its address."""
+        if self._local_database():
+            return self._made_device(role, label, pairing=True)[1]
         return self._cli_token(role, label).rsplit("/pair/", 1)[1]
+
+    def _local_database(self) -> bool:
+        """The server keeps its SQLite file in its instance folder (no DATABASE_URL, no Redis)."""
+        return not (self.env.get("DATABASE_URL") or self.env.get("REDIS_URL"))
+
+    def _made_device(self, role: str, label: str | None, pairing: bool) -> tuple[str, str | None]:
+        """The device made here with the domain function the CLI's `token` calls, on the server's
+        database: a CLI process per device cost a second, hundreds of times a run (the CLI's own
+        tests run the command)."""
+        from conference import create_app
+        from conference.accounts.devices import create_device, parse_role
+        from conference.core.state import default_conference_id
+        if self._app is None:
+            self._app = create_app({"INSTANCE_PATH": str(self.instance), "PREPARE_DATABASE": False,
+                                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{self.instance / 'conference.db'}",
+                                    "REDIS_URL": None, "RATELIMIT_STORAGE_URI": "memory://"})
+        with self._app.app_context():
+            _, secret, code = create_device(default_conference_id(), parse_role(role), label, pairing=pairing)
+        _close(self._app)  # no connection left open on a file a test may kill, restore or replace
+        return secret, code
 
     def _cli_token(self, role: str, label: str | None, *flags: str) -> str:
         command = [sys.executable, "-m", "conference", "token", role, "--host", "127.0.0.1",
