@@ -9,7 +9,7 @@ from conference.core.db import db, utcnow, write_transaction
 from conference.core.errors import Conflict, ConferenceError, NotFound
 from conference.core.fields import bounded_text, json_id, json_int
 from conference.core.models import (AgendaItem, Candidate, ItemKind, Vote, VoteChoice, VoteMethod, VoteState)
-from conference.core.state import bump_version, get_conference
+from conference.core.state import bump_version, get_conference, show_state
 from .results import AGREE, cast_count, present_now
 
 DEFAULT_CHOICES = (AGREE, "Không tán thành", "Không biểu quyết")
@@ -50,8 +50,11 @@ def _candidates(conference_id: int, value: object) -> list[tuple[str, int | None
 
 
 def _item(conference_id: int, value: object) -> AgendaItem | None:
+    """The item named, or the one running now: the projector shows a result while its item runs."""
     if value is None:
-        return None
+        position = show_state(conference_id).current_position
+        return None if position is None else db.session.scalar(
+            sa.select(AgendaItem).where(AgendaItem.conference_id == conference_id, AgendaItem.position == position))
     position = json_int(value, "item", 1, 10_000)
     item = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.conference_id == conference_id,
                                                          AgendaItem.position == position))
@@ -85,7 +88,7 @@ def open_vote(conference_id: int, data: dict) -> Vote:
                                                 "trước khi mở cuộc khác.")
         item = _item(conference_id, data.get("item"))
         question = bounded_text(data.get("question"), QUESTION_LIMIT, "Nội dung biểu quyết", "question",
-                                required=item is None) or item.title[:QUESTION_LIMIT]
+                                required=True)
         election = data.get("candidates") is not None
         if election and data.get("choices") is not None:
             raise ConferenceError("choices_and_candidates", "Gửi “choices” hoặc “candidates”, không cả hai.")

@@ -1,0 +1,79 @@
+// The MC console's vote card (docs/VOTES.md): open a vote (a question, phones or hands, secret,
+// from the candidates), watch "x/y" of those present who have voted (the snapshot moves with each
+// ballot), enter a show of hands, close, and read the result. Calls /api/votes with the console's
+// CSRF header (live.js api); text goes in through textContent only.
+import { api, el, setText } from "./live.js";
+import { template } from "./timing.js";
+
+const $ = (id) => document.getElementById(id);
+
+export function votesPanel({ t }) {
+  let shown = null;  // the vote last rendered
+  const fail = (error) => setText($("vote-error"), error?.message ?? String(error));
+  const call = (path, body) => api("POST", path, body).then(() => setText($("vote-error"), ""), fail);
+
+  $("vote-open").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const body = { question: $("vote-question").value, method: $("vote-method").value,
+      secret: $("vote-secret").checked && $("vote-method").value === "phones" };
+    if ($("vote-candidates").checked) body.candidates = true;
+    if ($("vote-candidates").checked && $("vote-max").value) body.max_choices = Number($("vote-max").value);
+    call("/api/votes", body).then(() => { $("vote-question").value = ""; });
+  });
+  $("vote-close").addEventListener("click", (event) => {
+    event.currentTarget.blur();
+    if (shown) call(`/api/votes/${shown.id}/close`);
+  });
+  $("vote-hands").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const counts = {};
+    for (const input of $("vote-hands-fields").querySelectorAll("input")) counts[input.dataset.choice] = Number(input.value || 0);
+    call(`/api/votes/${shown.id}/hands`, { counts });
+  });
+
+  function render(snapshot) {
+    const vote = snapshot.vote;
+    const open = vote?.state === "open";
+    $("vote-open").hidden = open;
+    $("vote-live").hidden = !vote || (!open && vote.item !== snapshot.current);
+    if (!vote) return;
+    const fresh = shown?.id !== vote.id;
+    shown = vote;
+    $("vote-card").dataset.state = vote.state;
+    setText($("vote-live-question"), vote.question);
+    $("vote-close").hidden = !open;
+    const hands = vote.method === "hands";
+    $("vote-hands").hidden = !(open && hands);
+    if (open && hands && fresh) handsFields(vote);
+    setText($("vote-cast"), !open ? template(t.vote_closed, { present: vote.present })
+      : hands ? template(t.vote_hands_now, { present: vote.present })
+        : template(t.vote_cast, { cast: vote.cast, present: vote.present }));
+    $("vote-result").replaceChildren(...(vote.counts && !open ? vote.choices.map((choice) => el("li", "",
+      `${choice}: ${vote.counts[choice]}/${vote.present} (${String(vote.percentages[choice]).replace(".", ",")}%)`)) : []));
+    setText($("vote-outcome"), open ? "" : outcomeText(vote));
+  }
+
+  function handsFields(vote) {
+    $("vote-hands-fields").replaceChildren(...vote.choices.map((choice) => {
+      const label = el("label", "", `${choice} `);
+      const input = el("input");
+      input.type = "number";
+      input.min = "0";
+      input.inputMode = "numeric";
+      input.dataset.choice = choice;
+      label.append(input);
+      return label;
+    }));
+  }
+
+  function outcomeText(vote) {
+    const result = vote.outcome ?? {};
+    if (vote.election) {
+      return result.elected?.length ? template(t.vote_elected, { names: result.elected.join(", ") }) : t.vote_none_elected;
+    }
+    if (result.passed) return t.vote_passed;
+    return result.adopted ? template(t.vote_adopted, { choice: result.adopted }) : t.vote_not_passed;
+  }
+
+  return { render };
+}
