@@ -34,6 +34,7 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(awards_api.bp)
     csrf.exempt(stage_api.bp)  # its guards apply CSRF to cookie callers, as the API's do
     csrf.exempt(votes_api.bp)  # its guards apply CSRF to cookie callers, as the API's do
+    csrf.exempt(ballot_pages.bp)  # checks CSRF itself, after the phone's session
     csrf.exempt(press.bp)  # a press address carries its own secret, the button box's token
     for module in (api, signin, door, mc, display, frame, press, awards_api, awards_pages, me_pages, stage_api,
                    stage_screens, votes_api, ballot_pages):

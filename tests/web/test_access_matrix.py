@@ -59,6 +59,9 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("GET", "/me/qr.svg"): EVERYONE,
     ("GET", "/me/documents/<int:document_id>"): EVERYONE,
     ("GET", "/me/documents/<int:document_id>.pdf"): EVERYONE,
+    # A ballot (conference/votes/ballot_pages.py): the phone's session only, no role: 401 for anyone else
+    ("GET", "/me/ballot"): frozenset(),
+    ("POST", "/me/ballot"): frozenset(),
     # The door
     ("GET", "/door"): DOORS,
     ("GET", "/door/roster"): DOORS,
@@ -82,6 +85,10 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("DELETE", "/api/awards/presentations/<int:honouree_id>"): CONTROL,
     ("GET", "/api/awards/log"): CONTROL,
     ("POST", "/api/vote"): CONTROL,
+    ("POST", "/api/votes"): CONTROL,
+    ("GET", "/api/votes/<int:vote_id>"): CONTROL,
+    ("POST", "/api/votes/<int:vote_id>/hands"): CONTROL,
+    ("POST", "/api/votes/<int:vote_id>/close"): CONTROL,
     ("POST", "/api/stage/lectern"): CONTROL,
     ("POST", "/api/stage/overlay"): CONTROL,
     ("POST", "/api/stage/cue/stop"): CONTROL,
@@ -150,6 +157,7 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "/admin/devices/<int:device_id>/pairing"): ADMIN_ONLY,
     ("GET", "/admin/exports/attendance.<any(xlsx, csv):fmt>"): ADMIN_ONLY,
     ("GET", "/admin/exports/minutes.docx"): ADMIN_ONLY,
+    ("GET", "/admin/votes/<int:vote_id>/named.xlsx"): ADMIN_ONLY,
     ("GET", "/admin/exports/script.docx"): ADMIN_ONLY,
     ("GET", "/admin/seating"): ADMIN_ONLY,
     ("POST", "/admin/seating/hall"): ADMIN_ONLY,
