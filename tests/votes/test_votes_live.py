@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-import sqlalchemy as sa
 
-from tests.conftest import LiveServer, _close, lanes
+from tests.conftest import LiveServer, lanes
+from tests.votes.helpers import checked_in_on_server
 
 pytestmark = [pytest.mark.slow]
 
@@ -25,30 +25,6 @@ def server(tmp_path):
     live.stop()
 
 
-def checked_in_codes(server) -> list[str]:
-    """The badge codes of VOTERS delegates, each checked in (the demo's and more, made on the server's database)."""
-    from conference import create_app
-    from conference.checkin.checkins import check_in
-    from conference.core.db import db
-    from conference.core.models import Delegate
-    from conference.core.state import default_conference_id
-    from conference.office.details import create_delegate
-    app = create_app({"INSTANCE_PATH": str(server.instance), "PREPARE_DATABASE": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{server.instance / 'conference.db'}",
-                      "REDIS_URL": None, "RATELIMIT_STORAGE_URI": "memory://"})
-    with app.app_context():
-        conference_id = default_conference_id()
-        have = db.session.scalar(sa.select(sa.func.count(Delegate.id)).where(Delegate.conference_id == conference_id))
-        for n in range(VOTERS - have):
-            create_delegate(conference_id, f"Đại Biểu Thêm {n + 1}")
-        rows = db.session.execute(sa.select(Delegate.id, Delegate.badge_code)
-                                  .where(Delegate.conference_id == conference_id).order_by(Delegate.id)).all()
-        for delegate_id, _ in rows[:VOTERS]:
-            check_in(conference_id, delegate_id=delegate_id)
-    _close(app)
-    return [code for _, code in rows[:VOTERS]]
-
-
 def open_phone(url: str, code: str) -> requests.Session:
     phone = requests.Session()
     assert phone.get(f"{url}/me/{code}", timeout=30).status_code == 200  # followed to /me
@@ -58,7 +34,7 @@ def open_phone(url: str, code: str) -> requests.Session:
 
 
 def test_200_phones_at_once_each_counted_once_and_a_restart_loses_none(server):
-    codes = checked_in_codes(server)
+    codes = checked_in_on_server(server, VOTERS)
     mc = {"Authorization": f"Bearer {server.token('mc')}"}
     vote = requests.post(server.url + "/api/votes", json={"question": "Thông qua", "method": "phones"},
                          headers=mc, timeout=30).json()
