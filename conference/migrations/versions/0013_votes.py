@@ -22,6 +22,39 @@ DEFAULT_QUESTION = "Thông qua danh sách đại biểu đi dự hội nghị c�
 
 
 def upgrade() -> None:
+    # The vote table is rebuilt first (SQLite's batch mode copies it, drops it and renames the copy),
+    # before any table refers to it: with foreign keys on, dropping it would empty its children.
+    old = [tuple(row) for row in op.get_bind().execute(sa.text("SELECT id, agreed FROM vote ORDER BY id"))]
+    with op.batch_alter_table('vote', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('item_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('question', sa.String(length=300), nullable=True))
+        batch_op.add_column(sa.Column('method', sa.Enum('phones', 'hands', name='votemethod', native_enum=False,
+                                                        length=24), nullable=True))
+        batch_op.add_column(sa.Column('secret', sa.Boolean(), nullable=True))
+        batch_op.add_column(sa.Column('election', sa.Boolean(), nullable=True))
+        batch_op.add_column(sa.Column('max_choices', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('state', sa.Enum('open', 'closed', name='votestate', native_enum=False,
+                                                       length=24), nullable=True))
+        batch_op.add_column(sa.Column('opened_at', sa.DateTime(), nullable=True))
+        batch_op.create_foreign_key('fk_vote_item_id_agenda_item', 'agenda_item', ['item_id'], ['id'],
+                                    ondelete='SET NULL')
+    _describe_old_votes()
+    # New columns arrived nullable, were filled for the old rows, and are made required now.
+    with op.batch_alter_table('vote', schema=None) as batch_op:
+        for name in ('question', 'method', 'secret', 'election', 'max_choices', 'state', 'opened_at'):
+            batch_op.alter_column(name, nullable=False)
+        batch_op.alter_column('present', nullable=True)
+        batch_op.alter_column('recorded_at', nullable=True)
+        batch_op.drop_column('agreed')
+    _create_children()
+    choice = sa.table('vote_choice', sa.column('vote_id'), sa.column('position'), sa.column('label'),
+                      sa.column('count'))
+    if old:  # the one count the MC gave then
+        op.bulk_insert(choice, [{"vote_id": vote_id, "position": 1, "label": "Tán thành", "count": agreed}
+                                for vote_id, agreed in old])
+
+
+def _create_children() -> None:
     op.create_table(
         'vote_choice',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -60,40 +93,16 @@ def upgrade() -> None:
     with op.batch_alter_table('vote_ballot', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_vote_ballot_vote_id'), ['vote_id'], unique=False)
 
-    # New columns arrive nullable, are filled for the old rows, then made required.
-    with op.batch_alter_table('vote', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('item_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('question', sa.String(length=300), nullable=True))
-        batch_op.add_column(sa.Column('method', sa.Enum('phones', 'hands', name='votemethod', native_enum=False,
-                                                        length=24), nullable=True))
-        batch_op.add_column(sa.Column('secret', sa.Boolean(), nullable=True))
-        batch_op.add_column(sa.Column('election', sa.Boolean(), nullable=True))
-        batch_op.add_column(sa.Column('max_choices', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('state', sa.Enum('open', 'closed', name='votestate', native_enum=False,
-                                                       length=24), nullable=True))
-        batch_op.add_column(sa.Column('opened_at', sa.DateTime(), nullable=True))
-        batch_op.create_foreign_key('fk_vote_item_id_agenda_item', 'agenda_item', ['item_id'], ['id'],
-                                    ondelete='SET NULL')
-    _move_old_votes()
-    with op.batch_alter_table('vote', schema=None) as batch_op:
-        for name in ('question', 'method', 'secret', 'election', 'max_choices', 'state', 'opened_at'):
-            batch_op.alter_column(name, nullable=False)
-        batch_op.alter_column('present', nullable=True)
-        batch_op.alter_column('recorded_at', nullable=True)
-        batch_op.drop_column('agreed')
 
-
-def _move_old_votes() -> None:
-    vote = sa.table('vote', sa.column('id'), sa.column('conference_id'), sa.column('agreed'),
-                    sa.column('recorded_at'), sa.column('item_id'), sa.column('question'), sa.column('method'),
-                    sa.column('secret'), sa.column('election'), sa.column('max_choices'), sa.column('state'),
-                    sa.column('opened_at'))
+def _describe_old_votes() -> None:
+    """Each old row: a closed show of hands on its conference's vote item (the first), or the default question."""
+    vote = sa.table('vote', sa.column('id'), sa.column('conference_id'), sa.column('recorded_at'),
+                    sa.column('item_id'), sa.column('question'), sa.column('method'), sa.column('secret'),
+                    sa.column('election'), sa.column('max_choices'), sa.column('state'), sa.column('opened_at'))
     item = sa.table('agenda_item', sa.column('id'), sa.column('conference_id'), sa.column('kind'),
                     sa.column('title'), sa.column('position'))
-    choice = sa.table('vote_choice', sa.column('vote_id'), sa.column('position'), sa.column('label'),
-                      sa.column('count'))
     connection = op.get_bind()
-    for row in connection.execute(sa.select(vote.c.id, vote.c.conference_id, vote.c.agreed)).all():
+    for row in connection.execute(sa.select(vote.c.id, vote.c.conference_id)).all():
         found = connection.execute(sa.select(item.c.id, item.c.title)
                                    .where(item.c.conference_id == row.conference_id, item.c.kind == 'vote')
                                    .order_by(item.c.position).limit(1)).first()
@@ -101,23 +110,25 @@ def _move_old_votes() -> None:
             item_id=found.id if found else None, question=(found.title if found else DEFAULT_QUESTION)[:300],
             method='hands', secret=False, election=False, max_choices=1, state='closed',
             opened_at=vote.c.recorded_at))
-        connection.execute(choice.insert().values(vote_id=row.id, position=1, label="Tán thành", count=row.agreed))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('vote', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('agreed', sa.Integer(), nullable=True))
-    vote = sa.table('vote', sa.column('id'), sa.column('agreed'), sa.column('present'), sa.column('recorded_at'),
-                    sa.column('opened_at'), sa.column('state'))
-    choice = sa.table('vote_choice', sa.column('vote_id'), sa.column('position'), sa.column('count'))
-    first = sa.select(choice.c.count).where(choice.c.vote_id == vote.c.id, choice.c.position == 1).scalar_subquery()
-    # Only closed votes had a result in the old table; their first choice was "Tán thành".
-    op.execute(vote.delete().where(sa.or_(vote.c.state != 'closed', vote.c.present.is_(None))))
-    op.execute(vote.update().values(agreed=sa.func.coalesce(first, 0),
-                                    recorded_at=sa.func.coalesce(vote.c.recorded_at, vote.c.opened_at)))
+    # Only closed votes had a result in the old table; their first choice was "Tán thành". Read
+    # before the children go, and the children go before the vote table is rebuilt (see upgrade).
+    kept = [tuple(row) for row in op.get_bind().execute(sa.text(
+        "SELECT vote.id, COALESCE(vote_choice.count, 0) FROM vote LEFT JOIN vote_choice "
+        "ON vote_choice.vote_id = vote.id AND vote_choice.position = 1 "
+        "WHERE vote.state = 'closed' AND vote.present IS NOT NULL"))]
     op.drop_table('vote_ballot')
     op.drop_table('vote_voter')
     op.drop_table('vote_choice')
+    vote = sa.table('vote', sa.column('id'), sa.column('agreed'), sa.column('recorded_at'), sa.column('opened_at'))
+    op.execute(vote.delete().where(vote.c.id.not_in([vote_id for vote_id, _ in kept] or [0])))
+    with op.batch_alter_table('vote', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('agreed', sa.Integer(), nullable=True))
+    for vote_id, agreed in kept:
+        op.execute(vote.update().where(vote.c.id == vote_id).values(
+            agreed=agreed, recorded_at=sa.func.coalesce(vote.c.recorded_at, vote.c.opened_at)))
     with op.batch_alter_table('vote', schema=None) as batch_op:
         batch_op.drop_constraint('fk_vote_item_id_agenda_item', type_='foreignkey')
         for name in ('item_id', 'question', 'method', 'secret', 'election', 'max_choices', 'state', 'opened_at'):
