@@ -91,6 +91,9 @@ def test_an_open_vote_has_a_named_list_and_a_secret_one_has_none(app, client, au
     refused = admin_client.get(f"/admin/votes/{secret['id']}/named.xlsx")
     assert refused.status_code == 409 and "Biểu quyết kín" in refused.get_data(as_text=True)
     assert admin_client.get("/admin/votes/999999/named.xlsx").status_code == 404
+    client.post(f"/api/votes/{secret['id']}/close", headers=auth("mc"))
+    papers = admin_client.get("/admin/papers").get_data(as_text=True)  # where the office finds the lists
+    assert f"/admin/votes/{vote['id']}/named.xlsx" in papers and f"/admin/votes/{secret['id']}/" not in papers
 
 
 def test_the_minutes_record_every_vote_in_order(app, client, auth, conference_id, admin_client):

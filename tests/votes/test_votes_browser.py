@@ -45,6 +45,8 @@ def test_ten_phones_vote_while_the_mc_watches_then_everyone_sees_the_result(chro
             phones.append(phone)
         console.fill("#vote-question", "Thông qua danh sách đại biểu đi dự hội nghị cấp trên")
         console.click("#vote-open-button")
+        expect(phones[-1].locator("#vote-question")).to_have_text(  # on the phones within a second
+            "Thông qua danh sách đại biểu đi dự hội nghị cấp trên", timeout=1000)
         expect(console.locator("#vote-cast")).to_have_text(f"0/{PHONES} đại biểu có mặt đã biểu quyết")
         expect(hall.locator("#vote-progress")).to_have_text(f"0/{PHONES} đã biểu quyết")
         for index, phone in enumerate(phones):
