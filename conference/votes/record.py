@@ -45,7 +45,13 @@ def _candidates(conference_id: int, value: object) -> list[tuple[str, int | None
                                   .order_by(Candidate.position)).all()
         if not rows:
             raise ConferenceError("no_candidates", "Hội nghị chưa có danh sách ứng viên.")
-        return [(row.full_name[:CHOICE_LIMIT], row.id) for row in rows]
+        names = [row.full_name for row in rows]
+        # Two candidates of one name are told apart by their unit: a choice is known by its label.
+        labels = [(f"{row.full_name} ({row.unit or row.title or row.position})" if names.count(row.full_name) > 1
+                   else row.full_name)[:CHOICE_LIMIT] for row in rows]
+        if len(set(labels)) != len(labels):
+            raise ConferenceError("duplicate_choice", "Hai phương án trùng tên nhau.")
+        return list(zip(labels, (row.id for row in rows)))
     return [(label, None) for label in _choices(value)]
 
 

@@ -166,3 +166,13 @@ def test_the_item_8_call_is_a_closed_show_of_hands(app, client, auth, conference
     assert (shown["agreed"], shown["present"], shown["method"], shown["state"]) == (5, 6, "hands", "closed")
     assert shown["outcome"]["passed"] is True
     assert client.post("/api/vote", json={"agreed": 7}, headers=auth("mc")).status_code == 422
+
+
+def test_two_candidates_of_one_name_are_told_apart_by_their_unit(app, client, auth, conference_id):
+    from conference.office import details
+    with app.app_context():
+        details.add_candidate(conference_id, "Trần Văn Trùng", "Tổ trưởng", "Tổ 1")
+        details.add_candidate(conference_id, "Trần Văn Trùng", "Tổ phó", "Tổ 2")
+    vote = open_vote(client, auth, question="Bầu", candidates=True)
+    assert {"Trần Văn Trùng (Tổ 1)", "Trần Văn Trùng (Tổ 2)"} <= set(vote["choices"])
+    assert len(set(vote["choices"])) == len(vote["choices"])
