@@ -288,6 +288,7 @@ class Candidate(Base):
 class VoteMethod(str, enum.Enum):
     PHONES = "phones"  # each checked-in delegate casts a ballot on /me
     HANDS = "hands"  # a show of hands: the MC enters the counts
+    PAPER = "paper"  # paper ballots, counted and entered twice: the result stands when both agree
 
 
 class VoteState(str, enum.Enum):
@@ -326,6 +327,7 @@ class VoteChoice(Base):
     label: Mapped[str] = mapped_column(sa.String(200))
     candidate_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("candidate.id", ondelete="SET NULL"))
     count: Mapped[int] = mapped_column(default=0)
+    second_count: Mapped[Optional[int]]  # paper ballots: the second entry, which must agree with count
 
 
 class VoteVoter(Base):

@@ -276,7 +276,7 @@ def _vote_section(document, data: Minutes) -> None:
         _one_vote(document, vote)
 
 
-METHODS = {"hands": "giơ tay", "phones": "bỏ phiếu trên điện thoại"}
+METHODS = {"hands": "giơ tay", "phones": "bỏ phiếu trên điện thoại", "paper": "bỏ phiếu giấy"}
 
 
 def _percent(count: int, present: int) -> str:
@@ -289,6 +289,8 @@ def _one_vote(document, vote: dict) -> None:
     method = METHODS[vote["method"]]
     if vote["method"] == "phones":
         method += ", kín" if vote["secret"] else ", công khai"
+    elif vote["secret"]:
+        method += ", kín"
     _labelled(document, "Biểu quyết: ", f"{vote['question']} (hình thức: {method}).")
     cast = f", {vote['cast']} người đã biểu quyết" if vote["method"] == "phones" else ""
     layout.paragraph(document, f"Số đại biểu có mặt: {present}{cast}.", indent=True, after=0)

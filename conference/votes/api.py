@@ -40,6 +40,14 @@ def enter_hands(vote_id: int):
     return _answer(record.enter_hands(conference_id(), vote_id, body().get("counts")))
 
 
+@bp.post("/<int:vote_id>/paper")
+@require_api(*CONTROL)
+def enter_paper(vote_id: int):
+    """{"counts": {choice: n}, "entry": 1|2}: the paper ballots' counts, entered twice."""
+    data = body()
+    return _answer(record.enter_paper(conference_id(), vote_id, data.get("counts"), data.get("entry")))
+
+
 @bp.post("/<int:vote_id>/close")
 @require_api(*CONTROL)
 def close_vote(vote_id: int):

@@ -1,4 +1,5 @@
-"""The MC's (or the office's) actions on a vote: open it, enter a show of hands, close it. One
+"""The MC's (or the office's) actions on a vote: open it, enter a show of hands or the paper
+ballots' counts (twice: the result stands when both entries agree), close it. One
 open vote at a time per conference: every action locks the show-state row first (bump_version
 writes it), so two consoles opening at once are judged one after the other on any database."""
 from __future__ import annotations
@@ -73,7 +74,7 @@ def _method(value: object) -> VoteMethod:
     try:
         return VoteMethod(value)
     except ValueError:
-        raise ConferenceError("invalid_method", "Cách biểu quyết phải là phones hoặc hands.") from None
+        raise ConferenceError("invalid_method", "Cách biểu quyết phải là phones, hands hoặc paper.") from None
 
 
 def open_vote(conference_id: int, data: dict) -> Vote:
@@ -128,11 +129,39 @@ def enter_hands(conference_id: int, vote_id: object, counts: object) -> Vote:
         vote = _open_vote(conference_id, vote_id)
         if vote.method != VoteMethod.HANDS:
             raise Conflict("not_hands", "Cuộc biểu quyết này bỏ phiếu trên điện thoại, không nhập số giơ tay.")
-        _set_counts(vote, counts, present_now(conference_id))
+        _set_counts(vote, _numbers(vote, counts, present_now(conference_id)))
     return vote
 
 
-def _set_counts(vote: Vote, counts: dict, present: int) -> None:
+def enter_paper(conference_id: int, vote_id: object, counts: object, entry: object) -> Vote:
+    """Paper ballots, counted and entered twice (entry 1, then entry 2, by another person, who is
+    not shown the first): the close takes the counts only when both agree. Entering the first
+    again clears the second, which must then be made again."""
+    if entry not in (1, 2) or isinstance(entry, bool):
+        raise ConferenceError("invalid_entry", "“entry” phải là 1 (lần nhập thứ nhất) hoặc 2 (lần thứ hai).")
+    if not isinstance(counts, dict):
+        raise ConferenceError("invalid_counts", "“counts” phải là một đối tượng {phương án: số}.")
+    with write_transaction():
+        bump_version(conference_id)
+        vote = _open_vote(conference_id, vote_id)
+        if vote.method != VoteMethod.PAPER:
+            raise Conflict("not_paper", "Cuộc biểu quyết này không bỏ phiếu giấy.")
+        if entry == 2 and vote.present is None:
+            raise Conflict("first_entry_missing", "Hãy nhập lần thứ nhất trước lần thứ hai.")
+        numbers = _numbers(vote, counts, present_now(conference_id))
+        if entry == 1:
+            _set_counts(vote, numbers)
+            for choice in vote.choices:
+                choice.second_count = None
+        else:
+            for choice in vote.choices:
+                choice.second_count = numbers[choice.label]
+    return vote
+
+
+def _numbers(vote: Vote, counts: dict, present: int) -> dict[str, int]:
+    """Each choice's count (left out: 0), each within those present now, a question's total too;
+    the vote's present becomes those present now."""
     by_label = {c.label: c for c in vote.choices}
     unknown = [key for key in counts if key not in by_label]
     if unknown:
@@ -140,11 +169,15 @@ def _set_counts(vote: Vote, counts: dict, present: int) -> None:
                               choice=str(unknown[0])[:CHOICE_LIMIT])
     numbers = {label: json_int(counts.get(label, 0), "count", 0, present) for label in by_label}
     if not vote.election and sum(numbers.values()) > present:
-        raise ConferenceError("too_many_hands", "Tổng số giơ tay vượt quá %(present)d đại biểu có mặt.",
+        raise ConferenceError("too_many_hands", "Tổng các số đã nhập vượt quá %(present)d đại biểu có mặt.",
                               present=present)
-    for label, choice in by_label.items():
-        choice.count = numbers[label]
     vote.present = present
+    return numbers
+
+
+def _set_counts(vote: Vote, numbers: dict[str, int]) -> None:
+    for choice in vote.choices:
+        choice.count = numbers[choice.label]
 
 
 def close_vote(conference_id: int, vote_id: object) -> Vote:
@@ -156,10 +189,21 @@ def close_vote(conference_id: int, vote_id: object) -> Vote:
         if vote.method == VoteMethod.HANDS:
             if vote.present is None:
                 raise Conflict("hands_missing", "Chưa nhập số giơ tay cho cuộc biểu quyết này.")
+        elif vote.method == VoteMethod.PAPER:
+            _refuse_unless_both_entries_agree(vote)
         else:
             vote.present = max(present_now(conference_id), cast_count(vote.id))
         vote.state, vote.recorded_at = VoteState.CLOSED, utcnow()
     return vote
+
+
+def _refuse_unless_both_entries_agree(vote: Vote) -> None:
+    if vote.present is None or any(c.second_count is None for c in vote.choices):
+        raise Conflict("paper_entries_missing", "Chưa nhập đủ hai lần số phiếu giấy.")
+    differing = next((c for c in vote.choices if c.second_count != c.count), None)
+    if differing is not None:
+        raise Conflict("paper_mismatch", "Hai lần nhập không khớp ở phương án “%(choice)s”: hãy kiểm lại phiếu "
+                                         "rồi nhập lại.", choice=differing.label)
 
 
 def record_show_of_hands(conference_id: int, agreed: object) -> Vote:

@@ -47,6 +47,7 @@ def vote_json(vote: Vote, *, entered: bool = False) -> dict:
     closed = vote.state == VoteState.CLOSED
     present = vote.present if closed else present_now(vote.conference_id)
     item = db.session.get(AgendaItem, vote.item_id) if vote.item_id else None
+    # A paper vote's entries are never shown before the close: the second is made blind.
     typed = entered and vote.method == VoteMethod.HANDS and vote.present is not None
     counts = {c.label: c.count for c in vote.choices} if closed or typed else None
     first = vote.choices[0] if vote.choices else None
@@ -56,10 +57,17 @@ def vote_json(vote: Vote, *, entered: bool = False) -> dict:
             "state": vote.state.value, "present": present,
             "cast": cast_count(vote.id),
             "counts": counts, "percentages": {k: share(n, present) for k, n in counts.items()} if closed else None,
-            "outcome": outcome(vote),
+            "outcome": outcome(vote), "entries": _entries(vote),
             # The item-8 screens read these two since before votes were general.
             "agreed": first.count if closed and first is not None and first.label == AGREE else None,
             "recorded_at": vote.recorded_at.isoformat() if vote.recorded_at else None}
+
+
+def _entries(vote: Vote) -> int | None:
+    """Paper ballots: how many of the two entries are made."""
+    if vote.method != VoteMethod.PAPER:
+        return None
+    return 0 if vote.present is None else 1 + all(c.second_count is not None for c in vote.choices)
 
 
 def latest_vote(conference_id: int) -> Vote | None:

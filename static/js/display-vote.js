@@ -17,7 +17,7 @@ export function renderVoteStage(root, snapshot, t) {
   const nodes = [el("div", "vote-kicker", vote.election ? t.vote_election : t.vote_question),
     el("h2", "vote-title", vote.question)];
   if (vote.state === "open") {
-    const line = vote.method === "hands" ? t.vote_hands
+    const line = vote.method === "hands" ? t.vote_hands : vote.method === "paper" ? t.vote_paper
       : template(t.vote_progress, { cast: vote.cast, present: vote.present });
     const progress = el("div", "vote-progress", line);
     progress.id = "vote-progress";

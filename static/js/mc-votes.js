@@ -15,7 +15,7 @@ export function votesPanel({ t }) {
   $("vote-open").addEventListener("submit", (event) => {
     event.preventDefault();
     const body = { question: $("vote-question").value, method: $("vote-method").value,
-      secret: $("vote-secret").checked && $("vote-method").value === "phones" };
+      secret: $("vote-secret").checked && $("vote-method").value !== "hands" };
     if ($("vote-candidates").checked) body.candidates = true;
     if ($("vote-candidates").checked && $("vote-max").value) body.max_choices = Number($("vote-max").value);
     call("/api/votes", body).then(() => { $("vote-question").value = ""; });
@@ -27,8 +27,16 @@ export function votesPanel({ t }) {
   $("vote-hands").addEventListener("submit", (event) => {
     event.preventDefault();
     const counts = {};
-    for (const input of $("vote-hands-fields").querySelectorAll("input")) counts[input.dataset.choice] = Number(input.value || 0);
-    call(`/api/votes/${shown.id}/hands`, { counts });
+    const inputs = [...$("vote-hands-fields").querySelectorAll("input")];
+    for (const input of inputs) counts[input.dataset.choice] = Number(input.value || 0);
+    if (shown.method !== "paper") {
+      call(`/api/votes/${shown.id}/hands`, { counts });
+      return;
+    }
+    // Paper ballots: the second person enters blind, so the fields are emptied after each entry.
+    call(`/api/votes/${shown.id}/paper`, { counts, entry: Number($("vote-entry").value) }).then(() => {
+      for (const input of inputs) input.value = "";
+    });
   });
 
   function render(snapshot) {
@@ -42,12 +50,15 @@ export function votesPanel({ t }) {
     $("vote-card").dataset.state = vote.state;
     setText($("vote-live-question"), vote.question);
     $("vote-close").hidden = !open;
-    const hands = vote.method === "hands";
+    const hands = vote.method !== "phones";  // a show of hands, or paper ballots entered twice
     $("vote-hands").hidden = !(open && hands);
+    $("vote-entry").hidden = vote.method !== "paper";
     if (open && hands && fresh) handsFields(vote);
-    setText($("vote-cast"), !open ? template(t.vote_closed, { present: vote.present })
-      : hands ? template(t.vote_hands_now, { present: vote.present })
-        : template(t.vote_cast, { cast: vote.cast, present: vote.present }));
+    let line = template(t.vote_cast, { cast: vote.cast, present: vote.present });
+    if (!open) line = template(t.vote_closed, { present: vote.present });
+    else if (vote.method === "hands") line = template(t.vote_hands_now, { present: vote.present });
+    else if (vote.method === "paper") line = template(t.vote_paper_now, { entries: vote.entries });
+    setText($("vote-cast"), line);
     $("vote-result").replaceChildren(...(vote.counts && !open ? vote.choices.map((choice) => el("li", "",
       `${choice}: ${vote.counts[choice]}/${vote.present} (${String(vote.percentages[choice]).replace(".", ",")}%)`)) : []));
     setText($("vote-outcome"), open ? "" : outcomeText(vote));

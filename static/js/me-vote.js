@@ -62,7 +62,7 @@ export function renderVote(vote) {
   $("vote-send").textContent = t("send");
   const lines = [];
   if (mine && open) lines.push(t("recorded"));
-  if (open && vote.method === "hands") lines.push(t("hands"));
+  if (open && vote.method !== "phones") lines.push(t(vote.method));  // hands, or paper
   if (open && vote.method === "phones") lines.push(t("progress", { cast: vote.cast, present: vote.present }));
   if (open && vote.secret && !mine) lines.push(t("secret"));
   if (!open) lines.push(t("closed", { present: vote.present }));

@@ -74,7 +74,7 @@ def test_one_open_vote_at_a_time_and_bad_openings_are_refused(client, auth):
     second = client.post("/api/votes", json={"question": "Khác", "method": "phones"}, headers=auth("admin"))
     assert second.status_code == 409 and second.get_json()["error"]["code"] == "vote_already_open"
     client.post(f"/api/votes/{first['id']}/close", headers=auth("mc"))
-    for body, code in (({"question": "x", "method": "paper"}, "invalid_method"),
+    for body, code in (({"question": "x", "method": "post"}, "invalid_method"),
                        ({"method": "phones"}, "missing_question"),
                        ({"question": "x", "method": "hands", "secret": True}, "secret_hands"),
                        ({"question": "x", "method": "phones", "choices": ["A"]}, "invalid_choices"),
@@ -154,7 +154,8 @@ def test_the_screens_and_the_phones_get_the_figures_never_who_voted_what(app, cl
     shown = client.get("/api/state", headers=auth("display")).get_json()["vote"]
     assert shown["counts"]["Không tán thành"] == 1 and shown["state"] == "closed"
     assert set(shown) == {"id", "question", "item", "method", "secret", "election", "max_choices", "choices", "state",
-                          "present", "cast", "counts", "percentages", "outcome", "agreed", "recorded_at"}
+                          "present", "cast", "counts", "percentages", "outcome", "entries", "agreed",
+                          "recorded_at"}
     live.disconnect()
 
 
@@ -176,3 +177,27 @@ def test_two_candidates_of_one_name_are_told_apart_by_their_unit(app, client, au
     vote = open_vote(client, auth, question="Bầu", candidates=True)
     assert {"Trần Văn Trùng (Tổ 1)", "Trần Văn Trùng (Tổ 2)"} <= set(vote["choices"])
     assert len(set(vote["choices"])) == len(vote["choices"])
+
+
+def test_paper_ballots_are_entered_twice_and_stand_only_when_both_entries_agree(app, client, auth, conference_id):
+    check_in(app, conference_id, [d for d, _ in delegates(app, conference_id, 10)])
+    vote = open_vote(client, auth, method="paper", secret=True)
+    path = f"/api/votes/{vote['id']}"
+    enter = lambda counts, entry: client.post(f"{path}/paper", json={"counts": counts, "entry": entry},  # noqa: E731
+                                              headers=auth("mc"))
+    assert enter({"Tán thành": 8}, 2).get_json()["error"]["code"] == "first_entry_missing"
+    assert enter({"Tán thành": 8}, 3).get_json()["error"]["code"] == "invalid_entry"
+    first = enter({"Tán thành": 8, "Không tán thành": 2}, 1).get_json()
+    assert first["entries"] == 1 and first["counts"] is None  # the second person enters blind
+    assert client.post(f"{path}/close", headers=auth("mc")).get_json()["error"]["code"] == "paper_entries_missing"
+    assert enter({"Tán thành": 7, "Không tán thành": 2}, 2).get_json()["entries"] == 2
+    refused = client.post(f"{path}/close", headers=auth("mc"))
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "paper_mismatch"
+    assert "Tán thành" in refused.get_json()["error"]["message"]
+    enter({"Tán thành": 8, "Không tán thành": 2}, 2)
+    closed = client.post(f"{path}/close", headers=auth("mc")).get_json()
+    assert closed["counts"] == {"Tán thành": 8, "Không tán thành": 2, "Không biểu quyết": 0}
+    assert closed["outcome"]["passed"] and closed["present"] == 10
+    hands = open_vote(client, auth, method="hands")
+    assert client.post(f"/api/votes/{hands['id']}/paper", json={"counts": {}, "entry": 1},
+                       headers=auth("mc")).get_json()["error"]["code"] == "not_paper"

@@ -88,6 +88,7 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "/api/votes"): CONTROL,
     ("GET", "/api/votes/<int:vote_id>"): CONTROL,
     ("POST", "/api/votes/<int:vote_id>/hands"): CONTROL,
+    ("POST", "/api/votes/<int:vote_id>/paper"): CONTROL,
     ("POST", "/api/votes/<int:vote_id>/close"): CONTROL,
     ("POST", "/api/stage/lectern"): CONTROL,
     ("POST", "/api/stage/overlay"): CONTROL,

@@ -7,7 +7,7 @@ The `vote` table held the item-8 result only (agreed / present). It becomes the 
 (conference/votes/): each old row is kept as a closed show of hands on the vote item's question,
 its "agreed" moved to the tally of the choice "Tán thành" (the only count the MC gave then).
 Who has voted (vote_voter) and what an open vote's delegates chose (vote_ballot) are new tables;
-a secret vote writes only the tallies of vote_choice.
+a secret vote writes only the tallies of vote_choice. Paper ballots are entered twice: second_count.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -28,8 +28,8 @@ def upgrade() -> None:
     with op.batch_alter_table('vote', schema=None) as batch_op:
         batch_op.add_column(sa.Column('item_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('question', sa.String(length=300), nullable=True))
-        batch_op.add_column(sa.Column('method', sa.Enum('phones', 'hands', name='votemethod', native_enum=False,
-                                                        length=24), nullable=True))
+        batch_op.add_column(sa.Column('method', sa.Enum('phones', 'hands', 'paper', name='votemethod',
+                                                        native_enum=False, length=24), nullable=True))
         batch_op.add_column(sa.Column('secret', sa.Boolean(), nullable=True))
         batch_op.add_column(sa.Column('election', sa.Boolean(), nullable=True))
         batch_op.add_column(sa.Column('max_choices', sa.Integer(), nullable=True))
@@ -63,6 +63,7 @@ def _create_children() -> None:
         sa.Column('label', sa.String(length=200), nullable=False),
         sa.Column('candidate_id', sa.Integer(), nullable=True),
         sa.Column('count', sa.Integer(), nullable=False),
+        sa.Column('second_count', sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(['candidate_id'], ['candidate.id'], ondelete='SET NULL'),
         sa.ForeignKeyConstraint(['vote_id'], ['vote.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id'),
