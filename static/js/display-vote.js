@@ -14,6 +14,7 @@ export function showsVote(snapshot) {
 export function renderVoteStage(root, snapshot, t) {
   const vote = snapshot.vote;
   root.dataset.state = vote.state;
+  root.style.setProperty("--rows", String(Math.max(vote.choices.length, 3)));  // the results' rows share the height
   const nodes = [el("div", "vote-kicker", vote.election ? t.vote_election : t.vote_question),
     el("h2", "vote-title", vote.question)];
   if (vote.state === "open") {
