@@ -1,9 +1,9 @@
-"""The awards (item 5) and the item-8 vote, one concern a file. Domain:
+"""The awards (item 5), one concern a file (the item-8 vote is a vote of conference/votes/). Domain:
 
 - order.py: the calling order and what the screens see of it (the JSON shapes, the two-step
   reveal); its public names are this package's, below;
 - catalogue.py: the office's set-up (forms, decisions, honourees, a hand-set order, the batch size);
-- day.py: who received (in person, nhận thay, or absent), the item-8 vote, the log for the minutes;
+- day.py: who received (in person, nhận thay, or absent), the log for the minutes;
 - importer.py: honourees from a spreadsheet;
 - common.py: what they share (input checks, the honouree lookup, the race retry).
 Views: api.py (the awards API), pages.py (the office's awards page).

@@ -1,5 +1,5 @@
-"""The awards on the day: who received (in person, nhận thay, or absent), the item-8 vote, and
-the log of it all for the minutes.
+"""The awards on the day: who received (in person, nhận thay, or absent), and the log of it all
+for the minutes. (The item-8 vote is a vote of conference/votes/.)
 
 One file of the awards package, read in one sitting: what the MC and the office record while
 the segment runs. The calling order and JSON shapes come from order.py; the input checks, the
@@ -10,14 +10,12 @@ the MC, the projector and the office see it at once.
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
-
-from conference.core.db import db, utcnow, write_transaction
+from conference.core.db import utcnow, write_transaction
 from conference.core.errors import Conflict, ConferenceError
 from conference.core.fields import bounded_text
-from conference.core.models import AwardPresentation, CheckIn, HonoureeKind, Vote
-from conference.core.state import bump_version, get_conference
-from .common import LIMITS, as_int, get_honouree, once_more_on_race, presentations_of
+from conference.core.models import AwardPresentation, HonoureeKind
+from conference.core.state import bump_version
+from .common import LIMITS, get_honouree, once_more_on_race, presentations_of
 from .order import calling_order, honouree_json
 
 OUTCOMES = ("received", "proxy", "absent")
@@ -75,26 +73,6 @@ def clear_presentation(conference_id: int, honouree_id: object) -> None:
             raise Conflict("nothing_recorded", "Chưa ghi nhận kết quả nào cho mục này.")
         presentation.outcome = presentation.received_by = presentation.recorded_at = None
         bump_version(conference_id)
-
-
-def present_count(conference_id: int) -> int:
-    return db.session.scalar(sa.select(sa.func.count(CheckIn.id)).where(CheckIn.conference_id == conference_id))
-
-
-def record_vote(conference_id: int, agreed: object):
-    """Item 8: tán thành x / y, where y is the number checked in at the door right now."""
-    agreed = as_int(agreed, "agreed")
-    with write_transaction() as session:
-        get_conference(conference_id)
-        present = present_count(conference_id)
-        if not 0 <= agreed <= present:
-            raise ConferenceError("invalid_agreed",
-                                  "Số tán thành phải từ 0 đến %(present)d (số đại biểu có mặt).", 422,
-                                  present=present)
-        vote = Vote(conference_id=conference_id, agreed=agreed, present=present, recorded_at=utcnow())
-        session.add(vote)
-        bump_version(conference_id)
-    return vote
 
 
 def presentation_log(conference_id: int) -> list[dict]:

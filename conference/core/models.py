@@ -285,14 +285,67 @@ class Candidate(Base):
     delegate_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("delegate.id", ondelete="SET NULL"))
 
 
+class VoteMethod(str, enum.Enum):
+    PHONES = "phones"  # each checked-in delegate casts a ballot on /me
+    HANDS = "hands"  # a show of hands: the MC enters the counts
+    PAPER = "paper"  # paper ballots, counted and entered twice: the result stands when both agree
+
+
+class VoteState(str, enum.Enum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
 class Vote(Base):
-    """Item 8 result: tán thành x / y present, kept for the minutes."""
+    """A vote of the conference (conference/votes/): a question or a list of candidates, by phones or
+    by show of hands. Present is counted at the close (checked in at the door then); recorded_at is
+    when the result was recorded. The item-8 call of POST /api/vote is a closed show of hands."""
     __tablename__ = "vote"
     id: Mapped[int] = mapped_column(primary_key=True)
     conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
-    agreed: Mapped[int]
-    present: Mapped[int]
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    item_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="SET NULL"))
+    question: Mapped[str] = mapped_column(sa.String(300))
+    method: Mapped[VoteMethod] = mapped_column(_enum(VoteMethod))
+    secret: Mapped[bool] = mapped_column(default=False)
+    election: Mapped[bool] = mapped_column(default=False)  # the choices are candidates
+    max_choices: Mapped[int] = mapped_column(default=1)
+    state: Mapped[VoteState] = mapped_column(_enum(VoteState))
+    present: Mapped[Optional[int]]
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    choices: Mapped[list["VoteChoice"]] = relationship(order_by="VoteChoice.position", cascade="all, delete-orphan",
+                                                       passive_deletes=True)
+
+
+class VoteChoice(Base):
+    """One choice of a vote and its tally. A secret vote keeps nothing but these counts."""
+    __tablename__ = "vote_choice"
+    __table_args__ = (sa.UniqueConstraint("vote_id", "position"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(sa.ForeignKey("vote.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    label: Mapped[str] = mapped_column(sa.String(200))
+    candidate_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("candidate.id", ondelete="SET NULL"))
+    count: Mapped[int] = mapped_column(default=0)
+    second_count: Mapped[Optional[int]]  # paper ballots: the second entry, which must agree with count
+
+
+class VoteVoter(Base):
+    """Who has voted, and nothing of what: the key refuses a second ballot from one delegate. No
+    surrogate id and no time, so its rows carry no order to set beside the tallies."""
+    __tablename__ = "vote_voter"
+    vote_id: Mapped[int] = mapped_column(sa.ForeignKey("vote.id", ondelete="CASCADE"), primary_key=True)
+    delegate_id: Mapped[int] = mapped_column(sa.ForeignKey("delegate.id", ondelete="CASCADE"), primary_key=True)
+
+
+class VoteBallot(Base):
+    """An open (named) vote's ballot: one row per choice a delegate ticked. A secret vote has none."""
+    __tablename__ = "vote_ballot"
+    __table_args__ = (sa.UniqueConstraint("vote_id", "delegate_id", "choice_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(sa.ForeignKey("vote.id", ondelete="CASCADE"), index=True)
+    delegate_id: Mapped[int] = mapped_column(sa.ForeignKey("delegate.id", ondelete="CASCADE"))
+    choice_id: Mapped[int] = mapped_column(sa.ForeignKey("vote_choice.id", ondelete="CASCADE"))
 
 
 class Device(Base):

@@ -8,12 +8,13 @@ import sqlalchemy as sa
 from conference.awards import award_snapshot
 from conference.checkin.roster import attendance, called_names
 from conference.core.db import db, in_write_transaction, utcnow
-from conference.core.models import AgendaItem, Candidate, ShowState, Vote
+from conference.core.models import AgendaItem, Candidate, ShowState
 from conference.core.state import get_conference, show_state
 from conference.core.textnorm import fold
 from conference.show.runs import NOT_RUN, RunTime, run_times, runs_by_key
 from conference.show.stage.snapshot import slide_json, stage_json
 from conference.show.timing import timing_json
+from conference.votes.results import vote_snapshot
 
 
 def _time(value) -> str | None:
@@ -80,8 +81,6 @@ def _build_snapshot(conference_id: int) -> dict:
         .options(sa.orm.selectinload(AgendaItem.steps)).order_by(AgendaItem.position)))
     candidates = db.session.scalars(sa.select(Candidate).where(Candidate.conference_id == conference_id)
                                     .order_by(Candidate.position))
-    vote = db.session.scalar(sa.select(Vote).where(Vote.conference_id == conference_id)
-                             .order_by(Vote.id.desc()).limit(1))
     runs = run_times(runs_by_key(conference_id))  # one query for every place's runs
     award = award_snapshot(conference_id)
     called = called_names(conference_id)
@@ -97,8 +96,8 @@ def _build_snapshot(conference_id: int) -> dict:
         "award": award,
         "candidates": [{"position": c.position, "full_name": c.full_name, "title": c.title, "unit": c.unit}
                        for c in candidates],
-        "vote": {"agreed": vote.agreed, "present": vote.present, "recorded_at": _time(vote.recorded_at)}
-        if vote else None,
+        # the open vote, or the last recorded: figures only, never who voted what (votes/results.py)
+        "vote": vote_snapshot(conference_id),
         "message": state.message,
         "screen": state.screen.value,
         "timing": timing_json(conference, agenda, state, runs),  # planned vs actual, projected end

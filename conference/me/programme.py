@@ -51,7 +51,8 @@ def programme_view(snapshot: dict, documents: list[dict]) -> dict:
             "agenda": [{"position": i["position"], "title": i["title"], "done": i["ended_at"] is not None}
                        for i in agenda],
             "award": None if dark or not current or current["kind"] != "awards" else _award_view(snapshot["award"]),
-            "documents": documents}
+            "documents": documents,
+            "vote": snapshot.get("vote")}  # figures only, never who voted what (votes/results.py)
 
 
 def documents_view(conference_id: int) -> list[dict]:

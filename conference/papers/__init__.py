@@ -6,5 +6,6 @@ docx_layout.py, print_text.py and text_metrics.py lay text out on paper (NĐ 30/
 fonts with every Vietnamese letter, text that fits).
 Views: pages.py (the office's papers page and downloads).
 
-The domain imports core and the features before it (accounts, checkin, awards, show).
+The domain imports core and the features before it (accounts, checkin, awards, show; votes: every
+vote for the minutes).
 """

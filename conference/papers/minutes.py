@@ -3,7 +3,7 @@
 Laid out as NĐ 30/2020/NĐ-CP, Phụ lục I lays out an administrative document (docx_layout.py, and
 docs/OFFICE.md): the agency block beside the quốc hiệu, "Số: …/BB-…" beside the place and date,
 BIÊN BẢN and its trích yếu; then time and place, chair and secretary, attendance, the program as it
-ran with its times, the awards presented and who received them, the item-8 vote, the end time, the
+ran with its times, the awards presented and who received them, every vote taken, the end time, the
 two signature blocks and "Nơi nhận". Only recorded facts are stated; what was not recorded is left
 as a blank to fill in by hand.
 """
@@ -23,10 +23,11 @@ from conference.core.dates import to_local, vn_clock, vn_date, vn_day
 from conference.core.db import db
 from conference.core.errors import ConferenceError
 from conference.core.models import (AgendaItem, AwardPresentation, Candidate, Conference, HonoureeKind, ItemKind,
-                                    Vote)
+                                    )
 from conference.core.state import get_conference
 from conference.core.textnorm import mid_sentence
 from conference.show.runs import runs_by_key
+from conference.votes.results import recorded_votes
 from . import docx_layout as layout
 from .attendance import attendance_rows, group_figures
 
@@ -68,7 +69,7 @@ class Minutes:
     program: list[ProgramLine]
     awards: list[AwardLine]
     candidates: list[Candidate]
-    vote: Vote | None
+    votes: list[dict]  # every closed vote in order (votes/results.py vote_json)
     vote_title: str | None
 
 
@@ -127,8 +128,6 @@ def minutes_data(conference_id: int) -> Minutes:
     item_runs = [run for item in items for run in runs.get((item.id, None), [])]
     finished = bool(item_runs) and items[-1].ended_at is not None  # past the last item: no run is open
     rows = attendance_rows(conference_id)
-    vote = db.session.scalar(sa.select(Vote).where(Vote.conference_id == conference_id)
-                             .order_by(Vote.id.desc()).limit(1))
     vote_item = next((i for i in items if i.kind == ItemKind.VOTE), None)
     started_at = min((start for start, _ in item_runs), default=None)
     # The day the clock was read on, never the planned date with another day's clock (a rehearsal,
@@ -138,7 +137,7 @@ def minutes_data(conference_id: int) -> Minutes:
                                          .order_by(Candidate.position)))
     return Minutes(conference, day, started_at, max(end for _, end in item_runs) if finished else None,
                    sum(r.present for r in rows), len(rows), group_figures(conference_id, rows)[:-1],
-                   _program(items, runs), _award_lines(conference_id), candidates, vote,
+                   _program(items, runs), _award_lines(conference_id), candidates, recorded_votes(conference_id),
                    vote_item.title if vote_item else None)
 
 
@@ -270,13 +269,48 @@ def _vote_section(document, data: Minutes) -> None:
         detail = ", ".join(p for p in (candidate.title, candidate.unit) if p)
         layout.paragraph(document, f"{number}. {candidate.full_name}" + (f" – {detail}" if detail else ""),
                          indent=True, after=0)
-    vote = data.vote
-    if vote is None:
+    if not data.votes:
         _labelled(document, "Kết quả biểu quyết: ", "chưa được ghi nhận.")
         return
-    share = f"{100 * vote.agreed / vote.present:.1f}".replace(".", ",") if vote.present else "0"
-    _labelled(document, "Kết quả biểu quyết: ",
-              f"tán thành {vote.agreed}/{vote.present} đại biểu có mặt (đạt {share}%).")
+    for vote in data.votes:
+        _one_vote(document, vote)
+
+
+METHODS = {"hands": "giơ tay", "phones": "bỏ phiếu trên điện thoại", "paper": "bỏ phiếu giấy"}
+
+
+def _percent(count: int, present: int) -> str:
+    return f"{100 * count / present:.1f}".replace(".", ",") if present else "0"
+
+
+def _one_vote(document, vote: dict) -> None:
+    """Question, method, present, each choice's count and share of those present, the outcome."""
+    present = vote["present"]
+    method = METHODS[vote["method"]]
+    if vote["method"] == "phones":
+        method += ", kín" if vote["secret"] else ", công khai"
+    elif vote["secret"]:
+        method += ", kín"
+    _labelled(document, "Biểu quyết: ", f"{vote['question']} (hình thức: {method}).")
+    cast = f", {vote['cast']} người đã biểu quyết" if vote["method"] == "phones" else ""
+    layout.paragraph(document, f"Số đại biểu có mặt: {present}{cast}.", indent=True, after=0)
+    for label, count in vote["counts"].items():
+        said = f"{label}:" if vote["election"] else mid_sentence(label)  # a name keeps its capitals
+        layout.paragraph(document, f"– {said} {count}/{present} đại biểu có mặt "
+                                   f"(đạt {_percent(count, present)}%).", indent=True, after=0)
+    _labelled(document, "Kết quả biểu quyết: ", _outcome_text(vote))
+
+
+def _outcome_text(vote: dict) -> str:
+    rule = "quá nửa số đại biểu có mặt"
+    if vote["election"]:
+        elected = vote["outcome"]["elected"]
+        return f"trúng cử ({rule}): {', '.join(elected)}." if elected else f"không ai đạt {rule}."
+    adopted = vote["outcome"]["adopted"]
+    if adopted is None:
+        return f"không phương án nào đạt {rule}."
+    return f"{mid_sentence(adopted)} ({rule}) – thông qua." if vote["outcome"]["passed"] else \
+        f"{mid_sentence(adopted)} ({rule})."
 
 
 def _closing(document, data: Minutes) -> None:

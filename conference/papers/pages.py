@@ -10,6 +10,7 @@ from conference.checkin.roster import groups
 from conference.core.errors import ConferenceError
 from conference.office.details import conference_or_404, parse_id
 from conference.office.frame import bp, conference_id, message_page
+from conference.votes.results import recorded_votes
 from . import attendance, badges
 from .minutes import minutes_docx
 
@@ -38,7 +39,8 @@ def send_badges(name: str, delegate_ids=None, group_id: int | None = None):
 def papers():
     """Badges to print before the day; the attendance list and the minutes after it."""
     cid = conference_id()
-    return render_template("admin_papers.html", conference=conference_or_404(cid), groups=groups(cid))
+    return render_template("admin_papers.html", conference=conference_or_404(cid), groups=groups(cid),
+                           votes=recorded_votes(cid))  # an open vote's named list is downloaded here
 
 
 @bp.get("/badges.pdf")

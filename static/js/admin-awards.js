@@ -326,7 +326,7 @@ async function loadLog() {
     }
     return row;
   }));
-  $("aw-vote").textContent = log.vote
+  $("aw-vote").textContent = log.vote?.agreed != null  // a vote with a "Tán thành" count recorded
     ? t("vote_recorded", { agreed: log.vote.agreed, present: log.vote.present, time: localTime(log.vote.recorded_at) })
     : t("vote_none");
 }

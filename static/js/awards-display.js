@@ -119,7 +119,7 @@ function voteStage(snapshot) {
     list.append(row);
   });
   stage.append(list);
-  if (snapshot.vote) {
+  if (snapshot.vote?.agreed != null) {  // a vote with a "Tán thành" count recorded (docs/VOTES.md)
     stage.append(el("div", "aw-vote-result",
       t("vote_result", { agreed: snapshot.vote.agreed, present: snapshot.vote.present })));
   }

@@ -226,7 +226,7 @@ function voteView(snapshot, item) {
     rerender();
   });
   nodes.push(form);
-  if (snapshot.vote) {
+  if (snapshot.vote?.agreed != null) {  // a vote with a "Tán thành" count recorded (docs/VOTES.md)
     nodes.push(el("p", "aw-vote-recorded",
       t("vote_recorded", { agreed: snapshot.vote.agreed, present: snapshot.vote.present,
         time: voteTime(Date.parse(snapshot.vote.recorded_at)) })));

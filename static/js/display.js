@@ -1,6 +1,7 @@
 // The projector: read-only, follows the snapshot. All text goes through textContent.
 import { el, setText } from "./live.js";
 import { renderAwardStage } from "./awards-display.js";
+import { renderVoteStage, showsVote } from "./display-vote.js";
 import { fitAll, keepAwake, scaleToWindow } from "./display-stage.js";
 import { hallSound } from "./display-sound.js";
 import { SlideView } from "./slides.js";
@@ -53,6 +54,10 @@ function modeOf(place) {
   if (!place) return snapshot.finished ? "finished" : "welcome";
   // The report's slides, on a paired projector (a deck is served to signed-in screens only).
   if (snapshot.slide?.shown && config.device_id != null && hall.dataset.slides !== "failed") return "slides";
+  if (showsVote(snapshot)) {  // a vote open, or its result on its item (display-vote.js)
+    renderVoteStage($("vote-stage"), snapshot, t);
+    return "vote";
+  }
   const kind = place.item.kind;
   const stage = $("award-stage");
   if (kind === "awards" || kind === "vote") {

@@ -5,6 +5,7 @@ import { renderAwardPanel } from "./awards-mc.js";
 import { renderAgenda } from "./mc-agenda.js";
 import { slidesPanel } from "./mc-slides.js";
 import { stagePanel } from "./mc-stage.js";
+import { votesPanel } from "./mc-votes.js";
 import {
   bareStepTitle, clockFormat, currentPlace, followLive, formatDuration, nextPlace, pageConfig, phase, projection,
   runSeconds, template,
@@ -36,6 +37,7 @@ live.socket.on("drivers", ({ drivers }) => {
 const stage = stagePanel({ t, command: (path, body) => command(path, body), current: () => snapshot });
 live.socket.on("sound", (status) => stage.hear(status));
 const slides = slidesPanel({ t, command: (path, body) => command(path, body), current: () => snapshot });
+const votes = votesPanel({ t });  // the vote card (mc-votes.js): open, watch, enter hands, close
 
 // ---- Rendering ------------------------------------------------------------------------------
 
@@ -51,6 +53,7 @@ function render() {
   renderHall();
   stage.render(snapshot);
   slides.render(snapshot);
+  votes.render(snapshot);
   const key = JSON.stringify([snapshot.agenda, snapshot.current, snapshot.current_step, snapshot.timing?.items]);
   if (key !== agendaKey) {
     agendaKey = key;

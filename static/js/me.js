@@ -2,6 +2,8 @@
 // which carries only what the projector shows. Whether the batch being called is this delegate's is
 // decided here, against the honouree ids the page was given (data-mine): one message for every phone.
 
+import { renderVote } from "./me-vote.js";
+
 const root = document.getElementById("me");
 const strings = JSON.parse(root.dataset.strings);
 const mine = new Set(JSON.parse(root.dataset.mine));
@@ -23,6 +25,7 @@ function render(view) {
   renderAward(view.award);
   renderAgenda(view.agenda, current);
   renderDocuments(view.documents);
+  renderVote(view.vote);  // me-vote.js: the ballot, then the result
   root.dataset.version = String(view.version);
 }
 

@@ -8,7 +8,7 @@ from conference.accounts.devices import create_device
 from conference.core.db import db, utcnow, write_transaction
 from conference.core.extensions import socketio as server_socketio
 from conference.core.models import (AgendaItem, AgendaStep, AwardPresentation, Badge, CheckIn, Delegate, Honouree,
-                                    Role, Scan, ShowRun, ShowState, Vote)
+                                    Role, Scan, ShowRun, ShowState, Vote, VoteChoice)
 from conference.core.state import default_conference_id
 from conference.office import backups, lifecycle
 
@@ -28,10 +28,10 @@ def _rehearse(app) -> tuple[int, dict]:
     for _ in range(5):
         client.post("/api/show/next", headers=bearer(mc))
     client.post("/api/show/message", json={"message": "Tổng duyệt"}, headers=bearer(mc))
+    assert client.post("/api/vote", json={"agreed": 3}, headers=bearer(mc)).status_code == 201  # a show of hands
     with app.app_context(), write_transaction() as session:
         honouree = session.scalar(sa.select(Honouree.id).limit(1))
         session.add(AwardPresentation(honouree_id=honouree, called_at=utcnow(), outcome="received"))
-        session.add(Vote(conference_id=cid, agreed=3, present=3))
     return cid, {"door": door, "mc": mc}
 
 
@@ -48,6 +48,7 @@ def test_reset_clears_the_day_and_keeps_the_set_up_delegates_and_badges(any_app)
         assert lifecycle.show_running(cid)
         lifecycle.reset_day(cid, force=True)
         assert _count(CheckIn) == _count(Scan) == _count(AwardPresentation) == _count(Vote) == _count(ShowRun) == 0
+        assert _count(VoteChoice) == 0  # with its vote
         assert _count(AgendaItem, AgendaItem.started_at.isnot(None) | AgendaItem.ended_at.isnot(None)) == 0
         assert _count(AgendaStep, AgendaStep.started_at.isnot(None)) == 0
         state = db.session.get(ShowState, cid)

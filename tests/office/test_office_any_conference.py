@@ -21,6 +21,7 @@ from conference.me import documents
 from conference.office import details, lifecycle
 from conference.show import agenda
 from conference.show.stage import cues, slides
+from conference.votes import record
 
 from tests.conftest import bearer
 from tests.web.test_english import data_strings, left_in_vietnamese
@@ -46,7 +47,8 @@ INSTALL_WIDE = {
 }
 # A route's id argument -> the kind of row of a conference it names.
 OWNED = {"delegate_id": "delegate", "group_id": "group", "item_id": "item", "step_id": "step",
-         "candidate_id": "candidate", "document_id": "document", "cue_id": "cue", "deck_id": "deck"}
+         "candidate_id": "candidate", "document_id": "document", "cue_id": "cue", "deck_id": "deck",
+         "vote_id": "vote"}
 # What a form may send to any office route: valid where a route reads it, and naming rows of the other
 # conference where it names one, which must then be refused.
 FORM = {"title": "Mục thêm", "name": "Tổ thêm", "full_name": "Người Thêm", "position": "Tổ viên", "unit": "Tổ 1",
@@ -58,7 +60,8 @@ def marks(tag: str) -> dict[str, str]:
     """Names only this conference's rows carry, to find them in any page or paper."""
     return {"delegate": f"Đặng Văn Dấu{tag}", "group": f"Tổ Dấu{tag}", "item": f"Mục Dấu{tag}",
             "step": f"Bước Dấu{tag}", "candidate": f"Ứng Viên Dấu{tag}", "document": f"Tài liệu Dấu{tag}",
-            "cue": f"am-bao-dau-{tag.lower()}.wav", "deck": f"trinh-chieu-dau-{tag.lower()}.pdf"}
+            "cue": f"am-bao-dau-{tag.lower()}.wav", "deck": f"trinh-chieu-dau-{tag.lower()}.pdf",
+            "vote": f"Biểu quyết Dấu{tag}"}
 
 
 def marked_rows(conference_id: int, tag: str) -> dict[str, int]:
@@ -73,8 +76,9 @@ def marked_rows(conference_id: int, tag: str) -> dict[str, int]:
     document = documents.add_document(conference_id, names["document"], pdf_bytes(names["document"]))
     cue = cues.attach_cue(conference_id, "place", str(item.position), names["cue"], io.BytesIO(wav()))
     deck = slides.attach_deck(conference_id, str(item.position), names["deck"], io.BytesIO(pdf_bytes("Trang 1")))
+    vote = record.open_vote(conference_id, {"question": names["vote"], "method": "phones"})  # an open (named) vote
     return {"delegate": delegate.id, "group": group.id, "item": item.id, "step": step.id, "candidate": candidate.id,
-            "document": document.id, "cue": cue.id, "deck": deck.id}
+            "document": document.id, "cue": cue.id, "deck": deck.id, "vote": vote.id}
 
 
 @pytest.fixture

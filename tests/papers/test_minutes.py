@@ -12,6 +12,7 @@ from docx import Document
 from conference.core.db import db
 from conference.core.models import AgendaItem, AwardPresentation, Candidate, Delegate, Honouree
 from conference.core.dates import vn_date, vn_day
+from conference.votes.record import record_show_of_hands
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -67,7 +68,7 @@ def run_the_day(app, conference_id, client, auth) -> dict:
                     if not plan:
                         break
             if current and current["kind"] == "vote":
-                award_day.record_vote(conference_id, len(ids) - 2)
+                record_show_of_hands(conference_id, len(ids) - 2)
             if state["finished"]:
                 break
         assert client.get("/api/state").get_json()["finished"]

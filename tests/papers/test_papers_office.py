@@ -74,7 +74,8 @@ def _run_the_program(conference_id: int, clock: DemoDayClock) -> None:
                 for honouree in announcement.honourees:
                     award_day.record_presentation(conference_id, honouree.id, "received", None, confirm=True)
         if running.kind.value == "vote":
-            award_day.record_vote(conference_id, 38)
+            from conference.votes.record import record_show_of_hands
+            record_show_of_hands(conference_id, 38)
         if running.position in NOTES:
             secretary_notes.save_notes(conference_id, running.id, NOTES[running.position])
 

@@ -14,7 +14,8 @@ from conference.office.demo import DEMO_FILE
 
 VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
 NOT_PAGES = {"static", "auth.pair", "door.roster", "door.presence",
-             "stage.cue_file", "stage.deck_file"}  # besides files (a name with a suffix); a cue, a deck
+             "stage.cue_file", "stage.deck_file",  # besides files (a name with a suffix); a cue, a deck
+             "ballot.mine"}  # JSON for the phone's script: whether it has voted (conference/votes/)
 ROLE = {"door.index": "door", "mc.index": "mc"}
 PHONE_PAGES = {"me.page", "me.open_page", "me.document_view"}  # a delegate's phone (conference/me/)
 TEXT_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "value", "content"}
