@@ -4,6 +4,7 @@ import { api, fillScript, setText } from "./live.js";
 import { renderAwardPanel } from "./awards-mc.js";
 import { renderAgenda } from "./mc-agenda.js";
 import { slidesPanel } from "./mc-slides.js";
+import { speakersPanel } from "./mc-speakers.js";
 import { stagePanel } from "./mc-stage.js";
 import {
   bareStepTitle, clockFormat, currentPlace, followLive, formatDuration, nextPlace, pageConfig, phase, projection,
@@ -36,6 +37,7 @@ live.socket.on("drivers", ({ drivers }) => {
 const stage = stagePanel({ t, command: (path, body) => command(path, body), current: () => snapshot });
 live.socket.on("sound", (status) => stage.hear(status));
 const slides = slidesPanel({ t, command: (path, body) => command(path, body), current: () => snapshot });
+const speakers = speakersPanel({ t, command: (path, body) => command(path, body), timeOfDay });
 
 // ---- Rendering ------------------------------------------------------------------------------
 
@@ -51,6 +53,7 @@ function render() {
   renderHall();
   stage.render(snapshot);
   slides.render(snapshot);
+  speakers.render(snapshot);
   const key = JSON.stringify([snapshot.agenda, snapshot.current, snapshot.current_step, snapshot.timing?.items]);
   if (key !== agendaKey) {
     agendaKey = key;

@@ -20,7 +20,7 @@ import pytest
 from tests.core.layout import CONFERENCE, domain_modules, view_modules
 from tests.core.test_architecture import violations
 
-FEATURE_ORDER = ("core", "accounts", "checkin", "awards", "seating", "show", "me", "papers", "office")
+FEATURE_ORDER = ("core", "accounts", "checkin", "awards", "seating", "show", "me", "votes", "speakers", "papers", "office")
 # Modules outside the domain that touch the database, and why they may.
 QUERYING_INFRASTRUCTURE = {
     "factory.py": "the app factory binds the database and rolls back a failed request",
