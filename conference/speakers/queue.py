@@ -35,7 +35,7 @@ def set_requests_open(conference_id: int, value: object) -> bool:
     """Let the delegates ask to speak (True) or not (False). Requests already waiting stay: the
     MC still calls or dismisses them."""
     if not isinstance(value, bool):
-        raise ConferenceError("invalid_switch", N_("Hãy chọn bật hoặc tắt."))
+        raise ConferenceError("invalid_switch", "Hãy chọn bật hoặc tắt.")
     with write_transaction() as session:
         row = session.get(SpeakerSettings, conference_id)
         if row is None:
@@ -56,11 +56,11 @@ def ask(phone: DelegatePhone, subject: object) -> SpeakingRequest:
     with write_transaction() as session:
         locked_show_state(conference_id)
         if not requests_open(conference_id):
-            raise Forbidden("requests_closed", N_("Hiện chưa nhận đăng ký phát biểu."))
+            raise Forbidden("requests_closed", "Hiện chưa nhận đăng ký phát biểu.")
         if session.scalar(sa.select(CheckIn.id).where(CheckIn.delegate_id == delegate_id)) is None:
-            raise Forbidden("not_checked_in", N_("Đồng chí cần điểm danh ở cửa hội trường trước khi đăng ký phát biểu."))
+            raise Forbidden("not_checked_in", "Đồng chí cần điểm danh ở cửa hội trường trước khi đăng ký phát biểu.")
         if _waiting_of(session, delegate_id) is not None:
-            raise Conflict("already_waiting", N_("Đồng chí đã đăng ký phát biểu và đang chờ đến lượt."))
+            raise Conflict("already_waiting", "Đồng chí đã đăng ký phát biểu và đang chờ đến lượt.")
         request = SpeakingRequest(conference_id=conference_id, delegate_id=delegate_id, subject=text,
                                   state=WAITING, asked_at=utcnow())
         session.add(request)
@@ -74,7 +74,7 @@ def withdraw(phone: DelegatePhone) -> None:
         locked_show_state(phone.conference_id)
         request = _waiting_of(session, phone.delegate_id)
         if request is None:
-            raise Conflict("not_waiting", N_("Đồng chí không có đăng ký phát biểu nào đang chờ."))
+            raise Conflict("not_waiting", "Đồng chí không có đăng ký phát biểu nào đang chờ.")
         request.state = SpeakingState.WITHDRAWN
         request.ended_at = utcnow()
         bump_version(phone.conference_id)
@@ -141,11 +141,11 @@ def _request(session, conference_id: int, request_id: object, expected: Speaking
     """The request of this conference in the state the action needs; another conference's is unknown."""
     request = session.get(SpeakingRequest, request_id) if is_id(request_id) else None
     if request is None or request.conference_id != conference_id:
-        raise NotFound("unknown_request", N_("Không tìm thấy đăng ký phát biểu này."))
+        raise NotFound("unknown_request", "Không tìm thấy đăng ký phát biểu này.")
+    if request.state != expected and expected == WAITING:
+        raise Conflict("request_moved_on", "Đăng ký này không còn trong hàng chờ.")
     if request.state != expected:
-        message = (N_("Đăng ký này không còn trong hàng chờ.") if expected == WAITING
-                   else N_("Người này không đang phát biểu."))
-        raise Conflict("request_moved_on", message)
+        raise Conflict("request_moved_on", "Người này không đang phát biểu.")
     return request
 
 
