@@ -34,6 +34,7 @@ def test_two_phones_ask_the_mc_calls_the_first_and_the_projector_shows_them(chro
             page.fill("#speak-subject-input", subject)
             page.tap("#speak-ask")
             expect(page.locator("#speak-waiting")).to_be_visible()
+            expect(page.locator("#speak-form")).to_be_hidden()  # one waiting request: no second form
         expect(phones[0].locator("#speak-place")).to_contain_text("vị trí thứ 1 ")
         expect(phones[1].locator("#speak-place")).to_contain_text("vị trí thứ 2 ")
 
