@@ -204,3 +204,9 @@ def turns(conference_id: int) -> list[SpeakingRequest]:
     return list(db.session.scalars(sa.select(SpeakingRequest).where(
         SpeakingRequest.conference_id == conference_id, SpeakingRequest.started_at.is_not(None))
         .order_by(SpeakingRequest.started_at, SpeakingRequest.id)))
+
+
+def forget_requests(session, conference_id: int) -> int:
+    """Inside the caller's transaction (the reset after a rehearsal): every request and turn of the
+    conference goes, so the day starts with an empty queue and the minutes list none. Returns how many."""
+    return session.execute(sa.delete(SpeakingRequest).where(SpeakingRequest.conference_id == conference_id)).rowcount

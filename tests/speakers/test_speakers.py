@@ -233,3 +233,15 @@ def test_the_minutes_list_the_turns_in_order_in_the_proceedings(app, client, aut
     assert first_at < second_at
     assert "phát biểu: “Về <công tác> an ninh”." in text
     assert re.search(r"- \d\d:\d\d - \d\d:\d\d: .*" + re.escape(second_name), text)
+
+
+def test_resetting_the_day_after_a_rehearsal_empties_the_queue_and_the_turns(app, conference_id, client, auth, people):
+    from conference.office.lifecycle import reset_day
+    (_, _, first_phone), (_, _, second_phone), _ = people
+    first_phone.ask("Thử")
+    second_phone.ask()
+    mc(client, auth, queue(client, auth)["queue"][0]["id"], "call")
+    with app.app_context():
+        assert reset_day(conference_id, force=True)["speakers"] == 2
+    assert requests_kept(app) == []
+    assert queue(client, auth) == {"open": True, "speaking": None, "queue": []}

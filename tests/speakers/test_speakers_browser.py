@@ -26,6 +26,7 @@ def test_two_phones_ask_the_mc_calls_the_first_and_the_projector_shows_them(chro
     contexts = [chromium.new_context(**PHONE) for _ in delegates]
     mc_context = chromium.new_context(viewport={"width": 1280, "height": 800})
     hall_context = chromium.new_context(viewport={"width": 1920, "height": 1080})
+    lectern_context = chromium.new_context(viewport={"width": 1280, "height": 720})
     try:
         phones = [context.new_page() for context in contexts]
         for page, delegate, subject in zip(phones, delegates, (MARKUP, "")):
@@ -50,6 +51,9 @@ def test_two_phones_ask_the_mc_calls_the_first_and_the_projector_shows_them(chro
         hall = hall_context.new_page()
         hall.goto(f"{live_server.url}/display")
         hall.wait_for_function("() => document.getElementById('hall').dataset.version")
+        lectern = lectern_context.new_page()
+        lectern.goto(f"{live_server.url}/display/timer")
+        lectern.wait_for_function("() => document.getElementById('lectern').dataset.version")
         expect(hall.locator("#speaker-now")).to_be_hidden()
         rows.nth(0).locator(".speaker-call").click()
 
@@ -57,11 +61,13 @@ def test_two_phones_ask_the_mc_calls_the_first_and_the_projector_shows_them(chro
         expect(hall.locator("#speaker-now-name")).to_contain_text(delegates[0]["full_name"])
         expect(hall.locator("#speaker-now-subject")).to_have_text(MARKUP)
         expect(hall.locator("#speaker-now-time")).to_have_text(TURN_TIME)
+        expect(lectern.locator("#lectern-speaker")).to_contain_text(delegates[0]["full_name"])  # with any danh xưng
+        expect(lectern.locator("#lectern-time")).to_have_text(TURN_TIME)  # the lectern counts the same turn
         expect(mc.locator("#speakers-now-name")).to_contain_text(delegates[0]["full_name"])
         expect(rows).to_have_count(1)
         expect(phones[0].locator("#speak-speaking")).to_be_visible()
         expect(phones[1].locator("#speak-place")).to_contain_text("vị trí thứ 1 ")
     finally:
-        for context in (*contexts, mc_context, hall_context):
+        for context in (*contexts, mc_context, hall_context, lectern_context):
             context.close()
 
