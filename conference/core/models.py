@@ -562,3 +562,37 @@ class Seat(Base):
     row: Mapped[int] = mapped_column(default=1)  # 1 is the row nearest the stage
     number: Mapped[int]  # 1 and the last of a row are on its aisles
     reserve: Mapped[Optional[SeatReserve]] = mapped_column(_enum(SeatReserve))
+
+# --- Speaking requests from the delegates' phones (speakers/) ---
+
+class SpeakingState(str, enum.Enum):
+    WAITING = "waiting"  # in the MC's queue, in the order asked
+    SPEAKING = "speaking"  # called by the MC: at the lectern now (one a conference)
+    DONE = "done"  # the turn ended (the MC ended it, or called the next)
+    WITHDRAWN = "withdrawn"  # the delegate took it back before being called
+    DISMISSED = "dismissed"  # the MC took it off the queue without calling it
+
+
+class SpeakingRequest(Base):
+    """A delegate asked to speak from their phone (/me). A turn is a request the MC called: its
+    start and end are kept for the minutes' diễn biến and for "earlier turns today"."""
+    __tablename__ = "speaking_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    delegate_id: Mapped[int] = mapped_column(sa.ForeignKey("delegate.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    state: Mapped[SpeakingState] = mapped_column(_enum(SpeakingState), default=SpeakingState.WAITING)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the item the show stood on when the MC called it: where the minutes list the turn
+    item_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="SET NULL"))
+    started_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    ended_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    delegate: Mapped[Delegate] = relationship(lazy="joined")
+
+
+class SpeakerSettings(Base):
+    """Whether the delegates may ask to speak (the office's switch); no row: they may."""
+    __tablename__ = "speaker_settings"
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conference.id", ondelete="CASCADE"),
+                                               primary_key=True)
+    requests_open: Mapped[bool] = mapped_column(default=True)

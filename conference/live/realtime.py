@@ -21,6 +21,7 @@ from conference.core.models import Role, ShowState
 from conference.core.state import default_conference_id
 from conference.me import phones
 from conference.me.programme import documents_view, programme_view
+from conference.speakers import queue as speakers
 from conference.show.stage.cues import sound_device_id
 from . import consoles
 from .snapshot import build_snapshot
@@ -55,7 +56,9 @@ def disconnect_phone(phone_id: int) -> None:
 def programme(conference_id: int, snapshot: dict) -> dict:
     """The phones' view of this snapshot: one query (their documents), then plain data."""
     try:
-        return programme_view(snapshot, documents_view(conference_id))
+        # the queue as ids only: a phone finds its own place by its own request's id
+        return {**programme_view(snapshot, documents_view(conference_id)),
+                "speakers": speakers.programme_json(snapshot.get("speakers"))}
     finally:
         db.session.rollback()
 

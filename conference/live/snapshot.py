@@ -15,6 +15,7 @@ from conference.show.runs import NOT_RUN, RunTime, run_times, runs_by_key
 from conference.show.stage.snapshot import slide_json, stage_json
 from conference.show.timing import timing_json
 from conference.votes.results import vote_snapshot
+from conference.speakers import queue as speakers
 
 
 def _time(value) -> str | None:
@@ -104,4 +105,6 @@ def _build_snapshot(conference_id: int) -> dict:
         # the lectern, the overlay and the sound cues (docs/SHOW.md §10)
         "stage": stage_json(conference_id, agenda, state.current_position, state.current_step, award),
         "slide": slide_json(conference_id, agenda, state.current_position, state.current_step),
+        # the delegates asking to speak, and who speaks now (docs/SPEAKERS.md)
+        "speakers": speakers.snapshot_json(conference_id),
     }

@@ -16,6 +16,7 @@ from conference.live import realtime
 from conference.office.frame import bp, conference_id, done, message_page
 from conference.show.agenda import items
 from conference.papers import poster
+from conference.speakers import queue as speakers
 from . import documents, phones, venue
 
 
@@ -24,6 +25,7 @@ def documents_page(error: str | None = None, values=None, status: int = 200):
     address = venue.venue_address(cid)
     return render_template("admin_documents.html", documents=documents.office_documents(cid), items=items(cid),
                            address=address, values=values or {}, error=error,
+                           speakers_open=speakers.requests_open(cid),
                            max_mb=max(documents.size_limit() // (1024 * 1024), 1)), status
 
 

@@ -15,6 +15,7 @@ from conference.core.errors import ConferenceError, NotFound
 from conference.core.extensions import limiter
 from conference.core.state import default_conference_id
 from conference.seating.hall import seat_label, seat_map
+from conference.speakers import queue as speakers
 from . import documents, phones, venue
 from .programme import documents_view, my_awards
 
@@ -40,7 +41,8 @@ def page():
     delegate = held.delegate
     return render_template("me.html", delegate=delegate, awards=my_awards(delegate.id),
                            documents=documents_view(held.conference_id),
-                           seat=seat_label(delegate.seat, gettext), seat_map=seat_map(held.conference_id, delegate.seat))
+                           seat=seat_label(delegate.seat, gettext), seat_map=seat_map(held.conference_id, delegate.seat),
+                           speak=speakers.my_request(delegate.id), speak_open=speakers.requests_open(held.conference_id))
 
 
 def _open(code: object):

@@ -18,6 +18,7 @@ from conference.core.models import (AgendaItem, AgendaStep, AwardDecision, Award
 from conference.core.state import bump_version, default_conference_id, show_state
 from conference.seating.hall import replace_seats, spec_of
 from conference.me.phones import release_all_phones
+from conference.speakers.queue import forget_requests
 from conference.show.runs import forget_runs
 from .conference_templates import templates
 from .demo import DEMO_FILE
@@ -173,7 +174,7 @@ def _copy(session, source_id: int, conference: Conference) -> None:
 
 def reset_day(conference_id: object, force: bool = False, backup=None) -> dict[str, int]:
     """Clear what the day recorded: check-ins, scans, the show's times and cursor, the message,
-    award outcomes, the vote, and the phones holding delegates' pages. Set-up, delegates and badge codes stay. Refused while the show
+    award outcomes, the vote, the phones holding delegates' pages and the requests to speak. Set-up, delegates and badge codes stay. Refused while the show
     runs unless forced; BACKUP() is called first (a copy of what is cleared). One version bump,
     so every screen gets the reset state in one publish."""
     target = existing(conference_id)
@@ -195,6 +196,8 @@ def reset_day(conference_id: object, force: bool = False, backup=None) -> dict[s
             "runs": forget_runs(target),
             # A rehearsal's phones (staff trying delegates' pages) must not keep the badges' pages.
             "phones": release_all_phones(session, target, "reset"),
+            # A rehearsal's requests to speak: the day's queue and the minutes' turns start empty.
+            "speakers": forget_requests(session, target),
         }
         session.execute(sa.update(AgendaItem).where(AgendaItem.conference_id == target)
                         .values(started_at=None, ended_at=None))

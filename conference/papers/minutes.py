@@ -19,6 +19,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from conference.awards import calling_order
+from conference.checkin.roster import with_honorific
 from conference.core.dates import to_local, vn_clock, vn_date, vn_day
 from conference.core.db import db
 from conference.core.errors import ConferenceError
@@ -28,6 +29,7 @@ from conference.core.state import get_conference
 from conference.core.textnorm import mid_sentence
 from conference.show.runs import runs_by_key
 from conference.votes.results import recorded_votes
+from conference.speakers.queue import turns
 from . import docx_layout as layout
 from .attendance import attendance_rows, group_figures
 
@@ -45,6 +47,18 @@ class ProgramLine:
     runs: list[Run]  # in time order; two or more when the MC came back to it
     step: bool = False
     notes: str | None = None  # the secretary's, for an item
+    item_id: int | None = None  # an item's own line: where its delegates' turns are listed
+
+
+@dataclass
+class SpeakerLine:
+    """A delegate's turn at the lectern, asked for from their phone (speakers/)."""
+    item_id: int | None  # the item the show stood on when the MC called them
+    name: str  # with the danh xưng
+    unit: str | None
+    subject: str | None
+    started_at: datetime
+    ended_at: datetime | None
 
 
 @dataclass
@@ -71,6 +85,7 @@ class Minutes:
     candidates: list[Candidate]
     votes: list[dict]  # every closed vote in order (votes/results.py vote_json)
     vote_title: str | None
+    speakers: list[SpeakerLine]
 
 
 def receiver_text(presentation: AwardPresentation, honouree) -> str:
@@ -112,7 +127,7 @@ def _program(items: list[AgendaItem], runs: dict) -> list[ProgramLine]:
     lines = []
     for item in items:
         lines.append(ProgramLine(str(item.position), item.title, item.presenter, runs.get((item.id, None), []),
-                                 notes=item.notes))
+                                 notes=item.notes, item_id=item.id))
         lines.extend(ProgramLine(f"{item.position}.{step.position}", step.title, step.presenter,
                                  runs.get((item.id, step.id), []), step=True) for step in item.steps)
     return lines
@@ -138,7 +153,13 @@ def minutes_data(conference_id: int) -> Minutes:
     return Minutes(conference, day, started_at, max(end for _, end in item_runs) if finished else None,
                    sum(r.present for r in rows), len(rows), group_figures(conference_id, rows)[:-1],
                    _program(items, runs), _award_lines(conference_id), candidates, recorded_votes(conference_id),
-                   vote_item.title if vote_item else None)
+                   vote_item.title if vote_item else None, _speaker_lines(conference_id))
+
+
+def _speaker_lines(conference_id: int) -> list[SpeakerLine]:
+    return [SpeakerLine(turn.item_id, with_honorific(turn.delegate.honorific, turn.delegate.full_name),
+                        turn.delegate.unit, turn.subject, turn.started_at, turn.ended_at)
+            for turn in turns(conference_id)]
 
 
 # --- the document ---------------------------------------------------------------------------
@@ -222,18 +243,35 @@ def _program_section(document, data: Minutes) -> None:
 
 
 def _proceedings(document, data: Minutes) -> None:
-    """Diễn biến: under each item with its actual times, what the secretary noted."""
-    noted = [line for line in data.program if line.notes]
-    if not noted:
+    """Diễn biến: under each item with its actual times, what the secretary noted, then the
+    delegates who spoke during it, in order; turns given outside any item come last."""
+    items = {line.item_id for line in data.program if line.item_id is not None}
+    spoke = {turn.item_id for turn in data.speakers}
+    shown = [line for line in data.program if line.notes or (line.item_id is not None and line.item_id in spoke)]
+    elsewhere = [turn for turn in data.speakers if turn.item_id not in items]
+    if not shown and not elsewhere:
         return
     layout.paragraph(document, "", after=0)
     layout.paragraph(document, "Diễn biến hội nghị", bold=True, indent=True)
-    for line in noted:
+    for line in shown:
         spans = [f"{clock_on(start, data.day)} - {clock_on(end, data.day)}" for start, end in line.runs if end]
         when = f" ({'; '.join(spans)})" if spans else ""
         layout.paragraph(document, f"{line.number}. {line.title}{when}", italic=True, indent=True, after=2)
-        for text in filter(None, (part.strip() for part in line.notes.splitlines())):
+        for text in filter(None, (part.strip() for part in (line.notes or "").splitlines())):
             layout.paragraph(document, text, indent=True)
+        _turns(document, data, [turn for turn in data.speakers if turn.item_id == line.item_id])
+    if elsewhere:
+        layout.paragraph(document, "Ý kiến phát biểu khác", italic=True, indent=True, after=2)
+        _turns(document, data, elsewhere)
+
+
+def _turns(document, data: Minutes, turns_: list[SpeakerLine]) -> None:
+    for turn in turns_:
+        end = f" - {clock_on(turn.ended_at, data.day)}" if turn.ended_at else ""
+        unit = f" ({turn.unit})" if turn.unit else ""
+        subject = f": “{turn.subject}”" if turn.subject else ""
+        layout.paragraph(document, f"- {clock_on(turn.started_at, data.day)}{end}: {turn.name}{unit} phát biểu{subject}.",
+                         indent=True)
 
 
 def _awards_section(document, data: Minutes) -> None:

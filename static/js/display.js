@@ -3,6 +3,7 @@ import { el, setText } from "./live.js";
 import { renderAwardStage } from "./awards-display.js";
 import { renderVoteStage, showsVote } from "./display-vote.js";
 import { fitAll, keepAwake, scaleToWindow } from "./display-stage.js";
+import { speakerBanner } from "./display-speaker.js";
 import { hallSound } from "./display-sound.js";
 import { SlideView } from "./slides.js";
 import {
@@ -17,6 +18,7 @@ const timeOfDay = clockFormat(config.timezone);
 let snapshot = null;
 
 const slides = new SlideView($("slide-canvas"));
+const speaker = speakerBanner({ t });
 scaleToWindow(hall);
 keepAwake();
 const live = followLive((state) => {
@@ -41,6 +43,8 @@ function render() {
   renderAttendance(mode, place);
   renderNext(mode);
   renderSlide(mode);
+  // Who speaks now, over the live screens (the foyer's programme view and the slides keep theirs)
+  speaker.render(snapshot, snapshot.screen === "live" && mode !== "agenda" && mode !== "slides");
   $("message").hidden = !snapshot.message;
   setText($("message-text"), snapshot.message);
   fitAll(hall);
@@ -175,6 +179,7 @@ function renderSlide(mode) {
 // The clock runs on the local clock corrected to the server's, connected or not.
 function tick() {
   setText($("clock"), timeOfDay(live.clock.now()));
+  speaker.tick(live.clock.now());
 }
 setInterval(tick, 500);
 tick();

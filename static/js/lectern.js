@@ -1,6 +1,7 @@
 // The lectern timer (/display/timer): what Ontime's stage timer is, for the speaker. The time left
 // of the current place (the tham luận step, else the item), from the stored runs and the server's
 // clock like the MC's timers (timing.js), never counted in memory; counting on past zero in red.
+import { turnSeconds } from "./display-speaker.js";
 import { setText } from "./live.js";
 import {
   clockFormat, currentPlace, followLive, formatDuration, pageConfig, phase, runSeconds, template,
@@ -30,6 +31,9 @@ function render() {
     setText($("lectern-place"), `${template(t.item, { position: item.position })} · ${where}`);
     setText($("lectern-speaker"), (step ?? item).presenter ?? (step ?? item).title);
   }
+  // A delegate the MC called from the queue is at the lectern: their name, their turn's time
+  const speaking = snapshot.speakers?.speaking;
+  if (speaking) setText($("lectern-speaker"), speaking.called);
   const message = snapshot.stage?.lectern_message;
   $("lectern-message").hidden = !message;
   setText($("lectern-message"), message);
@@ -40,6 +44,13 @@ function tick() {
   const now = live.clock.now();
   setText($("lectern-clock"), timeOfDay(now));
   if (!snapshot) return;
+  const turn = turnSeconds(snapshot.speakers?.speaking, now);
+  if (turn != null) { // counted up: a delegate's turn has no planned time
+    box.dataset.phase = "normal";
+    setText($("lectern-time"), formatDuration(turn));
+    setText($("lectern-detail"), t.no_plan);
+    return;
+  }
   const place = currentPlace(snapshot);
   const node = place ? place.step ?? place.item : null;
   const elapsed = runSeconds(node, now);

@@ -4,6 +4,7 @@ import { api, fillScript, setText } from "./live.js";
 import { renderAwardPanel } from "./awards-mc.js";
 import { renderAgenda } from "./mc-agenda.js";
 import { slidesPanel } from "./mc-slides.js";
+import { speakersPanel } from "./mc-speakers.js";
 import { stagePanel } from "./mc-stage.js";
 import { votesPanel } from "./mc-votes.js";
 import {
@@ -38,6 +39,7 @@ const stage = stagePanel({ t, command: (path, body) => command(path, body), curr
 live.socket.on("sound", (status) => stage.hear(status));
 const slides = slidesPanel({ t, command: (path, body) => command(path, body), current: () => snapshot });
 const votes = votesPanel({ t });  // the vote card (mc-votes.js): open, watch, enter hands, close
+const speakers = speakersPanel({ t, command: (path, body) => command(path, body), timeOfDay });
 
 // ---- Rendering ------------------------------------------------------------------------------
 
@@ -54,6 +56,7 @@ function render() {
   stage.render(snapshot);
   slides.render(snapshot);
   votes.render(snapshot);
+  speakers.render(snapshot);
   const key = JSON.stringify([snapshot.agenda, snapshot.current, snapshot.current_step, snapshot.timing?.items]);
   if (key !== agendaKey) {
     agendaKey = key;

@@ -26,7 +26,25 @@ function render(view) {
   renderAgenda(view.agenda, current);
   renderDocuments(view.documents);
   renderVote(view.vote);  // me-vote.js: the ballot, then the result
+  if (view.speakers) renderSpeak(view.speakers);
   root.dataset.version = String(view.version);
+}
+
+// Asking to speak: the page was given this delegate's request id (data-request); the event carries
+// the queue's ids in order and the speaking one's, so the place is found here.
+const speak = $("speak");
+const speakStrings = JSON.parse(speak.dataset.strings);
+function renderSpeak({ open, queue, speaking }) {
+  let mine = Number(speak.dataset.request) || null;
+  const place = mine ? queue.indexOf(mine) + 1 : 0;
+  if (mine && !place && speaking !== mine) mine = null; // their turn is over (or dismissed): ask again
+  speak.dataset.request = mine ? String(mine) : "";
+  speak.dataset.open = String(open);
+  $("speak-speaking").hidden = !mine || speaking !== mine;
+  $("speak-waiting").hidden = !place;
+  if (place) text("speak-place", String(speakStrings.place).replace("{n}", String(place)));
+  $("speak-form").hidden = Boolean(mine) || !open;
+  $("speak-closed").hidden = Boolean(mine) || open;
 }
 
 function renderAward(award) {

@@ -1,6 +1,6 @@
 """The layout of the package, as the shape tests read it: which modules are views, which are domain.
 
-A feature package (conference/checkin, show, awards, seating, me, votes, papers, office, accounts) holds both: a view
+A feature package (conference/checkin, show, awards, seating, me, votes, speakers, papers, office, accounts) holds both: a view
 module declares routes on a blueprint; every other module of a feature holds domain functions, but
 for the request guards (accounts/guards.py), which read the request itself. The show-state row
 (core/state.py) is domain too: every action bumps its version.
@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 CONFERENCE = Path(__file__).resolve().parents[2] / "conference"
-FEATURES = ("accounts", "checkin", "show", "awards", "seating", "me", "votes", "papers", "office")
+FEATURES = ("accounts", "checkin", "show", "awards", "seating", "me", "votes", "speakers", "papers", "office")
 _ROUTES = re.compile(r"^(bp|[a-z_]+\.bp) = Blueprint\(|^@bp\.(get|post|put|delete|route)\(", re.MULTILINE)
 _REQUEST_BOUND = {"accounts/guards.py"}
 

@@ -62,6 +62,9 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     # A ballot (conference/votes/ballot_pages.py): the phone's session only, no role: 401 for anyone else
     ("GET", "/me/ballot"): frozenset(),
     ("POST", "/me/ballot"): frozenset(),
+    # asking to speak: the phone's cookie decides; without one, back to the code form (tests/speakers/)
+    ("POST", "/me/speak"): EVERYONE,
+    ("POST", "/me/speak/withdraw"): EVERYONE,
     # The door
     ("GET", "/door"): DOORS,
     ("GET", "/door/roster"): DOORS,
@@ -97,6 +100,10 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "/api/stage/slide/next"): CONTROL,
     ("POST", "/api/stage/slide/previous"): CONTROL,
     ("POST", "/api/stage/slides"): CONTROL,
+    ("GET", "/api/speakers"): CONTROL,
+    ("POST", "/api/speakers/<int:request_id>/call"): CONTROL,
+    ("POST", "/api/speakers/<int:request_id>/end"): CONTROL,
+    ("POST", "/api/speakers/<int:request_id>/dismiss"): CONTROL,
     # A button box: its press addresses only, by GET or POST; its token is refused everywhere else
     **{(method, PRESS + action): BUTTONS for method in ("GET", "POST")
        for action in ("/next", "/previous", "/goto/<int:position>", "/goto/<int:position>/<int:step>",
@@ -187,6 +194,7 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("POST", "/admin/documents/<int:document_id>/delete"): ADMIN_ONLY,
     ("POST", "/admin/documents/venue-address"): ADMIN_ONLY,
     ("GET", "/admin/documents/poster.pdf"): ADMIN_ONLY,
+    ("POST", "/admin/speakers/requests"): ADMIN_ONLY,
     ("POST", "/admin/delegates/<int:delegate_id>/release-phone"): ADMIN_ONLY,
     ("GET", "/admin/stage"): ADMIN_ONLY,
     ("POST", "/admin/stage/cues"): ADMIN_ONLY,
