@@ -5,6 +5,7 @@ import { renderAwardPanel } from "./awards-mc.js";
 import { renderAgenda } from "./mc-agenda.js";
 import { slidesPanel } from "./mc-slides.js";
 import { stagePanel } from "./mc-stage.js";
+import { renderQuorum } from "./quorum.js";
 import {
   bareStepTitle, clockFormat, currentPlace, followLive, formatDuration, nextPlace, pageConfig, phase, projection,
   runSeconds, template,
@@ -44,6 +45,7 @@ function render() {
   const place = currentPlace(snapshot);
   document.querySelector("main.mc").dataset.kind = place?.item.kind ?? "";
   setText($("attendance"), `${snapshot.attendance.present}/${snapshot.attendance.expected}`);
+  renderQuorum($("quorum"), snapshot.attendance.quorum, { met: t.quorum_met, short: t.quorum_short });
   renderNow(place);
   renderNext(place);
   renderScript(place);
