@@ -51,7 +51,7 @@ def parse_rule(value: object) -> str | None:
     """A rule sent by the office's form; None (not sent) leaves the conference's as it is."""
     if value is None:
         return None
-    if value not in RULES:
+    if not isinstance(value, str) or value not in RULES:
         raise ConferenceError("invalid_quorum_rule", "Quy định về số đại biểu cần có mặt không hợp lệ.")
     return value
 
@@ -60,7 +60,7 @@ def parse_absence(reason: object, note: object) -> tuple[str | None, str | None]
     """(reason, note) checked: a reason of REASONS or none (empty clears it); a note needs a reason."""
     if reason in (None, ""):
         reason = None
-    elif reason not in REASONS:
+    elif not isinstance(reason, str) or reason not in REASONS:  # a list or an object is no reason either
         raise ConferenceError("invalid_absence_reason", "Lý do vắng mặt không hợp lệ: chọn có lý do hoặc "
                               "không lý do.")
     text = bounded_text(note, MAX_NOTE, N_("Ghi chú vắng mặt"), "absence_note")

@@ -132,6 +132,8 @@ def test_a_check_in_clears_nothing_but_the_delegate_is_present(client, app, auth
 @pytest.mark.parametrize("body, code", [
     ({"reason": "sick"}, "invalid_absence_reason"),
     ({"reason": 1}, "invalid_absence_reason"),
+    ({"reason": ["excused"]}, "invalid_absence_reason"),
+    ({"reason": {"excused": True}}, "invalid_absence_reason"),
     ({"reason": "excused", "note": "x" * 201}, "absence_note_too_long"),
     ({"reason": "excused", "note": 12}, "invalid_absence_note"),
     ([], "invalid_json"),
