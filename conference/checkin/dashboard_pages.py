@@ -10,7 +10,8 @@ from conference.core.dates import local_zone
 from conference.core.state import show_state
 from conference.office.details import conference_or_404
 from conference.office.frame import bp, conference_id
-from .roster import arrivals, attendance, missing
+from .quorum import attendance_with_quorum as attendance
+from .roster import arrivals, missing
 
 
 @bp.get("")

@@ -23,7 +23,7 @@ from conference.office import details
 from conference.office.details import DIGITS
 from conference.office.frame import bp, conference_id, done, message_page, not_found_page
 from conference.papers.pages import send_badges
-from . import importer, roster
+from . import importer, quorum, roster
 
 if TYPE_CHECKING:
     from conference.core.models import Delegate
@@ -52,7 +52,7 @@ def delegate_page(delegate: Delegate | None, error: str | None = None, values=No
     # Stored in Vietnamese, shown translated; the form sends the folded word, which validate_honorific reads.
     honorifics = [(fold(choice), _(choice)) for choice in roster.HONORIFICS]
     return render_template("admin_delegate.html", delegate=delegate, groups=roster.groups(conference_id()),
-                           honorifics=honorifics,
+                           honorifics=honorifics, reasons=quorum.REASONS,
                            values=values, error=error, reissued=request.args.get("reissued") == "1",
                            phone=phones.phone_of(delegate.id) if delegate else None), status
 
@@ -103,6 +103,18 @@ def save_delegate(delegate_id: int):
     except ConferenceError as error:
         return delegate_page(_own_delegate(delegate_id), error.localized(), form, error.status)
     return done(_("Đã lưu."), "admin.delegate", delegate_id=delegate_id)
+
+
+@bp.post("/delegates/<int:delegate_id>/absence")
+def save_absence(delegate_id: int):
+    """Why the delegate is absent: có lý do / không lý do and a note, or nothing known."""
+    try:
+        quorum.set_absence(conference_id(), delegate_id, request.form.get("reason"), request.form.get("note"))
+    except ConferenceError as error:
+        found = _own_delegate(delegate_id)
+        return delegate_page(found, error.localized(), status=error.status) if found else \
+            not_found_page(error.localized())
+    return done(_("Đã lưu lý do vắng mặt."), "admin.delegate", delegate_id=delegate_id)
 
 
 @bp.post("/delegates/<int:delegate_id>/reissue")

@@ -13,7 +13,8 @@ from . import badgecodes
 
 MAX_NAME = 120
 MAX_FIELD = 200
-ROSTER_FIELDS = ("id", "full_name", "position", "unit", "group", "seat", "badge_code")
+ROSTER_FIELDS = ("id", "full_name", "position", "unit", "group", "seat", "badge_code", "absence_reason",
+                 "absence_note")
 MAX_SEAT = 20
 
 
@@ -32,6 +33,8 @@ def delegate_json(delegate: Delegate) -> dict:
         "walk_in": delegate.walk_in,
         "checked_in_at": checkin.checked_in_at.isoformat() if checkin else None,
         "checked_in_device": checkin.device if checkin else None,
+        "absence_reason": delegate.absence_reason,  # checkin/quorum.py
+        "absence_note": delegate.absence_note,
     }
 
 
@@ -283,7 +286,7 @@ def door_roster(conference_id: int) -> tuple[int, dict]:
     version = show_state(conference_id).version
     rows = db.session.execute(
         sa.select(Delegate.id, Delegate.full_name, Delegate.position, Delegate.unit, DelegateGroup.name,
-                  Delegate.seat, Delegate.badge_code)
+                  Delegate.seat, Delegate.badge_code, Delegate.absence_reason, Delegate.absence_note)
         .outerjoin(DelegateGroup, Delegate.group_id == DelegateGroup.id)
         .where(Delegate.conference_id == conference_id).order_by(Delegate.id)).all()
     content = {"groups": [{"name": g.name, "color": g.color} for g in groups(conference_id)],

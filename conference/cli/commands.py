@@ -197,6 +197,16 @@ def export_minutes_command(file: Path, chosen: int | None) -> None:
     click.echo(_("Đã xuất biên bản: {file}").format(file=file))
 
 
+@cli.command("credentials-report", help=N_("Ghi FILE (.docx): báo cáo thẩm tra tư cách đại biểu."))
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@conference_option
+def credentials_report_command(file: Path, chosen: int | None) -> None:
+    from conference.papers.credentials import write_credentials
+    with writing(file):
+        write_credentials(chosen_conference(chosen), file)
+    click.echo(_("Đã xuất báo cáo thẩm tra tư cách đại biểu: {file}").format(file=file))
+
+
 @cli.command("export-script", help=N_("Ghi FILE (.docx): kịch bản chương trình, giờ dự kiến, lời dẫn."))
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @conference_option

@@ -70,6 +70,10 @@ class Conference(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The one the door, MC and screens serve now (office/lifecycle.py keeps it to one at most).
     active: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Who must be present for the conference to be valid (checkin/quorum.py): more than half of
+    # those summoned, or two thirds.
+    quorum_rule: Mapped[str] = mapped_column(sa.String(24), default="more_than_half",
+                                             server_default="more_than_half")
 
     groups: Mapped[list["DelegateGroup"]] = relationship(
         back_populates="conference", order_by="DelegateGroup.position", cascade="all, delete-orphan")
@@ -105,6 +109,10 @@ class Delegate(Base):
     walk_in: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     honorific: Mapped[Optional[str]] = mapped_column(sa.String(20))  # danh xưng: Đồng chí, Ông, Bà or none
+    # Why someone summoned is away (checkin/quorum.py): "excused", "unexcused" or not known; kept
+    # after a late check-in, when it no longer counts.
+    absence_reason: Mapped[Optional[str]] = mapped_column(sa.String(16))
+    absence_note: Mapped[Optional[str]] = mapped_column(sa.String(200))
 
     group: Mapped[Optional[DelegateGroup]] = relationship(lazy="joined")
     checkin: Mapped[Optional["CheckIn"]] = relationship(back_populates="delegate", uselist=False,

@@ -6,7 +6,8 @@ import time
 import sqlalchemy as sa
 
 from conference.awards import award_snapshot
-from conference.checkin.roster import attendance, called_names
+from conference.checkin.quorum import attendance_with_quorum
+from conference.checkin.roster import called_names
 from conference.core.db import db, in_write_transaction, utcnow
 from conference.core.models import AgendaItem, Candidate, ShowState
 from conference.core.state import get_conference, show_state
@@ -93,7 +94,7 @@ def _build_snapshot(conference_id: int) -> dict:
         "current": state.current_position,
         "current_step": state.current_step,
         "finished": state.current_position is None and bool(agenda) and agenda[-1].ended_at is not None,
-        "attendance": attendance(conference_id),
+        "attendance": attendance_with_quorum(conference_id),  # with the quorum (checkin/quorum.py)
         "award": award,
         "candidates": [{"position": c.position, "full_name": c.full_name, "title": c.title, "unit": c.unit}
                        for c in candidates],

@@ -11,6 +11,7 @@ from typing import Mapping
 
 import sqlalchemy as sa
 
+from conference.checkin.quorum import parse_rule
 from conference.checkin.roster import (claim_seat, get_delegate, get_group, groups, new_delegate, search_key,
                                       validate_fields)
 from conference.core.db import db, is_id, write_transaction
@@ -78,6 +79,9 @@ def update_conference(conference_id: int, data: Mapping[str, object]) -> Confere
     values["starts_at"] = _clock_field(data.get("starts_at"))
     values["award_batch_size"] = int_field(data.get("award_batch_size"), N_("Số người mỗi lượt lên nhận"),
                                            1, MAX_BATCH, required=True)
+    rule = parse_rule(data.get("quorum_rule"))  # not sent (an older form, a script): kept
+    if rule is not None:
+        values["quorum_rule"] = rule
     with write_transaction() as session:
         conference = _conference(session, conference_id)
         for key, value in values.items():

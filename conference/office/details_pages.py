@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import gettext as _
 
-from conference.checkin import roster
+from conference.checkin import quorum, roster
 from conference.core.errors import ConferenceError
 from . import details
 from .frame import bp, conference_id, direction, done
@@ -17,8 +17,9 @@ def conference_page(error: str | None = None, values=None):
     if values is None:
         values = {key: getattr(conference, key) or "" for key in details.CONFERENCE_TEXT}
         values.update(date=conference.date.isoformat() if conference.date else "",
-                      starts_at=conference.starts_at or "", award_batch_size=conference.award_batch_size)
-    return render_template("admin_conference.html", values=values, error=error)
+                      starts_at=conference.starts_at or "", award_batch_size=conference.award_batch_size,
+                      quorum_rule=conference.quorum_rule)
+    return render_template("admin_conference.html", values=values, error=error, quorum_rules=quorum.RULES)
 
 
 @bp.get("/conference")

@@ -1,4 +1,5 @@
-"""Office pages: the papers. Badges to print (all, a group, one delegate), the attendance list, the minutes."""
+"""Office pages: the papers. Badges to print (all, a group, one delegate), the attendance list, the
+credentials report, the minutes."""
 from __future__ import annotations
 
 import io
@@ -67,6 +68,13 @@ def export_attendance(fmt: str):
 def export_minutes():
     """The biên bản of the conference as it happened, to edit, sign and file."""
     return download(minutes_docx(conference_id()), "bien-ban-hoi-nghi.docx", DOCX)
+
+
+@bp.get("/exports/credentials.docx")
+def export_credentials():
+    """The báo cáo thẩm tra tư cách đại biểu: summoned, present, absent with and without reason, by group."""
+    from .credentials import credentials_docx
+    return download(credentials_docx(conference_id()), "bao-cao-tham-tra-tu-cach-dai-bieu.docx", DOCX)
 
 
 @bp.get("/exports/script.docx")

@@ -9,7 +9,7 @@ from flask_babel import gettext
 from conference import awards
 from conference.accounts import devices, pairing
 from conference.accounts.guards import current_principal, require_api
-from conference.checkin import checkins, roster
+from conference.checkin import checkins, quorum, roster
 from conference.core.errors import ConferenceError
 from conference.core.models import Role
 from conference.core.state import default_conference_id
@@ -149,6 +149,15 @@ def create_delegate():
 def reissue(delegate_id: int):
     """Give a delegate a new badge code; the old one is refused from now on."""
     delegate = roster.reissue_badge(conference_id(), delegate_id)
+    return jsonify({"delegate": roster.delegate_json(delegate)})
+
+
+@bp.put("/delegates/<int:delegate_id>/absence")
+@require_api(*DOOR)
+def set_absence(delegate_id: int):
+    """Why a delegate is absent: {"reason": "excused" | "unexcused" | null, "note": text or null}."""
+    data = body()
+    delegate = quorum.set_absence(conference_id(), delegate_id, data.get("reason"), data.get("note"))
     return jsonify({"delegate": roster.delegate_json(delegate)})
 
 

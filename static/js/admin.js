@@ -2,6 +2,7 @@
 // The snapshot (Socket.IO) carries the figures, which are shown at once; when its version moves,
 // the details (arrivals over time, who is still missing) are fetched once, newest wins.
 import { connectLive, el, officeConferenceIsLive, setText } from "./live.js";
+import { renderQuorum } from "./quorum.js";
 
 const root = document.getElementById("dashboard");
 const labels = {
@@ -9,6 +10,7 @@ const labels = {
   expected: root.dataset.labelExpected,
   none: root.dataset.labelNone,
   everyone: root.dataset.labelEveryone,
+  quorum: { met: root.dataset.labelQuorumMet, short: root.dataset.labelQuorumShort },
 };
 const timezone = root.dataset.timezone || "Asia/Ho_Chi_Minh";
 // Clock times in the conference's time zone, written the way the page's language writes them.
@@ -43,6 +45,7 @@ function showFigures(attendance) {
   setText(document.getElementById("expected"), attendance.expected);
   setText(document.getElementById("absent"), attendance.absent);
   document.getElementById("present-bar").style.width = percent(attendance.present, attendance.expected);
+  renderQuorum(document.getElementById("quorum"), attendance.quorum, labels.quorum);
   document.getElementById("groups").replaceChildren(...attendance.groups.map((group) => {
     const row = el("tr");
     row.dataset.group = group.id;

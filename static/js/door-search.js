@@ -2,6 +2,7 @@
 // one tap to check in or undo, and the walk-in form.
 import { el, setText } from "./live.js";
 import { fold, normaliseCode } from "./door-text.js";
+import { absenceDialog, absenceText } from "./door-absence.js";
 
 const $ = (id) => document.getElementById(id);
 const COOLDOWN_MS = 1200;  // a double tap must not turn "check in" into "undo"
@@ -15,6 +16,7 @@ function setupResults({ t, time, roster, outbox, itemDelegate, describe, meta, c
   const list = $("results");
   const status = $("search-status");
   const cooling = new Map();  // delegate id -> until when its button stays disabled
+  const absence = absenceDialog({ t, roster, onSaved: () => refresh() });
 
   function statusOf(delegate) {
     if (outbox.items.some((item) => itemDelegate(item)?.id === delegate.id)) {
@@ -24,7 +26,7 @@ function setupResults({ t, time, roster, outbox, itemDelegate, describe, meta, c
     if (present) {
       return { kind: "present", text: [t("status_present", { time: time(present.at) }), present.device].filter(Boolean).join(" · ") };
     }
-    return { kind: "absent", text: t("status_absent") };
+    return { kind: "absent", text: absenceText(t, delegate) };
   }
 
   function row(delegate) {
@@ -46,6 +48,13 @@ function setupResults({ t, time, roster, outbox, itemDelegate, describe, meta, c
       else checkIn(delegate);
     });
     item.append(who, el("span", `person-status status-${state.kind}`, state.text), button);
+    // Not here and not a walk-in waiting to be sent: the door may note why they are away.
+    if (state.kind === "absent" && typeof delegate.id === "number") {
+      const away = el("button", "person-absence", t("absence_button"));
+      away.type = "button";
+      away.addEventListener("click", () => absence.open(delegate));
+      item.append(away);
+    }
     return item;
   }
 

@@ -24,6 +24,7 @@ const SHELL = [
   "/static/js/door-decoder.js",
   "/static/js/door-sound.js",
   "/static/js/door-search.js",
+  "/static/js/door-absence.js",
 ];
 
 self.addEventListener("install", (event) => {

@@ -7,6 +7,7 @@ import { slidesPanel } from "./mc-slides.js";
 import { speakersPanel } from "./mc-speakers.js";
 import { stagePanel } from "./mc-stage.js";
 import { votesPanel } from "./mc-votes.js";
+import { renderQuorum } from "./quorum.js";
 import {
   bareStepTitle, clockFormat, currentPlace, followLive, formatDuration, nextPlace, pageConfig, phase, projection,
   runSeconds, template,
@@ -48,6 +49,7 @@ function render() {
   const place = currentPlace(snapshot);
   document.querySelector("main.mc").dataset.kind = place?.item.kind ?? "";
   setText($("attendance"), `${snapshot.attendance.present}/${snapshot.attendance.expected}`);
+  renderQuorum($("quorum"), snapshot.attendance.quorum, { met: t.quorum_met, short: t.quorum_short });
   renderNow(place);
   renderNext(place);
   renderScript(place);

@@ -1,6 +1,6 @@
 """The door page in a real browser (Playwright on the system Chromium) against the real server:
 keyboard-wedge scans, the green / amber / red answers, search without diacritics, one-tap check-in
-and undo, walk-ins, the live counter, two doors at once, and no request to any other host."""
+and undo, noting an absence, walk-ins, the live counter, two doors at once, and no request to any other host."""
 from __future__ import annotations
 
 import unicodedata
@@ -206,6 +206,13 @@ def test_search_without_diacritics_finds_exact_spelling_and_one_tap_checks_in_an
     expect_result(page, "info", "Đặng Văn Thành")
     expect(row.locator(".person-status")).to_have_text("Chưa đến")
     assert delegate_named(door_server, token, "Đặng Văn Thành")["checked_in_at"] is None
+    # Away after all: the door notes why (docs/DOOR.md), the server keeps it and the row shows it.
+    row.get_by_role("button", name="Ghi vắng…").click()
+    page.select_option("#absence-reason", "excused")
+    page.fill("#absence-note", "Đi công tác")
+    page.click("#absence-save")
+    expect(row.locator(".person-status")).to_have_text("Vắng có lý do · Đi công tác")
+    assert delegate_named(door_server, token, "Đặng Văn Thành")["absence_note"] == "Đi công tác"
 
 
 def test_search_folds_text_exactly_as_the_server_does(page, door_server):

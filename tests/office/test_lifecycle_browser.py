@@ -48,6 +48,7 @@ def test_the_projector_and_the_door_follow_an_activate_without_a_reload(live_ser
                       headers=bearer(token), timeout=10)
     expect(door.locator("#attendance")).to_have_text("3/65", timeout=10000)
     expect(mc.locator("#attendance")).to_have_text("3/65", timeout=10000)
+    expect(mc.locator("#quorum")).to_have_text("Chưa đủ số lượng đại biểu theo quy định: cần 33, có mặt 3")
 
     assert cli(live_server, "new-conference", "--title", "Hội nghị tổng kết năm 2026",
                "--template", "tong-ket-nam").strip().endswith("2.")

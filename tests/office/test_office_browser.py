@@ -101,6 +101,8 @@ def test_the_dashboard_follows_a_check_in_without_a_reload(live_server, page):
     group = answer.json()["delegate"]["group"]
 
     expect(page.locator("#present")).to_have_text(str(present + 1))
+    expect(page.locator("#quorum")).to_have_text(  # the quorum line follows too (docs/OFFICE.md)
+        f"Chưa đủ số lượng đại biểu theo quy định: cần 33, có mặt {present + 1}")
     expect(page.locator(f"#missing tr[data-id='{delegate_id}']")).to_have_count(0)
     expect(page.locator("#missing-count")).to_have_text(str(count - 1))
     expect(page.locator("#arrivals-chart")).to_have_attribute("data-state", "drawn")

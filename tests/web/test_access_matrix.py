@@ -74,6 +74,7 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("GET", "/api/delegates"): DOORS,
     ("POST", "/api/delegates"): DOORS,
     ("POST", "/api/delegates/<int:delegate_id>/phone/release"): DOORS,
+    ("PUT", "/api/delegates/<int:delegate_id>/absence"): DOORS,  # checkin/quorum.py
     # The MC
     ("GET", "/mc"): CONTROL,
     ("POST", "/api/show/next"): CONTROL,
@@ -158,6 +159,7 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("GET", "/admin/delegates/<int:delegate_id>/badge.pdf"): ADMIN_ONLY,
     ("POST", "/admin/delegates/<int:delegate_id>/delete"): ADMIN_ONLY,
     ("POST", "/admin/delegates/<int:delegate_id>/reissue"): ADMIN_ONLY,
+    ("POST", "/admin/delegates/<int:delegate_id>/absence"): ADMIN_ONLY,
     ("GET", "/admin/devices"): ADMIN_ONLY,
     ("POST", "/admin/devices"): ADMIN_ONLY,
     ("POST", "/admin/devices/<int:device_id>"): ADMIN_ONLY,
@@ -166,6 +168,7 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("GET", "/admin/exports/attendance.<any(xlsx, csv):fmt>"): ADMIN_ONLY,
     ("GET", "/admin/exports/minutes.docx"): ADMIN_ONLY,
     ("GET", "/admin/votes/<int:vote_id>/named.xlsx"): ADMIN_ONLY,
+    ("GET", "/admin/exports/credentials.docx"): ADMIN_ONLY,
     ("GET", "/admin/exports/script.docx"): ADMIN_ONLY,
     ("GET", "/admin/seating"): ADMIN_ONLY,
     ("POST", "/admin/seating/hall"): ADMIN_ONLY,
