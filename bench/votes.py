@@ -39,7 +39,7 @@ from screens import Clients  # noqa: E402
 
 DOOR_INTERVAL = 2.0  # seconds between two scans of one door: a queue at the door
 POOL = 16  # threads sending in each client process: enough that a request is rarely held back
-START_DELAY = 1.5  # seconds for the client processes to start before the first request is due
+START_DELAY = 1.0  # seconds for the client processes to start before the first request is due
 CHOICES = 3  # the default choices: Tán thành / Không tán thành / Không biểu quyết
 
 
