@@ -42,3 +42,11 @@ def test_the_import_and_badge_benchmark_prints_its_figures():
     out = run_bench("bench/badges_import.py", "--delegates", "25")
     assert "import 25 rows from roster.csv" in out and "import 25 rows from roster.xlsx" in out
     assert "badges for 90 delegates" in out
+
+
+def test_the_votes_benchmark_counts_every_ballot_and_prints_each_figure_beside_its_floor():
+    out = run_bench("bench/votes.py", "--phones", "12", "--doors", "2", "--processes", "2", "--window", "1")
+    assert "phones connected: 12 of 12; checked in: 12" in out and "missed 0" in out
+    assert "ballots: accepted 12, refused 0, errors 0 of 12" in out
+    assert "count on close: 12 of 12 ballots sent" in out
+    assert "|  floor (a check-in, same spread, no phone yet):" in out and "|  floor (no phone, no vote):" in out
