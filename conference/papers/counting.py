@@ -128,8 +128,8 @@ def render_counting(data: Counting):
                         f"Số:       /BB-{layout.symbol(conference.organiser)}",
                         vn_date(data.day, conference.place_name))
     layout.document_title(document, "BIÊN BẢN KIỂM PHIẾU", data.vote["question"])
-    layout.paragraph(document, f"Tại {conference_subject(conference)}, vào lúc "
-                               f"{vn_clock(to_local(data.opened_at))}, {vn_day(data.day)}, Ban kiểm phiếu đã "
+    layout.paragraph(document, f"Tại {conference_subject(conference)}, cuộc bỏ phiếu bắt đầu vào lúc "
+                               f"{vn_clock(to_local(data.opened_at))}, {vn_day(data.day)}. Ban kiểm phiếu đã "
                                "tiến hành kiểm phiếu, kết quả như sau:", indent=True)
     _figures(document, data)
     _results(document, data)
