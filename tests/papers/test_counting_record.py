@@ -8,7 +8,7 @@ import pytest
 
 from tests.cli.test_conference_option import in_app, run  # noqa: F401  (run: the fixture)
 from tests.papers.day_of_record import ELECTION, docx_text, set_up_the_day
-from tests.papers.pdf_layout import convert_to_pdf, pdf_pages
+from tests.papers.pdf_layout import MM, convert_to_pdf, outside, pdf_pages
 
 
 def url(vote_id: int) -> str:
@@ -106,5 +106,9 @@ def test_libreoffice_prints_it(admin_client, app, auth, conference_id, tmp_path)
     source = tmp_path / "kiem-phieu.docx"
     source.write_bytes(admin_client.get(url(day["election"])).data)
     [pdf] = convert_to_pdf([source], tmp_path)
-    text = " ".join(" ".join(w.text for w in page.words) for page in pdf_pages(pdf))
+    pages = pdf_pages(pdf)
+    text = " ".join(" ".join(w.text for w in page.words) for page in pages)
     assert "KIỂM PHIẾU" in text and "TRƯỞNG BAN" in text and "66,7%" in text
+    for page in pages:  # NĐ 30/2020's margins: nothing in the left 30 mm, nothing off the page's edges
+        assert not outside(page, 10, 10, 15, 10), [w.text for w in outside(page, 10, 10, 15, 10)][:10]
+        assert not [w for w in page.words if w.x0 < 30 * MM - 0.5 * MM]
