@@ -207,6 +207,28 @@ def credentials_report_command(file: Path, chosen: int | None) -> None:
     click.echo(_("Đã xuất báo cáo thẩm tra tư cách đại biểu: {file}").format(file=file))
 
 
+@cli.command("conclusion-notice", help=N_("Ghi FILE (.docx): thông báo kết luận điền sẵn từ hội nghị, để văn phòng "
+                                           "hoàn thiện và trình ký."))
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@conference_option
+def conclusion_notice_command(file: Path, chosen: int | None) -> None:
+    from conference.papers.conclusion import write_conclusion
+    with writing(file):
+        write_conclusion(chosen_conference(chosen), file)
+    click.echo(_("Đã xuất thông báo kết luận: {file}").format(file=file))
+
+
+@cli.command("counting-record", help=N_("Ghi FILE (.docx): biên bản kiểm phiếu của cuộc bầu cử số ID (đã kết thúc)."))
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--vote", "vote_id", type=int, required=True, metavar="ID", help=N_("Số của cuộc bầu cử."))
+@conference_option
+def counting_record_command(file: Path, vote_id: int, chosen: int | None) -> None:
+    from conference.papers.counting import write_counting
+    with writing(file):
+        write_counting(chosen_conference(chosen), vote_id, file)
+    click.echo(_("Đã xuất biên bản kiểm phiếu: {file}").format(file=file))
+
+
 @cli.command("export-script", help=N_("Ghi FILE (.docx): kịch bản chương trình, giờ dự kiến, lời dẫn."))
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @conference_option

@@ -311,7 +311,7 @@ def _vote_section(document, data: Minutes) -> None:
         _labelled(document, "Kết quả biểu quyết: ", "chưa được ghi nhận.")
         return
     for vote in data.votes:
-        _one_vote(document, vote)
+        write_vote(document, vote)
 
 
 METHODS = {"hands": "giơ tay", "phones": "bỏ phiếu trên điện thoại", "paper": "bỏ phiếu giấy"}
@@ -321,7 +321,7 @@ def _percent(count: int, present: int) -> str:
     return f"{100 * count / present:.1f}".replace(".", ",") if present else "0"
 
 
-def _one_vote(document, vote: dict) -> None:
+def write_vote(document, vote: dict) -> None:
     """Question, method, present, each choice's count and share of those present, the outcome."""
     present = vote["present"]
     method = METHODS[vote["method"]]

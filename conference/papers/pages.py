@@ -1,5 +1,5 @@
 """Office pages: the papers. Badges to print (all, a group, one delegate), the attendance list, the
-credentials report, the minutes."""
+credentials report, the minutes, the conclusion notice, an election's counting record."""
 from __future__ import annotations
 
 import io
@@ -39,9 +39,13 @@ def send_badges(name: str, delegate_ids=None, group_id: int | None = None):
 @bp.get("/papers")
 def papers():
     """Badges to print before the day; the attendance list and the minutes after it."""
+    from .conclusion import notice_deadline
     cid = conference_id()
-    return render_template("admin_papers.html", conference=conference_or_404(cid), groups=groups(cid),
-                           votes=recorded_votes(cid))  # an open vote's named list is downloaded here
+    conference = conference_or_404(cid)
+    deadline = notice_deadline(conference.date) if conference.date else None
+    return render_template("admin_papers.html", conference=conference, groups=groups(cid),
+                           votes=recorded_votes(cid),  # an open vote's named list is downloaded here
+                           notice_deadline=deadline)
 
 
 @bp.get("/badges.pdf")
@@ -75,6 +79,24 @@ def export_credentials():
     """The báo cáo thẩm tra tư cách đại biểu: summoned, present, absent with and without reason, by group."""
     from .credentials import credentials_docx
     return download(credentials_docx(conference_id()), "bao-cao-tham-tra-tu-cach-dai-bieu.docx", DOCX)
+
+
+@bp.get("/exports/conclusion.docx")
+def export_conclusion():
+    """The thông báo kết luận pre-filled from the day, for the office to complete and sign."""
+    from .conclusion import conclusion_docx
+    return download(conclusion_docx(conference_id()), "thong-bao-ket-luan.docx", DOCX)
+
+
+@bp.get("/votes/<int:vote_id>/counting.docx")
+def export_counting(vote_id: int):
+    """The biên bản kiểm phiếu of a closed election; another vote is refused with the reason (404, 409)."""
+    from .counting import counting_docx
+    try:
+        data = counting_docx(conference_id(), vote_id)
+    except ConferenceError as error:
+        return message_page(error.localized(), error.status)
+    return download(data, f"bien-ban-kiem-phieu-{vote_id}.docx", DOCX)
 
 
 @bp.get("/exports/script.docx")

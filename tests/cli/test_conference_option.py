@@ -14,7 +14,8 @@ from conference.cli.commands import cli
 
 TITLE = "Hội nghị tháng sau"
 ONE_CONFERENCE_COMMANDS = ("import-delegates", "badges", "export-attendance", "export-minutes", "export-script",
-                           "credentials-report", "invitations", "reset-day", "add-cue", "add-slides")
+                           "credentials-report", "conclusion-notice", "counting-record", "invitations", "reset-day",
+                           "add-cue", "add-slides")
 
 
 @pytest.fixture
@@ -116,7 +117,7 @@ def test_exports_are_of_the_chosen_conference(run, tmp_path, monkeypatch):
     assert run("export-attendance", str(tmp_path / "nay.csv")).exit_code == 0
     assert "Trịnh Văn Sau" not in (tmp_path / "nay.csv").read_text(encoding="utf-8-sig")
 
-    for command in ("export-minutes", "export-script", "credentials-report"):
+    for command in ("export-minutes", "export-script", "credentials-report", "conclusion-notice"):
         assert run(command, "--conference", "2", str(tmp_path / f"{command}-sau.docx")).exit_code == 0
         assert TITLE in docx_text(tmp_path / f"{command}-sau.docx"), command
         assert run(command, str(tmp_path / f"{command}-nay.docx")).exit_code == 0

@@ -169,6 +169,8 @@ EXPECTED: dict[tuple[str, str], frozenset] = {
     ("GET", "/admin/exports/minutes.docx"): ADMIN_ONLY,
     ("GET", "/admin/votes/<int:vote_id>/named.xlsx"): ADMIN_ONLY,
     ("GET", "/admin/exports/credentials.docx"): ADMIN_ONLY,
+    ("GET", "/admin/exports/conclusion.docx"): ADMIN_ONLY,
+    ("GET", "/admin/votes/<int:vote_id>/counting.docx"): ADMIN_ONLY,
     ("GET", "/admin/exports/script.docx"): ADMIN_ONLY,
     ("GET", "/admin/seating"): ADMIN_ONLY,
     ("POST", "/admin/seating/hall"): ADMIN_ONLY,
