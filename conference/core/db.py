@@ -65,6 +65,30 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+def empty_write_ahead_log() -> bool:
+    """SQLite: copy the write-ahead log into the database and empty its file, so that the order of
+    the last changes is no longer on disk (a secret vote's close: votes/record.py). Ends the
+    caller's read transaction first (it would hold the log), and waits for other readers at most
+    CHECKPOINT_WAIT_MS. True when the file was emptied; other databases: False."""
+    if not is_sqlite(db.engine):
+        return False
+    db.session.rollback()
+    raw = db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
+        busy = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+    finally:
+        raw.close()
+    return busy == 0
+
+
+CHECKPOINT_WAIT_MS = 2000  # a close is not held longer for a reader (the next checkpoint empties the log)
+BUSY_TIMEOUT_MS = 10000
+
+
 PRIVATE = 0o600  # the database holds the accounts' password hashes and the sessions' ids
 SIDE_FILES = ("", "-wal", "-shm", "-journal")
 
@@ -117,7 +141,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
 

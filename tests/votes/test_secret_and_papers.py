@@ -117,3 +117,21 @@ def test_the_minutes_record_every_vote_in_order(app, client, auth, conference_id
     assert "(hình thức: bỏ phiếu trên điện thoại, kín)" in text and "Số đại biểu có mặt: 4, 3 người đã biểu quyết." in text
     assert f"– {elected}: 3/4 đại biểu có mặt (đạt 75,0%)." in text
     assert f"trúng cử (quá nửa số đại biểu có mặt): {elected}." in text
+
+
+def test_a_secret_vote_s_close_leaves_no_order_of_its_ballots_in_the_write_ahead_log(app, auth, conference_id,
+                                                                                    tmp_path):
+    """While open, SQLite's log keeps each ballot's pages in the order cast; the close empties it."""
+    log = tmp_path / "test.db-wal"
+    a_secret_vote(app, conference_id, auth, swapped=False)
+    assert log.exists() and log.stat().st_size == 0
+
+
+def test_an_open_vote_s_close_leaves_the_log_to_sqlite(app, client, auth, conference_id, tmp_path):
+    """Only a secret vote's close forces the checkpoint: an open vote keeps its named ballots anyway."""
+    people = delegates(app, conference_id, 1)
+    check_in(app, conference_id, [d for d, _ in people])
+    vote = open_vote(client, auth)
+    assert ballot(voter(app, people[0][1]), vote["id"], 1).status_code == 201
+    assert client.post(f"/api/votes/{vote['id']}/close", headers=auth("mc")).status_code == 200
+    assert (tmp_path / "test.db-wal").stat().st_size > 0
