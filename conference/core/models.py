@@ -74,6 +74,8 @@ class Conference(Base):
     # those summoned, or two thirds.
     quorum_rule: Mapped[str] = mapped_column(sa.String(24), default="more_than_half",
                                              server_default="more_than_half")
+    # What a vote needs to pass (votes/results.py): more than half of those present, or two thirds.
+    vote_rule: Mapped[str] = mapped_column(sa.String(24), default="more_than_half", server_default="more_than_half")
 
     groups: Mapped[list["DelegateGroup"]] = relationship(
         back_populates="conference", order_by="DelegateGroup.position", cascade="all, delete-orphan")
@@ -319,6 +321,8 @@ class Vote(Base):
     max_choices: Mapped[int] = mapped_column(default=1)
     state: Mapped[VoteState] = mapped_column(_enum(VoteState))
     present: Mapped[Optional[int]]
+    # The conference's vote rule when it opened: a later change of the rule leaves its result alone.
+    rule: Mapped[str] = mapped_column(sa.String(24), default="more_than_half", server_default="more_than_half")
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     recorded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     choices: Mapped[list["VoteChoice"]] = relationship(order_by="VoteChoice.position", cascade="all, delete-orphan",

@@ -20,6 +20,7 @@ from conference.core.fields import bounded_text, int_field
 from conference.core.models import Candidate, CheckIn, Conference, Delegate, DelegateGroup, Device
 from conference.core.state import bump_version
 from conference.core.textnorm import fold
+from conference.votes.results import parse_vote_rule
 
 CONFERENCE_TEXT = {  # field -> (longest allowed, required)
     "title": (300, True), "edition": (100, False), "period": (50, False), "organiser": (200, False),
@@ -82,6 +83,9 @@ def update_conference(conference_id: int, data: Mapping[str, object]) -> Confere
     rule = parse_rule(data.get("quorum_rule"))  # not sent (an older form, a script): kept
     if rule is not None:
         values["quorum_rule"] = rule
+    vote_rule = parse_vote_rule(data.get("vote_rule"))  # the same
+    if vote_rule is not None:
+        values["vote_rule"] = vote_rule
     with write_transaction() as session:
         conference = _conference(session, conference_id)
         for key, value in values.items():

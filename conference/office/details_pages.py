@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from conference.checkin import quorum, roster
 from conference.core.errors import ConferenceError
+from conference.votes import results as vote_results
 from . import details
 from .frame import bp, conference_id, direction, done
 
@@ -18,8 +19,9 @@ def conference_page(error: str | None = None, values=None):
         values = {key: getattr(conference, key) or "" for key in details.CONFERENCE_TEXT}
         values.update(date=conference.date.isoformat() if conference.date else "",
                       starts_at=conference.starts_at or "", award_batch_size=conference.award_batch_size,
-                      quorum_rule=conference.quorum_rule)
-    return render_template("admin_conference.html", values=values, error=error, quorum_rules=quorum.RULES)
+                      quorum_rule=conference.quorum_rule, vote_rule=conference.vote_rule)
+    return render_template("admin_conference.html", values=values, error=error, quorum_rules=quorum.RULES,
+                           vote_rules=vote_results.RULES)
 
 
 @bp.get("/conference")

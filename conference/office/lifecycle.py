@@ -146,7 +146,7 @@ def _copy(session, source_id: int, conference: Conference) -> None:
     never check-ins, times or outcomes."""
     old = session.get(Conference, source_id)
     for field in ("edition", "period", "organiser", "parent_organiser", "place_name", "venue", "starts_at",
-                  "chair", "secretary", "award_batch_size", "quorum_rule"):
+                  "chair", "secretary", "award_batch_size", "quorum_rule", "vote_rule"):
         setattr(conference, field, getattr(old, field))
     groups = {}
     for group in old.groups:

@@ -24,7 +24,7 @@ from conference.core.state import get_conference
 from conference.votes.record import get_vote
 from conference.votes.results import vote_json
 from . import docx_layout as layout
-from .minutes import conference_subject
+from .minutes import RULE_TEXT, conference_subject
 
 BLANK = "……"
 COLUMNS = (13, 82, 30, 40)  # 165 mm
@@ -99,12 +99,12 @@ def _results(document, data: Counting) -> None:
     layout.paragraph(document, "", after=0)
     layout.paragraph(document, "III. NGƯỜI TRÚNG CỬ", bold=True)
     elected = vote["outcome"]["elected"]
-    layout.paragraph(document, "Căn cứ quy định, người trúng cử phải được quá nửa số đại biểu có mặt bầu "
-                               f"(trên {present // 2} phiếu); lấy tối đa {vote['max_choices']} người theo số "
-                               "phiếu từ cao xuống thấp.", indent=True)
+    rule = RULE_TEXT.get(vote["outcome"]["rule"], RULE_TEXT["more_than_half"])
+    layout.paragraph(document, f"Căn cứ quy định, người trúng cử phải được {rule} bầu "
+                               f"(từ {vote['outcome']['needed']} phiếu trở lên); lấy tối đa {vote['max_choices']} "
+                               "người theo số phiếu từ cao xuống thấp.", indent=True)
     if not elected:
-        layout.paragraph(document, "Không có người nào đạt quá nửa số đại biểu có mặt: không ai trúng cử.",
-                         indent=True)
+        layout.paragraph(document, f"Không có người nào đạt {rule}: không ai trúng cử.", indent=True)
     for number, name in enumerate(elected, start=1):
         count = vote["counts"][name]
         layout.paragraph(document, f"{number}. {name}: {count} phiếu ({_percent(count, present)}).",

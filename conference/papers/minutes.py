@@ -339,8 +339,11 @@ def write_vote(document, vote: dict) -> None:
     _labelled(document, "Kết quả biểu quyết: ", _outcome_text(vote))
 
 
+RULE_TEXT = {"more_than_half": "quá nửa số đại biểu có mặt", "two_thirds": "ít nhất hai phần ba số đại biểu có mặt"}
+
+
 def _outcome_text(vote: dict) -> str:
-    rule = "quá nửa số đại biểu có mặt"
+    rule = RULE_TEXT.get(vote["outcome"]["rule"], RULE_TEXT["more_than_half"])
     if vote["election"]:
         elected = vote["outcome"]["elected"]
         return f"trúng cử ({rule}): {', '.join(elected)}." if elected else f"không ai đạt {rule}."

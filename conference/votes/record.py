@@ -11,7 +11,7 @@ from conference.core.errors import Conflict, ConferenceError, NotFound
 from conference.core.fields import bounded_text, json_id, json_int
 from conference.core.models import (AgendaItem, Candidate, ItemKind, Vote, VoteChoice, VoteMethod, VoteState)
 from conference.core.state import bump_version, get_conference, show_state
-from .results import AGREE, cast_count, present_now
+from .results import AGREE, cast_count, present_now, rule_of
 
 DEFAULT_CHOICES = (AGREE, "Không tán thành", "Không biểu quyết")
 DEFAULT_QUESTION = "Thông qua danh sách đại biểu đi dự hội nghị cấp trên"
@@ -87,7 +87,7 @@ def open_vote(conference_id: int, data: dict) -> Vote:
     if secret and method == VoteMethod.HANDS:
         raise ConferenceError("secret_hands", "Biểu quyết giơ tay không thể bỏ phiếu kín.")
     with write_transaction() as session:
-        get_conference(conference_id)
+        rule = rule_of(get_conference(conference_id).vote_rule)
         bump_version(conference_id)  # locks the show-state row: one opening at a time
         if session.scalar(sa.select(Vote.id).where(Vote.conference_id == conference_id,
                                                    Vote.state == VoteState.OPEN)) is not None:
@@ -104,7 +104,7 @@ def open_vote(conference_id: int, data: dict) -> Vote:
         most = data.get("max_choices", len(choices) if election else 1)
         most = json_int(most, "max_choices", 1, len(choices) if election else 1)
         vote = Vote(conference_id=conference_id, item_id=item.id if item else None, question=question,
-                    method=method, secret=secret, election=election, max_choices=most, state=VoteState.OPEN,
+                    method=method, secret=secret, election=election, max_choices=most, state=VoteState.OPEN, rule=rule,
                     opened_at=utcnow(),
                     choices=[VoteChoice(position=i, label=label, candidate_id=candidate, count=0)
                              for i, (label, candidate) in enumerate(choices, 1)])
@@ -216,7 +216,7 @@ def record_show_of_hands(conference_id: int, agreed: object) -> Vote:
     checked in now, recorded as a closed show of hands on the vote item's question."""
     agreed = json_int(agreed, "agreed")
     with write_transaction() as session:
-        get_conference(conference_id)
+        rule = rule_of(get_conference(conference_id).vote_rule)
         bump_version(conference_id)
         present = present_now(conference_id)
         if not 0 <= agreed <= present:
@@ -230,7 +230,7 @@ def record_show_of_hands(conference_id: int, agreed: object) -> Vote:
         vote = Vote(conference_id=conference_id, item_id=item.id if item else None,
                     question=(item.title if item else DEFAULT_QUESTION)[:QUESTION_LIMIT],
                     method=VoteMethod.HANDS, secret=False, election=False, max_choices=1,
-                    state=VoteState.CLOSED, present=present, opened_at=now, recorded_at=now,
+                    state=VoteState.CLOSED, present=present, opened_at=now, recorded_at=now, rule=rule,
                     choices=[VoteChoice(position=1, label=AGREE, count=agreed)])
         session.add(vote)
     return vote

@@ -6,9 +6,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from conference.core.db import db
+from conference.core.errors import N_, ConferenceError
 from conference.core.models import AgendaItem, CheckIn, Vote, VoteMethod, VoteState, VoteVoter
 
-RULE = "more_than_half"  # of those present: the conference's rule (docs/VOTES.md)
+MORE_THAN_HALF, TWO_THIRDS = "more_than_half", "two_thirds"  # of those present (docs/VOTES.md)
+RULES = {MORE_THAN_HALF: N_("Quá nửa số đại biểu có mặt"), TWO_THIRDS: N_("Ít nhất hai phần ba số đại biểu có mặt")}
 AGREE = "Tán thành"
 
 
@@ -21,20 +23,40 @@ def cast_count(vote_id: int) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(VoteVoter).where(VoteVoter.vote_id == vote_id))
 
 
-def is_adopted(count: int, present: int) -> bool:
-    return 2 * count > present
+def votes_needed(present: int, rule: str) -> int:
+    """The fewest votes that pass: more than half is half plus one (rounded down), two thirds rounded up."""
+    return max(1, -(-2 * present // 3)) if rule == TWO_THIRDS else present // 2 + 1
+
+
+def is_adopted(count: int, present: int, rule: str = MORE_THAN_HALF) -> bool:
+    return count >= votes_needed(present, rule)
+
+
+def rule_of(value: str | None) -> str:
+    return value if value in RULES else MORE_THAN_HALF
+
+
+def parse_vote_rule(value: object) -> str | None:
+    """A rule sent by the office's form; None (not sent) leaves the conference's as it is."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or value not in RULES:
+        raise ConferenceError("invalid_vote_rule", "Quy định thông qua biểu quyết không hợp lệ.")
+    return value
 
 
 def outcome(vote: Vote) -> dict | None:
     """The result by the rule, once closed: the choice adopted (a question) or the names elected."""
     if vote.state != VoteState.CLOSED or vote.present is None:
         return None
-    present = vote.present
+    present, rule = vote.present, rule_of(vote.rule)
+    passing = [c for c in vote.choices if is_adopted(c.count, present, rule)]
     if vote.election:
-        ranked = sorted((c for c in vote.choices if is_adopted(c.count, present)), key=lambda c: (-c.count, c.position))
-        return {"rule": RULE, "elected": [c.label for c in ranked[:vote.max_choices]]}
-    adopted = next((c.label for c in vote.choices if is_adopted(c.count, present)), None)
-    return {"rule": RULE, "adopted": adopted, "passed": adopted is not None and adopted == vote.choices[0].label}
+        ranked = sorted(passing, key=lambda c: (-c.count, c.position))
+        return {"rule": rule, "needed": votes_needed(present, rule), "elected": [c.label for c in ranked[:vote.max_choices]]}
+    adopted = passing[0].label if passing else None
+    return {"rule": rule, "needed": votes_needed(present, rule), "adopted": adopted,
+            "passed": adopted is not None and adopted == vote.choices[0].label}
 
 
 def share(count: int, present: int | None) -> float | None:

@@ -30,7 +30,7 @@ def test_the_record_states_the_ballots_and_who_is_elected(admin_client, app, aut
     first, second, third = day["candidates"][:3]
     assert f"1 | {first} | 4 | 66,7%" in body and f"2 | {second} | 4 | 66,7%" in body
     assert f"3 | {third} | 1 | 16,7%" in body
-    assert "(trên 3 phiếu)" in body  # more than half of 6
+    assert "(từ 4 phiếu trở lên)" in body  # more than half of 6
     elected = body[body.index("III. NGƯỜI TRÚNG CỬ"):]
     assert f"1. {first}: 4 phiếu (66,7%)." in elected and f"2. {second}: 4 phiếu (66,7%)." in elected
     assert f"{third}:" not in elected
