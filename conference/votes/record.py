@@ -119,16 +119,28 @@ def _open_vote(conference_id: int, vote_id: object) -> Vote:
     return vote
 
 
+def _check_counts(counts: object) -> None:
+    if not isinstance(counts, dict):
+        raise ConferenceError("invalid_counts", "“counts” phải là một đối tượng {phương án: số}.")
+
+
+def _counted_by(conference_id: int, vote_id: object, method: VoteMethod, refusal: Conflict) -> Vote:
+    """Inside the caller's transaction: the open vote, its conference's row locked, refused unless
+    it is counted by METHOD (the MC's hands, the board's paper ballots)."""
+    bump_version(conference_id)
+    vote = _open_vote(conference_id, vote_id)
+    if vote.method != method:
+        raise refusal
+    return vote
+
+
 def enter_hands(conference_id: int, vote_id: object, counts: object) -> Vote:
     """A show of hands: the MC's count for each choice (a choice left out is 0), out of those
     present now. May be entered again until the close."""
-    if not isinstance(counts, dict):
-        raise ConferenceError("invalid_counts", "“counts” phải là một đối tượng {phương án: số}.")
+    _check_counts(counts)
     with write_transaction():
-        bump_version(conference_id)
-        vote = _open_vote(conference_id, vote_id)
-        if vote.method != VoteMethod.HANDS:
-            raise Conflict("not_hands", "Cuộc biểu quyết này bỏ phiếu trên điện thoại, không nhập số giơ tay.")
+        vote = _counted_by(conference_id, vote_id, VoteMethod.HANDS, Conflict(
+            "not_hands", "Cuộc biểu quyết này bỏ phiếu trên điện thoại, không nhập số giơ tay."))
         _set_counts(vote, _numbers(vote, counts, present_now(conference_id)))
     return vote
 
@@ -139,13 +151,10 @@ def enter_paper(conference_id: int, vote_id: object, counts: object, entry: obje
     again clears the second, which must then be made again."""
     if entry not in (1, 2) or isinstance(entry, bool):
         raise ConferenceError("invalid_entry", "“entry” phải là 1 (lần nhập thứ nhất) hoặc 2 (lần thứ hai).")
-    if not isinstance(counts, dict):
-        raise ConferenceError("invalid_counts", "“counts” phải là một đối tượng {phương án: số}.")
+    _check_counts(counts)
     with write_transaction():
-        bump_version(conference_id)
-        vote = _open_vote(conference_id, vote_id)
-        if vote.method != VoteMethod.PAPER:
-            raise Conflict("not_paper", "Cuộc biểu quyết này không bỏ phiếu giấy.")
+        vote = _counted_by(conference_id, vote_id, VoteMethod.PAPER, Conflict(
+            "not_paper", "Cuộc biểu quyết này không bỏ phiếu giấy."))
         if entry == 2 and vote.present is None:
             raise Conflict("first_entry_missing", "Hãy nhập lần thứ nhất trước lần thứ hai.")
         numbers = _numbers(vote, counts, present_now(conference_id))
