@@ -124,9 +124,10 @@ def shifted_back(server, minutes: int) -> None:
 def test_the_lectern_timer_goes_green_amber_red_and_counts_overtime_on(screens, server):
     lectern, _ = screens
     post(server, "/api/show/goto", {"position": 4, "step": 1})  # a tham luận of 9 minutes
-    lectern.wait_for_function("() => document.getElementById('lectern').dataset.phase === 'normal'")
+    # The screen may already be 'normal' on the item before the go-to: wait for the speaker it brings.
+    lectern.wait_for_function("() => document.getElementById('lectern-speaker').textContent === 'Đặng Ngọc Thạch'"
+                              " && document.getElementById('lectern').dataset.phase === 'normal'")
     assert re.fullmatch(r"[89]:\d\d", lectern.locator("#lectern-time").text_content())
-    assert lectern.locator("#lectern-speaker").text_content() == "Đặng Ngọc Thạch"
     colour = lambda: lectern.evaluate(  # noqa: E731
         "() => getComputedStyle(document.getElementById('lectern-time')).color")
     assert colour() == "rgb(47, 191, 79)"
