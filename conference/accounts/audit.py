@@ -55,10 +55,13 @@ def _after_flush(session, _context):
 
 
 def _bulk(state):
-    if state.is_insert or state.is_update or state.is_delete:
+    """A statement run through the session (the door's are Core statements: checkin/lookups.py),
+    noted as the unit of work notes its rows, less the id, which is not known before it runs."""
+    kind = "+" if state.is_insert else "-" if state.is_delete else "~" if state.is_update else None
+    if kind:
         table = getattr(state.statement, "table", None)
         if table is not None and table.name not in QUIET:
-            _note(state.session, f"~{table.name}")
+            _note(state.session, f"{kind}{table.name}")
 
 
 # The entry is a plain INSERT on the transaction's connection, not an object for the unit of work

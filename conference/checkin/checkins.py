@@ -18,14 +18,14 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from conference.core.db import db, is_id, utcnow, write_transaction
+from conference.core.db import is_id, utcnow, write_transaction
 from conference.core.errors import ConferenceError
 from conference.core.fields import Codes, bounded_text
-from conference.core.models import Badge, CheckIn, Delegate, Scan
 from conference.core.state import bump_version
 from conference.core.textnorm import clean
-from . import badgecodes
-from .roster import MAX_FIELD, delegate_json, find_group, get_delegate, new_delegate, validate_fields
+from . import badgecodes, lookups
+from .roster import (MAX_FIELD, delegate_json, delegate_row_json, find_group, get_delegate, new_delegate,
+                     validate_fields)
 
 MAX_NONCE = 64
 MAX_DEVICE = 80
@@ -37,7 +37,6 @@ ATTEMPTS = 3  # a unique-key race is retried; the retry sees the winner's row
 ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})", re.ASCII)
 CLOCK_SKEW = timedelta(minutes=2)  # a tablet clock this far ahead is taken as now
 MAX_SCAN_AGE = timedelta(hours=24)  # older than a conference day: a wrong clock, not a late delivery
-_WITH_CHECKIN = sa.orm.joinedload(Delegate.checkin)
 
 
 @dataclass(frozen=True)
@@ -135,11 +134,11 @@ def _check_in_once(conference_id, code, delegate_id, nonce, device, scanned, sen
         at = _checked_in_at(scanned, sent)
         outcome, delegate = _resolve(conference_id, code, delegate_id)
         if outcome is None:
-            outcome = _admit(session, conference_id, delegate, device, at)
-        _log(session, conference_id, outcome, _outcome_name(outcome), device=device, nonce=nonce,
+            outcome = _admit(conference_id, delegate, device, at)
+        # Written at once (a Core statement): the unique key on (conference, nonce) decides a race here.
+        _log(conference_id, outcome, _outcome_name(outcome), device=device, nonce=nonce,
              code=clean(code[:256])[:64] if isinstance(code, str) else None,
              delegate_id=delegate.id if delegate else None)
-        session.flush()
     return outcome
 
 
@@ -170,26 +169,25 @@ def _admit_walk_in_once(conference_id, fields, group, walk_in, check_in, nonce, 
         at = _checked_in_at(scanned, sent) if check_in else None  # a bad time: refused, nobody added
         delegate = new_delegate(session, conference_id, fields, find_group(conference_id, group), walk_in)
         if check_in:
-            outcome = _admit(session, conference_id, delegate, device, at)
+            outcome = _admit(conference_id, lookups.delegate_by_id(delegate.id), device, at)
         else:
             bump_version(conference_id)
             outcome = Outcome(201, {"result": "added", "delegate": delegate_json(delegate)}, changed=True)
         if check_in or nonce:  # the check-in is logged like a scan; a nonce needs its answer kept
-            _log(session, conference_id, outcome, "walk_in" if check_in else "added", device=device, nonce=nonce,
+            _log(conference_id, outcome, "walk_in" if check_in else "added", device=device, nonce=nonce,
                  delegate_id=delegate.id)
         session.flush()  # the unique key on (conference, nonce) decides a race here
     return outcome
 
 
-def _log(session, conference_id: int, outcome: Outcome, name: str, **columns) -> None:
+def _log(conference_id: int, outcome: Outcome, name: str, **columns) -> None:
     """Log a scan (or walk-in, or undo) with the answer it got, which a repeat of its nonce gets."""
-    session.add(Scan(conference_id=conference_id, outcome=name, status=outcome.status,
-                     response=json.dumps(outcome.body, ensure_ascii=False), **columns))
+    lookups.insert_scan(conference_id=conference_id, outcome=name, status=outcome.status,
+                        response=json.dumps(outcome.body, ensure_ascii=False), **columns)
 
 
 def _earlier_answer(session, conference_id: int, nonce: str) -> Outcome | None:
-    earlier = session.execute(sa.select(Scan.status, Scan.response, Scan.delegate_id)
-                              .where(Scan.conference_id == conference_id, Scan.nonce == nonce)).first()
+    earlier = lookups.earlier_scan(conference_id, nonce)
     if earlier is None:
         return None
     return _as_it_stands(conference_id, Outcome(earlier.status, json.loads(earlier.response or "{}")),
@@ -203,15 +201,15 @@ def _as_it_stands(conference_id: int, first: Outcome, delegate_id: int | None) -
     never checks anyone in; every answer here is final for the door's outbox."""
     if first.body.get("result") not in ("checked_in", "already_checked_in"):
         return first
-    delegate = db.session.get(Delegate, delegate_id, options=[_WITH_CHECKIN]) if delegate_id else None
+    delegate = lookups.delegate_by_id(delegate_id) if delegate_id else None
     if delegate is None:  # removed by the office since
         return _refusal("unknown_delegate", "Không tìm thấy đại biểu.", 404)
-    checkin = delegate.checkin
-    if checkin is not None and checkin.checked_in_at == _answered_at(first.body):
+    if delegate.checked_in_at is not None and delegate.checked_in_at == _answered_at(first.body):
         return first
-    if checkin is not None:
+    if delegate.checked_in_at is not None:
         return _already_in(conference_id, delegate)
-    return Outcome(200, {"result": "undone", "delegate": delegate_json(delegate), "attendance": _counts(conference_id)})
+    return Outcome(200, {"result": "undone", "delegate": delegate_row_json(delegate),
+                         "attendance": lookups.counts(conference_id)})
 
 
 def _answered_at(body: dict) -> datetime | None:
@@ -224,58 +222,42 @@ def _outcome_name(outcome: Outcome) -> str:
     return outcome.body.get("result") or outcome.body["error"]["code"]
 
 
-def _resolve(conference_id, code, delegate_id) -> tuple[Outcome | None, Delegate | None]:
-    """The delegate to admit, or a refusal (guards in the order a person would check them)."""
+def _resolve(conference_id, code, delegate_id) -> tuple[Outcome | None, sa.Row | None]:
+    """The delegate to admit (a row of checkin/lookups.py), or a refusal (guards in the order a
+    person would check them)."""
     if delegate_id is not None:
-        delegate = db.session.get(Delegate, delegate_id, options=[_WITH_CHECKIN]) if is_id(delegate_id) else None
+        delegate = lookups.delegate_by_id(delegate_id) if is_id(delegate_id) else None
         if delegate is None or delegate.conference_id != conference_id:
             return _refusal("unknown_delegate", "Không tìm thấy đại biểu.", 404), None
         return None, delegate
     normal = badgecodes.normalise(code)
     if normal is None:
         return _refusal("invalid_code", "Mã không đọc được hoặc không phải thẻ đại biểu.", 400), None
-    # Badge, delegate (with its group) and check-in in one query: fewer round trips while the
-    # write lock is held is what keeps twenty doors from queueing (bench/checkin_load.py).
-    found = db.session.execute(sa.select(Badge, Delegate).join(Delegate, Delegate.id == Badge.delegate_id)
-                               .where(Badge.code == normal).options(_WITH_CHECKIN)).first()
+    found = lookups.delegate_by_code(normal)
     if found is None:
         return _refusal("unknown_code", "Thẻ không có trong danh sách đại biểu.", 404), None
-    badge, delegate = found
-    if badge.conference_id != conference_id:
+    if found.badge_conference_id != conference_id:
         return _refusal("other_conference", "Thẻ của một hội nghị khác.", 404), None
-    if badge.revoked_at is not None:
+    if found.revoked_at is not None:
         return _refusal("revoked_code", "Thẻ này đã bị thay bằng thẻ mới.", 410,
-                        delegate=delegate_json(delegate)), delegate
-    return None, delegate
+                        delegate=delegate_row_json(found)), found
+    return None, found
 
 
-def _admit(session, conference_id: int, delegate: Delegate, device: str | None, at: datetime) -> Outcome:
-    if delegate.checkin is not None:
+def _admit(conference_id: int, delegate: sa.Row, device: str | None, at: datetime) -> Outcome:
+    if delegate.checked_in_at is not None:
         return _already_in(conference_id, delegate)
-    delegate.checkin = CheckIn(conference_id=conference_id, delegate_id=delegate.id, device=device,
-                               checked_in_at=at)
-    session.flush()  # the unique key on delegate_id decides a race here
+    lookups.insert_checkin(conference_id, delegate.id, device, at)  # a race is decided here
     bump_version(conference_id)
-    return Outcome(201, {"result": "checked_in", "delegate": delegate_json(delegate),
-                         "attendance": _counts(conference_id)}, changed=True)
+    shown = {**delegate_row_json(delegate), "checked_in_at": at.isoformat(), "checked_in_device": device}
+    return Outcome(201, {"result": "checked_in", "delegate": shown, "attendance": lookups.counts(conference_id)},
+                   changed=True)
 
 
-def _already_in(conference_id: int, delegate: Delegate) -> Outcome:
-    existing = delegate.checkin
-    return Outcome(200, {"result": "already_checked_in", "checked_in_at": existing.checked_in_at.isoformat(),
-                         "device": existing.device, "delegate": delegate_json(delegate),
-                         "attendance": _counts(conference_id)})
-
-
-def _counts(conference_id: int) -> dict:
-    """Present / expected only (the per-group figures are in the snapshot): two counts over
-    covering indexes in one statement, no join; it runs while the write lock is held."""
-    expected, present = db.session.execute(sa.select(
-        sa.select(sa.func.count()).select_from(Delegate).where(Delegate.conference_id == conference_id)
-        .scalar_subquery(),
-        sa.select(sa.func.count()).select_from(CheckIn).where(CheckIn.conference_id == conference_id)
-        .scalar_subquery())).one()
-    return {"present": present, "expected": expected}
+def _already_in(conference_id: int, delegate: sa.Row) -> Outcome:
+    return Outcome(200, {"result": "already_checked_in", "checked_in_at": delegate.checked_in_at.isoformat(),
+                         "device": delegate.checked_in_device, "delegate": delegate_row_json(delegate),
+                         "attendance": lookups.counts(conference_id)})
 
 
 def undo_check_in(conference_id: int, delegate_id: int, device: object = None) -> Outcome:
@@ -290,6 +272,6 @@ def undo_check_in(conference_id: int, delegate_id: int, device: object = None) -
         session.refresh(delegate)
         bump_version(conference_id)
         outcome = Outcome(200, {"result": "undone", "delegate": delegate_json(delegate),
-                                "attendance": _counts(conference_id)}, changed=True)
-        _log(session, conference_id, outcome, "undone", device=device, delegate_id=delegate.id)
+                                "attendance": lookups.counts(conference_id)}, changed=True)
+        _log(conference_id, outcome, "undone", device=device, delegate_id=delegate.id)
     return outcome

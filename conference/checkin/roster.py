@@ -19,20 +19,30 @@ MAX_SEAT = 20
 
 
 def delegate_json(delegate: Delegate) -> dict:
-    checkin = delegate.checkin
-    group = delegate.group
+    checkin, group = delegate.checkin, delegate.group
+    return _json(delegate, group.name if group else None, group.color if group else None,
+                 checkin.checked_in_at if checkin else None, checkin.device if checkin else None)
+
+
+def delegate_row_json(row) -> dict:
+    """delegate_json of a row of the door's look-up (checkin/lookups.py), which names the group's
+    and the check-in's columns group_name, group_color, checked_in_at and checked_in_device."""
+    return _json(row, row.group_name, row.group_color, row.checked_in_at, row.checked_in_device)
+
+
+def _json(delegate, group_name, group_color, checked_in_at, checked_in_device) -> dict:
     return {
         "id": delegate.id,
         "full_name": delegate.full_name,
         "position": delegate.position,
         "unit": delegate.unit,
-        "group": group.name if group else None,
-        "group_color": group.color if group else None,
+        "group": group_name,
+        "group_color": group_color,
         "seat": delegate.seat,
         "badge_code": delegate.badge_code,
         "walk_in": delegate.walk_in,
-        "checked_in_at": checkin.checked_in_at.isoformat() if checkin else None,
-        "checked_in_device": checkin.device if checkin else None,
+        "checked_in_at": checked_in_at.isoformat() if checked_in_at else None,
+        "checked_in_device": checked_in_device,
         "absence_reason": delegate.absence_reason,  # checkin/quorum.py
         "absence_note": delegate.absence_note,
     }
