@@ -89,34 +89,36 @@ def authenticate(token: str | None) -> Principal | None:
     (authenticate_button), so as a Bearer or on a socket it opens nothing. No token pairs a
     browser: /pair takes a pairing code (pairing.py)."""
     found = _active_device(token)
-    if found is None or found[0].role == Role.BUTTON:
+    if found is None or found.role == Role.BUTTON:
         return None
-    return _principal(*found)
+    return _principal(found)
 
 
 def authenticate_button(token: str | None) -> Principal | None:
     """The principal of a button box's token, or None for any other: an MC's or the office's
     token in a press address is refused, so that address can only ever press."""
     found = _active_device(token)
-    return _principal(*found) if found is not None and found[0].role == Role.BUTTON else None
+    return _principal(found) if found is not None and found.role == Role.BUTTON else None
 
 
-# Every request of a device (each scan of a door) is authenticated: the device and the id of the
-# active conference it serves come back in one statement, built once, rather than in two queries.
-_DEVICE_BY_TOKEN = (sa.select(Device, ACTIVE_CONFERENCE_ID.scalar_subquery())
-                    .where(Device.token_hash == sa.bindparam("token_hash")))
+# Every request of a device (each scan of a door) is authenticated: what the principal needs of the
+# device and the id of the active conference it serves come back in one statement, built once, of
+# plain columns (no Device object to load and track: a Core statement, bench/checkin_profile.py).
+_DEVICES = Device.__table__
+_DEVICE_BY_TOKEN = (sa.select(_DEVICES.c.id, _DEVICES.c.role, _DEVICES.c.label, _DEVICES.c.conference_id,
+                              ACTIVE_CONFERENCE_ID.scalar_subquery().label("active_conference_id"))
+                    .where(_DEVICES.c.token_hash == sa.bindparam("token_hash"), _DEVICES.c.revoked_at.is_(None)))
 
 
-def _active_device(token: str | None) -> tuple[Device, int | None] | None:
-    """The device of a token, unrevoked, and the active conference's id (None while there is none)."""
+def _active_device(token: str | None) -> sa.Row | None:
+    """The device of a token, unrevoked, with the active conference's id (None while there is none)."""
     if not token or not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
         return None
-    found = db.session.execute(_DEVICE_BY_TOKEN, {"token_hash": _digest(token)}).first()
-    return (found[0], found[1]) if found is not None and found[0].revoked_at is None else None
+    return db.session.execute(_DEVICE_BY_TOKEN, {"token_hash": _digest(token)}).first()
 
 
-def _principal(device: Device, active_conference_id: int | None) -> Principal:
-    return Principal(device.role, active_conference_id or device.conference_id, device.label, device.id)
+def _principal(device: sa.Row) -> Principal:
+    return Principal(device.role, device.active_conference_id or device.conference_id, device.label, device.id)
 
 
 def revoke_device(conference_id: int, device_id: int) -> Device:
