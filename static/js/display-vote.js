@@ -25,6 +25,7 @@ export function renderVoteStage(root, snapshot, t) {
     nodes.push(progress);
   } else {
     nodes.push(results(vote, t), outcome(vote, t));
+    if (vote.outcome?.tied?.length) nodes.push(tiedLine(vote, t));
   }
   root.replaceChildren(...nodes);
 }
@@ -47,12 +48,21 @@ function outcome(vote, t) {
   const result = vote.outcome ?? {};
   let line;
   if (vote.election) {
-    line = result.elected?.length ? template(t.vote_elected, { names: result.elected.join(", ") }) : t.vote_none_elected;
+    line = result.elected?.length ? template(t.vote_elected, { names: result.elected.join(", ") })
+      : (result.tied?.length ? "" : t.vote_none_elected);
   } else {
     line = result.passed ? t.vote_passed : (result.adopted ? template(t.vote_adopted, { choice: result.adopted })
       : t.vote_not_passed);
   }
   const node = el("div", "vote-outcome", line);
   node.id = "vote-outcome";
+  return node;
+}
+
+// An election's last place tied: those candidates are not elected; a further round among them is needed.
+function tiedLine(vote, t) {
+  const node = el("div", "vote-tied",
+    template(t.vote_tied, { names: vote.outcome.tied.join(", "), places: vote.outcome.tied_places }));
+  node.id = "vote-tied";
   return node;
 }
