@@ -14,7 +14,9 @@ export function showsVote(snapshot) {
 export function renderVoteStage(root, snapshot, t) {
   const vote = snapshot.vote;
   root.dataset.state = vote.state;
-  root.style.setProperty("--rows", String(Math.max(vote.choices.length, 3)));  // the results' rows share the height
+  // The results' rows share the height; a tie's line below them takes about two rows' room.
+  const tieRows = vote.state === "closed" && vote.outcome?.tied?.length ? 2 : 0;
+  root.style.setProperty("--rows", String(Math.max(vote.choices.length + tieRows, 3)));
   const nodes = [el("div", "vote-kicker", vote.election ? t.vote_election : t.vote_question),
     el("h2", "vote-title", vote.question)];
   if (vote.state === "open") {
