@@ -1,6 +1,7 @@
 """The biên bản kiểm phiếu (counting record, .docx) of one closed election: the question, when it was
 held, those present, the ballots issued, received and valid, each candidate's votes and share of
-those present, who is elected by the rule (votes/results.py), the counting board's signatures.
+those present, who is elected by the rule (votes/results.py) and who is tied at the last place, the
+counting board's signatures.
 
 Ballots: by phones each present delegate may vote, so issued is those present and received (all
 valid, the phone refuses a wrong ballot) is those who cast one; by paper the counts were entered per
@@ -24,7 +25,7 @@ from conference.core.state import get_conference
 from conference.votes.record import get_vote
 from conference.votes.results import vote_json
 from . import docx_layout as layout
-from .minutes import RULE_TEXT, conference_subject
+from .minutes import RULE_TEXT, conference_subject, tie_sentence
 
 BLANK = "……"
 COLUMNS = (13, 82, 30, 40)  # 165 mm
@@ -103,12 +104,16 @@ def _results(document, data: Counting) -> None:
     layout.paragraph(document, f"Căn cứ quy định, người trúng cử phải được {rule} bầu "
                                f"(từ {vote['outcome']['needed']} phiếu trở lên); lấy tối đa {vote['max_choices']} "
                                "người theo số phiếu từ cao xuống thấp.", indent=True)
-    if not elected:
+    tie = tie_sentence(vote)
+    if not elected and not tie:
         layout.paragraph(document, f"Không có người nào đạt {rule}: không ai trúng cử.", indent=True)
     for number, name in enumerate(elected, start=1):
         count = vote["counts"][name]
         layout.paragraph(document, f"{number}. {name}: {count} phiếu ({_percent(count, present)}).",
                          indent=True, after=0)
+    if tie:
+        layout.paragraph(document, "", after=0)
+        layout.paragraph(document, tie, indent=True)
 
 
 def _closing(document, data: Counting) -> None:

@@ -345,13 +345,26 @@ RULE_TEXT = {"more_than_half": "quá nửa số đại biểu có mặt", "two_t
 def _outcome_text(vote: dict) -> str:
     rule = RULE_TEXT.get(vote["outcome"]["rule"], RULE_TEXT["more_than_half"])
     if vote["election"]:
-        elected = vote["outcome"]["elected"]
-        return f"trúng cử ({rule}): {', '.join(elected)}." if elected else f"không ai đạt {rule}."
+        elected, tie = vote["outcome"]["elected"], tie_sentence(vote)
+        if elected:
+            return f"trúng cử ({rule}): {', '.join(elected)}." + (f" {tie}" if tie else "")
+        return f"chưa xác định được người trúng cử ({rule}). {tie}" if tie else f"không ai đạt {rule}."
     adopted = vote["outcome"]["adopted"]
     if adopted is None:
         return f"không phương án nào đạt {rule}."
     return f"{mid_sentence(adopted)} ({rule}) – thông qua." if vote["outcome"]["passed"] else \
         f"{mid_sentence(adopted)} ({rule})."
+
+
+def tie_sentence(vote: dict) -> str | None:
+    """An election whose last place is tied (votes/results.py): who, and that a further round among
+    them is needed; None when there is no tie."""
+    tied = vote["outcome"].get("tied")
+    if not tied:
+        return None
+    return (f"Các ứng cử viên {', '.join(tied)} cùng được {vote['counts'][tied[0]]} phiếu ở vị trí trúng cử "
+            f"cuối cùng nên chưa ai trong số này trúng cử; cần bầu lại giữa những người này để chọn "
+            f"{vote['outcome']['tied_places']} người.")
 
 
 def _closing(document, data: Minutes) -> None:

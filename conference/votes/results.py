@@ -46,17 +46,30 @@ def parse_vote_rule(value: object) -> str | None:
 
 
 def outcome(vote: Vote) -> dict | None:
-    """The result by the rule, once closed: the choice adopted (a question) or the names elected."""
+    """The result by the rule, once closed: the choice adopted (a question), or the names elected
+    and those tied at the last place (an election)."""
     if vote.state != VoteState.CLOSED or vote.present is None:
         return None
     present, rule = vote.present, rule_of(vote.rule)
     passing = [c for c in vote.choices if is_adopted(c.count, present, rule)]
     if vote.election:
-        ranked = sorted(passing, key=lambda c: (-c.count, c.position))
-        return {"rule": rule, "needed": votes_needed(present, rule), "elected": [c.label for c in ranked[:vote.max_choices]]}
+        return {"rule": rule, "needed": votes_needed(present, rule), **_elected_and_tied(passing, vote.max_choices)}
     adopted = passing[0].label if passing else None
     return {"rule": rule, "needed": votes_needed(present, rule), "adopted": adopted,
             "passed": adopted is not None and adopted == vote.choices[0].label}
+
+
+def _elected_and_tied(passing: list, places: int) -> dict:
+    """Who of those reaching the rule fills the PLACES, the most votes first. When the last place
+    falls among candidates with equal votes, none of them is elected: their order on the list is no
+    ground to choose, so a further round among them (bầu lại) fills the places left."""
+    ranked = sorted(passing, key=lambda c: (-c.count, c.position))
+    if len(ranked) <= places or ranked[places].count != ranked[places - 1].count:
+        return {"elected": [c.label for c in ranked[:places]], "tied": [], "tied_places": 0}
+    last = ranked[places - 1].count
+    elected = [c.label for c in ranked if c.count > last]
+    return {"elected": elected, "tied": [c.label for c in ranked if c.count == last],
+            "tied_places": places - len(elected)}
 
 
 def share(count: int, present: int | None) -> float | None:

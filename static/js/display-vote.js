@@ -14,7 +14,9 @@ export function showsVote(snapshot) {
 export function renderVoteStage(root, snapshot, t) {
   const vote = snapshot.vote;
   root.dataset.state = vote.state;
-  root.style.setProperty("--rows", String(Math.max(vote.choices.length, 3)));  // the results' rows share the height
+  // The results' rows share the height; a tie's line below them takes about two rows' room.
+  const tieRows = vote.state === "closed" && vote.outcome?.tied?.length ? 2 : 0;
+  root.style.setProperty("--rows", String(Math.max(vote.choices.length + tieRows, 3)));
   const nodes = [el("div", "vote-kicker", vote.election ? t.vote_election : t.vote_question),
     el("h2", "vote-title", vote.question)];
   if (vote.state === "open") {
@@ -25,6 +27,7 @@ export function renderVoteStage(root, snapshot, t) {
     nodes.push(progress);
   } else {
     nodes.push(results(vote, t), outcome(vote, t));
+    if (vote.outcome?.tied?.length) nodes.push(tiedLine(vote, t));
   }
   root.replaceChildren(...nodes);
 }
@@ -47,12 +50,21 @@ function outcome(vote, t) {
   const result = vote.outcome ?? {};
   let line;
   if (vote.election) {
-    line = result.elected?.length ? template(t.vote_elected, { names: result.elected.join(", ") }) : t.vote_none_elected;
+    line = result.elected?.length ? template(t.vote_elected, { names: result.elected.join(", ") })
+      : (result.tied?.length ? "" : t.vote_none_elected);
   } else {
     line = result.passed ? t.vote_passed : (result.adopted ? template(t.vote_adopted, { choice: result.adopted })
       : t.vote_not_passed);
   }
   const node = el("div", "vote-outcome", line);
   node.id = "vote-outcome";
+  return node;
+}
+
+// An election's last place tied: those candidates are not elected; a further round among them is needed.
+function tiedLine(vote, t) {
+  const node = el("div", "vote-tied",
+    template(t.vote_tied, { names: vote.outcome.tied.join(", "), places: vote.outcome.tied_places }));
+  node.id = "vote-tied";
   return node;
 }

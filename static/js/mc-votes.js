@@ -62,6 +62,7 @@ export function votesPanel({ t }) {
     $("vote-result").replaceChildren(...(vote.counts && !open ? vote.choices.map((choice) => el("li", "",
       `${choice}: ${vote.counts[choice]}/${vote.present} (${String(vote.percentages[choice]).replace(".", ",")}%)`)) : []));
     setText($("vote-outcome"), open ? "" : outcomeText(vote));
+    setText($("vote-tied"), open ? "" : tiedText(vote));
   }
 
   function handsFields(vote) {
@@ -80,10 +81,17 @@ export function votesPanel({ t }) {
   function outcomeText(vote) {
     const result = vote.outcome ?? {};
     if (vote.election) {
-      return result.elected?.length ? template(t.vote_elected, { names: result.elected.join(", ") }) : t.vote_none_elected;
+      if (result.elected?.length) return template(t.vote_elected, { names: result.elected.join(", ") });
+      return result.tied?.length ? "" : t.vote_none_elected;
     }
     if (result.passed) return t.vote_passed;
     return result.adopted ? template(t.vote_adopted, { choice: result.adopted }) : t.vote_not_passed;
+  }
+
+  // An election's last place tied: those candidates are not elected; a further round is needed.
+  function tiedText(vote) {
+    const tied = vote.outcome?.tied ?? [];
+    return tied.length ? template(t.vote_tied, { names: tied.join(", "), places: vote.outcome.tied_places }) : "";
   }
 
   return { render };

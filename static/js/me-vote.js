@@ -74,6 +74,8 @@ export function renderVote(vote) {
     return row;
   })));
   $("vote-outcome").textContent = open ? "" : outcomeText(vote);
+  const tied = open ? [] : vote.outcome?.tied ?? [];
+  $("vote-tied").textContent = tied.length ? t("tied", { names: tied.join(", "), places: vote.outcome.tied_places }) : "";
 }
 
 function fillChoices(vote) {
@@ -99,7 +101,10 @@ function fillChoices(vote) {
 
 function outcomeText(vote) {
   const result = vote.outcome ?? {};
-  if (vote.election) return result.elected?.length ? t("elected", { names: result.elected.join(", ") }) : t("none_elected");
+  if (vote.election) {
+    if (result.elected?.length) return t("elected", { names: result.elected.join(", ") });
+    return result.tied?.length ? "" : t("none_elected");
+  }
   if (result.passed) return t("passed");
   return result.adopted ? t("adopted", { choice: result.adopted }) : t("not_passed");
 }
