@@ -161,7 +161,8 @@ def test_each_such_command_offers_the_option_in_both_languages(command):
 def test_the_guide_names_exactly_the_commands_that_take_the_option():
     """docs/API.md §2 lists the commands that take `--conference ID`: every one that does, and no other."""
     guide = " ".join((ROOT / "docs" / "API.md").read_text(encoding="utf-8").split())
-    listed = re.search(r"The commands that read or write one conference's data \(([^)]*)\) take `--conference ID`", guide)
+    listed = re.search(r"The commands that read or write one conference's data \(([^)]*)\) take `--conference ID`",
+                       guide)
     assert listed, "the paragraph is gone from docs/API.md"
     taking = {name for name, command in cli.commands.items()
               if any("--conference" in getattr(param, "opts", ()) for param in command.params)}
