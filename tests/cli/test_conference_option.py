@@ -4,6 +4,7 @@ active one is used; an ID that is not one of this install's conferences is refus
 changes. Run in-process, on SQLite; the second conference is a copy of the demo (which stays active)."""
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 
 import pytest
@@ -11,11 +12,12 @@ from click.testing import CliRunner
 from docx import Document
 
 from conference.cli.commands import cli
+from tests.conftest import ROOT
 
 TITLE = "Hội nghị tháng sau"
 ONE_CONFERENCE_COMMANDS = ("import-delegates", "badges", "export-attendance", "export-minutes", "export-script",
                            "credentials-report", "conclusion-notice", "counting-record", "invitations", "reset-day",
-                           "add-cue", "add-slides")
+                           "add-cue", "add-slides", "assign-seats", "seating-chart", "name-cards", "add-document")
 
 
 @pytest.fixture
@@ -154,3 +156,21 @@ def test_each_such_command_offers_the_option_in_both_languages(command):
         shown = CliRunner().invoke(cli, [command, "--help"], env={"CONFERENCE_LANG": language})
         assert shown.exit_code == 0 and "--conference ID" in shown.output, shown.output
         assert words in " ".join(shown.output.split()), shown.output
+
+
+def test_the_guide_names_exactly_the_commands_that_take_the_option():
+    """docs/API.md §2 lists the commands that take `--conference ID`: every one that does, and no other."""
+    guide = " ".join((ROOT / "docs" / "API.md").read_text(encoding="utf-8").split())
+    listed = re.search(r"The commands that read or write one conference's data \(([^)]*)\) take `--conference ID`",
+                       guide)
+    assert listed, "the paragraph is gone from docs/API.md"
+    taking = {name for name, command in cli.commands.items()
+              if any("--conference" in getattr(param, "opts", ()) for param in command.params)}
+    assert set(re.findall(r"`([a-z-]+)`", listed.group(1))) == taking == set(ONE_CONFERENCE_COMMANDS)
+
+
+def test_the_guide_has_a_row_for_every_command():
+    """docs/API.md §2's table of commands: a row for each the command line has."""
+    guide = (ROOT / "docs" / "API.md").read_text(encoding="utf-8")
+    rows = set(re.findall(r"^\| `([a-z-]+)", guide, re.MULTILINE))
+    assert set(cli.commands) - rows == set()

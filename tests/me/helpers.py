@@ -1,13 +1,19 @@
-"""What the delegate's page's tests share: the demo's delegates and honourees, a phone, a real PDF."""
+"""What the delegate's page's tests share: the demo's delegates and honourees, a phone, a real PDF,
+the QR codes a printed page carries."""
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 
 import sqlalchemy as sa
+import zxingcpp
+from PIL import Image
 from reportlab.pdfgen import canvas
 
 from conference.core.db import db
 from conference.core.models import Delegate, Honouree
+from tests.conftest import unavailable
 
 
 def delegates(app, conference_id, count: int = 2) -> list[tuple[int, str, str]]:
@@ -81,3 +87,15 @@ def pdf_with_script_in_an_object_stream(javascript: str) -> bytes:
     out += (b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 3 2] /Root 1 0 R /Filter /FlateDecode /Length %d >>\nstream\n"
             % len(table) + table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at)
     return out
+
+
+def decoded_first_page(pdf: bytes, folder) -> list[str]:
+    """The QR codes on the first page of PDF, read back by a real decoder from the page drawn at 150 dpi."""
+    if not shutil.which("pdftoppm"):
+        unavailable("pdftoppm is not installed (apt-get install poppler-utils)")
+    path = folder / "paper.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-singlefile", "-png", str(path),
+                    str(folder / "page")], check=True)
+    image = Image.open(folder / "page.png")
+    return sorted(found.text for found in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode))

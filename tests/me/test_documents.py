@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from conference.core.db import db
 from conference.core.models import ConferenceDocument
-from tests.me.helpers import delegates, pdf_bytes, pdf_with_script_in_an_object_stream, phone
+from tests.me.helpers import decoded_first_page, delegates, pdf_bytes, pdf_with_script_in_an_object_stream, phone
 
 
 def upload(admin_client, content: bytes, title: str = "Báo cáo tổng kết", **fields):
@@ -94,7 +94,9 @@ def test_a_held_document_waits_for_its_item_and_an_internal_one_never_shows(app,
     assert admin_client.get(f"/admin/documents/{ids['Nội bộ']}.pdf").status_code == 200
 
 
-def test_the_venue_address_is_checked_and_puts_the_phone_qr_address_on_the_poster(app, admin_client):
+def test_the_venue_address_is_checked_and_puts_the_phone_qr_address_on_the_poster(app, admin_client, tmp_path):
+    before = admin_client.get("/admin/documents/poster.pdf")  # no venue yet: the address this was asked on
+    assert before.status_code == 200 and decoded_first_page(before.data, tmp_path) == ["http://localhost/me"]
     bad = admin_client.post("/admin/documents/venue-address", data={"csrf_token": admin_client.csrf_token,
                                                                    "address": "ftp://x/y?z"})
     assert bad.status_code == 400 and "http(s)://" in bad.get_data(as_text=True)
@@ -104,6 +106,7 @@ def test_the_venue_address_is_checked_and_puts_the_phone_qr_address_on_the_poste
     assert 'value="http://192.168.1.10:5000"' in admin_client.get("/admin/documents").get_data(as_text=True)
     poster = admin_client.get("/admin/documents/poster.pdf")
     assert poster.status_code == 200 and poster.data.startswith(b"%PDF-")
+    assert decoded_first_page(poster.data, tmp_path) == ["http://192.168.1.10:5000/me"]  # read by a real decoder
 
 
 def test_add_document_on_the_command_line_adds_a_checked_pdf_and_refuses_a_wrong_item(app, tmp_path, monkeypatch):

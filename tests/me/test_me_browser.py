@@ -1,12 +1,17 @@
 """The delegate's page in a real browser at a phone's size (390x844, mobile, touch), against one
 real server: light on the first visit, following the MC within a second; a second phone refused
-until the office releases the first in two taps; a document drawn by PDF.js on the page's canvas."""
+until the office releases the first in two taps; a document drawn by PDF.js on the page's canvas;
+called to the stage with their awards batch, and only then. And the projector's standby screen,
+whose QR (read back by a real decoder) opens the page."""
 from __future__ import annotations
 
+import io
 import time
 
 import pytest
 import requests
+import zxingcpp
+from PIL import Image
 
 from tests.conftest import ADMIN_LOGIN, LiveServer, lanes, page_csrf_token
 from tests.me.helpers import pdf_bytes
@@ -141,4 +146,121 @@ def test_a_document_is_drawn_on_the_page_s_canvas_by_pdf_js(chromium, server, de
         page.wait_for_function("() => document.getElementById('page').dataset.rendered === '2'")
         assert refused == []
     finally:
+        context.close()
+
+
+def state(server) -> dict:
+    return requests.get(server.url + "/api/state", timeout=10).json()
+
+
+def batch_now(server) -> frozenset[int]:
+    """The honouree ids of the awards batch being called (its decision, then its names), or none."""
+    award = state(server)["award"]
+    return frozenset(h["id"] for h in (award or {}).get("honourees", []))
+
+
+def back_before_the_first_item(server) -> None:
+    while state(server)["award"] is not None:
+        server.office.press("/api/awards/previous")
+    server.office.press("/api/show/goto", position=1)
+    server.office.press("/api/show/previous")
+
+
+def go_to_the_awards(server) -> None:
+    awards = next(item for item in state(server)["agenda"] if item["kind"] == "awards")
+    server.office.press("/api/show/goto", position=awards["position"])
+
+
+def next_batch(server) -> frozenset[int]:
+    """Press Next in the awards until another batch is called; its honouree ids (empty at their end)."""
+    here = batch_now(server)
+    for _ in range(3):  # the decision, its names, then the next batch's decision
+        server.office.press("/api/awards/next")
+        called = batch_now(server)
+        if called != here:
+            return called
+    return frozenset()
+
+
+def awards_batches(server) -> list[frozenset[int]]:
+    """Each batch's honouree ids, in the order the MC calls them; the show is put back before its start."""
+    go_to_the_awards(server)
+    batches = []
+    while batch := next_batch(server):
+        batches.append(batch)
+    back_before_the_first_item(server)
+    return batches
+
+
+def test_the_phone_calls_its_delegate_to_the_stage_with_their_batch_and_no_other(chromium, server, delegates):
+    from playwright.sync_api import expect
+    catalogue = server.office.get(server.url + "/api/award-decisions", timeout=10).json()
+    receiver = {h["id"]: h["delegate_id"] for decision in catalogue["decisions"] for h in decision["honourees"]}
+    batches = awards_batches(server)
+    in_batch = [{receiver[h] for h in batch if receiver[h] is not None} for batch in batches]
+    first = next(i for i, found in enumerate(in_batch) if found)
+    later = next(i for i in range(first + 1, len(batches)) if in_batch[i] - in_batch[first])
+    honoured = min(in_batch[first] - in_batch[later])  # called with the first batch, not the later one
+    other = min(in_batch[later] - in_batch[first])  # called with the later batch only
+    code = {delegate["id"]: delegate["badge_code"] for delegate in delegates}
+    (honoured_context, honoured_phone), (other_context, other_phone) = phone(chromium), phone(chromium)
+    try:
+        for page, delegate in ((honoured_phone, honoured), (other_phone, other)):
+            page.goto(f"{server.url}/me/{code[delegate]}")
+            page.wait_for_function("() => document.getElementById('me').dataset.version")
+            expect(page.locator("#me-call")).to_be_hidden()
+        go_to_the_awards(server)
+        for index in range(later + 1):
+            assert next_batch(server) == batches[index]
+            if index not in (first, later):
+                continue
+            called, passed_over = (honoured_phone, other_phone) if index == first else (other_phone, honoured_phone)
+            expect(called.locator("#me-call-you")).to_be_visible()
+            expect(called.locator("#me-call-you")).to_have_text("Mời đồng chí lên nhận khen thưởng.")
+            expect(called.locator("#me-call")).to_have_attribute("data-mine", "true")
+            expect(passed_over.locator("#me-call")).to_have_attribute("data-mine", "false")  # the batch, not them
+            expect(passed_over.locator("#me-call")).to_be_visible()
+            expect(passed_over.locator("#me-call-you")).to_be_hidden()
+    finally:
+        back_before_the_first_item(server)
+        honoured_context.close()
+        other_context.close()
+
+
+def projector_qr(page) -> list[str]:
+    """The standby screen's phone QR, as a phone's camera would read it off the projector."""
+    page.wait_for_function("() => { const img = document.querySelector('#me-qr img');"
+                           " return img.complete && img.naturalWidth > 0; }")
+    shot = Image.open(io.BytesIO(page.locator("#me-qr img").screenshot()))
+    return [found.text for found in zxingcpp.read_barcodes(shot, formats=zxingcpp.BarcodeFormat.QRCode)]
+
+
+def set_venue(server, address: str) -> None:
+    answer = server.office.post(server.url + "/admin/documents/venue-address", timeout=10,
+                                data={"csrf_token": server.office.csrf, "address": address}, allow_redirects=False)
+    assert answer.status_code == 303, answer.text
+
+
+def test_the_standby_screen_shows_the_qr_of_the_delegates_page_at_the_venue_s_address(chromium, server):
+    from playwright.sync_api import expect
+    context = chromium.new_context(viewport={"width": 1920, "height": 1080})
+    hall = context.new_page()
+    try:
+        hall.goto(f"{server.url}/display")
+        hall.wait_for_function("() => document.getElementById('hall').dataset.mode !== 'loading'")
+        expect(hall.locator("#me-qr")).to_be_hidden()  # live: the programme only
+        server.office.press("/api/show/screen", screen="standby")
+        expect(hall.locator("#hall")).to_have_attribute("data-screen", "standby")
+        expect(hall.locator("#me-qr")).to_be_visible()
+        # No venue's address yet: the page at the address the projector opened.
+        assert projector_qr(hall) == [f"{server.url}/me"]
+        expect(hall.locator("#me-qr strong")).to_have_text(f"{server.url.split('://', 1)[1]}/me")
+        set_venue(server, "192.168.1.10:5000")
+        hall.reload()
+        expect(hall.locator("#hall")).to_have_attribute("data-screen", "standby")
+        assert projector_qr(hall) == ["http://192.168.1.10:5000/me"]
+        expect(hall.locator("#me-qr strong")).to_have_text("192.168.1.10:5000/me")
+    finally:
+        set_venue(server, "")
+        server.office.press("/api/show/screen", screen="live")
         context.close()

@@ -2,27 +2,10 @@
 QR, read back by a real decoder, that holds <venue>/me/<its own code>; without it, none."""
 from __future__ import annotations
 
-import shutil
-import subprocess
-
-import zxingcpp
-from PIL import Image
-
 from conference.me.venue import set_venue_address
 from conference.papers.badges import badges_pdf
 from conference.papers.invitations import invitations_pdf
-from tests.conftest import unavailable
-
-
-def decoded_first_page(pdf: bytes, folder) -> list[str]:
-    if not shutil.which("pdftoppm"):
-        unavailable("pdftoppm is not installed (apt-get install poppler-utils)")
-    path = folder / "paper.pdf"
-    path.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-singlefile", "-png", str(path),
-                    str(folder / "page")], check=True)
-    image = Image.open(folder / "page.png")
-    return sorted(found.text for found in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode))
+from tests.me.helpers import decoded_first_page
 
 
 def test_each_badge_and_invitation_carries_the_phone_qr_of_its_own_code_once_the_venue_is_set(
