@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from conference.accounts.guards import current_principal, require_api, require_page
 from conference.core.models import Role
 from conference.core.resources import STATIC
+from conference.core.state import conference_title
 from . import roster as delegates
 
 bp = Blueprint("door", __name__)
@@ -35,7 +36,8 @@ def index():
     principal = current_principal()
     config = {"conference_id": principal.conference_id, "device": principal.label,
               "timezone": current_app.config["BABEL_DEFAULT_TIMEZONE"]}
-    return render_template("door.html", device=principal.label, config=config)
+    return render_template("door.html", device=principal.label, config=config,
+                           conference_title=conference_title(principal.conference_id))
 
 
 @bp.get("/door/roster")

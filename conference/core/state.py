@@ -16,6 +16,11 @@ def get_conference(conference_id: int) -> Conference:
     return conference
 
 
+def conference_title(conference_id: int) -> str:
+    """The title a device's page shows in its header, so the person knows which conference it serves."""
+    return get_conference(conference_id).title
+
+
 # The active conference, which every screen and device serves (office/lifecycle.py); the first
 # one created while none is marked (a database from before there was a choice). Built once: a
 # statement is immutable, and this one is read on every request of a device (accounts/devices.py).

@@ -8,6 +8,7 @@ from flask import render_template, request, send_file
 from flask_babel import gettext as _
 
 from conference.checkin.roster import groups
+from conference.core.dates import local_zone
 from conference.core.errors import ConferenceError
 from conference.office.details import conference_or_404, parse_id
 from conference.office.frame import bp, conference_id, message_page
@@ -124,7 +125,8 @@ def invitations_pdf():
 def notes():
     """The secretary's notes, one box per agenda item, saved as they are typed."""
     from .notes import MAX_NOTES, agenda_with_notes
-    return render_template("admin_notes.html", items=agenda_with_notes(conference_id()), limit=MAX_NOTES)
+    return render_template("admin_notes.html", items=agenda_with_notes(conference_id()), limit=MAX_NOTES,
+                           timezone=local_zone().key)  # "saved at" in the venue's time
 
 
 @bp.post("/notes/<int:item_id>")

@@ -3,7 +3,7 @@ from flask import Blueprint, current_app, render_template
 
 from conference.accounts.guards import current_principal, require_page
 from conference.core.models import Role
-from conference.core.state import default_conference_id
+from conference.core.state import conference_title, default_conference_id
 from . import moves
 
 bp = Blueprint("mc", __name__)
@@ -13,7 +13,9 @@ bp = Blueprint("mc", __name__)
 @require_page(Role.MC, Role.ADMIN)
 def index():
     """Step through the program with a clicker or the keyboard."""
-    return render_template("mc.html", timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    conference_id = current_principal().conference_id
+    return render_template("mc.html", timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
+                           conference_id=conference_id, conference_title=conference_title(conference_id))
 
 
 @bp.app_context_processor

@@ -1,8 +1,11 @@
 // The secretary's notes: each box is saved a moment after typing stops (the whole text each time,
 // so a lost request is mended by the next), and again until the server has it.
 import { api, setText } from "./live.js";
+import { clockFormat, pageConfig } from "./timing.js";
 
 const strings = JSON.parse(document.getElementById("notes-strings")?.textContent ?? "{}");
+// The venue's time, as the minutes and the other office pages give it, whatever zone the computer is set to.
+const clock = clockFormat(pageConfig("page-config").timezone, true);
 const PAUSE_MS = 600;
 const RETRY_MS = 3000;
 const unsaved = new Set();
@@ -17,7 +20,7 @@ function watch(box) {
       await api("POST", box.form.action, { notes: text });
       sent = text;
       if (box.value === sent) unsaved.delete(box);
-      setText(state, strings.saved.replace("{time}", new Date().toLocaleTimeString()));
+      setText(state, strings.saved.replace("{time}", clock(Date.now())));
       state.dataset.state = "saved";
     } catch (error) {
       setText(state, error.body?.error?.message ?? strings.failed);

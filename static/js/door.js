@@ -1,6 +1,6 @@
 // The door tablet: camera and keyboard-wedge scans, search without diacritics, walk-ins, undo,
 // and an outbox that keeps every scan on the tablet until the server has answered it.
-import { connectLive, el, setText } from "./live.js";
+import { connectLive, el, followConference, setText } from "./live.js";
 import { clock, fold, newNonce, normaliseCode, translator } from "./door-text.js";
 import { NetworkError, Outbox, Roster, Store, request } from "./door-offline.js";
 import { Camera } from "./door-camera.js";
@@ -32,6 +32,7 @@ let socketUp = false;
 let unsteadySince = 0;    // a request failed while the socket looked up
 let snapshot = null;
 let conferenceSeen = config.conference_id;
+const showConference = followConference(config.conference_id);
 
 // ---------------------------------------------------------------------------------------------
 // Connection state and the outbox counter.
@@ -430,6 +431,7 @@ function onSnapshot(state) {
   // The office activated another conference: its roster and presence replace this one's at once.
   const switched = state.conference.id !== conferenceSeen;
   conferenceSeen = state.conference.id;
+  showConference(state.conference);
   if (switched) { roster.presenceVersion = -1; roster.etag = null; }
   snapshot = state;
   renderAttendance();

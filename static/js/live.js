@@ -38,6 +38,30 @@ export function connectLive(onState, indicator) {
   return socket;
 }
 
+// A door tablet or an MC console serves the active conference, which the office may switch while
+// the page is open (office/lifecycle.py). Its header names the conference (#conference-name), and a
+// switch shows a notice (templates/conference_switched.html) that stays until it is dismissed: the
+// person may be looking at the hall, not the screen, when it comes, and every scan or press after it
+// goes to the other conference. Answers the function to call with each snapshot's conference.
+export function followConference(conferenceId) {
+  let seen = conferenceId;
+  const notice = document.getElementById("conference-switched");
+  document.getElementById("conference-switched-dismiss").addEventListener("click", (event) => {
+    notice.hidden = true;
+    event.currentTarget.blur();  // the MC's Space is the clicker's again
+  });
+  return (conference) => {
+    if (!conference) return;
+    setText(document.getElementById("conference-name"), conference.title);
+    if (seen != null && conference.id !== seen) {
+      setText(document.getElementById("conference-switched-text"),
+        notice.dataset.message.replace("{title}", () => conference.title));
+      notice.hidden = false;
+    }
+    seen = conference.id;
+  };
+}
+
 export class ApiError extends Error {
   constructor(status, body) {
     super(body?.error?.message ?? `HTTP ${status}`);

@@ -1,6 +1,6 @@
 // The MC console: the current item large, its script with the live figures, the timers, the
 // clicker keys, the hall screen and the agenda.
-import { api, fillScript, setText } from "./live.js";
+import { api, fillScript, followConference, setText } from "./live.js";
 import { renderAwardPanel } from "./awards-mc.js";
 import { renderAgenda } from "./mc-agenda.js";
 import { slidesPanel } from "./mc-slides.js";
@@ -23,8 +23,10 @@ const ANSWER_MS = 8000;
 
 let snapshot = null;
 let agendaKey = "";
+const showConference = followConference(config.conference_id);
 const live = followLive((state) => {
   snapshot = state;
+  showConference(state.conference);
   render();
 }, $("connection"));
 

@@ -98,3 +98,28 @@ def test_a_door_and_an_mc_paired_before_a_switch_serve_the_activated_conference(
     assert requests.get(f"{live_server.url}/api/state", timeout=10).json()["current"] is not None
     door.context.close()
     mc.context.close()
+
+
+def test_the_door_and_the_mc_name_their_conference_and_say_when_the_office_switches_it(live_server, chromium, page):
+    """Each names the conference it serves in its header; an activate while the page is open shows a
+    notice with the new title, which stays until the person dismisses it."""
+    door, mc = paired_door_and_mc(live_server, chromium, page)
+    for tab in (door, mc):
+        expect(tab.locator("#conference-name")).to_have_text(DEMO)
+        expect(tab.locator("#conference-switched")).to_be_hidden()
+
+    cli(live_server, "new-conference", "--title", "Hội nghị tổng kết năm 2026", "--template", "tong-ket-nam")
+    cli(live_server, "activate", "2")
+    for tab in (door, mc):
+        expect(tab.locator("#conference-name")).to_have_text("Hội nghị tổng kết năm 2026", timeout=15000)
+        expect(tab.locator("#conference-switched")).to_be_visible()
+        expect(tab.locator("#conference-switched")).to_contain_text("Đã chuyển sang hội nghị: Hội nghị tổng kết năm 2026")
+    mc.wait_for_timeout(3000)  # it does not fade: the person may be looking at the hall
+    for tab in (door, mc):
+        expect(tab.locator("#conference-switched")).to_be_visible()
+        tab.locator("#conference-switched-dismiss").click()
+        expect(tab.locator("#conference-switched")).to_be_hidden()
+    # The MC's clicker keys still reach the console after the dismiss.
+    assert mc.evaluate("document.activeElement === document.body")
+    door.context.close()
+    mc.context.close()

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from flask import url_for
 
-from conference.core.db import db
+from conference.core.db import db, utcnow
 from conference.accounts.devices import create_device
 from conference.core.models import (AgendaItem, AgendaStep, AuditEntry, AwardDecision, AwardForm, Candidate,
                                     Conference, Delegate, DelegateGroup, Role, ShowState)
@@ -246,33 +246,60 @@ def test_each_page_names_its_conference_which_survives_links_forms_and_redirects
     assert [left_in_vietnamese(said, data_strings() + titles) for said in frame] == [[], [], []]
 
 
-def test_the_office_api_refuses_an_award_row_of_another_conference(two):
-    """The awards page's /api routes (every api_awards route with an id, from url_map), called by the
-    office working on one conference with an id of the other's form, decision or honouree: 404, and
-    the other conference does not move."""
+def award_rows(app, conference_id: int, rows: dict[str, int]) -> dict[str, int]:
     from conference.awards import catalogue
-    app, active, preparing = two["app"], two["active"], two["preparing"]
     with app.app_context():
-        form = catalogue.create_form(active, {"name": "Bằng khen Dấu Một", "rank": 1, "kind": "form"})
-        decision = catalogue.create_decision(active, {"number": "7/QĐ-UBND", "issuer": "Chủ tịch UBND phường",
-                                                      "form_id": form.id})
-        honouree = catalogue.add_honouree(active, decision.id, {"kind": "individual", "name": "Đặng Văn DấuMột"})
-        ids = {"form_id": form.id, "decision_id": decision.id, "honouree_id": honouree.id}
+        form = catalogue.create_form(conference_id, {"name": "Bằng khen Dấu Một", "rank": 1, "kind": "form"})
+        decision = catalogue.create_decision(conference_id, {"number": "7/QĐ-UBND", "issuer": "Chủ tịch UBND phường",
+                                                             "form_id": form.id})
+        honouree = catalogue.add_honouree(conference_id, decision.id, {"kind": "individual", "name": "Đặng Văn DấuMột"})
+        return {"form_id": form.id, "decision_id": decision.id, "honouree_id": honouree.id}
+
+
+def vote_rows(app, conference_id: int, rows: dict[str, int]) -> dict[str, int]:
+    return {"vote_id": rows["vote"]}  # marked_rows opened it
+
+
+def speaker_rows(app, conference_id: int, rows: dict[str, int]) -> dict[str, int]:
+    """A delegate waiting to speak (asked from their phone: written here, as the phone's page would)."""
+    from conference.core.models import SpeakingRequest, SpeakingState
+    with app.app_context():
+        request = SpeakingRequest(conference_id=conference_id, delegate_id=rows["delegate"],
+                                  state=SpeakingState.WAITING, asked_at=utcnow())
+        db.session.add(request)
+        db.session.commit()
+        return {"request_id": request.id}
+
+
+# The office's /api blueprints whose routes take a row's id -> the rows of a conference they name.
+# The stage's /api (show/stage/api.py) takes no id: its cues and decks are named on /admin (OWNED).
+API_ROWS = {"api_awards.": award_rows, "api_votes.": vote_rows, "speakers_api.": speaker_rows}
+API_BODY = {"name": "Đổi", "rank": 2, "kind": "individual", "number": "8/QĐ", "issuer": "UBND",  # awards
+            "counts": {"Tán thành": 1}, "entry": 1}  # votes
+
+
+@pytest.mark.parametrize("blueprint", sorted(API_ROWS))
+def test_the_office_api_refuses_a_row_of_another_conference(two, blueprint):
+    """Every route of the blueprint with an id (from url_map), called by the office working on one
+    conference with an id of the other's row (an award form, decision or honouree; a vote; a request to
+    speak): 404 for that row, and the other conference does not move."""
+    app, active, preparing = two["app"], two["active"], two["preparing"]
+    ids = API_ROWS[blueprint](app, active, two["rows"][active])
     client = signed_in(app)
     before = fingerprint(app, active)
-    checked = 0
+    checked = set()
     for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith("api_awards.") or not rule.arguments:
+        if not rule.endpoint.startswith(blueprint) or not rule.arguments:
             continue
         with app.test_request_context():
             path = url_for(rule.endpoint, conference=preparing, **{name: ids[name] for name in rule.arguments})
-        for method in sorted(rule.methods & {"POST", "PUT", "DELETE"}):
+        for method in sorted(rule.methods & {"GET", "POST", "PUT", "DELETE"}):
             answer = client.open(path, method=method, headers={"X-CSRFToken": client.csrf_token},
-                                 json={"name": "Đổi", "rank": 2, "kind": "individual", "number": "8/QĐ",
-                                       "issuer": "UBND", "form_id": ids["form_id"]})
+                                 json={**API_BODY, "form_id": ids.get("form_id")})
             assert answer.status_code == 404, f"{method} {path}: {answer.status_code}"
-            checked += 1
-    assert checked >= 5
+            assert answer.json["error"]["code"].startswith("unknown_"), f"{method} {path}: {answer.json}"
+            checked.add(rule.endpoint)
+    assert len(checked) >= {"api_awards.": 5, "api_votes.": 4, "speakers_api.": 3}[blueprint]
     assert fingerprint(app, active) == before
 
 

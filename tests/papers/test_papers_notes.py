@@ -3,8 +3,11 @@ real browser across a reload), and printed as the minutes' diễn biến under e
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -100,3 +103,19 @@ def test_in_a_browser_the_notes_save_while_typing_and_survive_a_reload(live_serv
                           env=live_server.env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "Đồng chí Mai Anh Hùng khai mạc. Ý kiến: đồng ý." in [p.text for p in Document(str(minutes)).paragraphs]
+
+
+@pytest.mark.browser
+def test_the_notes_saved_at_time_is_the_conferences_not_the_computers(live_server, chromium):
+    """A computer set to UTC, a conference in Hà Nội's time (7 hours ahead): "saved at" is the venue's time."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, timezone_id="UTC")
+    page = context.new_page()
+    sign_in(live_server, page)
+    page.goto(live_server.url + "/admin/notes")
+    page.locator("textarea").first.fill("Khai mạc đúng giờ.")
+    page.wait_for_function("() => document.querySelector('.notes-state').dataset.state === 'saved'")
+    shown = re.fullmatch(r"Đã lưu lúc (\d\d:\d\d):\d\d", page.locator(".notes-state").first.text_content())
+    assert shown, page.locator(".notes-state").first.text_content()
+    hanoi = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert shown.group(1) in {(hanoi + timedelta(seconds=d)).strftime("%H:%M") for d in (-60, 0, 60)}
+    context.close()

@@ -37,7 +37,7 @@ class GunicornServer(LiveServer):
 
     def start(self) -> "GunicornServer":
         self.instance.mkdir(parents=True, exist_ok=True)
-        command = shlex.split(GUNICORN.replace("$PORT", str(self.port)).replace("0.0.0.0", "127.0.0.1"))
+        command = shlex.split(GUNICORN.replace("$PORT", str(self.port)))
         command[0:1] = [sys.executable, "-m", "gunicorn"]
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
