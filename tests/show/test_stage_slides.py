@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from tests.conftest import bearer
@@ -57,12 +58,46 @@ def test_the_clicker_turns_the_pages_within_the_deck_and_a_new_run_starts_at_pag
     assert client.post("/api/stage/slides", json={"shown": True}, headers=mc).get_json()["slide"]["page"] == 3
     assert client.post("/api/stage/slides", json={"shown": True, "page": 4}, headers=mc).status_code == 400
     assert client.post("/api/stage/slides", json={"shown": True, "page": 2}, headers=mc).get_json()["slide"]["page"] == 2
-    client.post("/api/show/next", headers=mc)
+    client.post("/api/show/goto", json={"position": 3}, headers=mc)
     assert state(client)["slide"] is None  # item 3 has no deck
     client.post("/api/show/previous", headers=mc)
     assert state(client)["slide"]["page"] == 1  # a new run of item 2: from the first page
     assert client.post("/api/stage/slide/next", json={"from": "x"}, headers=mc).status_code == 400
     assert client.post("/api/stage/slide/next", json={}, headers=auth("door")).status_code == 403
+
+
+@pytest.mark.parametrize("way", ["press address", "mc token"])
+def test_a_button_box_or_a_script_turns_the_pages_shown_first_as_the_console_s_pagedown(
+        client, admin_client, auth, tokens, way):
+    """One clicker for the whole hall: a Stream Deck's press address and POST /api/show/next take the
+    deck's pages first, then move the show past the last page (or before the first), as PageDown does."""
+    assert attach(admin_client, "bao-cao.pdf", deck(3)).status_code == 303
+    mc = auth("mc")
+    if way == "press address":
+        press = lambda action: client.get(f"/press/{tokens['button']}/{action}")  # noqa: E731
+    else:
+        press = lambda action: client.post(f"/api/show/{action}", headers=mc)  # noqa: E731
+    client.post("/api/show/goto", json={"position": 2}, headers=mc)
+    where = lambda: (state(client)["current"], (state(client)["slide"] or {}).get("page"))  # noqa: E731
+    seen = []
+    for action in ("next", "next", "next", "previous", "next", "previous", "previous"):
+        assert press(action).status_code == 200, action
+        seen.append(where())
+    assert seen == [(2, 2), (2, 3), (3, None), (2, 1), (2, 2), (2, 1), (1, None)]
+    client.post("/api/show/goto", json={"position": 2}, headers=mc)
+    client.post("/api/stage/slides", json={"shown": False}, headers=mc)  # the agenda screen: the keys move the show
+    press("next")
+    assert where() == (3, None)
+
+
+def test_a_script_s_press_made_on_a_place_already_left_turns_no_page(client, admin_client, auth):
+    attach(admin_client, "bao-cao.pdf", deck(3))
+    mc = auth("mc")
+    client.post("/api/show/goto", json={"position": 2}, headers=mc)
+    stale = client.post("/api/show/next", json={"from": {"position": 1, "step": None}}, headers=mc)
+    assert stale.get_json()["error"]["code"] == "moved_elsewhere" and state(client)["slide"]["page"] == 1
+    fresh = client.post("/api/show/next", json={"from": {"position": 2, "step": None}}, headers=mc)
+    assert fresh.get_json()["slide"]["page"] == 2 and fresh.get_json()["current"] == 2
 
 
 def test_a_deck_s_pdf_goes_to_screens_the_mc_and_the_office_only(client, admin_client, tokens):
