@@ -2,7 +2,8 @@
 reads, with no script and no bomb, checked before it is kept; the snapshot's "slide" names the page
 up, turned one page at a time within the deck, back to page 1 on a new run of the place; the MC
 switches the projectors back to the agenda screen and returns; the PDF goes to screens, the MC and
-the office only; the command line attaches a deck."""
+the office only; the command line attaches a deck; a deck over 100 MB or 500 pages is refused and
+nothing is kept; a button box's or a script's next and previous turn the pages shown first."""
 from __future__ import annotations
 
 import io
@@ -66,6 +67,27 @@ def test_the_clicker_turns_the_pages_within_the_deck_and_a_new_run_starts_at_pag
     assert client.post("/api/stage/slide/next", json={}, headers=auth("door")).status_code == 403
 
 
+def test_a_deck_over_100_mb_is_refused_from_its_length_before_it_is_read_and_nothing_is_kept(app, client, admin_client):
+    from conference.show.stage import slides
+    before = state(client)["version"]
+    answer = admin_client.post("/admin/stage/decks", input_stream=io.BytesIO(b"x" * 10),
+                               content_type="multipart/form-data; boundary=x",
+                               environ_overrides={"CONTENT_LENGTH": str(slides.MAX_DECK_BYTES + 1024 * 1024)})
+    assert answer.status_code == 413  # nothing was read: the body is ten bytes, its length says 101 MB
+    assert "Tệp trình chiếu lớn quá 100 MB." in answer.get_data(as_text=True)  # the stage page, its own words
+    assert 'name="place"' in answer.get_data(as_text=True)  # the office can pick another file at once
+    assert kept(app) == [] and state(client)["version"] == before
+
+
+def test_a_deck_of_more_than_500_pages_is_refused_and_nothing_is_kept(app, client, admin_client):
+    before = state(client)["version"]
+    answer = attach(admin_client, "ky-yeu.pdf", deck(501))
+    assert answer.status_code == 400
+    assert "Tệp trình chiếu phải có từ 1 đến 500 trang." in answer.get_data(as_text=True)
+    assert kept(app) == [] and state(client)["version"] == before
+    assert attach(admin_client, "bao-cao.pdf", deck(500)).status_code == 303  # the cap itself is allowed
+
+
 @pytest.mark.parametrize("way", ["press address", "mc token"])
 def test_a_button_box_or_a_script_turns_the_pages_shown_first_as_the_console_s_pagedown(
         client, admin_client, auth, tokens, way):
@@ -124,3 +146,23 @@ def test_the_command_line_attaches_slides_and_refuses_a_scripted_deck(tmp_path):
     refused = run("add-slides", str(tmp_path / "macro.pdf"), "--item", "3")
     assert refused.exit_code == 1 and "JavaScript" in refused.output
     assert sorted(path.suffix for path in (tmp_path / "cli-instance" / "stage").iterdir()) == [".pdf"]
+
+
+def test_the_command_line_refuses_a_deck_over_its_size_or_its_pages_and_keeps_nothing(tmp_path, monkeypatch):
+    """A file has no Content-Length: its size is counted while it is copied (the limit made small
+    here, rather than writing 100 MB to the disk)."""
+    from conference.cli.commands import cli
+    from conference.show.stage import slides
+    env = {"CONFERENCE_INSTANCE": str(tmp_path / "cli-instance"), "CONFERENCE_LANG": "vi",
+           "CONFERENCE_ADMIN_PASSWORD": "stage-cli-password"}
+    (tmp_path / "ky-yeu.pdf").write_bytes(deck(501))
+    run = lambda *args: CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)  # noqa: E731
+    refused = run("add-slides", str(tmp_path / "ky-yeu.pdf"), "--item", "3")
+    assert refused.exit_code == 1 and "từ 1 đến 500 trang" in refused.output, refused.output
+    monkeypatch.setattr(slides, "MAX_DECK_BYTES", 8 * 1024)
+    (tmp_path / "bao-cao.pdf").write_bytes(deck(40))
+    assert (tmp_path / "bao-cao.pdf").stat().st_size > 8 * 1024
+    refused = run("add-slides", str(tmp_path / "bao-cao.pdf"), "--item", "3")
+    assert refused.exit_code == 1 and "Tệp trình chiếu lớn quá" in refused.output, refused.output
+    stage = tmp_path / "cli-instance" / "stage"
+    assert not stage.exists() or list(stage.iterdir()) == []
