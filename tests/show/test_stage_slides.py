@@ -132,6 +132,8 @@ def test_a_deck_s_pdf_goes_to_screens_the_mc_and_the_office_only(client, admin_c
                    admin_client.get(url)):
         assert answer.status_code == 200 and answer.mimetype == "application/pdf"
         assert answer.headers["X-Content-Type-Options"] == "nosniff" and answer.data.startswith(b"%PDF-")
+        # opened on its own, outside the projector's renderer, the PDF runs nothing (as /me documents)
+        assert answer.headers["Content-Security-Policy"] == "sandbox; default-src 'none'"
 
 
 def test_the_command_line_attaches_slides_and_refuses_a_scripted_deck(tmp_path):
