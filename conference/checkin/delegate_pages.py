@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flask import current_app, render_template, request, session, url_for
+from flask import current_app, g, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -207,11 +207,16 @@ def import_confirm():
 
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(_error):
-    """An oversized upload gets the import page with the limit, not a bare error page."""
-    message = _("Tệp quá lớn (tối đa %(mb)d MB).", mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
+    """An oversized upload gets the page of its form with the limit, not a bare error page. The
+    limit is the request's own: a form that allows more (the stage's sounds and slides) set it,
+    and may have named its own page for the refusal (g.too_large_page)."""
+    own_page = g.pop("too_large_page", None)
+    message = _("Tệp quá lớn (tối đa %(mb)d MB).", mb=request.max_content_length // (1024 * 1024))
     principal = current_principal()
     if principal is None or principal.role != Role.ADMIN:
         return message, 413
+    if own_page is not None:
+        return own_page()
     if request.path.startswith(url_for("admin.import_form")):
         return import_page(message, status=413)
     return message_page(message, 413)

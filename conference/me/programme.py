@@ -2,7 +2,7 @@
 
 The screens' snapshot carries the attendance, the MC's script and, in the awards, the delegates
 behind each honouree. A phone gets only what the projector shows: the current item and speaker,
-what is next, the awards batch being called (its honourees' ids always, their names once the MC
+the page of the report's slides up on the projectors (its number only, never the deck), what is next, the awards batch being called (its honourees' ids always, their names once the MC
 reveals them), and the documents delegates may read. Whether a batch is this delegate's is decided
 on the phone, against the honouree ids its page was given (my_awards): one message for every phone.
 """
@@ -38,6 +38,15 @@ def _award_view(award: dict | None) -> dict | None:
                           for h in award.get("honourees", [])]}
 
 
+def _slide_view(slide: dict | None, dark: bool) -> dict | None:
+    """The page of the slides the hall sees, while the projectors show them (not on the agenda screen,
+    a black or a standby screen): the number and the count, which every screen takes from the same
+    snapshot. Never the deck's address: decks go to signed-in screens only."""
+    if slide is None or dark or not slide["shown"]:
+        return None
+    return {"page": slide["page"], "pages": slide["pages"]}
+
+
 def programme_view(snapshot: dict, documents: list[dict]) -> dict:
     """The phones' view of a snapshot (no query: the caller reads the documents once per publish)."""
     agenda = snapshot["agenda"]
@@ -47,6 +56,7 @@ def programme_view(snapshot: dict, documents: list[dict]) -> dict:
     dark = snapshot["screen"] != "live"  # standby or blackout: the phones show the programme only
     return {"version": snapshot["version"], "conference": snapshot["conference"]["title"],
             "current": _item_view(current), "step": _step_view(current, snapshot["current_step"]),
+            "slide": _slide_view(snapshot.get("slide"), dark),
             "next": _item_view(upcoming[0] if upcoming else None), "finished": snapshot["finished"],
             "agenda": [{"position": i["position"], "title": i["title"], "done": i["ended_at"] is not None}
                        for i in agenda],

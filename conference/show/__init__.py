@@ -1,7 +1,8 @@
 """The run-of-show: the agenda, moving through it, its log of runs, its timing, and its screens.
 
 Domain: agenda.py (items and steps), moves.py (next / previous / go-to, message, screen mode),
-runs.py (each stretch of time the show stood on a place), timing.py (planned against actual).
+runs.py (each stretch of time the show stood on a place), timing.py (planned against actual),
+clicker.py (the clicker's Tiếp / Lùi: the slides shown turn their page first, then the show moves).
 Views: mc.py (the MC console), display.py (the projector), press.py (a button box's press
 addresses), agenda_pages.py (the office's programme pages).
 stage/: the lectern timer, the stream overlay, the sound cues and the report's slides (its own

@@ -1,5 +1,6 @@
 """Press addresses for button boxes (docs/SHOW.md §6): a Stream Deck's "Website" action, or
-Companion, opens /press/<token>/next and the show moves, as the MC console's Tiếp would.
+Companion, opens /press/<token>/next and the show moves (or the slides shown turn a page), as the
+MC console's Tiếp would.
 
 The token in the address is a button box's own (Role.BUTTON), and no other token works here
 (accounts/devices.authenticate_button): a press address that leaks can press the show's buttons,
@@ -17,7 +18,7 @@ from conference import awards
 from conference.accounts.devices import authenticate_button
 from conference.core.errors import ConferenceError, Unauthorized
 from conference.live import realtime
-from . import moves
+from . import clicker, moves
 
 bp = Blueprint("press", __name__, url_prefix="/press/<token>")
 
@@ -78,16 +79,17 @@ def pressed():
 
 
 # A button box sends no place ("from"): each of its presses applies (show/moves.refuse_if_moved).
+# Its Tiếp and Lùi are the clicker's keys: the slides shown turn their pages first (clicker.py).
 
 @bp.route("/next", methods=PRESS_METHODS)
 def show_next():
-    moves.next_item(g.principal.conference_id, by=g.principal.label)
+    clicker.next_press(g.principal.conference_id, by=g.principal.label)
     return pressed()
 
 
 @bp.route("/previous", methods=PRESS_METHODS)
 def show_previous():
-    moves.previous_item(g.principal.conference_id, by=g.principal.label)
+    clicker.previous_press(g.principal.conference_id, by=g.principal.label)
     return pressed()
 
 

@@ -18,7 +18,7 @@ from conference.live.snapshot import build_snapshot
 from conference.me import phones
 from conference.office import lifecycle
 from conference.office.details import parse_id
-from conference.show import moves
+from conference.show import clicker, moves
 from conference.show.press import press_addresses
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -174,16 +174,16 @@ def release_phone(delegate_id: int):
 @bp.post("/show/next")
 @require_api(*CONTROL)
 def show_next():
-    """Advance to the next sub-step or item."""
-    moves.next_item(conference_id(), **press_args())
+    """Advance to the next sub-step or item; the slides shown turn their page first (show/clicker.py)."""
+    clicker.next_press(conference_id(), **press_args())
     return changed_state_response()
 
 
 @bp.post("/show/previous")
 @require_api(*CONTROL)
 def show_previous():
-    """Go back one sub-step or item."""
-    moves.previous_item(conference_id(), **press_args())
+    """Go back one sub-step or item; the slides shown turn their page back first."""
+    clicker.previous_press(conference_id(), **press_args())
     return changed_state_response()
 
 

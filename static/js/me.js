@@ -19,6 +19,7 @@ function render(view) {
   const current = view.current;
   text("now-kicker", current ? t("item", { n: current.position }) : "");
   text("now-item", current ? current.title : (view.finished ? t("finished") : t("nothing")));
+  renderSlide(view.slide);
   const speaker = view.step ? [view.step.title, view.step.presenter].filter(Boolean).join(" — ") : current?.presenter;
   text("now-speaker", speaker);
   text("next-item", view.next ? `${t("item", { n: view.next.position })}. ${view.next.title}` : t("no_next"));
@@ -45,6 +46,12 @@ function renderSpeak({ open, queue, speaking }) {
   if (place) text("speak-place", String(speakStrings.place).replace("{n}", String(place)));
   $("speak-form").hidden = Boolean(mine) || !open;
   $("speak-closed").hidden = Boolean(mine) || open;
+}
+
+// The page of the report's slides the hall sees, beside the item, while the projectors show them.
+function renderSlide(slide) {
+  $("now-slide").hidden = !slide;
+  text("now-slide", slide ? t("slide", { page: slide.page, pages: slide.pages }) : "");
 }
 
 function renderAward(award) {

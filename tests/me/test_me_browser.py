@@ -1,8 +1,9 @@
 """The delegate's page in a real browser at a phone's size (390x844, mobile, touch), against one
 real server: light on the first visit, following the MC within a second; a second phone refused
 until the office releases the first in two taps; a document drawn by PDF.js on the page's canvas;
-called to the stage with their awards batch, and only then. And the projector's standby screen,
-whose QR (read back by a real decoder) opens the page."""
+called to the stage with their awards batch, and only then; the page of the report's slides beside
+the current item while the projectors show them. And the projector's standby screen, whose QR (read
+back by a real decoder) opens the page."""
 from __future__ import annotations
 
 import io
@@ -15,6 +16,7 @@ from PIL import Image
 
 from tests.conftest import ADMIN_LOGIN, LiveServer, lanes, page_csrf_token
 from tests.me.helpers import pdf_bytes
+from tests.show.stage_decks import deck
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -263,4 +265,28 @@ def test_the_standby_screen_shows_the_qr_of_the_delegates_page_at_the_venue_s_ad
     finally:
         set_venue(server, "")
         server.office.press("/api/show/screen", screen="live")
+        context.close()
+
+
+def test_the_page_up_of_the_report_s_slides_shows_beside_the_item_while_the_projectors_show_it(
+        chromium, server, delegates):
+    from playwright.sync_api import expect
+    attached = server.office.post(server.url + "/admin/stage/decks", timeout=20, data={
+        "csrf_token": server.office.csrf, "place": "6"}, files={"file": ("bao-cao.pdf", deck(12), "application/pdf")})
+    assert "bao-cao.pdf" in attached.text
+    context, page = phone(chromium)
+    try:
+        server.office.press("/api/show/goto", position=5)
+        page.goto(f"{server.url}/me/{delegates[3]['badge_code']}")
+        expect(page.locator("#now-kicker")).to_have_text("Mục 5")
+        expect(page.locator("#now-slide")).to_be_hidden()
+        server.office.press("/api/show/goto", position=6)
+        expect(page.locator("#now-slide")).to_have_text("Trang 1 / 12")
+        expect(page.locator("#now-slide")).to_be_visible()
+        server.office.press("/api/stage/slide/next", **{"from": 1})
+        expect(page.locator("#now-slide")).to_have_text("Trang 2 / 12")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+        server.office.press("/api/stage/slides", shown=False)  # the agenda screen: no page to follow
+        expect(page.locator("#now-slide")).to_be_hidden()
+    finally:
         context.close()

@@ -4,6 +4,8 @@ delegate and no other's code; the phone's socket receives the delegate-safe view
 are rate-limited per address; the door reads the phone QR as the badge."""
 from __future__ import annotations
 
+import io
+
 import sqlalchemy as sa
 
 from conference.core.db import db
@@ -83,6 +85,29 @@ def test_the_phone_s_socket_gets_the_delegate_safe_view_and_follows_the_mc(app, 
     view = str(moved[-1])
     assert "attendance" not in view and "delegate_id" not in view and "script" not in view
     assert code not in view and other_code not in view
+    socket.disconnect()
+
+
+def test_the_phone_is_told_the_page_of_the_slides_the_hall_sees_and_nothing_of_the_deck(
+        app, conference_id, auth, client, admin_client):
+    from tests.show.stage_decks import deck
+    attached = admin_client.post("/admin/stage/decks", content_type="multipart/form-data", data={
+        "csrf_token": admin_client.csrf_token, "place": "2", "file": (io.BytesIO(deck(3)), "bao-cao.pdf")})
+    assert attached.status_code == 303
+    (_, code, _), = delegates(app, conference_id, count=1)
+    socket = socketio.test_client(app, flask_test_client=phone(app, code), auth={"delegate": True})
+    mc = auth("mc")
+
+    def last_view(path: str, body: dict) -> dict:
+        socket.get_received()
+        assert client.post(path, json=body, headers=mc).status_code == 200, path
+        return [event["args"][0] for event in socket.get_received() if event["name"] == "programme"][-1]
+    assert last_view("/api/show/goto", {"position": 1})["slide"] is None  # item 1 has no deck
+    assert last_view("/api/show/goto", {"position": 2})["slide"] == {"page": 1, "pages": 3}
+    assert last_view("/api/stage/slide/next", {"from": 1})["slide"] == {"page": 2, "pages": 3}
+    assert last_view("/api/stage/slides", {"shown": False})["slide"] is None  # the agenda screen
+    assert last_view("/api/stage/slides", {"shown": True})["slide"] == {"page": 2, "pages": 3}
+    assert last_view("/api/show/screen", {"screen": "blackout"})["slide"] is None  # the hall sees black
     socket.disconnect()
 
 

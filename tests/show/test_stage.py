@@ -69,6 +69,7 @@ def test_a_sound_over_the_limit_is_refused_from_its_length_before_it_is_read(app
                                content_type="multipart/form-data; boundary=x",
                                environ_overrides={"CONTENT_LENGTH": str(media.MAX_SOUND_BYTES * 2)})
     assert answer.status_code == 413  # nothing was read: the body is ten bytes, its length says 60 MB
+    assert "Tệp âm thanh lớn quá 30 MB." in answer.get_data(as_text=True)  # the stage page, not another form's limit
     with app.app_context(), pytest.raises(Exception) as refused:  # and while it is copied, past the limit
         media.receive(io.BytesIO(b"\x00" * 2000), Path(app.config["INSTANCE_PATH"]) / "stage", limit=1000)
     assert getattr(refused.value, "code", None) == "sound_too_large"

@@ -3,7 +3,7 @@ sound page plays the item's cue when the MC moves there, not again after a reloa
 the next arrival; the MC's stop silences it; PageDown turns the report's slides (a 60-page deck)
 then moves the show on; the lectern timer's colours and overtime;
 the overlay's transparent background with the speaker's name and position, hidden by the MC,
-the honourees' names while a batch is called.
+the honourees' names while a batch is called, and nothing of the report's slides.
 
 One server and one browser page per screen serve the module (a server and the CLI's tokens cost
 seconds). The sound page runs in its own Chromium started with --autoplay-policy=no-user-gesture-
@@ -200,3 +200,16 @@ def test_pagedown_turns_the_slides_then_moves_the_show_on(chromium, sound_page, 
         assert requests.get(server.url + "/api/state", timeout=5).json()["current"] == 4
     finally:
         context.close()
+
+
+def test_the_overlay_shows_nothing_of_the_report_s_slides(screens, server):
+    """The stream gets the speaker's lower third; the slides' page is the projectors', the MC's and
+    the phones' (docs/SHOW.md §10), never drawn over the camera picture."""
+    _, overlay = screens
+    post(server, "/api/show/goto", {"position": 3})
+    answer = post(server, "/api/stage/slide/next", {"from": 1})
+    assert answer["slide"]["page"] == 2
+    overlay.wait_for_function(f"() => Number(document.getElementById('overlay').dataset.version) >= {answer['version']}")
+    words = re.sub(r"\s+", "", overlay.evaluate("() => document.body.textContent"))
+    assert "2/60" not in words and "Trang" not in words and "bao-cao" not in words
+    assert overlay.locator("canvas, img, embed, iframe, object").count() == 0

@@ -2,7 +2,7 @@
 projector that plays them, the overlay's style sheet, and the addresses of the stage's screens."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import g, render_template, request
 from flask_babel import gettext as _
 
 from conference.core.errors import ConferenceError
@@ -17,11 +17,14 @@ UPLOAD_SLACK = 64 * 1024  # the form's other fields and the multipart framing ar
 def allow_a_sound_s_size(endpoint: str | None, _values) -> None:
     """A sound may be larger than any other upload (MAX_CONTENT_LENGTH): its own limit is set here,
     before the CSRF check (a before_request of the app) parses the form. Flask reads this limit
-    against the Content-Length before it reads a byte of the body."""
+    against the Content-Length before it reads a byte of the body; the refusal is then this page,
+    with the stage's own words (the office's 413 handler, checkin/delegate_pages.too_large)."""
     if endpoint == "admin.add_cue":
         request.max_content_length = media.MAX_SOUND_BYTES + UPLOAD_SLACK
+        g.too_large_page = lambda: _refused(media.sound_too_large())
     elif endpoint == "admin.add_deck":
         request.max_content_length = slides.MAX_DECK_BYTES + UPLOAD_SLACK
+        g.too_large_page = lambda: _refused(slides.deck_too_large())
 
 
 def stage_page(error: str | None = None, status: int = 200):

@@ -52,6 +52,9 @@ def deck_file(deck_id: int):
     response = _inline(send_file(slides.deck_file(principal.conference_id, deck_id), mimetype="application/pdf",
                                  conditional=True, max_age=3600))
     response.headers["Cache-Control"] = "private, max-age=3600"  # a deck is replaced under a new id
+    # Opened on its own (not drawn by slides.js), the browser's PDF reader runs no script of ours or
+    # its, as for the delegates' documents (me/pages.py).
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from conference.core.db import db, utcnow, write_transaction
 from conference.core.errors import Conflict, ConferenceError, NotFound
-from conference.core.models import AgendaItem, ShowRun, StageDeck
+from conference.core.models import AgendaItem, ShowRun, StageDeck, StageState
 from conference.core.pdfs import not_a_pdf, pdf_pages
 from conference.core.state import bump_version, show_state
 from . import media
@@ -122,6 +122,17 @@ def _here(conference_id: int):
     if found is None:
         raise Conflict("no_slides", "Chỗ này của chương trình không có trang trình chiếu.")
     return found
+
+
+def page_that_way(conference_id: int, delta: int) -> bool:
+    """Whether a clicker's key turns a page rather than moving the show: the current place's slides
+    are on the projectors and have a page that way (the MC console asks the same, mc-slides.js drive)."""
+    try:
+        deck, run = _here(conference_id)
+    except Conflict:
+        return False
+    page, hidden = page_up(db.session.get(StageState, conference_id), run)
+    return not hidden and 1 <= page + delta <= deck.pages
 
 
 def turn_page(conference_id: int, delta: object, from_page: object = None) -> None:

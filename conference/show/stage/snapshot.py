@@ -42,7 +42,8 @@ def stage_json(conference_id: int, agenda: list[AgendaItem], position: int | Non
 def slide_json(conference_id: int, agenda: list[AgendaItem], position: int | None,
                step_position: int | None) -> dict | None:
     """The snapshot's "slide": the deck of the current place and the page up, so that every
-    projector, the delegates' pages and the overlay agree; null where the place has none."""
+    projector, the MC's presenter view and the delegates' phones (its page and count only,
+    me/programme.py) agree; null where the place has none. The stream overlay shows none of it."""
     item = next((entry for entry in agenda if entry.position == position), None)
     step = next((entry for entry in item.steps if entry.position == step_position), None) if item else None
     found = current_deck(conference_id, item, step)
