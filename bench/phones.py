@@ -1,7 +1,7 @@
 """Delegates' phones on /me: hundreds of them connected must keep the door's check-in and the MC's
 press within their usual times.
 
-    python3 bench/phones.py [--phones 500] [--doors 10] [--rounds 15] [--processes 4]
+    python3 bench/phones.py [--phones 500] [--doors 10] [--rounds 15] [--processes 4] [--scans 10]
 
 One server process (`python3 -m conference serve`). Each phone opens its delegate's page as the
 badge's phone QR does (GET /me/<code>: its own DelegatePhone and cookie), then holds the page's
@@ -32,7 +32,6 @@ from screens import Clients  # noqa: E402
 
 ROUND_GAP = 1.0  # seconds between presses: every phone has long received the previous one
 DOOR_INTERVAL = 2.0  # seconds between two scans of one door: a queue at the door
-SCANS_PER_DOOR = 10
 
 
 def open_pages(url: str, codes: list[str]) -> list[str]:
@@ -78,10 +77,11 @@ def main() -> int:
     parser.add_argument("--doors", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=15, help="MC presses in each phase")
     parser.add_argument("--processes", type=int, default=4, help="client processes holding the phones")
+    parser.add_argument("--scans", type=int, default=10, help="each door's scans in each phase, one every 2 s")
     args = parser.parse_args()
     header(f"delegates' phones: {args.phones} phones on /me, {args.doors} doors, one process")
     import requests
-    scans = args.doors * SCANS_PER_DOOR
+    scans = args.doors * args.scans
     instance = scratch("phones") / "instance"
     prepared = prepare_instance(instance, args.phones + 2 * scans, {"door": args.doors, "mc": 1})
     codes, tokens = prepared["codes"], prepared["tokens"]["door"]
