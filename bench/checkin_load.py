@@ -140,7 +140,7 @@ def report(name: str, figures: dict) -> None:
 
 def setup_name(args) -> str:
     if not args.postgres:
-        return "embedded default (one process, SQLite, threading)"
+        return "embedded default (one process, SQLite, gevent)"
     queue = "Redis" if args.redis else "no message queue"
     return f"scale-out ({args.servers} gunicorn processes, PostgreSQL, {queue})"
 

@@ -72,7 +72,7 @@ def main() -> int:
     import requests
 
     mode = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
-    header(f"fan-out: MC advance to {args.screens} screens ({mode}, one server process, threading)")
+    header(f"fan-out: MC advance to {args.screens} screens ({mode}, one server process, gevent)")
     instance = scratch("fanout") / "instance"
     prepared = prepare_instance(instance, 0, {"mc": 1}, os.environ.get("DATABASE_URL"))
     with Server(instance) as server:

@@ -25,6 +25,14 @@ def test_the_check_in_benchmark_counts_every_delegate_once_and_reports_both_phas
     assert "floor: bare check-in" in out and "ratio to the floor, flat out:" in out
 
 
+def test_the_check_in_profile_splits_the_path_into_its_phases_beside_the_floor():
+    out = run_bench("bench/checkin_profile.py", "--checkins", "20")
+    for phase in ("authentication (the door's token)", "the transaction (look-up, check-in, version, count)",
+                  "of which the scan log", "the audit entry", "the commit", "a publish (the snapshot built afresh"):
+        assert phase in out
+    assert out.count("Python calls a check-in:") == 2 and "over the floor's:" in out
+
+
 def test_the_check_in_benchmark_runs_the_scale_out_set_up(postgres_url, redis_url):
     server = postgres_url.split("://", 1)[1].rsplit("/", 1)[0]  # user@host:port of the machine's PostgreSQL
     out = run_bench("bench/checkin_load.py", "--delegates", "30", "--doors", "4", "--screens", "2", "--rate", "40",
