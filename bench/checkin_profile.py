@@ -13,7 +13,7 @@ BURST_INTERVAL (live/realtime.py), so its cost a check-in depends on the pace; o
 each check-in would build its own and hide the rest. So the check-ins run with the publish step
 off, and then N publishes are timed on their own, each building the snapshot afresh.
 
-    python3 bench/checkin_profile.py [--checkins 500]
+    python3 bench/checkin_profile.py [--checkins 500] [--delegates 2000]
 """
 from gevent import monkey
 
@@ -71,13 +71,13 @@ def measure(post, codes: list[str]) -> tuple[float, pstats.Stats]:
     return cpu_ms, pstats.Stats(profile)
 
 
-def project(codes_wanted: int):
+def project(codes_wanted: int, delegates: int):
     """(CPU ms a check-in, its profile, CPU ms a publish) of the application."""
     from conference.accounts import audit
     from conference.core.db import install_transaction_steps
     from conference.live import realtime, snapshot
     instance = scratch("profile") / "instance"
-    prepared = prepare_instance(instance, 2000, {"door": 1})
+    prepared = prepare_instance(instance, delegates, {"door": 1})
     app = make_app(instance)
     client = app.test_client()
     headers = {"Authorization": f"Bearer {prepared['tokens']['door'][0]}"}
@@ -127,9 +127,12 @@ def report(cpu_ms: float, stats: pstats.Stats, count: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checkins", type=int, default=500, help="timed, then as many profiled")
+    parser.add_argument("--delegates", type=int, default=2000, help="imported on top of the 65 of the demo")
     args = parser.parse_args()
     header("where a check-in's CPU goes, one after another, in one process")
-    cpu_ms, stats, publish_ms = project(args.checkins * 2)
+    if args.checkins * 2 + 50 > args.delegates + 65:
+        parser.error("--delegates must leave a delegate for each check-in: 2 x --checkins + 50 in all")
+    cpu_ms, stats, publish_ms = project(args.checkins * 2, args.delegates)
     print("   POST /api/checkins (the application), its publish apart:")
     report(cpu_ms, stats, args.checkins)
     print(f"   a publish (the snapshot built afresh, sent to the screens and the phones): {publish_ms:.2f} ms CPU;"

@@ -26,7 +26,7 @@ def test_the_check_in_benchmark_counts_every_delegate_once_and_reports_both_phas
 
 
 def test_the_check_in_profile_splits_the_path_into_its_phases_beside_the_floor():
-    out = run_bench("bench/checkin_profile.py", "--checkins", "20")
+    out = run_bench("bench/checkin_profile.py", "--checkins", "20", "--delegates", "30")
     for phase in ("authentication (the door's token)", "the transaction (look-up, check-in, version, count)",
                   "of which the scan log", "the audit entry", "the commit", "a publish (the snapshot built afresh"):
         assert phase in out
