@@ -7,8 +7,14 @@ from __future__ import annotations
 import sys
 
 
+HELP = {"--help", "-h"}
+
+
 def serves(arguments: list[str]) -> bool:
-    """Whether these arguments run the server: `serve`, or no command at all."""
+    """Whether these arguments run the server: `serve`, or no command at all; never when they ask
+    for help (made cooperative for nothing, the interpreter's exit then complains of gevent's hub)."""
+    if HELP & set(arguments):
+        return False
     command = next((argument for argument in arguments if not argument.startswith("-")), "serve")
     return command == "serve"
 
