@@ -1,7 +1,8 @@
 """`--conference ID` on every command that reads or writes one conference's data (docs/API.md §2): with
 two conferences, the chosen one is worked on and the active one is left as it was; without the option the
 active one is used; an ID that is not one of this install's conferences is refused (exit 1) and nothing
-changes. Run in-process, on SQLite; the second conference is a copy of the demo (which stays active)."""
+changes. Run in-process, on SQLite and on PostgreSQL (DATABASE_URL, as the command line reads it); the
+second conference is a copy of the demo (which stays active)."""
 from __future__ import annotations
 
 import re
@@ -20,10 +21,12 @@ ONE_CONFERENCE_COMMANDS = ("import-delegates", "badges", "export-attendance", "e
                            "add-cue", "add-slides", "assign-seats", "seating-chart", "name-cards", "add-document")
 
 
-@pytest.fixture
-def run(tmp_path, monkeypatch):
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
+def run(request, tmp_path, monkeypatch):
     env = {"CONFERENCE_INSTANCE": str(tmp_path / "instance"), "CONFERENCE_LANG": "vi",
            "CONFERENCE_ADMIN_PASSWORD": "conference-option-password"}
+    if request.param == "postgresql":
+        env["DATABASE_URL"] = request.getfixturevalue("postgres_url")
 
     def invoke(*args: str):
         return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)

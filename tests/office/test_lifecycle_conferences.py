@@ -72,7 +72,11 @@ def test_activating_while_the_show_runs_needs_force(any_app):
         assert default_conference_id() == other
 
 
-def test_every_connected_screen_moves_to_the_activated_conference_with_its_snapshot(app, tokens):
+def test_every_connected_screen_moves_to_the_activated_conference_with_its_snapshot(any_app):
+    app = any_app
+    with app.app_context():
+        tokens = {role.value: create_device(default_conference_id(), role).token
+                  for role in (Role.DISPLAY, Role.DOOR, Role.MC)}
     screens = [server_socketio.test_client(app, auth=a)
                for a in ({"token": tokens["display"]}, {"token": tokens["door"]}, {"token": tokens["mc"]}, None)]
     first = [states(screen)[-1] for screen in screens]

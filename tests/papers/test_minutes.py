@@ -12,7 +12,9 @@ from docx import Document
 from conference.core.db import db
 from conference.core.models import AgendaItem, AwardPresentation, Candidate, Delegate, Honouree
 from conference.core.dates import vn_date, vn_day
+from conference.core.state import default_conference_id
 from conference.votes.record import record_show_of_hands
+from tests.office.lifecycle_helpers import any_app, signed_in  # noqa: F401 - any_app is a fixture
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -197,9 +199,19 @@ def test_a_rehearsal_on_another_day_is_dated_by_its_own_clock(admin_client, app,
     assert table_rows(document.tables[1])[-1][4] == "00:10 (04/03)"  # another day's time says its day
 
 
-def test_a_go_to_back_and_forth_gives_each_run_its_own_times(admin_client, app, conference_id, show_clock):
+@pytest.fixture
+def both(any_app):
+    """(admin_client, app, conference_id) as their fixtures give them, on SQLite and on PostgreSQL:
+    the times of runs are read back through each database's own types."""
+    with any_app.app_context():
+        conference_id = default_conference_id()
+    return signed_in(any_app), any_app, conference_id
+
+
+def test_a_go_to_back_and_forth_gives_each_run_its_own_times(both, show_clock):
     """The MC ran items 1-5, went back to 2 for a forgotten point, then on again: item 2 is listed
     twice and no time of one item falls inside another's."""
+    admin_client, app, conference_id = both
     for number, minute in enumerate((0, 5, 10, 40, 50), start=1):
         show_clock.at(1, minute)
         goto(app, conference_id, number)
@@ -219,9 +231,9 @@ def test_a_go_to_back_and_forth_gives_each_run_its_own_times(admin_client, app, 
     assert all(end <= later for (_, end), (later, _) in zip(spans, spans[1:]))  # none overlaps the next
 
 
-def test_next_three_times_then_go_to_1_and_4_keeps_item_3s_times_in_the_minutes(admin_client, app, conference_id,
-                                                                                show_clock):
+def test_next_three_times_then_go_to_1_and_4_keeps_item_3s_times_in_the_minutes(both, show_clock):
     """The issue "The office's year": item 3's start and end were gone from the minutes."""
+    admin_client, app, conference_id = both
     from conference.show import moves as show
     for minute in (0, 10, 20):  # items 1, 2, 3 from 08:00
         show_clock.at(1, minute)

@@ -8,9 +8,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
+from conference.accounts.devices import create_device
 from conference.core.db import db
-from conference.core.models import AgendaItem, ShowState
+from conference.core.models import AgendaItem, Role, ShowState
+from conference.core.state import default_conference_id
 from conference.show import moves as show
+from tests.conftest import bearer
+from tests.office.lifecycle_helpers import any_app  # noqa: F401 - a fixture
 
 
 class Clock:
@@ -323,8 +327,20 @@ def test_a_place_with_one_run_is_timed_from_its_start_as_before(client, auth, fr
 # Times are never lost (the issue "The office's year"): whatever the MC presses, in whatever order,
 # and across a restart, every stretch a place stood on stage stays a run, and the snapshot's
 # started_at / ended_at are its first run's start and its last run's end.
+# Run on SQLite and on PostgreSQL (any_app): the runs are read back through each one's own types.
 
-def test_next_three_times_then_go_to_1_and_4_keeps_item_3s_start_and_end(client, auth, frozen):
+@pytest.fixture
+def both(any_app):
+    """(app, client, auth, conference_id) as the app, client, auth and conference_id fixtures give them,
+    on SQLite and on PostgreSQL; auth knows the MC, the one device these tests press with."""
+    with any_app.app_context():
+        conference_id = default_conference_id()
+        mc = create_device(conference_id, Role.MC, "mc test").token
+    return any_app, any_app.test_client(), {"mc": bearer(mc)}.__getitem__, conference_id
+
+
+def test_next_three_times_then_go_to_1_and_4_keeps_item_3s_start_and_end(both, frozen):
+    app, client, auth, conference_id = both
     for _ in range(3):  # items 1, 2, 3: ten minutes each
         press(client, auth, "next")
         frozen.advance(10)
@@ -387,8 +403,8 @@ def assert_every_stretch_kept(app, conference_id, timeline) -> None:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_any_sequence_of_next_previous_and_goto_keeps_every_stretch_on_stage(app, client, auth, conference_id,
-                                                                             frozen, seed):
+def test_any_sequence_of_next_previous_and_goto_keeps_every_stretch_on_stage(both, frozen, seed):
+    app, client, auth, conference_id = both
     places = show._cursor_list(agenda(app, conference_id))
     timeline = [(frozen.now, (None, None))]
     wander(client, auth, frozen, random.Random(seed), places, 40, timeline)
@@ -396,7 +412,8 @@ def test_any_sequence_of_next_previous_and_goto_keeps_every_stretch_on_stage(app
     assert_every_stretch_kept(app, conference_id, timeline)
 
 
-def test_a_restart_between_the_moves_loses_no_run(app, client, auth, conference_id, frozen):
+def test_a_restart_between_the_moves_loses_no_run(both, frozen):
+    app, client, auth, conference_id = both
     timeline = [(frozen.now, (None, None))]
     for _ in range(3):
         frozen.advance(10)
